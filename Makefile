@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine:
+#   make report   create .venv, install, build the default dataset into outputs/pmd-ntt-2023/
+#   make test     create .venv, install, run the tests
+# Windows/Anaconda users: see README (conda env create -f environment.yml, then lkip build).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DATASET ?= pmd-ntt-2023
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test lab validate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (lkip)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/lkip build $(DATASET)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/lkip validate $(DATASET)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) outputs

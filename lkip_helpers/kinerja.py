@@ -1,0 +1,101 @@
+"""Indicator performance from a dataset: capaian per indicator, per sasaran, per year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .capaian import CapaianPolicy, capaian_pct, capaian_status
+
+IKU, IKK = "iku", "ikk"
+
+
+def policy(ds) -> CapaianPolicy:
+    """The dataset's capaian policy (cap, averaging, scale) from its metadata."""
+    return CapaianPolicy.from_meta(ds.meta)
+
+
+def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
+    """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
+
+    Columns: indikator identity, sasaran, target, realisasi, capaian_pct, status, kelas.
+    Indicators with sub-rows (e.g. IKU 'bumdes') are measured through their sub-rows,
+    as Tabel 3.1 does. Ordered by sasaran number, then as listed in indikator.csv.
+    """
+    year = ds.year if year is None else year
+    ind = ds.indikator[ds.indikator["kind"] == kind]
+    targets = ds.target[(ds.target["year"] == year) & (ds.target["basis"] == basis)]
+    frame = ind.merge(targets[["indikator_id", "target"]], on="indikator_id", how="inner")
+    real = ds.realisasi[ds.realisasi["year"] == year][["indikator_id", "realisasi"]]
+    frame = frame.merge(real, on="indikator_id", how="left")
+    sasaran = ds.sasaran[["sasaran_id", "nomor", "name"]].rename(
+        columns={"nomor": "sasaran_nomor", "name": "sasaran_name"})
+    frame = frame.merge(sasaran, on="sasaran_id", how="left")
+    frame["_order"] = frame["indikator_id"].map({k: i for i, k in enumerate(ds.indikator["indikator_id"])})
+    frame = frame.sort_values(["sasaran_nomor", "_order"], kind="stable").drop(columns="_order")
+    pol = policy(ds)
+    frame["capaian_pct"] = [capaian_pct(r, t, p) for r, t, p in
+                            zip(frame["realisasi"], frame["target"], frame["polarity"])]
+    frame["capaian_pct"] = frame["capaian_pct"].astype(float)
+    frame["status"] = [capaian_status(r, t) for r, t in zip(frame["realisasi"], frame["target"])]
+    frame["kelas"] = frame["capaian_pct"].map(pol.scale.classify)
+    frame["tercapai"] = frame["capaian_pct"] >= 100
+    return frame.reset_index(drop=True)
+
+
+def require_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Fail loudly when a notebook would otherwise show an empty table."""
+    if frame.empty:
+        raise ValueError(f"tidak ada data untuk {what}")
+    return frame
+
+
+def sasaran_summary(ds, year: int | None = None) -> tuple[pd.DataFrame, float]:
+    """Average capaian per strategic sasaran and overall (the executive summary table).
+
+    Returns:
+        (frame with sasaran_id, nomor, name, n_indikator, n_tercapai, rata_rata_capaian_pct; overall mean)
+    """
+    from .capaian import averages
+
+    frame = require_rows(measured(ds, year), f"indikator kinerja tahun {year or ds.year}")
+    per, overall = averages(frame, policy(ds))
+    counts = frame.groupby("sasaran_id", sort=False).agg(
+        n_indikator=("indikator_id", "size"), n_tercapai=("tercapai", "sum"))
+    out = (ds.sasaran[ds.sasaran["level"] == "strategis"][["sasaran_id", "nomor", "name"]]
+           .merge(counts, on="sasaran_id").sort_values("nomor"))
+    out["rata_rata_capaian_pct"] = out["sasaran_id"].map(per).astype(float)
+    return out.reset_index(drop=True), overall
+
+
+def trend(ds) -> pd.DataFrame:
+    """Capaian per indicator and year: computed where target and realisasi exist, else as published.
+
+    Columns: indikator_id, short_name, sasaran_id, year, capaian_pct, sumber
+    (``dihitung`` = computed from target/realisasi; ``dilaporkan`` = published capaian only).
+    """
+    parts = []
+    years = sorted(set(ds.realisasi["year"]))
+    for year in years:
+        m = measured(ds, year, basis="pk") if year == ds.year else measured(ds, year, basis="rpjmd")
+        if m.empty:
+            m = measured(ds, year, basis="rpjmd")
+        parts.append(m[["indikator_id", "capaian_pct"]].assign(year=year, sumber="dihitung"))
+    hist = ds.capaian_historis[~ds.capaian_historis["year"].isin(years)]
+    parts.append(hist[["indikator_id", "year", "capaian_pct"]].assign(sumber="dilaporkan"))
+    out = pd.concat(parts, ignore_index=True)
+    out["year"] = out["year"].astype(int)
+    out["capaian_pct"] = out["capaian_pct"].astype(float)
+    ind = ds.indikator[["indikator_id", "short_name", "sasaran_id"]]
+    out = out.merge(ind, on="indikator_id", how="left")
+    order = {k: i for i, k in enumerate(ds.indikator["indikator_id"])}
+    out["_o"] = out["indikator_id"].map(order)
+    return out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
+
+
+def yearly_average(ds) -> pd.DataFrame:
+    """Average capaian per year over the indicators with a value that year (policy applied)."""
+    pol = policy(ds)
+    t = trend(ds).dropna(subset=["capaian_pct"])
+    out = t.groupby("year").agg(n_indikator=("indikator_id", "size"))
+    out["rata_rata_capaian_pct"] = t.assign(c=pol.capped(t["capaian_pct"])).groupby("year")["c"].mean()
+    return out.reset_index()

@@ -1,0 +1,43 @@
+"""All filesystem locations, from one place.
+
+Paths are resolved from this file, never from the current directory, so notebooks
+and the CLI behave the same wherever they are started from. ``LKIP_DATA_DIR`` and
+``LKIP_OUTPUTS_DIR`` override the defaults (tests and batch runs use them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_DATASET = "pmd-ntt-2023"
+
+
+def data_dir() -> Path:
+    """Folder holding one sub-folder per dataset (agency-year)."""
+    return Path(os.environ.get("LKIP_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+
+
+def outputs_dir() -> Path:
+    """Folder where builds write, one sub-folder per dataset."""
+    return Path(os.environ.get("LKIP_OUTPUTS_DIR", PROJECT_ROOT / "outputs")).resolve()
+
+
+def dataset_dir(dataset: str) -> Path:
+    """Folder of one dataset, e.g. ``data/pmd-ntt-2023``."""
+    return data_dir() / dataset
+
+
+def output_dir(dataset: str) -> Path:
+    """Build output folder of one dataset, e.g. ``outputs/pmd-ntt-2023``."""
+    return outputs_dir() / dataset
+
+
+def list_datasets() -> list[str]:
+    """Ids of every dataset folder (a folder with a metadata.yml)."""
+    root = data_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "metadata.yml").is_file())

@@ -1,0 +1,242 @@
+"""Every table and column of a dataset, defined once.
+
+A :class:`Field` carries type, unit and description; a :class:`Table` lists its
+fields, key and links to other tables. :func:`pandera_schema` turns a table into the
+pandera schema that :mod:`lkip_helpers.loading` enforces, so the definition that
+documents a column is the one that checks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandera.pandas as pa
+
+# dtype names used below -> pandas nullable dtypes
+DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
+POLARITIES = ("higher", "lower")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column definition.
+
+    Args:
+        name: column name; carries its unit where it has one (``pagu_rp``, ``capaian_pct``).
+        dtype: one of ``str``, ``int``, ``float``, ``bool``.
+        description: what the column holds (shown in ``lkip describe`` and the Excel template).
+        unit: unit of measure, if any.
+        ge: smallest allowed value for numbers.
+        le: largest allowed value for numbers.
+        isin: allowed values.
+    """
+
+    name: str
+    dtype: str
+    description: str
+    unit: str = ""
+    ge: float | None = None
+    le: float | None = None
+    isin: tuple[str, ...] | None = None
+
+
+_F = [
+    Field("sasaran_id", "str", "Id of a sasaran (strategis ss-*, program sp-*, kegiatan sk-*)."),
+    Field("level", "str", "Level in the planning hierarchy.", isin=(
+        "strategis", "program", "kegiatan", "urusan", "organisasi", "sub_kegiatan")),
+    Field("parent_id", "str", "Id of the parent row in the same table; blank at the top."),
+    Field("nomor", "str", "Number or label as printed in the report (e.g. 1, 1.a, 2.2.1, II)."),
+    Field("name", "str", "Name as stated in the report."),
+    Field("short_name", "str", "Short label for charts."),
+    Field("indikator_id", "str", "Id of a performance indicator (IKU outcome or IKK output, ikk-*)."),
+    Field("kind", "str", "iku = indikator kinerja utama (outcome); ikk = indikator kinerja kegiatan (output).",
+          isin=("iku", "ikk")),
+    Field("unit", "str", "Unit in which target and realisasi are measured (Bab III)."),
+    Field("polarity", "str", "higher = higher realisasi is better; lower = lower is better.", isin=POLARITIES),
+    Field("kode_rekening", "str", "Budget code of urusan/program/kegiatan/sub-kegiatan as printed in Tabel 3.13."),
+    Field("parent_kode", "str", "Kode rekening of the parent budget row; blank for the urusan."),
+    Field("uraian", "str", "Description of the budget row."),
+    Field("year", "int", "Budget/performance year.", ge=2000, le=2100),
+    Field("basis", "str", "Which target: pk = Perjanjian Kinerja target measured in Bab III; rpjmd = RPJMD target.",
+          isin=("pk", "rpjmd")),
+    Field("target", "float", "Target value, in the indicator's unit.", ge=0),
+    Field("realisasi", "float", "Realised value, in the indicator's unit.", ge=0),
+    Field("capaian_pct", "float", "Capaian (achievement) as published, in percent.", unit="%", ge=0, le=10000),
+    Field("source_table", "str", "Report table the value comes from (e.g. Tabel 3.1)."),
+    Field("source_section", "str", "Report section the value comes from (e.g. Bab 1.6)."),
+    Field("document", "str", "Planning document: renstra, pk_awal (Tabel 2.3), pk_perubahan (Tabel 2.4).",
+          isin=("renstra", "pk_awal", "pk_perubahan")),
+    Field("part", "str", "outcome = indikator kinerja program/utama; output = indikator kinerja kegiatan.",
+          isin=("outcome", "output")),
+    Field("target_unit", "str", "Unit of the target as the planning document prints it."),
+    Field("pagu_rp", "float", "Budget ceiling (pagu) after amendment.", unit="Rp", ge=0),
+    Field("realisasi_rp", "float", "Budget realised (spent) by 31 December.", unit="Rp", ge=0),
+    Field("anggaran_rp", "float", "Budget allocated.", unit="Rp", ge=0),
+    Field("jenis_id", "str", "Id of an economic class of spending (Tabel 3.12)."),
+    Field("nomor_urut", "int", "Row number as printed.", ge=1),
+    Field("kabupaten", "str", "Kabupaten/kota name as printed in Tabel 3.11."),
+    Field("jumlah_kecamatan", "int", "Number of kecamatan.", unit="kecamatan", ge=0),
+    Field("jumlah_desa", "int", "Number of desa.", unit="desa", ge=0),
+    Field("jumlah_kelurahan", "int", "Number of kelurahan.", unit="kelurahan", ge=0),
+    Field("unit_id", "str", "Id of an organisational unit or place of assignment."),
+    Field("unit_type", "str", "Kind of unit.", isin=(
+        "kepala", "sekretariat", "sub_bagian", "bidang", "sub_koordinator", "penempatan")),
+    Field("in_struktur", "bool", "True when the unit is part of the organisation chart (Gambar 1.1)."),
+    Field("status", "str", "Staff status: pns = Pegawai Negeri Sipil, tenaga_kontrak = tenaga kontrak/honorer daerah.",
+          isin=("pns", "tenaga_kontrak")),
+    Field("jabatan", "str", "Position."),
+    Field("jumlah", "int", "Number of people.", unit="orang", ge=0),
+    Field("peringkat", "int", "Rank (1 = first).", ge=1),
+    Field("kategori", "str", "Prize category as printed."),
+    Field("desa", "str", "Desa name."),
+    Field("kecamatan", "str", "Kecamatan name."),
+    Field("hadiah_rp", "float", "Prize money.", unit="Rp", ge=0),
+    Field("narasi_id", "str", "Id of a narrative statement."),
+    Field("section", "str", "Report section of the statement."),
+    Field("narasi_kind", "str", "Kind of statement.", isin=(
+        "faktor_pendukung", "penyebab_kendala", "rencana_perbaikan", "solusi", "saran")),
+    Field("text", "str", "The statement, as the report words it."),
+    Field("report_table", "str", "Where the value is printed: Ringkasan Eksekutif, Tabel x.y or Bab x.y."),
+    Field("row_ref", "str", "Row of the printed table: an indikator_id, sasaran_id, kode_rekening, kabupaten, or a label."),
+    Field("column", "str", "Quantity printed (capaian_pct, pagu_rp, rata_rata_capaian_pct, jumlah_desa, ...)."),
+    Field("printed_text", "str", "The characters exactly as printed."),
+    Field("value", "float", "The printed text parsed to a canonical number; blank when printed '-'."),
+    Field("note", "str", "Transcription note."),
+]
+FIELDS: dict[str, Field] = {f.name: f for f in _F}
+
+
+@dataclass(frozen=True)
+class Col:
+    """A field's use in one table: optional or required, and an optional renaming."""
+
+    field: str
+    required: bool = True
+    name: str | None = None  # column name in the file when it differs from the field name
+
+    @property
+    def column(self) -> str:
+        return self.name or self.field
+
+
+@dataclass(frozen=True)
+class Link:
+    """Foreign key: ``columns`` of this table must exist in ``table``'s ``ref_columns``."""
+
+    columns: tuple[str, ...]
+    table: str
+    ref_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file of a dataset."""
+
+    name: str
+    description: str
+    cols: tuple[Col, ...]
+    key: tuple[str, ...]
+    links: tuple[Link, ...] = field(default_factory=tuple)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        return [c.column for c in self.cols]
+
+    def field_of(self, column: str) -> Field:
+        col = next(c for c in self.cols if c.column == column)
+        return FIELDS[col.field]
+
+
+def _t(name, description, cols, key, links=()):
+    parsed = tuple(c if isinstance(c, Col) else Col(c.rstrip("?"), required=not c.endswith("?")) for c in cols)
+    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links))
+
+
+TABLES: dict[str, Table] = {t.name: t for t in [
+    _t("sasaran", "Sasaran strategis, sasaran program and sasaran kegiatan.",
+       ["sasaran_id", "level", "parent_id?", "nomor", "name"], ["sasaran_id"],
+       [(("parent_id",), "sasaran", ("sasaran_id",))]),
+    _t("indikator", "Performance indicators: IKU (outcome) and IKK (output).",
+       ["indikator_id", "kind", "sasaran_id", "parent_id?", "nomor?", "name", "short_name", "unit?", "polarity",
+        "kode_rekening?"], ["indikator_id"],
+       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("parent_id",), "indikator", ("indikator_id",)),
+        (("kode_rekening",), "anggaran", ("kode_rekening",))]),
+    _t("target", "Targets per indicator, year and basis.",
+       ["indikator_id", "year", "basis", "target", "source_table"], ["indikator_id", "year", "basis"],
+       [(("indikator_id",), "indikator", ("indikator_id",))]),
+    _t("realisasi", "Realisasi per indicator and year.",
+       ["indikator_id", "year", "realisasi?", "source_table"], ["indikator_id", "year"],
+       [(("indikator_id",), "indikator", ("indikator_id",))]),
+    _t("capaian_historis", "Capaian % published for years whose target and realisasi the report does not give.",
+       ["indikator_id", "year", "capaian_pct?", "source_table"], ["indikator_id", "year"],
+       [(("indikator_id",), "indikator", ("indikator_id",))]),
+    _t("dokumen_perencanaan", "Rows of the Renstra and Perjanjian Kinerja tables as printed (Tabel 2.1-2.4).",
+       ["document", "source_table", "part", "nomor", "sasaran_id", "indikator_id?", "kode_rekening?", "name",
+        "target?", "target_unit?"], ["document", "source_table", "part", "nomor"],
+       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",)),
+        (("kode_rekening",), "anggaran", ("kode_rekening",))]),
+    _t("sasaran_kegiatan", "Which programs and sub-kegiatan serve which sasaran.",
+       ["sasaran_id", "kode_rekening", "source_table"], ["sasaran_id", "kode_rekening", "source_table"],
+       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("kode_rekening",), "anggaran", ("kode_rekening",))]),
+    _t("anggaran", "Budget by kode rekening (Tabel 3.13); amounts on the leaves only.",
+       ["kode_rekening", "parent_kode?", "level", "uraian", "pagu_rp?", "realisasi_rp?"], ["kode_rekening"],
+       [(("parent_kode",), "anggaran", ("kode_rekening",))]),
+    _t("belanja_jenis", "Budget by economic class (Tabel 3.12); amounts on the leaves only.",
+       ["jenis_id", "parent_id?", "nomor?", "uraian", "anggaran_rp?", "realisasi_rp?"], ["jenis_id"],
+       [(("parent_id",), "belanja_jenis", ("jenis_id",))]),
+    _t("wilayah", "Kecamatan, desa and kelurahan per kabupaten/kota (Tabel 3.11).",
+       [Col("nomor_urut", name="nomor"), "kabupaten", "jumlah_kecamatan", "jumlah_desa", "jumlah_kelurahan"],
+       ["kabupaten"]),
+    _t("unit_organisasi", "Organisational units (Bab 1.6).",
+       ["unit_id", "parent_id?", "unit_type", "name", "in_struktur"], ["unit_id"],
+       [(("parent_id",), "unit_organisasi", ("unit_id",))]),
+    _t("pegawai_total", "Staff totals by status (Bab 1.6).", ["status", "jumlah", "source_section"], ["status"]),
+    _t("pegawai", "Staff the text names, by status, unit and position (Bab 1.6).",
+       ["status", "unit_id", "jabatan", "jumlah", "source_section"], ["status", "unit_id", "jabatan"],
+       [(("unit_id",), "unit_organisasi", ("unit_id",)), (("status",), "pegawai_total", ("status",))]),
+    _t("lomba_desa", "Winners of the provincial Lomba Desa (Bab 3.6).",
+       ["peringkat", "kategori", "desa", "kecamatan", "kabupaten", "source_section"], ["peringkat"]),
+    _t("hadiah_lomba_pkk", "Prize money of the Lomba 10 Program Pokok PKK (Bab 3.6).",
+       ["peringkat", "kategori", "hadiah_rp", "source_section"], ["peringkat"]),
+    _t("narasi", "Causes, plans and suggestions the report states (Bab 3.2, 3.5, 3.6, IV).",
+       ["narasi_id", "section", Col("narasi_kind", name="kind"), "sasaran_id?", "indikator_id?", "text"],
+       ["narasi_id"],
+       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))]),
+    _t("nilai_tercetak", "Derived values exactly as printed, for the consistency audit.",
+       ["report_table", "row_ref", "column", "printed_text", "value?", "note?"],
+       ["report_table", "row_ref", "column"]),
+]}
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """The pandera schema enforcing ``table`` (types, required, ranges, allowed values, key)."""
+    columns = {}
+    for col in table.cols:
+        f = FIELDS[col.field]
+        checks = []
+        if f.ge is not None:
+            checks.append(pa.Check.ge(f.ge, error=f"nilai harus >= {f.ge:g}"))
+        if f.le is not None:
+            checks.append(pa.Check.le(f.le, error=f"nilai harus <= {f.le:g}"))
+        if f.isin is not None:
+            checks.append(pa.Check.isin(list(f.isin), error="salah satu dari: " + ", ".join(f.isin)))
+        columns[col.column] = pa.Column(
+            DTYPES[f.dtype], checks=checks, nullable=not col.required, required=True,
+            description=f.description, title=f.unit or None)
+    return pa.DataFrameSchema(columns, strict=True, unique=list(table.key), name=table.name)
+
+
+def describe(table: Table) -> list[dict]:
+    """Rows of the data dictionary for one table (column, type, unit, required, description)."""
+    out = []
+    for col in table.cols:
+        f = FIELDS[col.field]
+        allowed = f" Allowed: {', '.join(f.isin)}." if f.isin else ""
+        out.append({"table": table.name, "column": col.column, "type": f.dtype, "unit": f.unit,
+                    "required": col.required, "key": col.column in table.key,
+                    "description": f.description + allowed})
+    return out

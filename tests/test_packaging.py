@@ -1,0 +1,29 @@
+"""pyproject.toml and environment.yml ask for the same packages with the same bounds."""
+
+import re
+import tomllib
+
+import yaml
+
+from lkip_helpers import paths
+
+
+def _norm(spec: str) -> tuple[str, str]:
+    m = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec.strip())
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def test_environment_yml_matches_pyproject():
+    pyproject = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = dict(_norm(s) for s in pyproject["project"]["dependencies"])
+    wanted |= dict(_norm(s) for s in pyproject["project"]["optional-dependencies"]["test"])
+    env = yaml.safe_load((paths.PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = dict(_norm(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python", "pip")))
+    assert conda == wanted
+    pip_section = next(d for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_section["pip"]  # installs lkip_helpers and the `lkip` command
+
+
+def test_console_script_declared():
+    pyproject = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"]["lkip"] == "lkip_helpers.cli:main"

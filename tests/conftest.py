@@ -36,3 +36,18 @@ def printed(ds):
         return float("nan") if v is pd.NA else float(v)
 
     return get
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One real build of the default dataset into a temporary outputs folder; returns that folder."""
+    import os
+
+    from lkip_helpers.build import build
+
+    root = tmp_path_factory.mktemp("outputs")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LKIP_OUTPUTS_DIR", str(root))
+        build(paths.DEFAULT_DATASET)
+        assert os.environ["LKIP_OUTPUTS_DIR"] == str(root)
+    return root / paths.DEFAULT_DATASET

@@ -1,0 +1,132 @@
+"""Writing a notebook's artifacts: tables (CSV + XLSX), figures (PNG + SVG + CSV), and their registry.
+
+Each notebook records what it wrote in ``<output_dir>/.artifacts/<notebook>.json``;
+the build merges these into ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from . import paths
+from .report_table import KINDS, ReportTable
+
+ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+REGISTRY_DIR = ".artifacts"
+
+
+class Outputs:
+    """Where one notebook writes, and the record of what it wrote.
+
+    Args:
+        dataset: dataset id.
+        output_dir: the output folder; default ``outputs/<dataset>``.
+        notebook: the notebook's file stem (e.g. ``03_bab3_capaian``).
+    """
+
+    def __init__(self, dataset: str, output_dir: str | Path | None, notebook: str):
+        self.root = Path(output_dir) if output_dir else paths.output_dir(dataset)
+        self.notebook = notebook
+        self.records: list[dict] = []
+        for sub in ("tables", "figures", REGISTRY_DIR):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def _register(self, record: dict) -> None:
+        if not ARTIFACT_ID.match(record["id"]):
+            raise ValueError(f"artifact id tidak sah: {record['id']!r}")
+        self.records = [r for r in self.records if r["id"] != record["id"]] + [record]
+        path = self.root / REGISTRY_DIR / f"{self.notebook}.json"
+        path.write_text(json.dumps(self.records, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def table(self, table: ReportTable):
+        """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
+        folder = self.root / "tables"
+        table.data.to_csv(folder / f"{table.id}.csv", index=False, encoding="utf-8")
+        write_xlsx(table, folder / f"{table.id}.xlsx")
+        self._register({"id": table.id, "kind": "table", "title": table.title, "source": table.source,
+                        "notebook": self.notebook,
+                        "files": [f"tables/{table.id}.csv", f"tables/{table.id}.xlsx"]})
+        return ShownTable(table)
+
+    def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
+        """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
+        folder = self.root / "figures"
+        fig.savefig(folder / f"{id}.png", dpi=150, bbox_inches="tight")
+        fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
+        data.to_csv(folder / f"{id}.csv", index=False, encoding="utf-8")
+        self._register({"id": id, "kind": "figure", "title": title, "notebook": self.notebook, "notes": notes,
+                        "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"]})
+        plt.close(fig)
+        return fig
+
+
+class ShownTable:
+    """How a table appears in a notebook and its HTML page: title, table, source and notes, escaped."""
+
+    def __init__(self, table: ReportTable):
+        self.table = table
+
+    def _repr_html_(self) -> str:
+        t = self.table
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in t.notes)
+        source = f'<p class="lkip-source">Sumber: {html.escape(t.source)} · id: {html.escape(t.id)}</p>'
+        return (f'<div class="lkip-table-block"><h4>{html.escape(t.title)}</h4>'
+                f'<div class="lkip-scroll">{t.styler().to_html()}</div>{source}'
+                + (f'<ul class="lkip-notes">{notes}</ul>' if notes else "") + "</div>")
+
+
+def write_xlsx(table: ReportTable, path: Path) -> None:
+    """One sheet: canonical values, Excel number formats (shown with the reader's locale separators)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.id[:31]
+    ws.append([table.title])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([c.label for c in table.columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for _, row in table.frame.iterrows():
+        values = []
+        for c in table.columns:
+            v = row[c.name]
+            if pd.isna(v):
+                values.append(None)
+            elif c.kind == "text":
+                values.append(("  " * int(row[c.indent] or 0) if c.indent else "") + str(v))
+            else:
+                values.append(float(v))
+        ws.append(values)
+    for i, c in enumerate(table.columns, start=1):
+        letter = get_column_letter(i)
+        fmt = KINDS[c.kind][1]
+        for cell in ws[letter][2:]:
+            cell.number_format = fmt
+        width = max([len(str(c.label))] + [len(str(v)) for v in table.frame[c.name].head(50)])
+        ws.column_dimensions[letter].width = min(max(10, width + 2), 60)
+    for r in table.emphasis_rows:
+        for cell in ws[r + 3]:
+            cell.font = Font(bold=True)
+    ws.freeze_panes = "A3"
+    if table.notes:
+        ws.append([])
+        for note in table.notes:
+            ws.append([note])
+    wb.save(path)
+
+
+def collect(root: Path) -> list[dict]:
+    """All artifact records under an output folder, in notebook order."""
+    out = []
+    for path in sorted((root / REGISTRY_DIR).glob("*.json")):
+        out.extend(json.loads(path.read_text(encoding="utf-8")))
+    return out

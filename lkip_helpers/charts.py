@@ -1,0 +1,241 @@
+"""One chart style for every figure, and the charts of the LKIP.
+
+Each chart function returns ``(figure, data)``: the data frame is exactly what is
+drawn, saved beside the image so any number on a chart can be checked.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import FuncFormatter
+
+from .numbers import format_number
+from .text import label
+
+# Agency palette: deep blue and teal of the provincial documents, warm accents for attention.
+PALETTE = {"utama": "#1f4e79", "kedua": "#2a9d8f", "aksen": "#e9a23b", "netral": "#8d99ae", "bahaya": "#c0392b"}
+CLASS_COLOURS = {"Sangat Tinggi": "#1a7f4b", "Tinggi": "#6ab04c", "Sedang": "#f0b429",
+                 "Rendah": "#e67e22", "Sangat Rendah": "#c0392b"}
+
+
+def apply_style() -> None:
+    """Readable defaults for screens and phones."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=1.0)
+    plt.rcParams.update({
+        "figure.dpi": 110, "savefig.dpi": 150, "font.family": "DejaVu Sans", "font.size": 11,
+        "axes.titlesize": 13, "axes.titleweight": "bold", "axes.labelsize": 11,
+        "axes.prop_cycle": plt.cycler(color=list(PALETTE.values())),
+        "svg.hashsalt": "lkip",  # stable SVG ids between builds
+    })
+
+
+def _id_axis(ax, axis="x", decimals=0):
+    fmt = FuncFormatter(lambda v, _: format_number(v, decimals))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def not_available(title: str, reason: str) -> tuple[plt.Figure, pd.DataFrame]:
+    """A figure that says plainly that its data are not available."""
+    fig, ax = plt.subplots(figsize=(8, 2.6))
+    ax.axis("off")
+    ax.text(0.5, 0.62, title, ha="center", va="center", fontsize=13, weight="bold", transform=ax.transAxes)
+    ax.text(0.5, 0.3, _wrap("Data tidak tersedia. " + reason, 80), ha="center", va="center", fontsize=11,
+            color=PALETTE["bahaya"], transform=ax.transAxes)
+    return fig, pd.DataFrame({"judul": [title], "status": ["data tidak tersedia"], "keterangan": [reason]})
+
+
+def org_chart(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Gambar 1.1: the organisation chart drawn from the table of units."""
+    u = units[units["in_struktur"]].copy()
+    top = u[u["parent_id"].isna()].iloc[0]
+    level1 = u[u["parent_id"] == top["unit_id"]]
+    n = len(level1)
+    fig_w = max(10, 2.6 * n)
+    fig, ax = plt.subplots(figsize=(fig_w, 7.5))
+    ax.set_xlim(0, n)
+    ax.set_ylim(0, 10)
+    ax.axis("off")
+
+    def box(x, y, text, colour, width=0.92, fs=9, weight="normal"):
+        ax.text(x, y, _wrap(text, 24), ha="center", va="center", fontsize=fs, weight=weight, color="white",
+                bbox=dict(boxstyle="round,pad=0.4", fc=colour, ec="none"))
+
+    box(n / 2, 9.3, top["name"], PALETTE["utama"], fs=11, weight="bold")
+    ax.plot([n / 2, n / 2], [8.9, 8.3], color=PALETTE["netral"], lw=1.2)
+    ax.plot([0.5, n - 0.5], [8.3, 8.3], color=PALETTE["netral"], lw=1.2)
+    rows = []
+    for i, (_, unit) in enumerate(level1.iterrows()):
+        x = i + 0.5
+        ax.plot([x, x], [8.3, 7.8], color=PALETTE["netral"], lw=1.2)
+        box(x, 7.3, unit["name"], PALETTE["kedua"], weight="bold")
+        rows.append({"unit": unit["name"], "induk": top["name"], "tingkat": 1})
+        kids = u[u["parent_id"] == unit["unit_id"]]
+        for j, (_, kid) in enumerate(kids.iterrows()):
+            y = 5.6 - j * 1.55
+            ax.plot([x, x], [6.7 - (0 if j == 0 else 0), y + 0.5], color=PALETTE["netral"], lw=0.8, zorder=0)
+            box(x, y, kid["name"], PALETTE["netral"], fs=8)
+            rows.append({"unit": kid["name"], "induk": unit["name"], "tingkat": 2})
+    ax.set_title("Struktur Organisasi", loc="left")
+    return fig, pd.DataFrame([{"unit": top["name"], "induk": None, "tingkat": 0}] + rows)
+
+
+def staff_composition(totals: pd.DataFrame, pegawai: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Gambar 1.2 as far as the text allows: staff by status, and the posts the text names."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
+    labels = {"pns": "PNS", "tenaga_kontrak": "Tenaga kontrak daerah"}
+    t = totals.assign(label=totals["status"].map(labels))
+    a1.bar(t["label"], t["jumlah"], color=[PALETTE["utama"], PALETTE["kedua"]])
+    for x, v in enumerate(t["jumlah"]):
+        a1.text(x, v, format_number(v), ha="center", va="bottom", weight="bold")
+    a1.set_title("Pegawai menurut status")
+    a1.set_ylabel("orang")
+    named = pegawai[pegawai["status"] == "pns"].groupby("jabatan", sort=False)["jumlah"].sum().sort_values()
+    a2.barh(named.index, named.values, color=PALETTE["utama"])
+    a2.set_title("Jabatan PNS yang disebut dalam teks")
+    a2.set_xlabel("orang")
+    _id_axis(a2)
+    rest = int(t.set_index("status").loc["pns", "jumlah"] - named.sum())
+    fig.text(0.01, -0.04, _wrap(f"Teks hanya merinci {format_number(named.sum())} dari "
+                                f"{format_number(named.sum() + rest)} PNS; rincian lengkap menurut jabatan "
+                                "(Gambar 1.2 asli) berupa gambar dan tidak tersedia.", 120),
+             fontsize=10, color=PALETTE["bahaya"])
+    data = pd.concat([t[["status", "jumlah"]].assign(kelompok="status", jabatan=None),
+                      named.rename_axis("jabatan").reset_index().assign(kelompok="jabatan disebut", status="pns")],
+                     ignore_index=True)[["kelompok", "status", "jabatan", "jumlah"]]
+    fig.tight_layout()
+    return fig, data
+
+
+def contract_placement(pegawai: pd.DataFrame, units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Where the contract staff work (Bab 1.6)."""
+    k = pegawai[pegawai["status"] == "tenaga_kontrak"].merge(units[["unit_id", "name"]], on="unit_id")
+    k = k.sort_values("jumlah")
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.barh([_wrap(n, 30) for n in k["name"]], k["jumlah"], color=PALETTE["kedua"])
+    for y, v in enumerate(k["jumlah"]):
+        ax.text(v, y, " " + format_number(v), va="center")
+    ax.set_xlabel("orang")
+    ax.set_title(f"Penempatan {format_number(k['jumlah'].sum())} tenaga kontrak daerah")
+    return fig, k[["unit_id", "name", "jumlah"]].rename(columns={"name": "penempatan"})
+
+
+def desa_per_kabupaten(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Tabel 3.11 as a chart: desa and kelurahan per kabupaten/kota."""
+    w = wilayah.assign(total=wilayah["jumlah_desa"] + wilayah["jumlah_kelurahan"]).sort_values("total")
+    fig, ax = plt.subplots(figsize=(9, 8))
+    ax.barh(w["kabupaten"], w["jumlah_desa"], color=PALETTE["utama"], label="Desa")
+    ax.barh(w["kabupaten"], w["jumlah_kelurahan"], left=w["jumlah_desa"], color=PALETTE["aksen"], label="Kelurahan")
+    for y, v in enumerate(w["total"]):
+        ax.text(v, y, " " + format_number(v), va="center", fontsize=9)
+    ax.set_xlabel("jumlah")
+    ax.legend(loc="lower right")
+    ax.set_title("Desa dan kelurahan per kabupaten/kota")
+    _id_axis(ax)
+    return fig, w[["kabupaten", "jumlah_desa", "jumlah_kelurahan", "total"]]
+
+
+def capaian_bars(frame: pd.DataFrame, label_col: str = "short_name") -> tuple[plt.Figure, pd.DataFrame]:
+    """Capaian per indicator, coloured by class, with the 100 % line."""
+    f = frame.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(f) + 1.5))
+    colours = [CLASS_COLOURS.get(k, PALETTE["netral"]) for k in f["kelas"]]
+    ax.barh(f[label_col], f["capaian_pct"].fillna(0), color=colours)
+    ax.axvline(100, color="black", lw=1, ls="--")
+    for y, v in enumerate(f["capaian_pct"]):
+        ax.text((0 if pd.isna(v) else v), y, " " + format_number(v, 2) + "%", va="center", fontsize=9)
+    ax.set_xlabel("% capaian (garis putus = 100% target)")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in CLASS_COLOURS.values()]
+    ax.legend(handles, CLASS_COLOURS.keys(), loc="lower right", fontsize=8, title="Kategori", title_fontsize=8)
+    ax.set_xlim(0, max(110, float(f["capaian_pct"].max()) * 1.15))
+    _id_axis(ax)
+    return fig, frame[["indikator_id", label_col, "target", "realisasi", "capaian_pct", "kelas"]]
+
+
+def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Tabel 3.5 as small multiples: capaian per year against the RPJMD target (100 %)."""
+    ids = list(dict.fromkeys(trend["indikator_id"]))
+    cols = 3
+    rows = int(np.ceil(len(ids) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.1 * rows), sharex=True)
+    years = sorted(trend["year"].unique())
+    for ax, ind in zip(np.ravel(axes), ids):
+        t = trend[trend["indikator_id"] == ind]
+        ax.axhline(100, color=PALETTE["bahaya"], lw=1, ls="--")
+        ax.plot(t["year"], t["capaian_pct"], color=PALETTE["utama"], lw=2)
+        rep = t[t["sumber"] == "dilaporkan"]
+        cal = t[t["sumber"] == "dihitung"]
+        ax.scatter(rep["year"], rep["capaian_pct"], facecolor="white", edgecolor=PALETTE["utama"], zorder=3)
+        ax.scatter(cal["year"], cal["capaian_pct"], color=PALETTE["utama"], zorder=3)
+        ax.set_title(_wrap(t["short_name"].iloc[0], 32), fontsize=10)
+        ax.set_xticks(years)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+        _id_axis(ax, "y")
+    for ax in np.ravel(axes)[len(ids):]:
+        ax.axis("off")
+    fig.suptitle("Capaian (%) per indikator, dibandingkan target RPJMD (garis merah = 100%)", weight="bold")
+    fig.text(0.01, -0.01, "Titik kosong: capaian sebagaimana dilaporkan; titik penuh: dihitung dari target dan realisasi.",
+             fontsize=9)
+    fig.tight_layout()
+    return fig, trend[["indikator_id", "short_name", "year", "capaian_pct", "sumber"]]
+
+
+def yearly_average(avg: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Average capaian per year."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.bar(avg["year"].astype(str), avg["rata_rata_capaian_pct"], color=PALETTE["utama"])
+    ax.axhline(100, color=PALETTE["bahaya"], lw=1, ls="--")
+    for x, (v, n) in enumerate(zip(avg["rata_rata_capaian_pct"], avg["n_indikator"])):
+        ax.text(x, v, f"{format_number(v, 2)}%\n({n} ind.)", ha="center", va="bottom", fontsize=9)
+    ax.set_ylabel("rata-rata capaian (%)")
+    ax.set_ylim(0, float(avg["rata_rata_capaian_pct"].max()) * 1.2)
+    ax.set_title("Rata-rata capaian kinerja per tahun")
+    _id_axis(ax, "y")
+    return fig, avg
+
+
+def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """% serapan anggaran beside % capaian, per program and sub-kegiatan."""
+    f = frame.iloc[::-1].reset_index(drop=True)
+    labels = [f"{_wrap(u, 45)}" for u in f["uraian"].map(label)]
+    y = np.arange(len(f))
+    fig, ax = plt.subplots(figsize=(10, 0.75 * len(f) + 1.5))
+    ax.barh(y + 0.2, f["serapan_pct"].fillna(0), height=0.4, color=PALETTE["aksen"], label="Serapan anggaran (%)")
+    ax.barh(y - 0.2, f["capaian_pct"].fillna(0), height=0.4, color=PALETTE["utama"], label="Capaian kinerja (%)")
+    for yy, (s, c, v) in enumerate(zip(f["serapan_pct"], f["capaian_pct"], f["verdict"])):
+        right = np.nanmax([s if pd.notna(s) else 0, c if pd.notna(c) else 0])
+        ax.text(right + 2, yy, v, va="center", fontsize=8, color=PALETTE["bahaya"] if v.startswith("Kurang") else "black")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.axvline(100, color="black", lw=0.8, ls="--")
+    ax.set_xlim(0, 150)
+    ax.set_xlabel("%")
+    ax.legend(loc="lower right", fontsize=9)
+    ax.set_title("Anggaran vs capaian: serapan dan capaian per program dan sub-kegiatan")
+    _id_axis(ax)
+    return fig, frame[["tingkat", "kode_rekening", "uraian", "pagu_rp", "serapan_pct", "capaian_pct",
+                       "indeks_efisiensi", "verdict"]]
+
+
+def budget_bars(frame: pd.DataFrame, label_col: str, budget_col: str, title: str) -> tuple[plt.Figure, pd.DataFrame]:
+    """Pagu and realisasi side by side, in billions of rupiah."""
+    f = frame.iloc[::-1].reset_index(drop=True)
+    y = np.arange(len(f))
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(f) + 1.5))
+    ax.barh(y + 0.2, f[budget_col] / 1e6, height=0.4, color=PALETTE["netral"], label="Pagu")
+    ax.barh(y - 0.2, f["realisasi_rp"] / 1e6, height=0.4, color=PALETTE["utama"], label="Realisasi")
+    for yy, (p, s) in enumerate(zip(f[budget_col], f["serapan_pct"])):
+        ax.text(p / 1e6, yy + 0.2, f" {format_number(s, 2)}%" if pd.notna(s) else "", va="center", fontsize=8)
+    ax.set_yticks(y, [_wrap(t, 45) for t in f[label_col].map(label)], fontsize=8)
+    ax.set_xlabel("juta rupiah")
+    ax.legend(loc="lower right")
+    ax.set_title(title)
+    _id_axis(ax)
+    return fig, frame[[label_col, budget_col, "realisasi_rp", "serapan_pct"]]

@@ -1,0 +1,111 @@
+"""Leadership HTML: one self-contained page per notebook, and an index with the headline figures.
+
+Pages use nbconvert's ``basic`` template (no scripts, no outside resources) inside our
+own page shell: code and the injected-parameters cell removed, images embedded as
+data URIs, layout that fits a phone.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import nbformat
+
+CSS = """
+:root{--biru:#1f4e79;--teal:#2a9d8f;--abu:#5c677d;--merah:#c0392b}
+*{box-sizing:border-box}
+body{margin:0;font-family:"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;color:#1d2433;background:#f5f7fa;line-height:1.5}
+header.lkip-top{background:var(--biru);color:#fff;padding:.8rem 1rem}
+header.lkip-top a{color:#fff}
+main{max-width:1100px;margin:0 auto;padding:1rem;background:#fff}
+h1{font-size:1.5rem;color:var(--biru)} h2{font-size:1.25rem;color:var(--biru);border-bottom:2px solid #e3e8ef;padding-bottom:.2rem}
+h3,h4{font-size:1.05rem}
+img{max-width:100%;height:auto}
+.lkip-scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}
+th,td{border:1px solid #d5dbe3;padding:.3rem .45rem;vertical-align:top}
+th{background:#eef2f7;text-align:left}
+.lkip-source,.lkip-notes{font-size:.8rem;color:var(--abu)}
+.lkip-banner{background:#eef6f5;border-left:4px solid var(--teal);padding:.5rem .8rem;margin:.5rem 0;font-size:.9rem}
+.lkip-warning{color:#fff;background:var(--merah);padding:.4rem .6rem;font-weight:bold}
+.cards{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
+.card{flex:1 1 150px;background:#eef2f7;border-radius:6px;padding:.6rem .8rem}
+.card .v{font-size:1.5rem;font-weight:bold;color:var(--biru)} .card .l{font-size:.85rem;color:var(--abu)}
+ul.pages li{margin:.3rem 0}
+.anchor-link{display:none}
+footer{max-width:1100px;margin:0 auto;padding:1rem;font-size:.75rem;color:var(--abu)}
+"""
+
+
+def page(title: str, body: str, nav: str = "") -> str:
+    """A whole HTML document around ``body`` (already safe HTML)."""
+    return ("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+            f"<header class=\"lkip-top\">{nav}</header><main>{body}</main>"
+            "<footer>Dibuat otomatis dari data oleh lkip_helpers. Angka dihitung dari tabel data; "
+            "lihat folder tables/ untuk CSV dan XLSX.</footer></body></html>\n")
+
+
+def notebook_page(executed: Path, title: str) -> str:
+    """Render an executed notebook for leadership: outputs and narrative only."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            # warnings on stderr are for analysts, not for the leadership page
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "parameters"},
+                                                         enabled=True), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    nav = '<a href="index.html">&larr; Ringkasan dan daftar halaman</a>'
+    return page(title, body, nav)
+
+
+def notebook_title(path: Path) -> str:
+    """The first Markdown heading of a notebook."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
+    """The landing page: headline figures, then links to every page and artifact."""
+    from . import budget, kinerja
+    from .numbers import format_pct, format_rp
+
+    m = kinerja.measured(ds)
+    per, overall = kinerja.sasaran_summary(ds)
+    pagu, real, serapan = budget.total(ds)
+    cards = [(format_pct(overall), "rata-rata capaian kinerja"),
+             (f"{int(m['tercapai'].sum())} / {len(m)}", "indikator mencapai target"),
+             (format_pct(serapan), "serapan anggaran"),
+             (format_rp(pagu), "pagu anggaran")]
+    e = html.escape
+    parts = [f"<h1>{e(ds.title)}</h1>"]
+    if ds.synthetic:
+        parts.append('<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya.</p>')
+    parts.append('<div class="cards">' + "".join(
+        f'<div class="card"><div class="v">{e(v)}</div><div class="l">{e(label)}</div></div>' for v, label in cards) + "</div>")
+    parts.append("<h2>Capaian per sasaran strategis</h2><ul>" + "".join(
+        f"<li>{e(str(r['name']))}: <strong>{e(format_pct(r['rata_rata_capaian_pct']))}</strong></li>"
+        for _, r in per.iterrows()) + "</ul>")
+    parts.append(f"<p>Realisasi anggaran {e(format_rp(real))} dari {e(format_rp(pagu))}.</p>")
+    parts.append("<h2>Halaman</h2><ul class=\"pages\">" + "".join(
+        f'<li><a href="{e(p["file"])}">{e(p["title"])}</a></li>' for p in pages) + "</ul>")
+    rows = "".join(
+        f"<tr><td>{e(a['id'])}</td><td>{e(a['kind'])}</td><td>{e(a['title'])}</td><td>"
+        + " ".join(f'<a href="../{e(f)}">{e(Path(f).suffix[1:])}</a>' for f in a["files"]) + "</td></tr>"
+        for a in artifacts if a["kind"] != "page")
+    parts.append('<h2>Tabel dan grafik</h2><div class="lkip-scroll"><table><tr><th>id</th><th>jenis</th>'
+                 f"<th>judul</th><th>file</th></tr>{rows}</table></div>")
+    return page(f"{ds.title} — Ringkasan", "".join(parts))

@@ -1,0 +1,137 @@
+"""Narrative sentences in Bahasa Indonesia, with every number computed from the data.
+
+Text that comes from data files is HTML-escaped: Markdown passes raw HTML through.
+"""
+
+from __future__ import annotations
+
+import html
+
+from . import budget, kinerja
+from .numbers import format_number, format_pct, format_rp
+from .text import label
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def ringkasan(ds) -> str:
+    """Headline: how many indicators reached target, the averages, the budget."""
+    m = kinerja.measured(ds)
+    per, overall = kinerja.sasaran_summary(ds)
+    pol = kinerja.policy(ds)
+    n, ok = len(m), int(m["tercapai"].sum())
+    pagu, real, serapan = budget.total(ds)
+    lines = [f"Pada tahun {ds.year}, dari **{n} baris indikator** yang diukur, **{ok}** mencapai atau melampaui "
+             f"target (capaian ≥ 100%) dan **{n - ok}** belum. Rata-rata capaian seluruh indikator "
+             f"**{format_pct(overall)}** (kategori *{_e(pol.scale.classify(overall))}*)."]
+    for _, row in per.iterrows():
+        lines.append(f"- Sasaran {_e(row['nomor'])} — {_e(row['name'])}: rata-rata **{format_pct(row['rata_rata_capaian_pct'])}** "
+                     f"({int(row['n_tercapai'])} dari {int(row['n_indikator'])} indikator mencapai target).")
+    lines.append(f"\nAnggaran {format_rp(pagu)} terealisasi {format_rp(real)} atau **{format_pct(serapan)}**.")
+    return "\n".join(lines)
+
+
+def below_target(ds) -> str:
+    """The indicators that missed their target, lowest first."""
+    m = kinerja.measured(ds)
+    low = m[~m["tercapai"]].sort_values("capaian_pct")
+    if low.empty:
+        return "Semua indikator mencapai target."
+    items = [f"- **{_e(r['short_name'])}**: {format_number(r['realisasi'])} dari target {format_number(r['target'])} "
+             f"{_e(r['unit'] or '')} → {format_pct(r['capaian_pct'])} (*{_e(r['kelas'])}*)" for _, r in low.iterrows()]
+    return f"Indikator yang belum mencapai target ({len(low)}), dari yang terendah:\n\n" + "\n".join(items)
+
+
+def compared_with_last_year(ds) -> str:
+    """Average now vs last year and the biggest movers."""
+    avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
+    y = ds.year
+    if y - 1 not in avg.index:
+        return f"Tidak ada data capaian tahun {y - 1} untuk dibandingkan."
+    t = kinerja.trend(ds).pivot(index="short_name", columns="year", values="capaian_pct")
+    delta = (t[y] - t[y - 1]).dropna().sort_values()
+    worst = ", ".join(f"{_e(k)} ({format_number(v, 2)} poin)" for k, v in delta.head(3).items())
+    direction = "turun" if avg[y] < avg[y - 1] else "naik"
+    text = (f"Rata-rata capaian {direction} dari **{format_pct(avg[y - 1])}** ({y - 1}) menjadi "
+            f"**{format_pct(avg[y])}** ({y}). Penurunan terbesar: {worst}.")
+    high = t[y - 1][t[y - 1] > 150].sort_values(ascending=False)
+    if len(high):
+        text += (f" Rata-rata {y - 1} terangkat oleh indikator dengan capaian di atas 150%: "
+                 + ", ".join(f"{_e(k)} ({format_pct(v)})" for k, v in high.items())
+                 + " — realisasi jauh melampaui target, tanda target tahun itu terlalu rendah.")
+    return text
+
+
+def planning_changes(ds) -> str:
+    """What the PK Perubahan changed."""
+    from .reports import perubahan_pk
+
+    ch = perubahan_pk(ds).frame
+    dropped = ch[ch["perubahan"].str.startswith("target dihapus")]
+    renamed = ch[ch["perubahan"] == "nama indikator berubah"]
+    parts = [f"PK Perubahan mengubah **{len(ch)}** baris dibanding PK awal."]
+    if len(dropped):
+        parts.append(f"Target **{len(dropped)}** indikator output dihapus (menjadi 0): "
+                     + "; ".join(_e(n) for n in dropped["indikator_awal"]) + ".")
+    if len(renamed):
+        parts.append("Nama indikator berubah: " + "; ".join(
+            f"{_e(a)} → {_e(b)}" for a, b in zip(renamed["indikator_awal"], renamed["indikator_perubahan"])) + ".")
+    return " ".join(parts)
+
+
+def budget_summary(ds) -> str:
+    """Absorption overall and the programs furthest below it."""
+    tree = budget.anggaran_tree(ds)
+    progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
+    pagu, real, serapan = budget.total(ds)
+    rows = "\n".join(f"- {_e(label(r['uraian']))}: {format_pct(r['serapan_pct'])} dari {format_rp(r['pagu_rp'])}"
+                     for _, r in progs.iterrows())
+    return (f"Serapan anggaran keseluruhan **{format_pct(serapan)}** ({format_rp(real)} dari {format_rp(pagu)}). "
+            f"Serapan per program, dari yang terendah:\n\n{rows}")
+
+
+def efficiency(ds) -> str:
+    """Which units of spending were efficient, in plain words."""
+    from .reports import anggaran_vs_capaian
+
+    f = anggaran_vs_capaian(ds).frame
+    weak = f[f["verdict"] == "Kurang efisien"]
+    idle = f[f["verdict"] == "Tidak dilaksanakan"]
+    text = [f"Dari {len(f)} program/sub-kegiatan yang dinilai, **{int((f['verdict'] == 'Efisien').sum())}** efisien "
+            "(capaian lebih tinggi daripada serapan anggaran)."]
+    if len(weak):
+        text.append("Kurang efisien: " + "; ".join(
+            f"{_e(label(u))} (capaian {format_pct(c)}, serapan {format_pct(s)})"
+            for u, c, s in zip(weak["uraian"], weak["capaian_pct"], weak["serapan_pct"])) + ".")
+    if len(idle):
+        text.append("Tidak dilaksanakan (tanpa serapan dan tanpa capaian): "
+                    + "; ".join(_e(label(u)) for u in idle["uraian"]) + ".")
+    return " ".join(text)
+
+
+def staff(ds) -> str:
+    """Staff totals and what the text does not give."""
+    t = ds.pegawai_total.set_index("status")["jumlah"]
+    return (f"Dinas didukung **{format_number(t.get('pns'))} PNS** dan **{format_number(t.get('tenaga_kontrak'))} "
+            "tenaga kontrak daerah**. Komposisi ASN menurut jabatan dan menurut pendidikan (Gambar 1.2 dan 1.3 "
+            "dalam laporan asli) berupa gambar; angkanya tidak tersedia dalam teks laporan sehingga tidak "
+            "ditampilkan di sini.")
+
+
+def villages(ds) -> str:
+    w = ds.wilayah
+    top = w.assign(t=w["jumlah_desa"] + w["jumlah_kelurahan"]).sort_values("t", ascending=False).iloc[0]
+    return (f"NTT memiliki **{format_number(w['jumlah_desa'].sum())} desa** dan "
+            f"**{format_number(w['jumlah_kelurahan'].sum())} kelurahan** di {format_number(w['jumlah_kecamatan'].sum())} "
+            f"kecamatan pada {len(w)} kabupaten/kota. Terbanyak: {_e(top['kabupaten'])} "
+            f"({format_number(top['t'])} desa/kelurahan).")
+
+
+def not_available_reason(ds, figure_id: str) -> str:
+    """The dataset's statement of why a figure's data are missing ('' when they are not)."""
+    for gap in ds.meta.get("not_available") or []:
+        if gap.get("id") == figure_id:
+            return str(gap.get("reason", ""))
+    return ""

@@ -1,0 +1,41 @@
+"""What a notebook's first code cell needs: load, style, where to write, and a banner.
+
+Notebooks stay thin: ``ds, out = setup(dataset, output_dir, "03_bab3_capaian")``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from IPython.display import HTML, Markdown, display
+
+from .artifacts import Outputs
+from .charts import apply_style
+from .loading import Dataset, check_dataset_id, load_dataset
+
+
+def setup(dataset: str, output_dir: str | None, notebook: str) -> tuple[Dataset, Outputs]:
+    """Validate parameters, load the dataset, set the chart style, show the banner."""
+    check_dataset_id(dataset)
+    ds = load_dataset(dataset)
+    apply_style()
+    out = Outputs(dataset, output_dir, notebook)
+    display(HTML(banner(ds)))
+    return ds, out
+
+
+def banner(ds: Dataset) -> str:
+    """Header naming agency, year and source; warns when the data are synthetic."""
+    d = ds.meta["dataset"]
+    parts = [f'<div class="lkip-banner"><strong>{html.escape(ds.title)}</strong><br>'
+             f'<span>Dataset <code>{html.escape(ds.id)}</code> · Sumber: {html.escape(str(d["source_document"]))}</span>']
+    if ds.synthetic:
+        parts.append('<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya; '
+                     "hanya untuk uji dan benchmark.</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def md(text: str) -> None:
+    """Show narrative text computed from the data (Markdown)."""
+    display(Markdown(text))

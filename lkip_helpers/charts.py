@@ -163,10 +163,11 @@ def capaian_bars(frame: pd.DataFrame, label_col: str = "short_name") -> tuple[pl
 def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Tabel 3.5 as small multiples: capaian per year against the RPJMD target (100 %)."""
     ids = list(dict.fromkeys(trend["indikator_id"]))
-    cols = 3
+    cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.1 * rows), sharex=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols + (3 if cols == 1 else 0), 3.1 * rows), sharex=True)
     years = sorted(trend["year"].unique())
+    axes = np.atleast_1d(axes)
     for ax, ind in zip(np.ravel(axes), ids):
         t = trend[trend["indikator_id"] == ind]
         ax.axhline(100, color=PALETTE["bahaya"], lw=1, ls="--")
@@ -181,7 +182,7 @@ def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         _id_axis(ax, "y")
     for ax in np.ravel(axes)[len(ids):]:
         ax.axis("off")
-    fig.suptitle("Capaian (%) per indikator, dibandingkan target RPJMD (garis merah = 100%)", weight="bold")
+    fig.suptitle("Capaian (%) dibandingkan target RPJMD (garis merah = 100%)", weight="bold")
     fig.text(0.01, -0.01, "Titik kosong: capaian sebagaimana dilaporkan; titik penuh: dihitung dari target dan realisasi.",
              fontsize=9)
     fig.tight_layout()
@@ -239,3 +240,36 @@ def budget_bars(frame: pd.DataFrame, label_col: str, budget_col: str, title: str
     ax.set_title(title)
     _id_axis(ax)
     return fig, frame[[label_col, budget_col, "realisasi_rp", "serapan_pct"]]
+
+
+def sensitivity_lines(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+    """Average capaian per year under each averaging method."""
+    years = [c for c in table.columns if str(c).isdigit()]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    styles = ["-", "--", "--", "--", ":", "-.", "-", ":"]
+    for (i, row), ls in zip(table.iterrows(), styles):
+        ax.plot([int(y) for y in years], [row[y] for y in years], ls, marker="o", lw=2.4 if i == 0 else 1.4,
+                label=row["metode"])
+    ax.axhline(100, color=PALETTE["bahaya"], lw=1)
+    ax.set_ylabel("rata-rata capaian (%)")
+    ax.set_xticks([int(y) for y in years])
+    ax.legend(fontsize=8, loc="upper left", ncol=2)
+    ax.set_title("Rata-rata capaian menurut metode perata-rataan")
+    _id_axis(ax, "y")
+    long = table.melt(id_vars=["metode"], value_vars=years, var_name="tahun", value_name="rata_rata_capaian_pct")
+    return fig, long
+
+
+def contribution_bars(frame: pd.DataFrame, year: int) -> tuple[plt.Figure, pd.DataFrame]:
+    """How far each indicator pulls the year's average above or below 100 %."""
+    f = frame.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(f) + 1.5))
+    colours = [PALETTE["utama"] if v >= 0 else PALETTE["bahaya"] for v in f["kontribusi_poin"]]
+    ax.barh(f["short_name"], f["kontribusi_poin"], color=colours)
+    ax.axvline(0, color="black", lw=0.8)
+    for y, v in enumerate(f["kontribusi_poin"]):
+        ax.text(v, y, f" {format_number(v, 2)} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+    ax.set_xlabel(f"poin persentase terhadap rata-rata {year} (di atas/bawah 100%)")
+    ax.set_title(f"Apa yang mendorong rata-rata {year}")
+    _id_axis(ax)
+    return fig, frame

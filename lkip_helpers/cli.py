@@ -3,6 +3,7 @@
     lkip validate [DATASET]   check a dataset; list problems and what remains to fill
     lkip describe [DATASET]   print the data dictionary with each table's source
     lkip build [DATASET ...]  run the notebooks and write outputs/<dataset>/
+    lkip audit [DATASET]      recompute every printed figure and list where the report differs
 
 Errors print one message (file, row, column, what was expected) and exit non-zero,
 never a traceback.
@@ -56,7 +57,26 @@ def _build(args) -> int:
     from .build import build_many
 
     datasets = paths.list_datasets() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
-    return build_many(datasets, force=args.force)
+    return build_many(datasets, force=args.force, threshold=args.threshold)
+
+
+def _audit(args) -> int:
+    from .audit import audit
+    from .loading import load_dataset
+    from .numbers import format_number
+
+    ds = load_dataset(args.dataset)
+    findings, checked = audit(ds, args.tolerance)
+    n_bad = int((checked["status"] == "berbeda").sum())
+    print(f"{ds.id}: {len(checked)} angka tercetak diperiksa, {n_bad} berbeda; "
+          f"{int((findings['jenis'] == 'rujukan').sum())} temuan rujukan")
+    for _, f in findings.iterrows():
+        numbers = "" if f["jenis"] == "rujukan" else f" (hitung ulang {format_number(round(f['recomputed'], 2))})"
+        print(f"- {f['report_table']} · {f['row_ref']} · {f['column']}: tercetak {f['printed_text']}{numbers} — {f['cause']}")
+    if args.csv:
+        findings.to_csv(args.csv, index=False, encoding="utf-8")
+        print(f"CSV: {args.csv}")
+    return 1 if args.strict and len(findings) else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -72,7 +92,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("datasets", nargs="*", metavar="DATASET")
     b.add_argument("--all", action="store_true", help="every dataset under data/")
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    b.add_argument("--threshold", type=float, default=100.0, metavar="PCT",
+                   help="indicators with capaian below PCT get a drill-down page (default 100)")
     b.set_defaults(func=_build)
+    a = sub.add_parser("audit", help="recompute every printed figure and list disagreements")
+    a.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET)
+    a.add_argument("--tolerance", type=float, default=None,
+                   help="absolute tolerance (default: half a unit of the last printed digit)")
+    a.add_argument("--csv", metavar="FILE", help="also write the findings to FILE")
+    a.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    a.set_defaults(func=_audit)
     return p
 
 

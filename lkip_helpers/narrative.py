@@ -135,3 +135,77 @@ def not_available_reason(ds, figure_id: str) -> str:
         if gap.get("id") == figure_id:
             return str(gap.get("reason", ""))
     return ""
+
+
+def audit_summary(ds, tolerance: float | None = None) -> str:
+    """How many printed figures were checked, how many disagree, grouped by cause."""
+    from .audit import audit
+
+    findings, checked = audit(ds, tolerance)
+    n_ok = int((checked["status"] == "sesuai").sum())
+    n_bad = int((checked["status"] == "berbeda").sum())
+    n_skip = int((checked["status"] == "tidak diperiksa").sum())
+    refs = findings[findings["jenis"] == "rujukan"]
+    by_table = findings[findings["jenis"] == "angka"].groupby("report_table").size().sort_values(ascending=False)
+    where = ", ".join(f"{_e(t)} ({n})" for t, n in by_table.items())
+    text = (f"**{len(checked)}** angka tercetak dibandingkan dengan hasil hitung ulang dari data: **{n_ok}** sesuai, "
+            f"**{n_bad}** berbeda" + (f", {n_skip} tidak dapat diperiksa karena subjeknya tidak jelas dalam teks" if n_skip else "")
+            + f". Ditambah **{len(refs)}** temuan rujukan (nama atau indikator yang tidak cocok dengan tabel rujukan).")
+    if where:
+        text += f"\n\nLetak ketidaksesuaian angka: {where}."
+    return text
+
+
+def sensitivity(ds) -> str:
+    """What the choice of averaging method does to the headline and to last year's figure."""
+    from .sensitivity import contributions, methods_table
+
+    t = methods_table(ds).set_index("metode")
+    y, prev = str(ds.year), str(ds.year - 1)
+    low, high = t[y].idxmin(), t[y].idxmax()
+    top = contributions(ds, ds.year - 1).head(3)
+    drivers = ", ".join(f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])}, +{format_number(r['kontribusi_poin'], 2)} poin)"
+                        for _, r in top.iterrows() if r["kontribusi_poin"] > 0)
+    return (f"Rata-rata {y} berkisar dari **{format_pct(t.loc[low, y])}** ({_e(low)}) sampai **{format_pct(t.loc[high, y])}** "
+            f"({_e(high)}), bergantung pada metode. Untuk {prev}, rata-rata tanpa batas **{format_pct(t.iloc[0][prev])}** "
+            f"turun menjadi **{format_pct(t.loc['Dibatasi 100%', prev])}** bila capaian dibatasi 100%: angka {prev} yang jauh "
+            f"di atas 100% didorong oleh {drivers}.")
+
+
+def indikator_header(ds, indikator: str) -> str:
+    from .drilldown import check_indicator
+
+    r = check_indicator(ds, indikator)
+    state = "mencapai target" if r["tercapai"] else "**belum mencapai target**"
+    return (f"### {_e(r['name'])}\n\nSasaran: {_e(r['sasaran_name'])}.\n\nTahun {ds.year}: realisasi "
+            f"**{format_number(r['realisasi'])}** dari target **{format_number(r['target'])}** {_e(r['unit'] or '')} — "
+            f"capaian **{format_pct(r['capaian_pct'])}** (kategori *{_e(r['kelas'])}*), {state}.")
+
+
+def indikator_efisiensi(ds, indikator: str) -> str:
+    from .drilldown import efficiency
+
+    e = efficiency(ds, indikator)
+    return (f"Sub-kegiatan pendukung menyerap {format_rp(e['realisasi_rp'])} dari pagu {format_rp(e['pagu_rp'])} "
+            f"(**{format_pct(e['serapan_pct'])}**). Dengan capaian indikator {format_pct(e['capaian_pct'])}, indeks "
+            f"efisiensi = {format_number(e['indeks'], 2)} → **{_e(e['verdict'])}**.")
+
+
+def indikator_observations(ds, indikator: str) -> str:
+    from .audit import audit
+    from .drilldown import observations
+
+    findings, _ = audit(ds)
+    return "\n".join(f"- {_e(n)}" for n in observations(ds, indikator, findings))
+
+
+def indicator_choices(ds) -> str:
+    """The indicators below target, with their ids, for picking the ``indikator`` parameter."""
+    from .drilldown import below_threshold
+
+    names = ds.indikator.set_index("indikator_id")["short_name"]
+    ids = below_threshold(ds)
+    if not ids:
+        return "Semua indikator mencapai target."
+    return ("Indikator di bawah target (id untuk parameter `indikator`): "
+            + "; ".join(f"{_e(names[i])} (`{_e(i)}`)" for i in ids) + ".")

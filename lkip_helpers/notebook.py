@@ -14,12 +14,17 @@ from .charts import apply_style
 from .loading import Dataset, check_dataset_id, load_dataset
 
 
-def setup(dataset: str, output_dir: str | None, notebook: str) -> tuple[Dataset, Outputs]:
-    """Validate parameters, load the dataset, set the chart style, show the banner."""
+def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | None = None) -> tuple[Dataset, Outputs]:
+    """Validate parameters, load the dataset, set the chart style, show the banner.
+
+    Args:
+        variant: for notebooks run once per item (the drill-down per indicator): the item,
+            so that each run records its artifacts separately.
+    """
     check_dataset_id(dataset)
     ds = load_dataset(dataset)
     apply_style()
-    out = Outputs(dataset, output_dir, notebook)
+    out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}")
     display(HTML(banner(ds)))
     return ds, out
 

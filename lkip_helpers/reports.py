@@ -394,3 +394,83 @@ def penyebab_dan_rencana(ds) -> ReportTable:
     return ReportTable("penyebab-dan-rencana", "Penyebab Keberhasilan/Kegagalan, Solusi dan Rencana Perbaikan", n,
                        [Column("section", "Bagian", merge=True), Column("jenis", "Jenis"), Column("indikator", "Indikator"),
                         Column("text", "Uraian")], id_columns=["narasi_id", "sasaran_id", "indikator_id"], source="Bab 3.2, 3.5, 3.6 dan Bab IV")
+
+
+# --- Audit and sensitivity (issue: why indicators failed) ---------------------------------
+
+def audit_konsistensi(ds, tolerance: float | None = None) -> ReportTable:
+    """Every printed figure that disagrees with the data, one finding per row."""
+    from .audit import audit
+
+    findings, _ = audit(ds, tolerance)
+    if findings.empty:
+        findings = pd.DataFrame([{"jenis": "-", "report_table": "-", "row_ref": "-", "column": "-",
+                                  "printed_text": "-", "cause": "tidak ada ketidaksesuaian"}])
+    return ReportTable("audit-konsistensi", "Audit Konsistensi: Angka Tercetak yang Berbeda dari Hasil Hitung Ulang",
+                       findings,
+                       [Column("jenis", "Jenis"), Column("report_table", "Letak"), Column("row_ref", "Baris"),
+                        Column("column", "Kolom"), Column("printed_text", "Tercetak"),
+                        Column("reported", "Nilai tercetak", "number"), Column("recomputed", "Hitung ulang", "number"),
+                        Column("difference", "Selisih", "number"), Column("cause", "Kemungkinan penyebab")],
+                       source="Seluruh laporan", id_columns=["tolerance"],
+                       notes=["Toleransi: setengah satuan digit terakhir yang tercetak (ditambah pembulatan masukan "
+                              "untuk selisih).", "Jenis 'rujukan': nama atau kode yang tidak ditemukan di tabel rujukan."])
+
+
+def sensitivitas_rata_rata(ds) -> ReportTable:
+    from .sensitivity import methods_table
+
+    t = methods_table(ds)
+    years = [c for c in t.columns if c.isdigit()]
+    return ReportTable("sensitivitas-rata-rata", "Rata-rata Capaian per Tahun menurut Metode Perata-rataan", t,
+                       [Column("metode", "Metode")] + [Column(y, y, "pct") for y in years] + [Column("keterangan", "Keterangan")],
+                       source="Tabel 3.5 (dihitung ulang)")
+
+
+def kontribusi_rata_rata(ds, year: int) -> ReportTable:
+    from .sensitivity import contributions
+
+    t = contributions(ds, year)
+    return ReportTable(f"kontribusi-rata-rata-{year}", f"Sumbangan Tiap Indikator terhadap Rata-rata {year}", t,
+                       [Column("short_name", "Indikator"), Column("capaian_pct", f"Capaian {year} (%)", "pct"),
+                        Column("kontribusi_poin", "Sumbangan terhadap selisih rata-rata dari 100% (poin)", "pct"),
+                        Column("sumber", "Sumber")],
+                       source="Tabel 3.3 dan 3.5 (dihitung ulang)", id_columns=["indikator_id", "sasaran_id"])
+
+
+# --- Drill-down per indicator ---------------------------------------------------------------
+
+def indikator_fakta(ds, indikator: str) -> ReportTable:
+    from .drilldown import facts
+
+    return ReportTable(f"indikator-{indikator}-fakta", "Target, Realisasi dan Capaian", facts(ds, indikator),
+                       [Column("tahun", "Tahun"), Column("dasar_target", "Dasar target"), Column("target", "Target", "number"),
+                        Column("realisasi", "Realisasi", "number"), Column("capaian_pct", "Capaian (%)", "pct"),
+                        Column("kelas", "Kategori")], source="Tabel 3.1, 3.3, 3.4")
+
+
+def indikator_kegiatan(ds, indikator: str) -> ReportTable:
+    from .drilldown import supporting
+
+    return ReportTable(f"indikator-{indikator}-kegiatan", "Sub-kegiatan Pendukung, Anggaran dan Output",
+                       supporting(ds, indikator),
+                       [Column("kode_rekening", "Kode", merge=True), Column("uraian", "Sub-kegiatan", merge=True),
+                        Column("pagu_rp", "Pagu (Rp)", "rp", merge=True),
+                        Column("realisasi_rp", "Realisasi (Rp)", "rp", merge=True),
+                        Column("serapan_pct", "Serapan (%)", "pct", merge=True), Column("output", "Output (IKK)"),
+                        Column("target", "Target", "number"), Column("realisasi", "Realisasi", "number"),
+                        Column("capaian_pct", "Capaian output (%)", "pct")],
+                       source="Tabel 3.6, 3.8, 3.10, 3.13", id_columns=["ikk_id"])
+
+
+def indikator_penyebab(ds, indikator: str) -> ReportTable:
+    from .drilldown import stated_causes
+
+    kinds = {"faktor_pendukung": "Faktor pendukung", "penyebab_kendala": "Penyebab/kendala",
+             "rencana_perbaikan": "Rencana perbaikan", "solusi": "Alternatif solusi", "saran": "Saran"}
+    t = stated_causes(ds, indikator)
+    t = t.assign(jenis=t["kind"].map(kinds)) if len(t) else pd.DataFrame(
+        [{"section": "-", "jenis": "-", "text": "Laporan tidak menyatakan penyebab atau rencana.", "cakupan": "-"}])
+    return ReportTable(f"indikator-{indikator}-penyebab", "Penyebab dan Rencana yang Dinyatakan Laporan", t,
+                       [Column("jenis", "Jenis"), Column("text", "Uraian"), Column("section", "Bagian"),
+                        Column("cakupan", "Berlaku untuk")], source="Bab 3.2, 3.5, 3.6, IV")

@@ -28,7 +28,7 @@ def test_thin_and_parameterised(path):
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
     assert 'dataset = "pmd-ntt-2023"' in params[0].source and "output_dir = None" in params[0].source
-    assert f'setup(dataset, output_dir, "{path.stem}")' in code[1].source  # records artifacts under its own name
+    assert f'setup(dataset, output_dir, "{path.stem}"' in code[1].source  # records artifacts under its own name
     for cell in code:
         assert "def " not in cell.source and "class " not in cell.source, "logic belongs in lkip_helpers"
         assert len(cell.source.splitlines()) <= 4, "keep notebook cells short"

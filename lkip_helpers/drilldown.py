@@ -1,0 +1,128 @@
+"""Everything about one indicator on one page: the numbers, the trend, the money, the story."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import budget, kinerja
+from .capaian import efficiency_index, efficiency_verdict
+from .errors import LkipError
+from .numbers import format_number, format_pct
+
+
+def below_threshold(ds, threshold: float = 100.0) -> list[str]:
+    """Ids of the measured IKU whose capaian this year is below ``threshold`` (lowest first)."""
+    m = kinerja.measured(ds)
+    return list(m[m["capaian_pct"] < threshold].sort_values("capaian_pct")["indikator_id"])
+
+
+def check_indicator(ds, indikator: str) -> pd.Series:
+    """The measured row of ``indikator``; a clear error when it is not a measured IKU."""
+    m = kinerja.measured(ds).set_index("indikator_id")
+    if indikator not in m.index:
+        raise LkipError(f"indikator {indikator!r} tidak diukur di dataset {ds.id}; pilihan: {', '.join(m.index)}")
+    return m.loc[indikator]
+
+
+def facts(ds, indikator: str) -> pd.DataFrame:
+    """Target, realisasi, capaian and class, this year and last year."""
+    now = check_indicator(ds, indikator)
+    prev = kinerja.measured(ds, ds.year - 1, basis="rpjmd").set_index("indikator_id")
+    rpjmd = kinerja.measured(ds, ds.year, basis="rpjmd").set_index("indikator_id")
+    rows = [{"tahun": ds.year, "dasar_target": "Perjanjian Kinerja", "target": now["target"],
+             "realisasi": now["realisasi"], "capaian_pct": now["capaian_pct"], "kelas": now["kelas"]}]
+    if indikator in rpjmd.index:
+        r = rpjmd.loc[indikator]
+        rows.append({"tahun": ds.year, "dasar_target": "RPJMD (target akhir)", "target": r["target"],
+                     "realisasi": r["realisasi"], "capaian_pct": r["capaian_pct"], "kelas": r["kelas"]})
+    if indikator in prev.index:
+        r = prev.loc[indikator]
+        rows.append({"tahun": ds.year - 1, "dasar_target": "RPJMD", "target": r["target"], "realisasi": r["realisasi"],
+                     "capaian_pct": r["capaian_pct"], "kelas": r["kelas"]})
+    return pd.DataFrame(rows)
+
+
+def trend(ds, indikator: str) -> pd.DataFrame:
+    t = kinerja.trend(ds)
+    return t[t["indikator_id"] == indikator].reset_index(drop=True)
+
+
+def supporting(ds, indikator: str) -> pd.DataFrame:
+    """Sub-kegiatan serving the indicator's sasaran (Tabel 3.6), with budget and their outputs (IKK)."""
+    row = check_indicator(ds, indikator)
+    links = ds.sasaran_kegiatan[(ds.sasaran_kegiatan["source_table"] == "Tabel 3.6")
+                                & (ds.sasaran_kegiatan["sasaran_id"] == row["sasaran_id"])]
+    tree = budget.anggaran_tree(ds)
+    subs = links.merge(tree, on="kode_rekening")[["kode_rekening", "uraian", "pagu_rp", "realisasi_rp", "serapan_pct"]]
+    ikk = kinerja.measured(ds, kind="ikk")[["kode_rekening", "indikator_id", "name", "unit", "target", "realisasi",
+                                            "capaian_pct"]]
+    out = subs.merge(ikk, on="kode_rekening", how="left").rename(columns={"name": "output", "indikator_id": "ikk_id"})
+    out["output"] = out["output"].fillna("(tidak ada indikator output terukur)")
+    return out
+
+
+def efficiency(ds, indikator: str) -> dict:
+    """The indicator's capaian against the serapan of the sub-kegiatan that support it."""
+    row = check_indicator(ds, indikator)
+    subs = supporting(ds, indikator).drop_duplicates("kode_rekening")
+    pagu, real = subs["pagu_rp"].sum(), subs["realisasi_rp"].sum()
+    serapan = budget.serapan_pct(real, pagu)
+    return {"capaian_pct": float(row["capaian_pct"]), "pagu_rp": float(pagu), "realisasi_rp": float(real),
+            "serapan_pct": float(serapan), "indeks": efficiency_index(row["capaian_pct"], serapan),
+            "verdict": efficiency_verdict(row["capaian_pct"], serapan)}
+
+
+def stated_causes(ds, indikator: str) -> pd.DataFrame:
+    """What the report says about the indicator; failing that, about its sasaran; failing that, in general."""
+    row = check_indicator(ds, indikator)
+    n = ds.narasi
+    for scope, rows in (("indikator ini", n[n["indikator_id"] == indikator]),
+                        ("sasaran indikator ini", n[(n["sasaran_id"] == row["sasaran_id"]) & n["indikator_id"].isna()]),
+                        ("umum (laporan tidak menyebut indikator ini)", n[n["sasaran_id"].isna() & n["indikator_id"].isna()])):
+        if len(rows):
+            return rows.assign(cakupan=scope)[["section", "kind", "text", "cakupan"]].reset_index(drop=True)
+    return pd.DataFrame(columns=["section", "kind", "text", "cakupan"])
+
+
+def observations(ds, indikator: str, findings: pd.DataFrame | None = None) -> list[str]:
+    """What the numbers suggest beyond the report's own explanation."""
+    row = check_indicator(ds, indikator)
+    notes = []
+    t = trend(ds, indikator).set_index("year")["capaian_pct"]
+    y = ds.year
+    if y - 1 in t.index and pd.notna(t[y - 1]) and t[y - 1] - t[y] > 30:
+        notes.append(f"Capaian turun tajam: {format_pct(t[y - 1])} ({y - 1}) → {format_pct(t[y])} ({y}).")
+    prev = kinerja.measured(ds, y - 1, basis="rpjmd").set_index("indikator_id")
+    if indikator in prev.index:
+        p = prev.loc[indikator]
+        if p["target"] and row["target"] / p["target"] >= 1.3:
+            notes.append(f"Target melonjak {format_number(row['target'] / p['target'] * 100 - 100, 0)}% dari "
+                         f"{format_number(p['target'])} ({y - 1}) menjadi {format_number(row['target'])} ({y}).")
+        if p["realisasi"] > p["target"] * 1.5:
+            notes.append(f"Realisasi {y - 1} ({format_number(p['realisasi'])}) jauh melampaui targetnya "
+                         f"({format_number(p['target'])}): target {y - 1} tampaknya terlalu rendah, sehingga "
+                         "capaian tahun itu tidak sebanding dengan tahun ini.")
+        if row["realisasi"] < p["realisasi"]:
+            notes.append(f"Realisasi menurun: {format_number(p['realisasi'])} ({y - 1}) → {format_number(row['realisasi'])} ({y}).")
+    subs = supporting(ds, indikator)
+    unfunded = subs.drop_duplicates("kode_rekening")
+    unfunded = unfunded[unfunded["realisasi_rp"] == 0]
+    for _, s in unfunded.iterrows():
+        notes.append(f"Sub-kegiatan pendukung tidak terealisasi sama sekali: {s['uraian']} (pagu {format_number(s['pagu_rp'])}).")
+    zero_out = subs[subs["capaian_pct"] == 0]
+    for _, s in zero_out.iterrows():
+        notes.append(f"Output pendukung tidak dilaksanakan: {s['output']} (target {format_number(s['target'])} {s['unit']}).")
+    pk = ds.dokumen_perencanaan
+    dropped = pk[(pk["document"] == "pk_perubahan") & (pk["target"] == 0) & pk["indikator_id"].isin(subs["ikk_id"])]
+    if len(dropped):
+        notes.append("PK Perubahan menghapus target output pendukung: " + "; ".join(dropped["name"]) + ".")
+    eff = efficiency(ds, indikator)
+    if eff["serapan_pct"] < 50:
+        notes.append(f"Serapan anggaran kegiatan pendukung rendah ({format_pct(eff['serapan_pct'])}): hasil yang "
+                     "rendah sejalan dengan anggaran yang tidak terpakai.")
+    if findings is not None and len(findings):
+        mine = findings[findings["row_ref"] == indikator]
+        for _, f in mine.iterrows():
+            notes.append(f"Audit: {f['report_table']} mencetak {f['printed_text']} untuk {f['column']}; "
+                         f"dihitung dari data {format_number(f['recomputed'], 2)} ({f['cause']}).")
+    return notes or ["Tidak ada pola lain yang menonjol dari angka."]

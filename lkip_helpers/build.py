@@ -1,31 +1,62 @@
-"""``lkip build``: run the notebooks in order with papermill and write ``outputs/<dataset>/``.
+"""``lkip build``: run the notebooks of one or many datasets and write ``outputs/<dataset>/``.
 
-Load and validate -> execute each notebook into a temporary folder -> render HTML ->
-write manifest and index -> swap the temporary folder into place. A failure leaves
-the previous outputs untouched, keeps the failed notebook under
-``outputs/_gagal/<dataset>/`` and says which notebook and cell failed.
+Plan -> skip what has not changed -> execute the rest on parallel workers (a local
+process pool or Dask) -> per dataset: write manifest and index, then swap the new
+folder into place. A notebook re-runs only when its inputs changed: the notebook,
+the dataset's files, its parameters, or ``lkip_helpers``. A failure leaves that
+dataset's previous outputs untouched and keeps the failed notebook under
+``outputs/_gagal/<dataset>/``. The no-op path uses only the standard library, so an
+unchanged rebuild answers in well under a second.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+import re
 import shutil
 import sys
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__, artifacts, paths
+from . import __version__, paths
 from .errors import LkipError
-from .html import index_page, notebook_page, notebook_title
-from .loading import check_dataset_id, load_dataset
+from .runner import NotebookFailed, Task
 
 FAILED_DIR = "_gagal"
+STATE_FILE = ".build-state.json"
+REPORT_FILE = "build-report.json"
+_HELPERS = Path(__file__).resolve().parent
 
 
 class BuildError(LkipError):
     """A notebook failed; the message names it, the cell and where the failed notebook is."""
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+# --- inputs and their fingerprints (stdlib only) ----------------------------------------
+
+def _digest(files: list[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def helpers_hash() -> str:
+    """Fingerprint of the package code: any change re-runs every notebook."""
+    return _digest([p for p in _HELPERS.rglob("*.py")], _HELPERS)
+
+
+def data_hash(dataset: str) -> str:
+    folder = paths.dataset_dir(dataset)
+    return _digest([p for p in folder.rglob("*") if p.is_file()], folder)
 
 
 def notebooks() -> list[Path]:
@@ -36,128 +67,195 @@ def notebooks() -> list[Path]:
     return found
 
 
-def page_id(notebook: Path) -> str:
-    """Artifact id of a notebook's HTML page, e.g. ``halaman-bab3-capaian``."""
-    return "halaman-" + notebook.stem.split("_", 1)[1].replace("_", "-")
+def _nb_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def is_per_indicator(notebook: Path) -> bool:
+def _source(cell: dict) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def notebook_title(path: Path) -> str:
+    """The first Markdown heading of a notebook."""
+    for cell in _nb_json(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in _source(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def is_per_indicator(path: Path) -> bool:
     """True for notebooks run once per indicator (their parameters cell sets ``indikator``)."""
-    import nbformat
+    cells = [c for c in _nb_json(path)["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    return any(line.strip().startswith("indikator =") for c in cells for line in _source(c).splitlines())
 
-    nb = nbformat.read(notebook, as_version=4)
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    return any(line.strip().startswith("indikator =") for c in params for line in c.source.splitlines())
 
+def depends_on(path: Path) -> list[str]:
+    """Notebooks (stems) whose outputs this one reads: ``metadata.lkip.after`` in the notebook."""
+    return list(_nb_json(path).get("metadata", {}).get("lkip", {}).get("after", []))
+
+
+def page_id(path: Path) -> str:
+    """Artifact id of a notebook's HTML page, e.g. ``halaman-bab3-capaian``."""
+    return "halaman-" + path.stem.split("_", 1)[1].replace("_", "-")
+
+
+# --- one dataset's build ------------------------------------------------------------------
 
 @dataclass
-class Run:
-    """One execution of a notebook: which notebook, its extra parameters, and where its page goes."""
+class DatasetBuild:
+    """Everything about building one dataset: inputs, plan, previous state, results."""
 
-    notebook: Path
-    parameters: dict
-    executed_name: str
-    page_file: str
-    page_id: str
-    title: str
+    dataset: str
+    threshold: float
+    force: bool
+    final: Path = field(init=False)
+    tmp: Path = field(init=False)
+    inputs: dict = field(default_factory=dict)
+    old: dict = field(default_factory=dict)
+    tasks: list[Task] = field(default_factory=list)
+    reused: dict = field(default_factory=dict)   # run_id -> previous run record
+    results: dict = field(default_factory=dict)  # run_id -> worker result
+    error: str = ""
 
+    def __post_init__(self):
+        self.final = paths.output_dir(self.dataset)
+        self.tmp = self.final.parent / f".tmp-{self.dataset}-{os.getpid()}"
 
-def plan(ds, threshold: float = 100.0) -> list[Run]:
-    """Every notebook run of a build, in order; per-indicator notebooks once per indicator below ``threshold``."""
-    from .drilldown import below_threshold
+    def up_to_date(self) -> bool:
+        """Stdlib-only check: same inputs as the last good build and every file still there."""
+        nbs = notebooks()
+        self.inputs = {"data": data_hash(self.dataset), "helpers": helpers_hash(),
+                       "notebooks": _digest(nbs, paths.NOTEBOOKS_DIR), "threshold": self.threshold,
+                       "version": __version__}
+        state = self.final / STATE_FILE
+        if not state.is_file() or not (self.final / "manifest.json").is_file():
+            return False
+        try:
+            self.old = json.loads(state.read_text(encoding="utf-8"))
+        except ValueError:
+            return False
+        if self.force or self.old.get("inputs") != self.inputs:
+            return False
+        return all((self.final / f).is_file() for run in self.old["runs"].values() for f in run["files"])
 
-    runs = []
-    names = ds.indikator.set_index("indikator_id")["short_name"]
-    for nb in notebooks():
-        if is_per_indicator(nb):
-            for ind in below_threshold(ds, threshold):
-                runs.append(Run(nb, {"indikator": ind}, f"{nb.stem}--{ind}.ipynb", f"indikator-{ind}.html",
-                                f"indikator-{ind}", f"Indikator: {names[ind]}"))
-        else:
-            runs.append(Run(nb, {}, nb.name, f"{nb.stem}.html", page_id(nb), notebook_title(nb)))
-    return runs
+    def plan(self) -> None:
+        """Validate the data, list every run, and decide which can be reused."""
+        from .drilldown import below_threshold
+        from .loading import load_dataset
 
+        self.ds = load_dataset(self.dataset)  # bad data stops here, before anything is written
+        names = self.ds.indikator.set_index("indikator_id")["short_name"]
+        data_dir = str(paths.data_dir())
+        nb_hash = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in notebooks()}
+        for nb in notebooks():
+            if is_per_indicator(nb):
+                variants = [({"indikator": i}, f"{nb.stem}--{i}.ipynb", f"indikator-{i}.html", f"indikator-{i}",
+                             f"Indikator: {names[i]}") for i in below_threshold(self.ds, self.threshold)]
+            else:
+                variants = [({}, nb.name, f"{nb.stem}.html", page_id(nb), notebook_title(nb))]
+            for params, executed, page, pid, title in variants:
+                key = hashlib.sha256(json.dumps([nb_hash[nb], self.inputs["data"], self.inputs["helpers"], params,
+                                                 __version__], sort_keys=True).encode()).hexdigest()
+                self.tasks.append(Task(self.dataset, str(nb), params, executed, page, pid, title, str(self.tmp),
+                                       data_dir, key))
+        previous = self.old.get("runs", {}) if not self.force else {}
+        for t in self.tasks:
+            prev = previous.get(t.executed_name)
+            if prev and prev["key"] == t.key and all((self.final / f).is_file() for f in prev["files"]):
+                self.reused[t.run_id] = prev
 
-def _log(msg: str) -> None:
-    print(msg, flush=True)
+    def start(self) -> None:
+        """Make the temporary folder and copy in the outputs of reused runs."""
+        _clean_stale(self.final)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        for sub in ("notebooks", "html", "tables", "figures", ".artifacts"):
+            (self.tmp / sub).mkdir(parents=True, exist_ok=True)
+        for prev in self.reused.values():
+            for f in prev["files"]:
+                (self.tmp / f).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(self.final / f, self.tmp / f)
 
+    @property
+    def pending(self) -> list[Task]:
+        return [t for t in self.tasks if t.run_id not in self.reused]
 
-def run_notebook(nb: Path, target: Path, dataset: str, output_dir: Path, extra: dict | None = None) -> None:
-    """Execute one notebook with papermill; raise BuildError naming the failing cell."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    def finish(self) -> None:
+        """Write manifest, index and state; swap into place."""
+        from .html import index_page
 
-    parameters = {"dataset": dataset, "output_dir": str(output_dir), **(extra or {})}
-    try:
-        pm.execute_notebook(str(nb), str(target), parameters=parameters,
-                            kernel_name="python3", progress_bar=False, cwd=str(output_dir))
-    except PapermillExecutionError as exc:
-        failed = paths.outputs_dir() / FAILED_DIR / dataset
-        failed.mkdir(parents=True, exist_ok=True)
-        kept = failed / target.name
-        if target.exists():
-            shutil.copyfile(target, kept)
-        first_line = (exc.source or "").strip().splitlines()[:1]
-        raise BuildError(
-            f"notebook {target.name} gagal pada sel [{exc.exec_count}] ({first_line[0] if first_line else ''}): "
-            f"{exc.ename}: {exc.evalue}. Notebook yang gagal disimpan di {kept}; "
-            f"output sebelumnya di {paths.output_dir(dataset)} tidak diubah.") from None
-
-
-def build(dataset: str, threshold: float = 100.0) -> Path:
-    """Build one dataset; return its output folder.
-
-    Args:
-        dataset: dataset id.
-        threshold: indicators with capaian below this get a drill-down page.
-    """
-    check_dataset_id(dataset)
-    ds = load_dataset(dataset)  # bad data stops here, before anything is written
-    final = paths.output_dir(dataset)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{dataset}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "notebooks").mkdir(parents=True)
-    (tmp / "html").mkdir()
-    runs = plan(ds, threshold)
-    try:
-        pages = []
-        for i, run in enumerate(runs, start=1):
-            start = time.perf_counter()
-            label = Path(run.executed_name).stem
-            _log(f"[{dataset}] {i}/{len(runs)} {label} …")
-            executed = tmp / "notebooks" / run.executed_name
-            run_notebook(run.notebook, executed, dataset, tmp, run.parameters)
-            (tmp / "html" / run.page_file).write_text(notebook_page(executed, run.title), encoding="utf-8")
-            pages.append({"id": run.page_id, "kind": "page", "title": run.title, "notebook": run.notebook.name,
-                          "files": [f"html/{run.page_file}", f"notebooks/{run.executed_name}"], "file": run.page_file})
-            _log(f"[{dataset}] {i}/{len(runs)} {label} selesai ({time.perf_counter() - start:.1f} s)")
-        records = artifacts.collect(tmp)
-        for r in records:
-            r["notebook"] = f"{r['notebook'].split('--')[0]}.ipynb"
+        runs, records, pages = {}, [], []
+        for t in self.tasks:
+            if t.run_id in self.reused:
+                run = self.reused[t.run_id]
+            else:
+                res = self.results[t.run_id]
+                files = sorted({f for r in res["records"] for f in r["files"]}
+                               | {f"notebooks/{t.executed_name}", f"html/{t.page_file}"})
+                run = {"key": t.key, "files": files, "records": res["records"],
+                       "page": {"id": t.page_id, "kind": "page", "title": t.title,
+                                "notebook": Path(t.notebook).name,
+                                "files": [f"html/{t.page_file}", f"notebooks/{t.executed_name}"]}}
+            for r in run["records"]:
+                records.append({**r, "notebook": f"{r['notebook'].split('--')[0]}.ipynb"})
+            pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
+            runs[t.executed_name] = run
         index = {"id": "indeks", "kind": "page", "title": "Ringkasan dan daftar halaman", "notebook": None,
                  "files": ["html/index.html"]}
         all_records = records + [{k: v for k, v in p.items() if k != "file"} for p in pages] + [index]
-        (tmp / "html" / "index.html").write_text(index_page(ds, pages, all_records), encoding="utf-8")
-        write_manifest(tmp, ds, all_records)
-        shutil.rmtree(tmp / artifacts.REGISTRY_DIR, ignore_errors=True)
-        _swap(tmp, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(paths.outputs_dir() / FAILED_DIR / dataset, ignore_errors=True)
-    _log(f"[{dataset}] selesai: {final / 'html' / 'index.html'}")
-    return final
+        (self.tmp / "html" / "index.html").write_text(index_page(self.ds, pages, all_records), encoding="utf-8")
+        write_manifest(self.tmp, self.ds, all_records)
+        shutil.rmtree(self.tmp / ".artifacts", ignore_errors=True)
+        (self.tmp / STATE_FILE).write_text(json.dumps({"inputs": self.inputs, "runs": runs}, indent=1,
+                                                      ensure_ascii=False), encoding="utf-8")
+        _swap(self.tmp, self.final)
+        shutil.rmtree(paths.outputs_dir() / FAILED_DIR / self.dataset, ignore_errors=True)
+
+    def fail(self, task: Task, exc: BaseException) -> None:
+        """Keep the failed notebook, drop the temporary folder, describe what failed."""
+        failed = paths.outputs_dir() / FAILED_DIR / self.dataset
+        failed.mkdir(parents=True, exist_ok=True)
+        src = self.tmp / "notebooks" / task.executed_name
+        kept = failed / task.executed_name
+        if src.exists():
+            shutil.copyfile(src, kept)
+        if isinstance(exc, NotebookFailed):
+            first = exc.source.strip().splitlines()[:1]
+            what = (f"notebook {task.executed_name} gagal pada sel [{exc.cell}] ({first[0] if first else ''}): "
+                    f"{exc.ename}: {exc.evalue}")
+        else:
+            what = f"notebook {task.executed_name} gagal: {type(exc).__name__}: {exc}"
+        self.error = (f"{what}. Notebook yang gagal disimpan di {kept}; output sebelumnya di {self.final} "
+                      "tidak diubah.") if src.exists() else f"{what}. Output sebelumnya di {self.final} tidak diubah."
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def write_manifest(folder: Path, ds, records: list[dict]) -> None:
-    """``manifest.json``: every artifact with id, kind, title, notebook and files."""
+    """``manifest.json``: every artifact with id, kind, title, notebook and files, plus headline figures."""
+    from . import budget, kinerja
+
     ids = [r["id"] for r in records]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise LkipError(f"artifact id ganda: {', '.join(dupes)}")
+    headline: dict = {}
+    try:
+        m = kinerja.measured(ds)
+        _, overall = kinerja.sasaran_summary(ds)
+        pagu, real, serapan = budget.total(ds)
+        headline = {"rata_rata_capaian_pct": round(overall, 4), "n_indikator": int(len(m)),
+                    "n_tercapai": int(m["tercapai"].sum()), "pagu_rp": pagu, "realisasi_rp": real,
+                    "serapan_pct": round(serapan, 4)}
+    except (ValueError, KeyError, IndexError):
+        headline = {}  # a draft without realisasi has no headline yet
+    # strict JSON: a value not computable yet (a draft) is null, not NaN
+    headline = {k: (None if isinstance(v, float) and v != v else v) for k, v in headline.items()}
     manifest = {"dataset": ds.id, "title": ds.title, "year": ds.year, "synthetic": ds.synthetic,
-                "generator": f"lkip_helpers {__version__}", "artifacts": records}
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+                "generator": f"lkip_helpers {__version__}", "headline": headline, "artifacts": records}
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, allow_nan=False),
+                                          encoding="utf-8")
 
 
 def _swap(new: Path, final: Path) -> None:
@@ -169,14 +267,245 @@ def _swap(new: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0) -> int:
-    """Build each dataset in turn; return the CLI exit code."""
-    del force  # every build is complete for now; incremental builds come with the batch runner
-    failures = 0
-    for dataset in datasets:
-        try:
-            build(dataset, threshold)
-        except LkipError as exc:
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # no safe probe; stale folders there are removed by age instead
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_stale(final: Path) -> None:
+    """Remove temporary folders left by builds of this dataset that were killed."""
+    pattern = re.compile(rf"^\.(tmp|old)-{re.escape(final.name)}-(\d+)$")
+    if not final.parent.is_dir():
+        return
+    for p in final.parent.iterdir():
+        m = pattern.match(p.name)
+        if not m or int(m.group(2)) == os.getpid():
+            continue
+        old_enough = time.time() - p.stat().st_mtime > 86400
+        if not _pid_alive(int(m.group(2))) or (os.name != "posix" and old_enough):
+            if m.group(1) == "old" and not final.exists():
+                p.rename(final)  # a swap was interrupted between its two renames: restore the good outputs
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+# --- scheduling ------------------------------------------------------------------------------
+
+class _Executor:
+    """A pool of workers, each keeping one kernel: local processes or a Dask cluster."""
+
+    def __init__(self, jobs: int, scheduler: str):
+        self.scheduler = scheduler
+        if scheduler == "local":
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from .runner import worker_init
+
+            methods = multiprocessing.get_all_start_methods()
+            # forkserver/spawn: workers start clean rather than inheriting the planner's memory
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init)
+        else:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError:
+                raise LkipError("scheduler Dask memerlukan paket 'distributed' (pip install distributed)") from None
+            if scheduler == "dask":
+                import logging
+
+                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+            else:
+                self.cluster = None
+                self.client = Client(scheduler)
+
+    def submit(self, task: Task):
+        from .runner import run
+
+        if self.scheduler == "local":
+            return self.pool.submit(run, task)
+        return self.client.submit(run, task, pure=False, key=f"lkip-{task.run_id}-{time.time_ns()}")
+
+    def wait_any(self, futures):
+        if self.scheduler == "local":
+            from concurrent.futures import FIRST_COMPLETED, wait
+        else:
+            from distributed import wait  # noqa: F811
+            FIRST_COMPLETED = "FIRST_COMPLETED"  # noqa: N806
+        return wait(list(futures), return_when=FIRST_COMPLETED).done
+
+    def close(self) -> None:
+        if self.scheduler == "local":
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            if self.scheduler == "dask":
+                from .runner import shutdown
+
+                self.client.run(shutdown)
+            self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict]:
+    """Run every pending task, respecting notebook dependencies; record results or failures."""
+    pending = {t.run_id: (b, t) for b in builds for t in b.pending}
+    if not pending:
+        return []
+    needs = {nb: set(depends_on(Path(nb))) for nb in {t.notebook for _, t in pending.values()}}
+
+    def blocked(t: Task) -> bool:
+        """A run waits while a notebook it reads from (same dataset) is still to run or running."""
+        active = [x for _, x in pending.values()] + [x for _, x in running.values()]
+        return any(x.dataset == t.dataset and Path(x.notebook).stem in needs[t.notebook] for x in active)
+
+    total = len(pending)
+    done_count = 0
+    results = []
+    ex = _Executor(max(1, min(jobs, total)), scheduler)
+    running = {}
+    try:
+        while pending or running:
+            for rid, (b, t) in list(pending.items()):
+                if b.error:
+                    pending.pop(rid)
+                    continue
+                if not blocked(t):
+                    pending.pop(rid)
+                    running[ex.submit(t)] = (b, t)
+            if not running:
+                break
+            for fut in ex.wait_any(running):
+                b, t = running.pop(fut)
+                done_count += 1
+                try:
+                    res = fut.result()
+                except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
+                    if not b.error:
+                        b.fail(t, exc)
+                    _log(f"[{t.dataset}] {done_count}/{total} {Path(t.executed_name).stem} GAGAL")
+                    continue
+                b.results[t.run_id] = res
+                results.append(res)
+                _log(f"[{t.dataset}] {done_count}/{total} {Path(t.executed_name).stem} selesai ({res['seconds']:.1f} s)")
+    finally:
+        ex.close()
+    return results
+
+
+def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0, jobs: int | None = None,
+               scheduler: str = "local") -> int:
+    """Build datasets (only what changed unless ``force``); return the CLI exit code."""
+    from .paths import check_dataset_id
+
+    if scheduler not in ("local", "dask") and not scheduler.startswith("tcp://"):
+        raise LkipError(f"scheduler tidak dikenal: {scheduler!r}; gunakan local, dask atau tcp://HOST:PORT")
+    start = time.perf_counter()
+    jobs = jobs or os.cpu_count() or 1
+    builds, failures = [], 0
+    for dataset in dict.fromkeys(datasets):
+        check_dataset_id(dataset)
+        if not paths.dataset_dir(dataset).is_dir():
+            print(f"lkip: dataset {dataset!r} tidak ditemukan di {paths.data_dir()}", file=sys.stderr, flush=True)
             failures += 1
-            print(f"lkip: {exc}", file=sys.stderr, flush=True)
+            continue
+        b = DatasetBuild(dataset, threshold, force)
+        _clean_stale(b.final)  # folders left by a killed build go even when nothing needs rebuilding
+        if b.up_to_date():
+            _log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
+            continue
+        builds.append(b)
+    try:
+        for b in builds:
+            try:
+                b.plan()
+            except LkipError as exc:
+                b.error = str(exc)
+                continue
+            b.start()
+            if b.reused:
+                _log(f"[{b.dataset}] {len(b.pending)} notebook dijalankan, {len(b.reused)} tidak berubah")
+        results = _execute([b for b in builds if not b.error], jobs, scheduler)
+        for b in builds:
+            if not b.error:
+                b.finish()
+                _log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
+    finally:
+        for b in builds:
+            shutil.rmtree(b.tmp, ignore_errors=True)
+    for b in builds:
+        if b.error:
+            failures += 1
+            print(f"lkip: {b.error}", file=sys.stderr, flush=True)
+    if any(not b.error for b in builds):
+        write_outputs_index()
+        _write_report(results, jobs, scheduler, time.perf_counter() - start)
     return 2 if failures else 0
+
+
+def build(dataset: str, threshold: float = 100.0, force: bool = True, jobs: int | None = None,
+          scheduler: str = "local") -> Path:
+    """Build one dataset (python API); raise BuildError on failure; return its output folder."""
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = build_many([dataset], force=force, threshold=threshold, jobs=jobs, scheduler=scheduler)
+    if code:
+        raise BuildError(err.getvalue().strip().removeprefix("lkip: "))
+    return paths.output_dir(dataset)
+
+
+def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float) -> None:
+    """Timings and peak memory per worker of the last build (read by the benchmark)."""
+    workers: dict[str, dict] = {}
+    for r in results:
+        w = workers.setdefault(r["worker"], {"runs": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
+        w["runs"] += 1
+        w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
+        w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
+    report = {"jobs": jobs, "scheduler": scheduler, "seconds": round(seconds, 3), "runs": len(results),
+              "workers": workers}
+    out = paths.outputs_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / REPORT_FILE).write_text(json.dumps(report, indent=1), encoding="utf-8")
+
+
+def write_outputs_index() -> None:
+    """``outputs/index.html``: every built dataset with its headline figures."""
+    import html as h
+
+    from .html import page
+    from .numbers import format_pct, format_rp
+
+    root = paths.outputs_dir()
+    rows = []
+    for manifest in sorted(root.glob("*/manifest.json")):
+        if manifest.parent.name.startswith((".", "_")):
+            continue
+        try:
+            m = json.loads(manifest.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            continue  # not a manifest this tool wrote; the index lists only what it can read
+        hd = m.get("headline") or {}
+        tag = " <strong>(SINTETIS)</strong>" if m.get("synthetic") else ""
+        rows.append(f'<tr><td><a href="{h.escape(m["dataset"])}/html/index.html">{h.escape(m["dataset"])}</a>{tag}</td>'
+                    f"<td>{h.escape(m['title'])}</td>"
+                    f"<td>{h.escape(format_pct(hd.get('rata_rata_capaian_pct')))}</td>"
+                    f"<td>{hd.get('n_tercapai', '–')} / {hd.get('n_indikator', '–')}</td>"
+                    f"<td>{h.escape(format_pct(hd.get('serapan_pct')))}</td>"
+                    f"<td>{h.escape(format_rp(hd.get('pagu_rp')))}</td></tr>")
+    body = ("<h1>Laporan Kinerja — semua dataset</h1><div class=\"lkip-scroll\"><table><tr><th>Dataset</th><th>Instansi"
+            "</th><th>Rata-rata capaian</th><th>Indikator mencapai target</th><th>Serapan anggaran</th><th>Pagu</th></tr>"
+            + "".join(rows) + "</table></div>")
+    (root / "index.html").write_text(page("Laporan Kinerja — semua dataset", body), encoding="utf-8")

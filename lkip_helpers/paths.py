@@ -8,11 +8,15 @@ and the CLI behave the same wherever they are started from. ``LKIP_DATA_DIR`` an
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+from .errors import DataError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_DATASET = "pmd-ntt-2023"
+_DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 def data_dir() -> Path:
@@ -41,3 +45,15 @@ def list_datasets() -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if (p / "metadata.yml").is_file())
+
+
+def check_dataset_id(dataset: str) -> str:
+    """Return ``dataset`` if it is a safe folder name, else raise.
+
+    >>> check_dataset_id("pmd-ntt-2023")
+    'pmd-ntt-2023'
+    """
+    if not isinstance(dataset, str) or not _DATASET_ID.fullmatch(dataset):  # fullmatch: '$' alone lets 'x\n' through
+        raise DataError(data_dir(), f"dataset id tidak sah: {dataset!r}; "
+                        "gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)")
+    return dataset

@@ -1,0 +1,132 @@
+"""Benchmark of `lkip build` against the naive loop, in one run on one machine.
+
+Measures, each against a baseline measured in the same command:
+  1. cold build of pmd-ntt-2023 (`lkip build --force`) vs the naive loop
+     (papermill CLI, then `jupyter nbconvert --to html --no-input`, notebook after notebook);
+  2. the no-op rebuild (nothing changed);
+  3. a batch of N synthetic datasets at --jobs 1 and --jobs 2 (throughput ratio);
+  4. peak memory per worker (worker process and its kernel), from outputs/build-report.json.
+
+Usage:  python benchmarks/bench_build.py [--datasets 20] [--skip-naive]
+Prints a table and writes benchmarks/results.json. Never run by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DATASET = "pmd-ntt-2023"
+
+
+def sh(args: list[str], env: dict, quiet: bool = True) -> float:
+    """Run a command; return its wall time in seconds."""
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL if quiet else None,
+                   stderr=subprocess.DEVNULL if quiet else None)
+    return time.perf_counter() - start
+
+
+def plan_runs(env: dict) -> list[tuple[Path, dict, str]]:
+    """The same runs `lkip build` makes: (notebook, extra parameters, output stem)."""
+    code = ("import json; from lkip_helpers import build, loading, drilldown\n"
+            f"ds = loading.load_dataset({DATASET!r})\n"
+            "out = []\n"
+            "for nb in build.notebooks():\n"
+            "    if build.is_per_indicator(nb):\n"
+            "        out += [[str(nb), {'indikator': i}, nb.stem + '--' + i] for i in drilldown.below_threshold(ds)]\n"
+            "    else:\n"
+            "        out.append([str(nb), {}, nb.stem])\n"
+            "print(json.dumps(out))")
+    res = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    return [(Path(a), b, c) for a, b, c in json.loads(res.stdout)]
+
+
+def naive_loop(env: dict, work: Path) -> float:
+    out = work / "naive"
+    (out / "nb").mkdir(parents=True)
+    start = time.perf_counter()
+    for nb, params, stem in plan_runs(env):
+        executed = out / "nb" / f"{stem}.ipynb"
+        args = [str(BIN / "papermill"), str(nb), str(executed), "-k", "python3", "-p", "dataset", DATASET,
+                "-p", "output_dir", str(out)]
+        for k, v in params.items():
+            args += ["-p", k, v]
+        subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env=env,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def report(outputs: Path) -> dict:
+    return json.loads((outputs / "build-report.json").read_text(encoding="utf-8"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", type=int, default=20, help="synthetic datasets in the batch (default 20)")
+    ap.add_argument("--skip-naive", action="store_true", help="skip the slow naive-loop baseline")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="lkip-bench-"))
+    data, outputs = work / "data", work / "outputs"
+    shutil.copytree(ROOT / "data" / DATASET, data / DATASET)
+    env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(outputs)}
+    lkip = str(BIN / "lkip")
+    results: dict = {"machine": f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
+                                f"Python {platform.python_version()} · {platform.platform()}"}
+    print(f"Mesin: {results['machine']}", flush=True)
+
+    if not args.skip_naive:
+        results["naive_s"] = naive_loop(env, work)
+        print(f"naive loop (papermill + nbconvert per notebook): {results['naive_s']:.1f} s", flush=True)
+    results["cold_s"] = sh([lkip, "build", DATASET, "--force"], env)
+    results["cold_report"] = report(outputs)
+    print(f"lkip build --force: {results['cold_s']:.1f} s", flush=True)
+    results["noop_s"] = min(sh([lkip, "build", DATASET], env) for _ in range(3))
+    print(f"no-op rebuild: {results['noop_s']:.2f} s", flush=True)
+
+    batch_data = work / "batch-data"
+    benv = {**env, "LKIP_DATA_DIR": str(batch_data)}
+    shutil.copytree(data / DATASET, batch_data / DATASET)
+    subprocess.run([lkip, "synth", str(args.datasets)], env=benv, check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(batch_data / DATASET)  # the batch is the synthetic datasets only
+    for jobs in (1, 2):
+        out = work / f"batch-out-{jobs}"
+        results[f"batch_{jobs}_s"] = sh([lkip, "build", "--all", "--force", "--jobs", str(jobs)],
+                                        {**benv, "LKIP_OUTPUTS_DIR": str(out)})
+        results[f"batch_{jobs}_report"] = report(out)
+        print(f"batch of {args.datasets} at --jobs {jobs}: {results[f'batch_{jobs}_s']:.1f} s "
+              f"({results[f'batch_{jobs}_report']['runs']} notebook runs)", flush=True)
+
+    peaks = [w for key in ("cold_report", "batch_1_report", "batch_2_report") for w in results[key]["workers"].values()]
+    worst = max(peaks, key=lambda w: w["peak_kernel_mb"] + w["peak_worker_mb"])
+    results["peak_worker_total_mb"] = worst["peak_kernel_mb"] + worst["peak_worker_mb"]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print("\n| ukuran | hasil |\n|---|---|")
+    if "naive_s" in results:
+        print(f"| build dingin vs naive loop | {results['naive_s'] / results['cold_s']:.1f}× lebih cepat "
+              f"({results['naive_s']:.1f} s → {results['cold_s']:.1f} s) |")
+    print(f"| rebuild tanpa perubahan | {results['noop_s']:.2f} s |")
+    print(f"| throughput batch --jobs 2 vs --jobs 1 | {results['batch_1_s'] / results['batch_2_s']:.2f}× "
+          f"({results['batch_1_s']:.1f} s → {results['batch_2_s']:.1f} s, {args.datasets} dataset) |")
+    print(f"| memori puncak per worker | {results['peak_worker_total_mb']:.0f} MB "
+          f"(kernel {worst['peak_kernel_mb']:.0f} MB + proses worker {worst['peak_worker_mb']:.0f} MB) |")
+    print(f"| memori puncak proses anak terbesar (termasuk naive loop) | {children:.0f} MB |")
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Batch builds: synthetic datasets, incremental skipping, identical outputs from every scheduler."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from lkip_helpers import paths
+from lkip_helpers.build import STATE_FILE, build_many
+from lkip_helpers.cli import main
+from lkip_helpers.loading import load_dataset
+from lkip_helpers.synth import write_synthetic
+
+
+@pytest.fixture()
+def workspace(tmp_path, monkeypatch):
+    """Empty data and outputs folders; returns (data, outputs)."""
+    data, outputs = tmp_path / "data", tmp_path / "outputs"
+    data.mkdir()
+    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
+    monkeypatch.setenv("LKIP_DATA_DIR", str(data))
+    monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs))
+    return data, outputs
+
+
+def _hashes(folder) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STATE_FILE}
+
+
+def test_synth_writes_valid_marked_datasets(workspace):
+    data, _ = workspace
+    ids = write_synthetic(3, seed=7)
+    assert ids == ["synth-001-2023", "synth-002-2023", "synth-003-2023"]
+    names = set()
+    for ds_id in ids:
+        ds = load_dataset(ds_id)
+        assert ds.synthetic and "sintetis" in ds.meta["dataset"]["agency"]
+        names.add(ds.meta["dataset"]["agency"])
+        assert ds.realisasi["realisasi"].notna().all()
+    assert len(names) == 3  # not three copies of one agency
+    assert write_synthetic(1, seed=7) == ["synth-001-2023"]
+    assert (data / "synth-001-2023" / "realisasi.csv").read_bytes() == (data / "synth-001-2023" / "realisasi.csv").read_bytes()
+    from lkip_helpers.audit import audit
+
+    findings, _ = audit(load_dataset("synth-002-2023"))
+    assert (findings["jenis"] == "angka").sum() == 0  # printed values of a synthetic report are consistent
+
+
+def test_incremental_rebuilds_only_what_changed(workspace, capsys):
+    data, outputs = workspace
+    final = outputs / paths.DEFAULT_DATASET
+    assert build_many([paths.DEFAULT_DATASET], threshold=0, jobs=2) == 0
+    first = _hashes(final)
+    mtimes = {p: p.stat().st_mtime_ns for p in final.rglob("*") if p.is_file()}
+    capsys.readouterr()
+
+    assert build_many([paths.DEFAULT_DATASET], threshold=0) == 0  # nothing changed
+    assert "tidak berubah" in capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in final.rglob("*") if p.is_file()} == mtimes
+
+    # a changed notebook re-runs alone
+    nb = paths.NOTEBOOKS_DIR / "02_bab2_perencanaan.ipynb"
+    books = workspace[0].parent / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, books)
+    edited = json.loads(nb.read_text(encoding="utf-8"))
+    edited["cells"][0]["source"] = ["# Bab II — Perencanaan Kinerja (diubah)\n"]
+    (books / nb.name).write_text(json.dumps(edited), encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(paths, "NOTEBOOKS_DIR", books)
+    try:
+        assert build_many([paths.DEFAULT_DATASET], threshold=0) == 0
+    finally:
+        mp.undo()
+    out = capsys.readouterr().out
+    assert "1 notebook dijalankan, 5 tidak berubah" in out and "02_bab2_perencanaan selesai" in out
+    second = _hashes(final)
+    changed = {k for k in first if first[k] != second.get(k)}
+    assert changed and all("02_bab2" in k or k in ("manifest.json", "html/index.html") for k in changed), changed
+
+    # changed data re-run everything; --force too
+    with (data / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:
+        f.write("n99,Bab IV,saran,,,Saran tambahan untuk uji\n")
+    assert build_many([paths.DEFAULT_DATASET], threshold=0) == 0
+    assert capsys.readouterr().out.count("selesai (") == 6
+    assert build_many([paths.DEFAULT_DATASET], threshold=0, force=True) == 0
+    assert capsys.readouterr().out.count("selesai (") == 6
+
+
+def test_build_all_and_outputs_index(workspace, capsys):
+    data, outputs = workspace
+    write_synthetic(2, seed=3)
+    assert main(["build", "--all", "--threshold", "0", "--jobs", "2"]) == 0
+    index = (outputs / "index.html").read_text(encoding="utf-8")
+    for ds_id in ("pmd-ntt-2023", "synth-001-2023", "synth-002-2023"):
+        assert f'href="{ds_id}/html/index.html"' in index
+    assert "82,32%" in index and index.count("SINTETIS") == 2
+    page = (outputs / "synth-001-2023" / "html" / "03_bab3_capaian.html").read_text(encoding="utf-8")
+    assert "DATA SINTETIS" in page
+    report = json.loads((outputs / "build-report.json").read_text(encoding="utf-8"))
+    assert report["runs"] == 18 and len(report["workers"]) == 2
+    assert all(w["peak_kernel_mb"] > 50 for w in report["workers"].values())
+
+
+def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch):
+    data, outputs = workspace
+    results = {}
+    for name, jobs, scheduler in (("serial", 1, "local"), ("parallel", 2, "local"), ("dask", 2, "dask")):
+        monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs / name))
+        assert build_many([paths.DEFAULT_DATASET], threshold=60, jobs=jobs, scheduler=scheduler, force=True) == 0
+        results[name] = _hashes(outputs / name / paths.DEFAULT_DATASET)
+    assert len(results["serial"]) > 60
+    assert any(k.startswith("notebooks/06_indikator--") for k in results["serial"])  # drill-downs included
+    for name in ("parallel", "dask"):
+        diff = {k for k in results["serial"] if results["serial"][k] != results[name].get(k)}
+        assert results[name].keys() == results["serial"].keys() and not diff, (name, sorted(diff)[:5])
+
+
+def test_unknown_scheduler_is_refused(workspace, capsys):
+    assert main(["build", "--scheduler", "yarn"]) == 2
+    assert "scheduler tidak dikenal" in capsys.readouterr().err

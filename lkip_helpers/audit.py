@@ -258,6 +258,8 @@ class Recomputer:
         w = self.ds.wilayah.assign(jumlah_desa_kelurahan=lambda d: d["jumlah_desa"] + d["jumlah_kelurahan"])
         if row in ("total", "desa-definitif"):
             return Expected(float(w[column].sum()))
+        if row not in set(w["kabupaten"]):
+            return None  # a place the data do not name: a referential finding (see referential_findings)
         return Expected(float(w.set_index("kabupaten").loc[row, column]))
 
 
@@ -308,6 +310,9 @@ def audit(ds, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFram
         (findings, checked): findings has one row per disagreement (FINDING_COLUMNS);
         checked lists every printed value compared, with its result.
     """
+    cached = ds.cache.get(("audit", tolerance))
+    if cached is not None:
+        return cached[0].copy(), cached[1].copy()
     rc = Recomputer(ds)
     rows, checked = [], []
     printed = ds.nilai_tercetak
@@ -340,7 +345,8 @@ def audit(ds, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFram
     findings = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     findings["reported"] = findings["reported"].astype(float)
     findings["recomputed"] = findings["recomputed"].astype(float)
-    return findings, pd.DataFrame(checked)
+    ds.cache[("audit", tolerance)] = (findings, pd.DataFrame(checked))
+    return findings.copy(), ds.cache[("audit", tolerance)][1].copy()
 
 
 def referential_findings(ds) -> list[dict]:
@@ -356,6 +362,10 @@ def referential_findings(ds) -> list[dict]:
         if r["kabupaten"] not in places:
             finding("Bab 3.6", f"lomba-desa-{r['peringkat']}", "kabupaten", r["kabupaten"],
                     f"kabupaten '{r['kabupaten']}' tidak ada di Tabel 3.11 (desa {r['desa']}, kecamatan {r['kecamatan']})")
+    for _, r in ds.nilai_tercetak.iterrows():
+        if r["report_table"] == "Tabel 3.11" and r["row_ref"] not in places | {"total", "desa-definitif"}:
+            finding(r["report_table"], r["row_ref"], "kabupaten", r["row_ref"],
+                    f"kabupaten '{r['row_ref']}' tidak ada di wilayah.csv (Tabel 3.11)")
     codes = set(ds.anggaran["kode_rekening"])
     for _, r in ds.nilai_tercetak.iterrows():
         if r["report_table"] in ("Tabel 3.6", "Tabel 3.13") and r["row_ref"] not in codes:
@@ -369,7 +379,7 @@ def referential_findings(ds) -> list[dict]:
         if key is None or pd.isna(key) or key not in pk.index:
             finding(t["source_table"], ind, "indikator_id", ind,
                     "indikator diukur di Bab III tetapi tidak ada dalam Perjanjian Kinerja (Tabel 2.3/2.4)")
-        elif pk.loc[key, "target"] == 0 and t["target"] > 0:
+        elif pk.loc[key, "target"] == 0 and pd.notna(t["target"]) and t["target"] > 0:  # a draft may lack targets
             finding(t["source_table"], ind, "target", format_number(t["target"]),
                     f"diukur dengan target {format_number(t['target'])}, padahal PK Perubahan (Tabel 2.4) "
                     "menetapkan target 0 (kegiatan dihapus)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from . import budget, kinerja
@@ -16,8 +18,18 @@ def below_threshold(ds, threshold: float = 100.0) -> list[str]:
     return list(m[m["capaian_pct"] < threshold].sort_values("capaian_pct")["indikator_id"])
 
 
+INDICATOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
 def check_indicator(ds, indikator: str) -> pd.Series:
-    """The measured row of ``indikator``; a clear error when it is not a measured IKU."""
+    """The measured row of ``indikator``; a clear error when it is not a well-formed id of a measured IKU.
+
+    The id becomes part of file names (``indikator-<id>.html``) and artifact ids, so it is
+    checked before anything else: lower-case letters, digits and ``-`` only.
+    """
+    if not isinstance(indikator, str) or not INDICATOR_ID.fullmatch(indikator):
+        raise LkipError(f"parameter indikator tidak sah: {indikator!r}; id indikator hanya memuat huruf kecil, "
+                        "angka dan '-' (contoh: bumdes-aktif)")
     m = kinerja.measured(ds).set_index("indikator_id")
     if indikator not in m.index:
         raise LkipError(f"indikator {indikator!r} tidak diukur di dataset {ds.id}; pilihan: {', '.join(m.index)}")
@@ -95,14 +107,15 @@ def observations(ds, indikator: str, findings: pd.DataFrame | None = None) -> li
     prev = kinerja.measured(ds, y - 1, basis="rpjmd").set_index("indikator_id")
     if indikator in prev.index:
         p = prev.loc[indikator]
-        if p["target"] and row["target"] / p["target"] >= 1.3:
+        known = lambda *vs: all(pd.notna(v) for v in vs)  # noqa: E731 — a draft has no values for this year yet
+        if known(p["target"], row["target"]) and p["target"] and row["target"] / p["target"] >= 1.3:
             notes.append(f"Target melonjak {format_number(row['target'] / p['target'] * 100 - 100, 0)}% dari "
                          f"{format_number(p['target'])} ({y - 1}) menjadi {format_number(row['target'])} ({y}).")
-        if p["realisasi"] > p["target"] * 1.5:
+        if known(p["realisasi"], p["target"]) and p["realisasi"] > p["target"] * 1.5:
             notes.append(f"Realisasi {y - 1} ({format_number(p['realisasi'])}) jauh melampaui targetnya "
                          f"({format_number(p['target'])}): target {y - 1} tampaknya terlalu rendah, sehingga "
                          "capaian tahun itu tidak sebanding dengan tahun ini.")
-        if row["realisasi"] < p["realisasi"]:
+        if known(row["realisasi"], p["realisasi"]) and row["realisasi"] < p["realisasi"]:
             notes.append(f"Realisasi menurun: {format_number(p['realisasi'])} ({y - 1}) → {format_number(row['realisasi'])} ({y}).")
     subs = supporting(ds, indikator)
     unfunded = subs.drop_duplicates("kode_rekening")

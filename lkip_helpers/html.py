@@ -29,6 +29,8 @@ th{background:#eef2f7;text-align:left}
 .lkip-source,.lkip-notes{font-size:.8rem;color:var(--abu)}
 .lkip-banner{background:#eef6f5;border-left:4px solid var(--teal);padding:.5rem .8rem;margin:.5rem 0;font-size:.9rem}
 .lkip-warning{color:#fff;background:var(--merah);padding:.4rem .6rem;font-weight:bold}
+.lkip-draft{background:#fff4e0;border-left:4px solid var(--aksen,#e9a23b);padding:.4rem .8rem;margin:.5rem 0}
+.lkip-draft ul{margin:.2rem 0;font-size:.85rem}
 .cards{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
 .card{flex:1 1 150px;background:#eef2f7;border-radius:6px;padding:.6rem .8rem}
 .card .v{font-size:1.5rem;font-weight:bold;color:var(--biru)} .card .l{font-size:.85rem;color:var(--abu)}
@@ -38,14 +40,23 @@ footer{max-width:1100px;margin:0 auto;padding:1rem;font-size:.75rem;color:var(--
 """
 
 
+# Second line of defence behind escaping: the browser runs no script and fetches nothing
+# from outside, whatever a page contains (images are data: URIs, styles are inline).
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def page(title: str, body: str, nav: str = "") -> str:
     """A whole HTML document around ``body`` (already safe HTML)."""
     return ("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
             f"<header class=\"lkip-top\">{nav}</header><main>{body}</main>"
             "<footer>Dibuat otomatis dari data oleh lkip_helpers. Angka dihitung dari tabel data; "
             "lihat folder tables/ untuk CSV dan XLSX.</footer></body></html>\n")
+
+
+_EXPORTER: dict = {}
 
 
 def notebook_page(executed: Path, title: str) -> str:
@@ -58,24 +69,29 @@ def notebook_page(executed: Path, title: str) -> str:
         if cell.cell_type == "code":
             # warnings on stderr are for analysts, not for the leadership page
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "parameters"},
-                                                         enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
+    if "exporter" not in _EXPORTER:  # loading the templates costs more than converting a page
+        exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True)
+        exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "parameters"},
+                                                             enabled=True), enabled=True)
+        _EXPORTER["exporter"] = exporter
+    body, _ = _EXPORTER["exporter"].from_notebook_node(nb)
     nav = '<a href="index.html">&larr; Ringkasan dan daftar halaman</a>'
     return page(title, body, nav)
 
 
-def notebook_title(path: Path) -> str:
-    """The first Markdown heading of a notebook."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return path.stem
+def draft_notice(ds) -> str:
+    """For a draft dataset: a box saying the data are incomplete and what remains (empty otherwise)."""
+    from . import completeness
+
+    if not ds.draft:
+        return ""
+    e = html.escape
+    items = "".join(f"<li>{e(line)}</li>" for line in completeness.lines(ds))
+    return (f'<div class="lkip-draft"><strong>DRAF — data belum lengkap</strong>: {e(completeness.summary(ds))}. '
+            f"Nilai yang kosong ditampilkan sebagai “{e(ds.missing_text)}”; laporan ini terisi sejalan dengan "
+            f"data. Daftar lengkap: <code>lkip validate {e(ds.id)}</code>."
+            + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 
 def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
@@ -86,20 +102,23 @@ def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
     m = kinerja.measured(ds)
     per, overall = kinerja.sasaran_summary(ds)
     pagu, real, serapan = budget.total(ds)
-    cards = [(format_pct(overall), "rata-rata capaian kinerja"),
-             (f"{int(m['tercapai'].sum())} / {len(m)}", "indikator mencapai target"),
-             (format_pct(serapan), "serapan anggaran"),
-             (format_rp(pagu), "pagu anggaran")]
+    miss = ds.missing_text
+    reached = f"{int(m['tercapai'].sum())} / {len(m)}" if m["capaian_pct"].notna().any() else miss
+    cards = [(format_pct(overall, missing=miss), "rata-rata capaian kinerja"),
+             (reached, "indikator mencapai target"),
+             (format_pct(serapan, missing=miss), "serapan anggaran"),
+             (format_rp(pagu, missing=miss), "pagu anggaran")]
     e = html.escape
     parts = [f"<h1>{e(ds.title)}</h1>"]
     if ds.synthetic:
         parts.append('<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya.</p>')
+    parts.append(draft_notice(ds))
     parts.append('<div class="cards">' + "".join(
         f'<div class="card"><div class="v">{e(v)}</div><div class="l">{e(label)}</div></div>' for v, label in cards) + "</div>")
     parts.append("<h2>Capaian per sasaran strategis</h2><ul>" + "".join(
-        f"<li>{e(str(r['name']))}: <strong>{e(format_pct(r['rata_rata_capaian_pct']))}</strong></li>"
+        f"<li>{e(str(r['name']))}: <strong>{e(format_pct(r['rata_rata_capaian_pct'], missing=miss))}</strong></li>"
         for _, r in per.iterrows()) + "</ul>")
-    parts.append(f"<p>Realisasi anggaran {e(format_rp(real))} dari {e(format_rp(pagu))}.</p>")
+    parts.append(f"<p>Realisasi anggaran {e(format_rp(real, missing=miss))} dari {e(format_rp(pagu, missing=miss))}.</p>")
     parts.append("<h2>Halaman</h2><ul class=\"pages\">" + "".join(
         f'<li><a href="{e(p["file"])}">{e(p["title"])}</a></li>' for p in pages) + "</ul>")
     rows = "".join(

@@ -11,6 +11,7 @@ from IPython.display import HTML, Markdown, display
 
 from .artifacts import Outputs
 from .charts import apply_style
+from .errors import LkipError
 from .loading import Dataset, check_dataset_id, load_dataset
 
 
@@ -22,21 +23,29 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
             so that each run records its artifacts separately.
     """
     check_dataset_id(dataset)
+    if variant is not None:  # part of a file name (the artifact registry): same rule as indicator ids
+        from .drilldown import INDICATOR_ID
+
+        if not isinstance(variant, str) or not INDICATOR_ID.fullmatch(variant):
+            raise LkipError(f"parameter tidak sah: {variant!r}; hanya huruf kecil, angka dan '-' (contoh: bumdes-aktif)")
     ds = load_dataset(dataset)
     apply_style()
-    out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}")
+    out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}", missing=ds.missing_text)
     display(HTML(banner(ds)))
     return ds, out
 
 
 def banner(ds: Dataset) -> str:
-    """Header naming agency, year and source; warns when the data are synthetic."""
+    """Header naming agency, year and source; warns when the data are synthetic or a draft (and what remains)."""
+    from .html import draft_notice
+
     d = ds.meta["dataset"]
     parts = [f'<div class="lkip-banner"><strong>{html.escape(ds.title)}</strong><br>'
              f'<span>Dataset <code>{html.escape(ds.id)}</code> · Sumber: {html.escape(str(d["source_document"]))}</span>']
     if ds.synthetic:
         parts.append('<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya; '
                      "hanya untuk uji dan benchmark.</p>")
+    parts.append(draft_notice(ds))
     parts.append("</div>")
     return "".join(parts)
 

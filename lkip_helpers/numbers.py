@@ -14,10 +14,12 @@ from numbers import Real
 
 MISSING_TEXT = "–"
 
-_CANONICAL = re.compile(r"^-?\d+(\.\d+)?$")
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")       # 1.476 / 9.051.591.780 / 1.476,5
-_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")     # 9,051,591,780 / 1,476.5
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")                        # 98,40
+# re.ASCII: \d is 0-9 only (int() would also accept Arabic-Indic and other Unicode digits)
+_CANONICAL = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
+# a leading group of thousands never starts with 0: "0,125" and "0.125" are decimals
+_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", re.ASCII)   # 1.476 / 9.051.591.780 / 1.476,5
+_THOUSANDS_COMMA = re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$", re.ASCII)  # 9,051,591,780 / 1,476.5
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$", re.ASCII)                        # 98,40
 
 
 def is_canonical_number(text: str) -> bool:
@@ -29,7 +31,7 @@ def is_canonical_number(text: str) -> bool:
     return bool(_CANONICAL.match(text.strip()))
 
 
-_AMBIGUOUS = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
+_AMBIGUOUS = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$", re.ASCII)
 
 
 def is_ambiguous_thousands(text: str) -> bool:
@@ -51,7 +53,10 @@ def looks_indonesian(text: str) -> bool:
     """
     t = re.sub(r"^(rp\.?\s*)", "", text.strip(), flags=re.IGNORECASE).rstrip(",-").strip()
     if t != text.strip():
-        return bool(t) and (is_canonical_number(t) or parse_printed(t) is not None)
+        try:
+            return bool(t) and (is_canonical_number(t) or parse_printed(t) is not None)
+        except ValueError:  # "Rp abc": not a number in any convention
+            return False
     return bool(_THOUSANDS_DOT.match(t) or _DECIMAL_COMMA.match(t) or _THOUSANDS_COMMA.match(t))
 
 

@@ -1,0 +1,206 @@
+"""Safe HTML: text from data files shows as text wherever it reaches a page; parameters are checked first.
+
+One build (about 90 s) of a copy of the default dataset whose names, causes and places
+carry markup: ``<script>…</script>``, ``<b>x</b>``, and Markdown that would make a
+``javascript:`` link or fetch an image from outside. Every generated page must show
+them escaped and never as markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+
+import pytest
+
+from lkip_helpers import paths
+from lkip_helpers.cli import main
+from lkip_helpers.errors import LkipError
+
+SCRIPT = "<script>alert(1)</script>"
+BOLD = "<b>x</b>"
+MARKDOWN = "[klik](javascript:alert(1)) ![gambar](http://contoh.invalid/x.png)"
+PAYLOAD = f"{SCRIPT} {BOLD}"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+INDICATOR = "alat-ttg"  # below target: has its own drill-down page
+
+
+def _edit(path, change):
+    """Apply ``change(row) -> None`` to every row (dicts) of a CSV file and write it back."""
+    text = path.read_bytes().decode("utf-8")
+    nl = "\r\n" if "\r\n" in text else "\n"
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    changed = [row for row in rows if change(row)]
+    assert changed, path.name
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, fieldnames=reader.fieldnames, lineterminator=nl)
+    w.writeheader()
+    w.writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+
+
+def _hostile_copy(folder):
+    """Markup in an indicator's names, a stated cause, a kabupaten, a sasaran and a program name."""
+    def indikator(row):
+        if row["indikator_id"] == INDICATOR:
+            row["name"] = f"Alat TTG {PAYLOAD}"
+            row["short_name"] = f"TTG {PAYLOAD} {MARKDOWN}"
+            return True
+    _edit(folder / "indikator.csv", indikator)
+
+    first = {}
+
+    def narasi(row):
+        if not first:
+            first["id"] = row["narasi_id"]
+            row["text"] = f"{row['text']} {PAYLOAD} {MARKDOWN}"
+            return True
+    _edit(folder / "narasi.csv", narasi)
+
+    rows = list(csv.DictReader(io.StringIO((folder / "wilayah.csv").read_text(encoding="utf-8"), newline="")))
+    top = max(rows, key=lambda r: int(r["jumlah_desa"]) + int(r["jumlah_kelurahan"]))["kabupaten"]
+
+    def wilayah(row):
+        if row["kabupaten"] == top:
+            row["kabupaten"] = f"{top} {PAYLOAD}"
+            return True
+    _edit(folder / "wilayah.csv", wilayah)
+
+    def sasaran(row):
+        if row["level"] == "strategis" and not sasaran.done:
+            sasaran.done = True
+            row["name"] = f"{row['name']} {PAYLOAD}"
+            return True
+    sasaran.done = False
+    _edit(folder / "sasaran.csv", sasaran)
+
+    def anggaran(row):
+        if row["level"] == "program" and not anggaran.done:
+            anggaran.done = True
+            row["uraian"] = f"{row['uraian']} {PAYLOAD}"
+            return True
+    anggaran.done = False
+    _edit(folder / "anggaran.csv", anggaran)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """One build of the marked-up copy; returns its outputs folder."""
+    from lkip_helpers.build import build
+
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data" / paths.DEFAULT_DATASET
+    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data)
+    _hostile_copy(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LKIP_DATA_DIR", str(root / "data"))
+        mp.setenv("LKIP_OUTPUTS_DIR", str(root / "outputs"))
+        assert main(["validate"]) == 0  # markup in text is valid data: it is shown, not refused
+        build(paths.DEFAULT_DATASET)
+    return root / "outputs"
+
+
+def _pages(outputs):
+    pages = sorted(outputs.rglob("*.html"))
+    assert len(pages) >= 8, pages
+    return pages
+
+
+def test_no_markup_from_data_in_any_page(hostile_build):
+    for page in _pages(hostile_build):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<\s*script", text, re.IGNORECASE), page.name
+        assert BOLD not in text, page.name
+        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", text, re.IGNORECASE), page.name
+        assert not re.search(r"<img[^>]+src\s*=\s*[\"']?https?:", text, re.IGNORECASE), page.name
+        assert "alt=\"gambar\"" not in text, page.name  # (a bare URL may become a link: no request)
+        assert "Content-Security-Policy" in text and "default-src 'none'" in text, page.name
+
+
+def test_data_text_is_shown_escaped(hostile_build):
+    html = hostile_build / paths.DEFAULT_DATASET / "html"
+    shown = {p.name for p in html.glob("*.html") if ESCAPED_SCRIPT in p.read_text(encoding="utf-8")}
+    expected = {
+        "index.html",                    # sasaran name, the drill-down page title
+        "00_ringkasan_eksekutif.html",   # sasaran name (table, narrative), short name below target
+        "01_bab1_pendahuluan.html",      # kabupaten (Tabel 3.11, narrative 'Terbanyak: ...')
+        "03_bab3_capaian.html",          # indicator name (Tabel 3.1), stated cause (narasi)
+        "04_anggaran.html",              # program name (Tabel 3.13, narrative)
+        f"indikator-{INDICATOR}.html",   # heading of the drill-down page
+    }
+    assert expected <= shown, sorted(expected - shown)
+    page = (html / f"indikator-{INDICATOR}.html").read_text(encoding="utf-8")
+    assert f"<title>Indikator: TTG {ESCAPED_SCRIPT}" in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page
+    # Markdown from data is shown literally, not turned into a link or an image
+    ringkasan = (html / "00_ringkasan_eksekutif.html").read_text(encoding="utf-8")
+    assert "[klik](javascript:alert(1))" in ringkasan
+
+
+def test_data_files_keep_the_text_as_written(hostile_build):
+    """Escaping is for HTML only: the CSV tables hold the names exactly as the data do."""
+    table = (hostile_build / paths.DEFAULT_DATASET / "tables" / "tabel-3.1.csv").read_text(encoding="utf-8")
+    assert f"Alat TTG {PAYLOAD}" in table
+
+
+# ---------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize("bad", ["../x", "a;b", "pmd-ntt-2023\n", "Pmd", "x/../../etc", ""])
+def test_validate_rejects_bad_dataset_id(capsys, bad):
+    assert main(["validate", bad]) == 2
+    err = capsys.readouterr().err
+    assert "dataset id tidak sah" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("bad", ["../x", "a;b"])
+def test_build_rejects_bad_dataset_id(tmp_path, monkeypatch, capsys, bad):
+    monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "outputs"))
+    assert main(["build", bad]) == 2
+    err = capsys.readouterr().err
+    assert "dataset id tidak sah" in err and repr(bad) in err and "Traceback" not in err, err
+    assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").rglob("*"))
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("bad", ["../x", "a;b"])
+def test_setup_rejects_bad_dataset_id(tmp_path, bad):
+    from lkip_helpers.notebook import setup
+
+    with pytest.raises(LkipError, match="dataset id tidak sah"):
+        setup(bad, str(tmp_path), "00_ringkasan_eksekutif")
+    assert not any(tmp_path.iterdir())
+
+
+def test_setup_rejects_bad_variant(tmp_path):
+    from lkip_helpers.notebook import setup
+
+    with pytest.raises(LkipError, match="parameter tidak sah"):
+        setup(paths.DEFAULT_DATASET, str(tmp_path), "06_indikator", variant="../../luar")
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("../x", "parameter indikator tidak sah"),
+    ("a;b", "parameter indikator tidak sah"),
+    ("Alat-TTG", "parameter indikator tidak sah"),
+    ("alat-ttg\n", "parameter indikator tidak sah"),
+    (None, "parameter indikator tidak sah"),
+    ("tidak-ada", "tidak diukur"),
+    ("ikk-bambu", "tidak diukur"),  # an output indicator: no drill-down page
+])
+def test_check_indicator(ds, bad, message):
+    from lkip_helpers.drilldown import check_indicator
+
+    with pytest.raises(LkipError, match=message):
+        check_indicator(ds, bad)
+
+
+def test_check_indicator_accepts_measured_ids(ds):
+    from lkip_helpers.drilldown import below_threshold, check_indicator
+
+    for ind in below_threshold(ds):
+        assert check_indicator(ds, ind)["capaian_pct"] < 100

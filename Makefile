@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make report   create .venv, install, build the default dataset into outputs/pmd-ntt-2023/
 #   make test     create .venv, install, run the tests
+#   make lab      JupyterLab on notebooks/ with the project's kernel (python3 from .venv)
 # Windows/Anaconda users: see README (conda env create -f environment.yml, then lkip build).
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BIN    := $(VENV)/bin
 DATASET ?= pmd-ntt-2023
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lab validate clean
+.PHONY: report test lab validate clean bench browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +22,15 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/lkip build $(DATASET)
 
-test: $(STAMP)
+# the browser tests drive Debian's chromium (Playwright's own browser download is never used)
+browser:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
 
 validate: $(STAMP)
 	$(BIN)/lkip validate $(DATASET)

@@ -6,6 +6,10 @@ Modules, each with one job:
     numbers     parsing printed numbers and Indonesian display formatting
     schema      every table and column, defined once
     loading     read a dataset folder into validated DataFrames
+    completeness  what a draft dataset still lacks; blanks allowed only in drafts
+    saving      write a dataset folder (canonical CSV), validated before it is put in place
+    excel       the Excel workbook to fill (lkip template) and its import (lkip import)
+    newyear     next year's draft from this year's dataset (lkip new)
     capaian     capaian maths, averages, ordinal scale, efficiency
     budget      the kode-rekening hierarchy and its roll-up
     reports     the LKIP tables (Tabel 2.x, 3.x) rebuilt from data

@@ -7,12 +7,15 @@ the build merges these into ``manifest.json``.
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Image
 
 from . import paths
 from .report_table import KINDS, ReportTable
@@ -28,11 +31,13 @@ class Outputs:
         dataset: dataset id.
         output_dir: the output folder; default ``outputs/<dataset>``.
         notebook: the notebook's file stem (e.g. ``03_bab3_capaian``).
+        missing: how tables show a missing number (``belum diisi`` for a draft dataset).
     """
 
-    def __init__(self, dataset: str, output_dir: str | Path | None, notebook: str):
+    def __init__(self, dataset: str, output_dir: str | Path | None, notebook: str, missing: str | None = None):
         self.root = Path(output_dir) if output_dir else paths.output_dir(dataset)
         self.notebook = notebook
+        self.missing = missing
         self.records: list[dict] = []
         for sub in ("tables", "figures", REGISTRY_DIR):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
@@ -47,6 +52,8 @@ class Outputs:
     def table(self, table: ReportTable):
         """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
         folder = self.root / "tables"
+        if self.missing is not None:
+            table.missing = self.missing
         table.data.to_csv(folder / f"{table.id}.csv", index=False, encoding="utf-8")
         write_xlsx(table, folder / f"{table.id}.xlsx")
         self._register({"id": table.id, "kind": "table", "title": table.title, "source": table.source,
@@ -57,13 +64,16 @@ class Outputs:
     def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
         """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
         folder = self.root / "figures"
-        fig.savefig(folder / f"{id}.png", dpi=150, bbox_inches="tight")
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=150, bbox_inches="tight")
+        (folder / f"{id}.png").write_bytes(png.getvalue())
         fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
         data.to_csv(folder / f"{id}.csv", index=False, encoding="utf-8")
         self._register({"id": id, "kind": "figure", "title": title, "notebook": self.notebook, "notes": notes,
                         "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"]})
         plt.close(fig)
-        return fig
+        # show the saved PNG rather than drawing the figure a third time
+        return Image(data=png.getvalue(), format="png", width=min(900, int(fig.get_figwidth() * 100)))
 
 
 class ShownTable:
@@ -71,6 +81,9 @@ class ShownTable:
 
     def __init__(self, table: ReportTable):
         self.table = table
+
+    def __repr__(self) -> str:  # plain-text fallback; no memory address, so outputs stay identical
+        return f"{self.table.title} ({self.table.id})"
 
     def _repr_html_(self) -> str:
         t = self.table
@@ -121,7 +134,26 @@ def write_xlsx(table: ReportTable, path: Path) -> None:
         ws.append([])
         for note in table.notes:
             ws.append([note])
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_fixed_zip(buffer.getvalue()))
+
+
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Same workbook, same bytes: clear the save time openpyxl stamps into the file and its zip entries."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME.encode(), content)
+            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, content)
+    return out.getvalue()
 
 
 def collect(root: Path) -> list[dict]:

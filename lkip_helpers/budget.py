@@ -21,7 +21,8 @@ def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
 def rollup(df: pd.DataFrame, key: str, parent: str, amounts: tuple[str, str]) -> pd.DataFrame:
     """Fill every parent row with the sum of its leaves, and add depth, is_leaf and serapan_pct.
 
-    Rows keep their order (the report's order: each parent before its children).
+    Rows keep their order (the report's order: each parent before its children). A
+    parent with a leaf still blank (a draft) stays blank: a partial sum is not a total.
 
     Args:
         df: one row per node; amounts filled on leaves only.
@@ -36,11 +37,11 @@ def rollup(df: pd.DataFrame, key: str, parent: str, amounts: tuple[str, str]) ->
     for col in amounts:
         totals = {k: 0.0 for k in out[key]}
         for k, v in zip(out[key], out[col]):
-            if k in has_children or pd.isna(v):
+            if k in has_children:
                 continue
             node = k
             while node is not None and not pd.isna(node):
-                totals[node] += float(v)
+                totals[node] += np.nan if pd.isna(v) else float(v)
                 node = parents.get(node)
         out[col] = out[key].map(totals).astype(float)
     out["serapan_pct"] = serapan_pct(out[amounts[1]], out[amounts[0]])

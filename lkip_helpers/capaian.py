@@ -139,6 +139,21 @@ def averages(frame: pd.DataFrame, policy: CapaianPolicy, group: str = "sasaran_i
     return per_group, overall
 
 
+def averages_so_far(frame: pd.DataFrame, policy: CapaianPolicy, group: str = "sasaran_id") -> tuple[pd.Series, float]:
+    """Like :func:`averages`, but missing (NaN) instead of an error while no row has a capaian yet.
+
+    A draft dataset has no realisasi for its year: its tables show "belum diisi" for the
+    averages rather than failing.
+
+    >>> per, overall = averages_so_far(pd.DataFrame({"sasaran_id": ["a"], "capaian_pct": [float("nan")]}), CapaianPolicy())
+    >>> bool(per.isna().all()), math.isnan(overall)
+    (True, True)
+    """
+    if frame["capaian_pct"].notna().any():
+        return averages(frame, policy, group)
+    return pd.Series(math.nan, index=pd.unique(frame[group]), dtype=float), math.nan
+
+
 def efficiency_index(capaian: float | None, serapan: float | None) -> float:
     """Efficiency index = capaian % / serapan anggaran %; NaN when serapan is 0 or missing.
 

@@ -150,12 +150,15 @@ def capaian_bars(frame: pd.DataFrame, label_col: str = "short_name") -> tuple[pl
     colours = [CLASS_COLOURS.get(k, PALETTE["netral"]) for k in f["kelas"]]
     ax.barh(f[label_col], f["capaian_pct"].fillna(0), color=colours)
     ax.axvline(100, color="black", lw=1, ls="--")
-    for y, v in enumerate(f["capaian_pct"]):
-        ax.text((0 if pd.isna(v) else v), y, " " + format_number(v, 2) + "%", va="center", fontsize=9)
+    # a missing capaian says why (e.g. "realisasi belum diisi" in a draft) instead of a bare dash
+    why = f["status"] if "status" in f.columns else pd.Series("belum diisi", index=f.index)
+    for y, (v, s) in enumerate(zip(f["capaian_pct"], why)):
+        ax.text((0 if pd.isna(v) else v), y, " " + (s if pd.isna(v) else format_number(v, 2) + "%"),
+                va="center", fontsize=9)
     ax.set_xlabel("% capaian (garis putus = 100% target)")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in CLASS_COLOURS.values()]
     ax.legend(handles, CLASS_COLOURS.keys(), loc="lower right", fontsize=8, title="Kategori", title_fontsize=8)
-    ax.set_xlim(0, max(110, float(f["capaian_pct"].max()) * 1.15))
+    ax.set_xlim(0, max(110, float(np.nan_to_num(f["capaian_pct"].max())) * 1.15))
     _id_axis(ax)
     return fig, frame[["indikator_id", label_col, "target", "realisasi", "capaian_pct", "kelas"]]
 
@@ -233,7 +236,13 @@ def budget_bars(frame: pd.DataFrame, label_col: str, budget_col: str, title: str
     ax.barh(y + 0.2, f[budget_col] / 1e6, height=0.4, color=PALETTE["netral"], label="Pagu")
     ax.barh(y - 0.2, f["realisasi_rp"] / 1e6, height=0.4, color=PALETTE["utama"], label="Realisasi")
     for yy, (p, s) in enumerate(zip(f[budget_col], f["serapan_pct"])):
-        ax.text(p / 1e6, yy + 0.2, f" {format_number(s, 2)}%" if pd.notna(s) else "", va="center", fontsize=8)
+        if pd.isna(p):  # a draft: the budget is not filled in yet
+            ax.text(0, yy, " pagu belum diisi", va="center", fontsize=8)
+        else:
+            ax.text(p / 1e6, yy + 0.2, f" {format_number(s, 2)}%" if pd.notna(s) else "", va="center", fontsize=8)
+    if f[budget_col].isna().all():
+        ax.set_xlim(0, 1)
+        ax.set_xticks([])
     ax.set_yticks(y, [_wrap(t, 45) for t in f[label_col].map(label)], fontsize=8)
     ax.set_xlabel("juta rupiah")
     ax.legend(loc="lower right")

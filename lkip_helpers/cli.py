@@ -4,6 +4,10 @@
     lkip describe [DATASET]   print the data dictionary with each table's source
     lkip build [DATASET ...]  run the notebooks and write outputs/<dataset>/
     lkip audit [DATASET]      recompute every printed figure and list where the report differs
+    lkip synth N              write N synthetic datasets for tests and benchmarks
+    lkip new DATASET --from OLD --year YEAR   next year's dataset (a draft) from this year's
+    lkip template DATASET FILE.xlsx           an Excel workbook of the dataset, to fill
+    lkip import FILE.xlsx DATASET             validate a workbook and write data/DATASET/
 
 Errors print one message (file, row, column, what was expected) and exit non-zero,
 never a traceback.
@@ -30,6 +34,7 @@ def _validate(args) -> int:
         print(f"peringatan: {w.message}", file=sys.stderr)
     rows = sum(len(ds.tables[t]) for t in TABLES)
     print(f"{ds.id}: valid — {len(TABLES)} tabel, {rows} baris ({ds.title})")
+    _print_remaining(ds)  # a draft also lists what remains to fill (exit 0: a draft is valid)
     return 0
 
 
@@ -57,7 +62,17 @@ def _build(args) -> int:
     from .build import build_many
 
     datasets = paths.list_datasets() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
-    return build_many(datasets, force=args.force, threshold=args.threshold)
+    if args.all and not datasets:
+        raise LkipError(f"tidak ada dataset di {paths.data_dir()}")
+    return build_many(datasets, force=args.force, threshold=args.threshold, jobs=args.jobs, scheduler=args.scheduler)
+
+
+def _synth(args) -> int:
+    from .synth import write_synthetic
+
+    ids = write_synthetic(args.n, seed=args.seed, year=args.year)
+    print(f"{len(ids)} dataset sintetis ditulis ke {paths.data_dir()}: {ids[0]} … {ids[-1]}")
+    return 0
 
 
 def _audit(args) -> int:
@@ -79,6 +94,58 @@ def _audit(args) -> int:
     return 1 if args.strict and len(findings) else 0
 
 
+def _print_remaining(ds) -> None:
+    """For a draft: how much remains, each column still to fill, and the tables to check."""
+    from . import completeness
+
+    if not ds.draft:
+        return
+    print(f"{ds.id}: DRAF — {completeness.summary(ds)}")
+    items = completeness.lines(ds)
+    if items:
+        print("Yang masih harus diisi:")
+        for item in items:
+            print(f"  - {item}")
+    check = completeness.to_check(ds)
+    if check:
+        source = (ds.meta.get("draft") or {}).get("from", "tahun lalu")
+        print(f"Perlu diperiksa (disalin dari {source}): {', '.join(check)}")
+
+
+def _new(args) -> int:
+    from .loading import load_dataset
+    from .newyear import new_dataset
+
+    folder = new_dataset(args.dataset, args.old, args.year, force=args.force)
+    ds = load_dataset(args.dataset)
+    print(f"{ds.id}: draf LKIP {ds.year} dibuat di {folder} dari {args.old}")
+    _print_remaining(ds)
+    print(f"Langkah berikutnya: lkip template {ds.id} {ds.id}.xlsx")
+    return 0
+
+
+def _template(args) -> int:
+    from .excel import write_template
+    from .loading import load_dataset
+
+    ds = load_dataset(args.dataset)
+    path = write_template(ds, args.file)
+    rows = sum(len(df) for df in ds.tables.values())
+    print(f"{path}: template {ds.id} ditulis — {len(ds.tables)} sheet data, {rows} baris"
+          + (" (draf: kolom 'diisi tiap tahun' masih kosong)" if ds.draft else ""))
+    return 0
+
+
+def _import(args) -> int:
+    from .excel import import_workbook
+
+    ds = import_workbook(args.file, args.dataset, force=args.force)
+    rows = sum(len(df) for df in ds.tables.values())
+    print(f"{ds.id}: valid — {len(ds.tables)} tabel, {rows} baris dari {args.file} ditulis ke {ds.path}")
+    _print_remaining(ds)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lkip", description="LKIP analytical notebooks: validate data, build reports.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -94,7 +161,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     b.add_argument("--threshold", type=float, default=100.0, metavar="PCT",
                    help="indicators with capaian below PCT get a drill-down page (default 100)")
+    b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="parallel workers, each with one kernel (default: number of cores)")
+    b.add_argument("--scheduler", default="local", metavar="WHERE",
+                   help="local (default), dask (a LocalCluster) or tcp://HOST:PORT (an existing Dask scheduler)")
     b.set_defaults(func=_build)
+    s_ = sub.add_parser("synth", help="write N plausible synthetic datasets (marked synthetic) for tests and benchmarks")
+    s_.add_argument("n", type=int)
+    s_.add_argument("--seed", type=int, default=1)
+    s_.add_argument("--year", type=int, default=2023)
+    s_.set_defaults(func=_synth)
     a = sub.add_parser("audit", help="recompute every printed figure and list disagreements")
     a.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET)
     a.add_argument("--tolerance", type=float, default=None,
@@ -102,6 +178,21 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--csv", metavar="FILE", help="also write the findings to FILE")
     a.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
     a.set_defaults(func=_audit)
+    n = sub.add_parser("new", help="start next year's dataset (a draft) from this year's")
+    n.add_argument("dataset", metavar="DATASET", help="id of the new dataset, e.g. pmd-ntt-2024")
+    n.add_argument("--from", dest="old", required=True, metavar="OLD", help="the dataset to carry forward")
+    n.add_argument("--year", type=int, default=None, help="year of the new LKIP (default: OLD's year + 1)")
+    n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
+    n.set_defaults(func=_new)
+    t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")
+    t.add_argument("dataset", metavar="DATASET")
+    t.add_argument("file", metavar="FILE.xlsx")
+    t.set_defaults(func=_template)
+    i = sub.add_parser("import", help="validate an Excel workbook and write it as data/DATASET/")
+    i.add_argument("file", metavar="FILE.xlsx")
+    i.add_argument("dataset", metavar="DATASET")
+    i.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
+    i.set_defaults(func=_import)
     return p
 
 

@@ -53,14 +53,17 @@ def sasaran_summary(ds, year: int | None = None) -> tuple[pd.DataFrame, float]:
     """Average capaian per strategic sasaran and overall (the executive summary table).
 
     Returns:
-        (frame with sasaran_id, nomor, name, n_indikator, n_tercapai, rata_rata_capaian_pct; overall mean)
+        (frame with sasaran_id, nomor, name, n_indikator, n_tercapai, rata_rata_capaian_pct; overall mean).
+        Averages are NaN while no indicator has a realisasi (a draft).
     """
-    from .capaian import averages
+    from .capaian import averages_so_far
 
     frame = require_rows(measured(ds, year), f"indikator kinerja tahun {year or ds.year}")
-    per, overall = averages(frame, policy(ds))
-    counts = frame.groupby("sasaran_id", sort=False).agg(
-        n_indikator=("indikator_id", "size"), n_tercapai=("tercapai", "sum"))
+    per, overall = averages_so_far(frame, policy(ds))
+    counts = frame.assign(terukur=frame["capaian_pct"].notna()).groupby("sasaran_id", sort=False).agg(
+        n_indikator=("indikator_id", "size"), n_tercapai=("tercapai", "sum"), n_terukur=("terukur", "sum"))
+    # nothing measured yet (a draft): "how many reached target" is unknown, not zero
+    counts["n_tercapai"] = counts["n_tercapai"].where(counts.pop("n_terukur") > 0)
     out = (ds.sasaran[ds.sasaran["level"] == "strategis"][["sasaran_id", "nomor", "name"]]
            .merge(counts, on="sasaran_id").sort_values("nomor"))
     out["rata_rata_capaian_pct"] = out["sasaran_id"].map(per).astype(float)

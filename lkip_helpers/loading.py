@@ -8,8 +8,10 @@ column, and saying what was expected.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -20,13 +22,18 @@ import pandera.pandas as pa
 import yaml
 
 from . import paths
+from .paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
 from .errors import DataError
 from .numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
+from .completeness import STATUSES, is_draft, missing_text
+from .completeness import check as check_complete
 from .schema import DTYPES, TABLES, Table, pandera_schema
 
-_INT = re.compile(r"^-?\d+$")
+_INT = re.compile(r"^-?[0-9]+$")
+_INT64_MAX = 2**63 - 1
+# invisible control characters (what Excel cannot store either); tab and line breaks are allowed
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOOL = {"true": True, "false": False}
-_DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Dataset:
     path: Path
     meta: dict
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived results (e.g. the audit)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -57,21 +65,26 @@ class Dataset:
     def synthetic(self) -> bool:
         return bool(self.meta["dataset"].get("synthetic", False))
 
+    @property
+    def draft(self) -> bool:
+        """True while the metadata say ``status: draft``: values may still be blank."""
+        return is_draft(self.meta)
 
-def check_dataset_id(dataset: str) -> str:
-    """Return ``dataset`` if it is a safe folder name, else raise.
+    @property
+    def missing_text(self) -> str:
+        """How a missing value is shown for this dataset (``belum diisi`` in a draft)."""
+        return missing_text(self.draft)
 
-    >>> check_dataset_id("pmd-ntt-2023")
-    'pmd-ntt-2023'
-    """
-    if not isinstance(dataset, str) or not _DATASET_ID.match(dataset):
-        raise DataError(paths.data_dir(), f"dataset id tidak sah: {dataset!r}; "
-                        "gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)")
-    return dataset
+
+_LOADED: dict[str, tuple[tuple, Dataset]] = {}
 
 
 def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None) -> Dataset:
     """Load and validate every table of a dataset.
+
+    A dataset whose files are unchanged (same names, sizes and modification times) is
+    returned from memory: a build runs many notebooks in one kernel, each loading it.
+    Callers must not modify the returned tables.
 
     Args:
         dataset: dataset id, the name of its folder under ``data/``.
@@ -81,10 +94,22 @@ def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None)
     if not folder.is_dir():
         known = ", ".join(paths.list_datasets()) or "(tidak ada)"
         raise DataError(folder, f"folder dataset tidak ditemukan; dataset yang ada: {known}")
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    key = str(folder.resolve())
+    if key in _LOADED and _LOADED[key][0] == stamp:
+        return _LOADED[key][1]
+    ds = _load(folder)
+    _LOADED[key] = (stamp, ds)
+    return ds
+
+
+def _load(folder: Path) -> Dataset:
     meta = load_metadata(folder)
-    tables = {name: load_table(folder / t.filename, t) for name, t in TABLES.items()}
+    draft = is_draft(meta)
+    tables = {name: load_table(folder / t.filename, t, draft) for name, t in TABLES.items()}
     check_links(folder, tables)
     check_rules(folder, tables)
+    check_complete(folder, tables, draft)
     return Dataset(folder.name, folder, meta, tables)
 
 
@@ -107,6 +132,9 @@ def load_metadata(folder: Path) -> dict:
             raise DataError(path, f"bagian 'dataset:' tidak memuat '{key}'", column=key)
     if not isinstance(ds["year"], int):
         raise DataError(path, f"'year' harus bilangan bulat, tertulis {ds['year']!r}", column="year")
+    if ds.get("status", "final") not in STATUSES:
+        raise DataError(path, f"'status' tertulis {ds['status']!r}; diharapkan salah satu dari: "
+                        + ", ".join(STATUSES), column="status")
     if ds.get("id") not in (None, folder.name):
         warnings.warn(f"{path}: id '{ds.get('id')}' berbeda dengan nama folder '{folder.name}'; "
                       "nama folder yang dipakai", stacklevel=2)
@@ -116,26 +144,59 @@ def load_metadata(folder: Path) -> dict:
 
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
+    # a BOM written by Excel is harmless and is dropped.
+    raw = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        # utf-8-sig: a BOM written by Excel is harmless and is dropped.
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = _column_at(raw[: exc.start].decode("utf-8", errors="replace")) if path.suffix == ".csv" else None
         raise DataError(path, f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai "
-                        "'CSV UTF-8'", row=line) from None
+                        "'CSV UTF-8'", row=line, column=column) from None
 
 
-def load_table(path: Path, table: Table) -> pd.DataFrame:
+def _column_at(before: str) -> str | None:
+    """Name of the CSV column in which the text ``before`` ends (None within the header)."""
+    try:
+        rows = list(csv.reader(io.StringIO(before + "x", newline="")))  # "x" stands for the bad byte
+    except csv.Error:
+        return None
+    if len(rows) < 2:
+        return None
+    header, last = [h.strip() for h in rows[0]], rows[-1]
+    return header[len(last) - 1] if 0 < len(last) <= len(header) else None
+
+
+def _read_rows(path: Path, text: str) -> list[list[str]]:
+    """Parse CSV text; a row the csv module cannot read is a DataError naming the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        detail = (f"sel terlalu panjang (lebih dari {csv.field_size_limit()} karakter)"
+                  if "field larger" in str(exc) else f"CSV tidak dapat dibaca ({exc})")
+        raise DataError(path, detail + "; periksa tanda kutip yang tidak ditutup", row=start) from None
+    return rows
+
+
+def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     """Read one CSV file and enforce its schema.
 
     Returns a DataFrame with pandas nullable dtypes; blank cells are missing values.
+
+    Args:
+        draft: the dataset is a draft: columns still to fill may be blank, and tables
+            marked ``empty_in_draft`` may have a header only.
     """
     if not path.is_file():
         raise DataError(path, f"file tidak ditemukan; tabel '{table.name}' wajib ada ({table.description})")
     text = _read_text(path)
     if not text.strip():
         raise DataError(path, "file kosong; baris pertama harus header: " + ",".join(table.columns))
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = _read_rows(path, text)
     header, body = [h.strip() for h in rows[0]], rows[1:]
     missing = [c for c in table.columns if c not in header]
     if missing:
@@ -148,7 +209,7 @@ def load_table(path: Path, table: Table) -> pd.DataFrame:
     if dupes:
         raise DataError(path, "kolom ganda", row=1, column=dupes[0])
     body = [r for r in body if any(cell.strip() for cell in r)]
-    if not body:
+    if not body and not (draft and table.empty_in_draft):
         raise DataError(path, "tidak ada baris data (hanya header)", row=2)
     for i, r in enumerate(body):
         if len(r) != len(header):
@@ -157,9 +218,9 @@ def load_table(path: Path, table: Table) -> pd.DataFrame:
     line_numbers = _line_numbers(text, len(body))
     df = pd.DataFrame(body, columns=header)[table.columns]
     df.index = line_numbers
-    df = pd.DataFrame({c: _coerce(path, table, c, df[c]) for c in table.columns}, index=df.index)
+    df = pd.DataFrame({c: _coerce(path, table, c, df[c], draft) for c in table.columns}, index=df.index)
     try:
-        pandera_schema(table).validate(df, lazy=True)
+        pandera_schema(table, draft).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise _schema_error(path, table, df, exc) from None
     df = df.reset_index(drop=True)
@@ -190,10 +251,10 @@ def _line_of(text: str, i: int) -> int:
     return _line_numbers(text, i + 1)[i]
 
 
-def _coerce(path: Path, table: Table, column: str, values: pd.Series) -> pd.Series:
+def _coerce(path: Path, table: Table, column: str, values: pd.Series, draft: bool = False) -> pd.Series:
     """Turn the text of one column into its dtype, or raise at the first bad cell."""
     f = table.field_of(column)
-    required = next(c.required for c in table.cols if c.column == column)
+    required = not table.col(column).blank_allowed(draft)
     out = []
     for line, raw in values.items():
         cell = raw.strip()
@@ -203,6 +264,10 @@ def _coerce(path: Path, table: Table, column: str, values: pd.Series) -> pd.Seri
                                 row=line, column=column)
             out.append(None)
         elif f.dtype == "str":
+            bad = _CONTROL.search(cell)
+            if bad:
+                raise DataError(path, f"karakter kontrol tak terlihat (kode 0x{ord(bad.group()):02x}) pada posisi "
+                                f"{bad.start() + 1}; hapus karakter itu", row=line, column=column)
             out.append(cell)
         elif f.dtype == "bool":
             if cell.lower() not in _BOOL:
@@ -223,7 +288,11 @@ def _coerce(path: Path, table: Table, column: str, values: pd.Series) -> pd.Seri
                             "(1.476 -> 1476; 98,40 -> 98.4)")
                 raise DataError(path, f"tertulis {cell!r}; diharapkan {expected}"
                                 + (f" dalam {f.unit}" if f.unit else "") + hint, row=line, column=column)
-            out.append(int(cell) if f.dtype == "int" else float(cell))
+            value = int(cell) if f.dtype == "int" else float(cell)
+            if (abs(value) > _INT64_MAX) if f.dtype == "int" else not math.isfinite(value):
+                shown = cell if len(cell) <= 30 else f"{cell[:12]}…{cell[-6:]} ({len(cell)} digit)"
+                raise DataError(path, f"tertulis {shown!r}: angka terlalu besar", row=line, column=column)
+            out.append(value)
     return pd.Series(out, index=values.index, dtype=DTYPES[f.dtype])
 
 
@@ -241,7 +310,10 @@ def _schema_error(path: Path, table: Table, df: pd.DataFrame, exc: pa.errors.Sch
     column = first["column"] if isinstance(first["column"], str) else None
     index = first["index"]
     line = int(index) if pd.notna(index) else None
-    return DataError(path, f"nilai {first['failure_case']!r} tidak sah: {first['check']}{more}",
+    value = first["failure_case"]
+    value = value.item() if hasattr(value, "item") else value  # np.float64(-5.0) -> -5.0
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
+    return DataError(path, f"nilai {value!r} tidak sah: {first['check']}{more}",
                      row=line, column=column)
 
 
@@ -264,23 +336,23 @@ def check_links(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
 
 
 def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Rules that span rows: amounts only on leaves, hierarchies without cycles, breakdowns within totals."""
-    for name, parent_col, key, amounts in (("anggaran", "parent_kode", "kode_rekening", ("pagu_rp", "realisasi_rp")),
-                                           ("belanja_jenis", "parent_id", "jenis_id", ("anggaran_rp", "realisasi_rp"))):
-        df = tables[name]
-        path = folder / TABLES[name].filename
+    """Rules that span rows: amounts only on leaves, hierarchies without cycles, breakdowns within totals.
+
+    Leaves left blank are judged by :func:`lkip_helpers.completeness.check` (a draft may have them).
+    """
+    for name, table in TABLES.items():
+        if not table.parent:
+            continue
+        df, key, parent_col = tables[name], table.key[0], table.parent
+        path = folder / table.filename
         parents = set(df[parent_col].dropna())
+        amounts = [c.column for c in table.cols if c.fill]
         for i, row in df.iterrows():
-            is_leaf = row[key] not in parents
             for col in amounts:
-                if is_leaf and pd.isna(row[col]):
-                    raise DataError(path, f"baris paling rinci ({row[key]}) harus berisi {col}", row=line_of(df, i), column=col)
-                if not is_leaf and pd.notna(row[col]):
+                if row[key] in parents and pd.notna(row[col]):
                     raise DataError(path, f"{row[key]} punya rincian di bawahnya: {col} dihitung dari rinciannya, "
                                     "kosongkan sel ini", row=line_of(df, i), column=col)
         _check_acyclic(path, df, key, parent_col)
-    for name, key in (("sasaran", "sasaran_id"), ("indikator", "indikator_id"), ("unit_organisasi", "unit_id")):
-        _check_acyclic(folder / TABLES[name].filename, tables[name], key, "parent_id")
     totals = tables["pegawai_total"].set_index("status")["jumlah"]
     listed = tables["pegawai"].groupby("status")["jumlah"].sum()
     for status, n in listed.items():

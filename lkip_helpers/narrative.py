@@ -1,42 +1,69 @@
 """Narrative sentences in Bahasa Indonesia, with every number computed from the data.
 
-Text that comes from data files is HTML-escaped: Markdown passes raw HTML through.
+Text that comes from data files is escaped twice: HTML-escaped, because Markdown passes
+raw HTML through, and Markdown-escaped, because ``[x](javascript:…)`` or ``![](http://…)``
+in a name would otherwise become a link or an image fetched from outside.
 """
 
 from __future__ import annotations
 
 import html
+import re
+
+import pandas as pd
 
 from . import budget, kinerja
 from .numbers import format_number, format_pct, format_rp
 from .text import label
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}|~$!])")
+
+
 def _e(text) -> str:
-    return html.escape(str(text))
+    """Data text made safe inside Markdown: shown literally, on one line, no markup, no links.
+
+    >>> _e("<b>x</b> [klik](javascript:alert(1)) desa_wisata")
+    '&lt;b&gt;x&lt;/b&gt; \\\\[klik\\\\](javascript:alert(1)) desa\\\\_wisata'
+    """
+    one_line = " ".join(str(text).splitlines())
+    return html.escape(_MARKDOWN.sub(r"\\\1", one_line))
 
 
 def ringkasan(ds) -> str:
-    """Headline: how many indicators reached target, the averages, the budget."""
+    """Headline: how many indicators reached target, the averages, the budget (a draft says what is missing)."""
     m = kinerja.measured(ds)
     per, overall = kinerja.sasaran_summary(ds)
     pol = kinerja.policy(ds)
+    miss = ds.missing_text
     n, ok = len(m), int(m["tercapai"].sum())
+    unmeasured = int(m["capaian_pct"].isna().sum())
     pagu, real, serapan = budget.total(ds)
-    lines = [f"Pada tahun {ds.year}, dari **{n} baris indikator** yang diukur, **{ok}** mencapai atau melampaui "
-             f"target (capaian ≥ 100%) dan **{n - ok}** belum. Rata-rata capaian seluruh indikator "
-             f"**{format_pct(overall)}** (kategori *{_e(pol.scale.classify(overall))}*)."]
+    if unmeasured == n:
+        lines = [f"Pada tahun {ds.year} ada **{n} baris indikator** untuk diukur; realisasinya **{miss}**, "
+                 "sehingga capaian belum dapat dihitung."]
+    else:
+        lines = [f"Pada tahun {ds.year}, dari **{n - unmeasured} baris indikator** yang diukur, **{ok}** mencapai atau "
+                 f"melampaui target (capaian ≥ 100%) dan **{n - unmeasured - ok}** belum"
+                 + (f"; {unmeasured} baris lain realisasinya {miss}" if unmeasured else "")
+                 + f". Rata-rata capaian seluruh indikator **{format_pct(overall, missing=miss)}** "
+                 f"(kategori *{_e(pol.scale.classify(overall))}*)."]
     for _, row in per.iterrows():
-        lines.append(f"- Sasaran {_e(row['nomor'])} — {_e(row['name'])}: rata-rata **{format_pct(row['rata_rata_capaian_pct'])}** "
-                     f"({int(row['n_tercapai'])} dari {int(row['n_indikator'])} indikator mencapai target).")
-    lines.append(f"\nAnggaran {format_rp(pagu)} terealisasi {format_rp(real)} atau **{format_pct(serapan)}**.")
+        reached = (f"{int(row['n_tercapai'])} dari {int(row['n_indikator'])} indikator mencapai target"
+                   if pd.notna(row["n_tercapai"]) else f"{int(row['n_indikator'])} indikator, realisasi {miss}")
+        lines.append(f"- Sasaran {_e(row['nomor'])} — {_e(row['name'])}: rata-rata "
+                     f"**{format_pct(row['rata_rata_capaian_pct'], missing=miss)}** ({reached}).")
+    lines.append(f"\nAnggaran {format_rp(pagu, miss)} terealisasi {format_rp(real, miss)} atau "
+                 f"**{format_pct(serapan, missing=miss)}**.")
     return "\n".join(lines)
 
 
 def below_target(ds) -> str:
     """The indicators that missed their target, lowest first."""
     m = kinerja.measured(ds)
-    low = m[~m["tercapai"]].sort_values("capaian_pct")
+    if m["capaian_pct"].isna().all():
+        return f"Capaian tahun {ds.year} belum dapat dinilai: realisasi {ds.missing_text}."
+    low = m[~m["tercapai"] & m["capaian_pct"].notna()].sort_values("capaian_pct")
     if low.empty:
         return "Semua indikator mencapai target."
     items = [f"- **{_e(r['short_name'])}**: {format_number(r['realisasi'])} dari target {format_number(r['target'])} "
@@ -50,6 +77,9 @@ def compared_with_last_year(ds) -> str:
     y = ds.year
     if y - 1 not in avg.index:
         return f"Tidak ada data capaian tahun {y - 1} untuk dibandingkan."
+    if y not in avg.index:
+        return (f"Rata-rata capaian {y - 1}: **{format_pct(avg[y - 1])}**. Capaian {y} belum dapat dibandingkan: "
+                f"realisasi {y} {ds.missing_text}.")
     t = kinerja.trend(ds).pivot(index="short_name", columns="year", values="capaian_pct")
     delta = (t[y] - t[y - 1]).dropna().sort_values()
     worst = ", ".join(f"{_e(k)} ({format_number(v, 2)} poin)" for k, v in delta.head(3).items())
@@ -86,10 +116,11 @@ def budget_summary(ds) -> str:
     tree = budget.anggaran_tree(ds)
     progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
     pagu, real, serapan = budget.total(ds)
-    rows = "\n".join(f"- {_e(label(r['uraian']))}: {format_pct(r['serapan_pct'])} dari {format_rp(r['pagu_rp'])}"
-                     for _, r in progs.iterrows())
-    return (f"Serapan anggaran keseluruhan **{format_pct(serapan)}** ({format_rp(real)} dari {format_rp(pagu)}). "
-            f"Serapan per program, dari yang terendah:\n\n{rows}")
+    miss = ds.missing_text
+    rows = "\n".join(f"- {_e(label(r['uraian']))}: {format_pct(r['serapan_pct'], missing=miss)} dari "
+                     f"{format_rp(r['pagu_rp'], miss)}" for _, r in progs.iterrows())
+    return (f"Serapan anggaran keseluruhan **{format_pct(serapan, missing=miss)}** ({format_rp(real, miss)} dari "
+            f"{format_rp(pagu, miss)}). Serapan per program, dari yang terendah:\n\n{rows}")
 
 
 def efficiency(ds) -> str:
@@ -97,6 +128,8 @@ def efficiency(ds) -> str:
     from .reports import anggaran_vs_capaian
 
     f = anggaran_vs_capaian(ds).frame
+    if (f["verdict"] == "Tidak dapat dinilai").all():
+        return f"Efisiensi belum dapat dinilai: capaian dan serapan anggaran {ds.missing_text}."
     weak = f[f["verdict"] == "Kurang efisien"]
     idle = f[f["verdict"] == "Tidak dilaksanakan"]
     text = [f"Dari {len(f)} program/sub-kegiatan yang dinilai, **{int((f['verdict'] == 'Efisien').sum())}** efisien "
@@ -141,6 +174,10 @@ def audit_summary(ds, tolerance: float | None = None) -> str:
     """How many printed figures were checked, how many disagree, grouped by cause."""
     from .audit import audit
 
+    if ds.nilai_tercetak.empty:
+        return ("Belum ada angka tercetak untuk diperiksa: tabel `nilai_tercetak` masih kosong (laporan "
+                f"{ds.year} belum terbit). Audit membandingkan angka yang dicetak laporan dengan hitung ulang dari "
+                "data; isi tabel itu setelah laporan tersusun.")
     findings, checked = audit(ds, tolerance)
     n_ok = int((checked["status"] == "sesuai").sum())
     n_bad = int((checked["status"] == "berbeda").sum())
@@ -162,12 +199,18 @@ def sensitivity(ds) -> str:
 
     t = methods_table(ds).set_index("metode")
     y, prev = str(ds.year), str(ds.year - 1)
-    low, high = t[y].idxmin(), t[y].idxmax()
     top = contributions(ds, ds.year - 1).head(3)
     drivers = ", ".join(f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])}, +{format_number(r['kontribusi_poin'], 2)} poin)"
                         for _, r in top.iterrows() if r["kontribusi_poin"] > 0)
-    return (f"Rata-rata {y} berkisar dari **{format_pct(t.loc[low, y])}** ({_e(low)}) sampai **{format_pct(t.loc[high, y])}** "
-            f"({_e(high)}), bergantung pada metode. Untuk {prev}, rata-rata tanpa batas **{format_pct(t.iloc[0][prev])}** "
+    if y not in t.columns or t[y].isna().all():
+        now = f"Rata-rata {y} {ds.missing_text} (realisasi {y} belum ada). "
+    else:
+        low, high = t[y].idxmin(), t[y].idxmax()
+        now = (f"Rata-rata {y} berkisar dari **{format_pct(t.loc[low, y])}** ({_e(low)}) sampai "
+               f"**{format_pct(t.loc[high, y])}** ({_e(high)}), bergantung pada metode. ")
+    if prev not in t.columns or t[prev].isna().all():
+        return now.strip()
+    return (now + f"Untuk {prev}, rata-rata tanpa batas **{format_pct(t.iloc[0][prev])}** "
             f"turun menjadi **{format_pct(t.loc['Dibatasi 100%', prev])}** bila capaian dibatasi 100%: angka {prev} yang jauh "
             f"di atas 100% didorong oleh {drivers}.")
 
@@ -176,19 +219,27 @@ def indikator_header(ds, indikator: str) -> str:
     from .drilldown import check_indicator
 
     r = check_indicator(ds, indikator)
-    state = "mencapai target" if r["tercapai"] else "**belum mencapai target**"
+    miss = ds.missing_text
+    if pd.isna(r["capaian_pct"]):
+        state = f"capaian belum dapat dihitung ({_e(r['status'])})"
+    else:
+        state = (f"capaian **{format_pct(r['capaian_pct'])}** (kategori *{_e(r['kelas'])}*), "
+                 + ("mencapai target" if r["tercapai"] else "**belum mencapai target**"))
+    unit = "" if pd.isna(r["unit"]) else r["unit"]
     return (f"### {_e(r['name'])}\n\nSasaran: {_e(r['sasaran_name'])}.\n\nTahun {ds.year}: realisasi "
-            f"**{format_number(r['realisasi'])}** dari target **{format_number(r['target'])}** {_e(r['unit'] or '')} — "
-            f"capaian **{format_pct(r['capaian_pct'])}** (kategori *{_e(r['kelas'])}*), {state}.")
+            f"**{format_number(r['realisasi'], missing=miss)}** dari target **{format_number(r['target'], missing=miss)}** "
+            f"{_e(unit)} — {state}.")
 
 
 def indikator_efisiensi(ds, indikator: str) -> str:
     from .drilldown import efficiency
 
     e = efficiency(ds, indikator)
-    return (f"Sub-kegiatan pendukung menyerap {format_rp(e['realisasi_rp'])} dari pagu {format_rp(e['pagu_rp'])} "
-            f"(**{format_pct(e['serapan_pct'])}**). Dengan capaian indikator {format_pct(e['capaian_pct'])}, indeks "
-            f"efisiensi = {format_number(e['indeks'], 2)} → **{_e(e['verdict'])}**.")
+    miss = ds.missing_text
+    return (f"Sub-kegiatan pendukung menyerap {format_rp(e['realisasi_rp'], miss)} dari pagu "
+            f"{format_rp(e['pagu_rp'], miss)} (**{format_pct(e['serapan_pct'], missing=miss)}**). Dengan capaian "
+            f"indikator {format_pct(e['capaian_pct'], missing=miss)}, indeks efisiensi = "
+            f"{format_number(e['indeks'], 2, miss)} → **{_e(e['verdict'])}**.")
 
 
 def indikator_observations(ds, indikator: str) -> str:
@@ -200,12 +251,17 @@ def indikator_observations(ds, indikator: str) -> str:
 
 
 def indicator_choices(ds) -> str:
-    """The indicators below target, with their ids, for picking the ``indikator`` parameter."""
+    """Every indicator the ``indikator`` parameter accepts, with its id: those below target first."""
     from .drilldown import below_threshold
 
     names = ds.indikator.set_index("indikator_id")["short_name"]
     ids = below_threshold(ds)
-    if not ids:
-        return "Semua indikator mencapai target."
-    return ("Indikator di bawah target (id untuk parameter `indikator`): "
-            + "; ".join(f"{_e(names[i])} (`{_e(i)}`)" for i in ids) + ".")
+    m = kinerja.measured(ds)
+    listed = lambda xs: "; ".join(f"{_e(names[i])} (`{_e(i)}`)" for i in xs) + "."  # noqa: E731
+    if m["capaian_pct"].isna().all():
+        return (f"Belum ada indikator yang terukur (realisasi {ds.year} {ds.missing_text}). Id indikator untuk "
+                "parameter `indikator`: " + listed(m["indikator_id"]))
+    others = [i for i in m["indikator_id"] if i not in ids]
+    text = ("Indikator di bawah target (id untuk parameter `indikator`): " + listed(ids)) if ids else \
+        "Semua indikator mencapai target."
+    return text + ("\n\nIndikator lain yang dapat dipilih: " + listed(others) if others else "")

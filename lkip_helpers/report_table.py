@@ -12,16 +12,16 @@ import pandas as pd
 
 from .numbers import MISSING_TEXT, format_number, format_pct, format_rp
 
-# column kind -> (display formatter, Excel number format)
+# column kind -> (display formatter(value, missing text), Excel number format)
 KINDS = {
-    "text": (lambda v: MISSING_TEXT if pd.isna(v) else str(v), "@"),
-    "int": (lambda v: format_number(v, 0), "#,##0"),
-    "number": (lambda v: format_number(v), "#,##0.##"),
-    "pct": (lambda v: format_number(v, 2), "#,##0.00"),
-    "pct_sign": (lambda v: format_pct(v, 2), "#,##0.00"),
-    "rp": (lambda v: format_number(v, 0), "#,##0"),
-    "rp_sign": (format_rp, '"Rp "#,##0'),
-    "index": (lambda v: format_number(v, 2), "0.00"),
+    "text": (lambda v, m=MISSING_TEXT: MISSING_TEXT if pd.isna(v) else str(v), "@"),
+    "int": (lambda v, m=MISSING_TEXT: format_number(v, 0, m), "#,##0"),
+    "number": (lambda v, m=MISSING_TEXT: format_number(v, missing=m), "#,##0.##"),
+    "pct": (lambda v, m=MISSING_TEXT: format_number(v, 2, m), "#,##0.00"),
+    "pct_sign": (lambda v, m=MISSING_TEXT: format_pct(v, 2, m), "#,##0.00"),
+    "rp": (lambda v, m=MISSING_TEXT: format_number(v, 0, m), "#,##0"),
+    "rp_sign": (lambda v, m=MISSING_TEXT: format_rp(v, m), '"Rp "#,##0'),
+    "index": (lambda v, m=MISSING_TEXT: format_number(v, 2, m), "0.00"),
 }
 
 
@@ -49,6 +49,8 @@ class ReportTable:
         notes: caveats shown under the table.
         emphasis_rows: row positions to show in bold (totals, averages).
         id_columns: identifier columns written first to the CSV (not shown), so outputs can be joined.
+        missing: how a missing number is shown; a draft dataset shows "belum diisi" (set by
+            :class:`~lkip_helpers.artifacts.Outputs` from the dataset).
     """
 
     id: str
@@ -59,6 +61,7 @@ class ReportTable:
     notes: list[str] = field(default_factory=list)
     emphasis_rows: list[int] = field(default_factory=list)
     id_columns: list[str] = field(default_factory=list)
+    missing: str = MISSING_TEXT
 
     def __post_init__(self):
         missing = [c.name for c in self.columns if c.name not in self.frame.columns]
@@ -81,7 +84,8 @@ class ReportTable:
         """All cells as Indonesian display text, headers as labels."""
         out = {}
         for c in self.columns:
-            text = self.frame[c.name].map(KINDS[c.kind][0])
+            fmt = KINDS[c.kind][0]
+            text = self.frame[c.name].map(lambda v, fmt=fmt: fmt(v, self.missing))
             if c.merge:
                 text = text.where(text != text.shift(), "")
             if c.indent:
@@ -93,7 +97,9 @@ class ReportTable:
     def styler(self):
         """A pandas Styler for notebooks and HTML: formatted, escaped, no index."""
         shown = self.display_frame()
-        styler = shown.style.hide(axis="index").format(escape="html")
+        # a fixed uuid keeps the HTML identical from build to build
+        styler = shown.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+        styler.set_uuid(self.id.replace(".", "-"))
         numeric = [c.label for c in self.columns if c.kind != "text"]
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
         if self.emphasis_rows:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import budget, kinerja
-from .capaian import averages
+from .capaian import averages_so_far
 from .report_table import Column, ReportTable
 
 AVERAGE_LABEL = "RATA-RATA CAPAIAN"
@@ -36,9 +36,9 @@ def _with_average(frame: pd.DataFrame, label_col: str, values: dict) -> pd.DataF
 
 
 def _overall(ds, frame: pd.DataFrame, col: str = "capaian_pct") -> float:
-    """Overall average of ``col`` under the dataset's policy."""
+    """Overall average of ``col`` under the dataset's policy (NaN while nothing is measured: a draft)."""
     values = pd.DataFrame({"sasaran_id": frame["sasaran_id"], "capaian_pct": frame[col].astype(float)})
-    return averages(values, kinerja.policy(ds))[1]
+    return averages_so_far(values, kinerja.policy(ds))[1]
 
 
 # --- Ringkasan eksekutif ---------------------------------------------------------------
@@ -49,7 +49,7 @@ def ringkasan_eksekutif(ds) -> ReportTable:
     frame = per.rename(columns={"name": "sasaran"})
     frame = _with_average(frame, "sasaran", {"rata_rata_capaian_pct": overall,
                                              "n_indikator": per["n_indikator"].sum(),
-                                             "n_tercapai": per["n_tercapai"].sum()})
+                                             "n_tercapai": per["n_tercapai"].sum(min_count=1)})
     frame.loc[frame.index[-1], "sasaran"] = "CAPAIAN KINERJA"
     frame["kelas"] = frame["rata_rata_capaian_pct"].map(kinerja.policy(ds).scale.classify)
     return ReportTable(
@@ -235,10 +235,21 @@ def tabel_3_5(ds) -> ReportTable:
              Column("capaian_pct", f"Capaian terhadap {ds.year} (%)", "pct")]
     return ReportTable("tabel-3.5", f"Perbandingan Capaian Kinerja Tahun {years[0]}–{years[-1]} dengan Target RPJMD", out, cols,
                        id_columns=["sasaran_id", "indikator_id"], source="Bab 3.4, Tabel 3.5", emphasis_rows=[len(out) - 1],
-                       notes=[f"{years[0]}–{ds.year - 2}: capaian sebagaimana dilaporkan (target dan realisasi tidak tersedia); "
-                              f"{ds.year - 1}–{ds.year}: dihitung dari target dan realisasi.",
+                       notes=[_years_note(t),
                               "Rata-rata tiap tahun dihitung atas indikator yang memiliki nilai pada tahun itu; "
                               "'–' berarti indikator belum digunakan."])
+
+
+def _years_note(trend: pd.DataFrame) -> str:
+    """Which years are published capaian and which are computed, from the trend itself."""
+    def span(kind):
+        ys = sorted(trend.loc[trend["sumber"] == kind, "year"].unique())
+        return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else (str(ys[0]) if ys else "")
+
+    parts = [f"{span('dilaporkan')}: capaian sebagaimana dilaporkan (target dan realisasi tidak tersedia)"
+             if span("dilaporkan") else "", f"{span('dihitung')}: dihitung dari target dan realisasi"
+             if span("dihitung") else ""]
+    return "; ".join(p for p in parts if p) + "."
 
 
 def _supporting(ds, source_table: str = "Tabel 3.6") -> pd.DataFrame:
@@ -327,8 +338,9 @@ def tabel_3_11(ds) -> ReportTable:
 def tabel_3_12(ds) -> ReportTable:
     tree = budget.belanja_tree(ds)
     roots = tree[tree["depth"] == 0]
-    total = {"jenis_id": "jumlah-belanja", "uraian": "Jumlah Belanja", "anggaran_rp": roots["anggaran_rp"].sum(),
-             "realisasi_rp": roots["realisasi_rp"].sum(), "depth": 0}
+    total = {"jenis_id": "jumlah-belanja", "uraian": "Jumlah Belanja",
+             "anggaran_rp": roots["anggaran_rp"].sum(skipna=False),  # blank while a group is (a draft)
+             "realisasi_rp": roots["realisasi_rp"].sum(skipna=False), "depth": 0}
     total["serapan_pct"] = budget.serapan_pct(total["realisasi_rp"], total["anggaran_rp"])
     out = _append_row(tree, total)
     return ReportTable("tabel-3.12", f"Rincian Anggaran dan Realisasi per 31 Desember {ds.year}", out,
@@ -391,6 +403,9 @@ def penyebab_dan_rencana(ds) -> ReportTable:
              "rencana_perbaikan": "Rencana perbaikan", "solusi": "Alternatif solusi", "saran": "Saran"}
     n["jenis"] = n["kind"].map(kinds)
     n["indikator"] = n["short_name"].fillna("(umum)")
+    if n.empty:  # a draft: the narrative of the year is written later
+        n = pd.DataFrame([{"narasi_id": None, "sasaran_id": None, "indikator_id": None, "section": "-", "jenis": "-",
+                           "indikator": "-", "text": f"Belum ada uraian untuk tahun {ds.year} ({ds.missing_text})."}])
     return ReportTable("penyebab-dan-rencana", "Penyebab Keberhasilan/Kegagalan, Solusi dan Rencana Perbaikan", n,
                        [Column("section", "Bagian", merge=True), Column("jenis", "Jenis"), Column("indikator", "Indikator"),
                         Column("text", "Uraian")], id_columns=["narasi_id", "sasaran_id", "indikator_id"], source="Bab 3.2, 3.5, 3.6 dan Bab IV")

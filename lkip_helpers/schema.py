@@ -113,10 +113,15 @@ class Col:
     field: str
     required: bool = True
     name: str | None = None  # column name in the file when it differs from the field name
+    fill: bool = False  # filled anew each year (realisasi, amounts): may stay blank while the dataset is a draft
 
     @property
     def column(self) -> str:
         return self.name or self.field
+
+    def blank_allowed(self, draft: bool = False) -> bool:
+        """True when a blank cell passes: optional columns, and columns still to fill in a draft."""
+        return not self.required or (draft and self.fill)
 
 
 @dataclass(frozen=True)
@@ -130,13 +135,22 @@ class Link:
 
 @dataclass(frozen=True)
 class Table:
-    """One CSV file of a dataset."""
+    """One CSV file of a dataset.
+
+    ``parent`` names the column pointing to the parent row (the table is a hierarchy
+    keyed by ``key[0]``); in a hierarchy, ``fill`` columns hold amounts on the leaves
+    only and parents are computed. ``empty_in_draft`` tables hold facts of the year
+    that may not exist yet (prizes, narrative, printed values): a draft may leave them
+    with a header only.
+    """
 
     name: str
     description: str
     cols: tuple[Col, ...]
     key: tuple[str, ...]
     links: tuple[Link, ...] = field(default_factory=tuple)
+    parent: str | None = None
+    empty_in_draft: bool = False
 
     @property
     def filename(self) -> str:
@@ -147,29 +161,31 @@ class Table:
         return [c.column for c in self.cols]
 
     def field_of(self, column: str) -> Field:
-        col = next(c for c in self.cols if c.column == column)
-        return FIELDS[col.field]
+        return FIELDS[self.col(column).field]
+
+    def col(self, column: str) -> Col:
+        return next(c for c in self.cols if c.column == column)
 
 
-def _t(name, description, cols, key, links=()):
+def _t(name, description, cols, key, links=(), parent=None, empty_in_draft=False):
     parsed = tuple(c if isinstance(c, Col) else Col(c.rstrip("?"), required=not c.endswith("?")) for c in cols)
-    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links))
+    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links), parent, empty_in_draft)
 
 
 TABLES: dict[str, Table] = {t.name: t for t in [
     _t("sasaran", "Sasaran strategis, sasaran program and sasaran kegiatan.",
        ["sasaran_id", "level", "parent_id?", "nomor", "name"], ["sasaran_id"],
-       [(("parent_id",), "sasaran", ("sasaran_id",))]),
+       [(("parent_id",), "sasaran", ("sasaran_id",))], parent="parent_id"),
     _t("indikator", "Performance indicators: IKU (outcome) and IKK (output).",
        ["indikator_id", "kind", "sasaran_id", "parent_id?", "nomor?", "name", "short_name", "unit?", "polarity",
         "kode_rekening?"], ["indikator_id"],
        [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("parent_id",), "indikator", ("indikator_id",)),
-        (("kode_rekening",), "anggaran", ("kode_rekening",))]),
+        (("kode_rekening",), "anggaran", ("kode_rekening",))], parent="parent_id"),
     _t("target", "Targets per indicator, year and basis.",
-       ["indikator_id", "year", "basis", "target", "source_table"], ["indikator_id", "year", "basis"],
+       ["indikator_id", "year", "basis", Col("target", fill=True), "source_table"], ["indikator_id", "year", "basis"],
        [(("indikator_id",), "indikator", ("indikator_id",))]),
     _t("realisasi", "Realisasi per indicator and year.",
-       ["indikator_id", "year", "realisasi?", "source_table"], ["indikator_id", "year"],
+       ["indikator_id", "year", Col("realisasi", required=False, fill=True), "source_table"], ["indikator_id", "year"],
        [(("indikator_id",), "indikator", ("indikator_id",))]),
     _t("capaian_historis", "Capaian % published for years whose target and realisasi the report does not give.",
        ["indikator_id", "year", "capaian_pct?", "source_table"], ["indikator_id", "year"],
@@ -183,37 +199,45 @@ TABLES: dict[str, Table] = {t.name: t for t in [
        ["sasaran_id", "kode_rekening", "source_table"], ["sasaran_id", "kode_rekening", "source_table"],
        [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("kode_rekening",), "anggaran", ("kode_rekening",))]),
     _t("anggaran", "Budget by kode rekening (Tabel 3.13); amounts on the leaves only.",
-       ["kode_rekening", "parent_kode?", "level", "uraian", "pagu_rp?", "realisasi_rp?"], ["kode_rekening"],
-       [(("parent_kode",), "anggaran", ("kode_rekening",))]),
+       ["kode_rekening", "parent_kode?", "level", "uraian", Col("pagu_rp", required=False, fill=True),
+        Col("realisasi_rp", required=False, fill=True)], ["kode_rekening"],
+       [(("parent_kode",), "anggaran", ("kode_rekening",))], parent="parent_kode"),
     _t("belanja_jenis", "Budget by economic class (Tabel 3.12); amounts on the leaves only.",
-       ["jenis_id", "parent_id?", "nomor?", "uraian", "anggaran_rp?", "realisasi_rp?"], ["jenis_id"],
-       [(("parent_id",), "belanja_jenis", ("jenis_id",))]),
+       ["jenis_id", "parent_id?", "nomor?", "uraian", Col("anggaran_rp", required=False, fill=True),
+        Col("realisasi_rp", required=False, fill=True)], ["jenis_id"],
+       [(("parent_id",), "belanja_jenis", ("jenis_id",))], parent="parent_id"),
     _t("wilayah", "Kecamatan, desa and kelurahan per kabupaten/kota (Tabel 3.11).",
        [Col("nomor_urut", name="nomor"), "kabupaten", "jumlah_kecamatan", "jumlah_desa", "jumlah_kelurahan"],
        ["kabupaten"]),
     _t("unit_organisasi", "Organisational units (Bab 1.6).",
        ["unit_id", "parent_id?", "unit_type", "name", "in_struktur"], ["unit_id"],
-       [(("parent_id",), "unit_organisasi", ("unit_id",))]),
+       [(("parent_id",), "unit_organisasi", ("unit_id",))], parent="parent_id"),
     _t("pegawai_total", "Staff totals by status (Bab 1.6).", ["status", "jumlah", "source_section"], ["status"]),
     _t("pegawai", "Staff the text names, by status, unit and position (Bab 1.6).",
        ["status", "unit_id", "jabatan", "jumlah", "source_section"], ["status", "unit_id", "jabatan"],
        [(("unit_id",), "unit_organisasi", ("unit_id",)), (("status",), "pegawai_total", ("status",))]),
     _t("lomba_desa", "Winners of the provincial Lomba Desa (Bab 3.6).",
-       ["peringkat", "kategori", "desa", "kecamatan", "kabupaten", "source_section"], ["peringkat"]),
+       ["peringkat", "kategori", "desa", "kecamatan", "kabupaten", "source_section"], ["peringkat"],
+       empty_in_draft=True),
     _t("hadiah_lomba_pkk", "Prize money of the Lomba 10 Program Pokok PKK (Bab 3.6).",
-       ["peringkat", "kategori", "hadiah_rp", "source_section"], ["peringkat"]),
+       ["peringkat", "kategori", "hadiah_rp", "source_section"], ["peringkat"], empty_in_draft=True),
     _t("narasi", "Causes, plans and suggestions the report states (Bab 3.2, 3.5, 3.6, IV).",
        ["narasi_id", "section", Col("narasi_kind", name="kind"), "sasaran_id?", "indikator_id?", "text"],
        ["narasi_id"],
-       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))]),
+       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))],
+       empty_in_draft=True),
     _t("nilai_tercetak", "Derived values exactly as printed, for the consistency audit.",
        ["report_table", "row_ref", "column", "printed_text", "value?", "note?"],
-       ["report_table", "row_ref", "column"]),
+       ["report_table", "row_ref", "column"], empty_in_draft=True),
 ]}
 
 
-def pandera_schema(table: Table) -> pa.DataFrameSchema:
-    """The pandera schema enforcing ``table`` (types, required, ranges, allowed values, key)."""
+def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
+    """The pandera schema enforcing ``table`` (types, required, ranges, allowed values, key).
+
+    Args:
+        draft: the dataset is a draft, so columns still to fill (``Col.fill``) may be blank.
+    """
     columns = {}
     for col in table.cols:
         f = FIELDS[col.field]
@@ -225,7 +249,7 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
         if f.isin is not None:
             checks.append(pa.Check.isin(list(f.isin), error="salah satu dari: " + ", ".join(f.isin)))
         columns[col.column] = pa.Column(
-            DTYPES[f.dtype], checks=checks, nullable=not col.required, required=True,
+            DTYPES[f.dtype], checks=checks, nullable=col.blank_allowed(draft), required=True,
             description=f.description, title=f.unit or None)
     return pa.DataFrameSchema(columns, strict=True, unique=list(table.key), name=table.name)
 
@@ -237,6 +261,6 @@ def describe(table: Table) -> list[dict]:
         f = FIELDS[col.field]
         allowed = f" Allowed: {', '.join(f.isin)}." if f.isin else ""
         out.append({"table": table.name, "column": col.column, "type": f.dtype, "unit": f.unit,
-                    "required": col.required, "key": col.column in table.key,
+                    "required": col.required, "key": col.column in table.key, "fill": col.fill,
                     "description": f.description + allowed})
     return out

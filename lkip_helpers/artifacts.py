@@ -1,7 +1,7 @@
 """Writing a notebook's artifacts: tables (CSV + XLSX), figures (PNG + SVG + CSV), and their registry.
 
 Each notebook records what it wrote in ``<output_dir>/.artifacts/<notebook>.json``;
-the build merges these into ``manifest.json``.
+the build reads each run's record into ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pandas as pd
 from IPython.display import Image
 
 from . import paths
+from .paths import REGISTRY_DIR
 from .report_table import KINDS, ReportTable
 
 ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
-REGISTRY_DIR = ".artifacts"
 
 
 class Outputs:
@@ -154,11 +154,3 @@ def _fixed_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, content)
     return out.getvalue()
-
-
-def collect(root: Path) -> list[dict]:
-    """All artifact records under an output folder, in notebook order."""
-    out = []
-    for path in sorted((root / REGISTRY_DIR).glob("*.json")):
-        out.extend(json.loads(path.read_text(encoding="utf-8")))
-    return out

@@ -171,7 +171,7 @@ class DatasetBuild:
         """Make the temporary folder and copy in the outputs of reused runs."""
         _clean_stale(self.final)
         shutil.rmtree(self.tmp, ignore_errors=True)
-        for sub in ("notebooks", "html", "tables", "figures", ".artifacts"):
+        for sub in ("notebooks", "html", "tables", "figures", paths.REGISTRY_DIR):
             (self.tmp / sub).mkdir(parents=True, exist_ok=True)
         for prev in self.reused.values():
             for f in prev["files"]:
@@ -207,7 +207,7 @@ class DatasetBuild:
         all_records = records + [{k: v for k, v in p.items() if k != "file"} for p in pages] + [index]
         (self.tmp / "html" / "index.html").write_text(index_page(self.ds, pages, all_records), encoding="utf-8")
         write_manifest(self.tmp, self.ds, all_records)
-        shutil.rmtree(self.tmp / ".artifacts", ignore_errors=True)
+        shutil.rmtree(self.tmp / paths.REGISTRY_DIR, ignore_errors=True)
         (self.tmp / STATE_FILE).write_text(json.dumps({"inputs": self.inputs, "runs": runs}, indent=1,
                                                       ensure_ascii=False), encoding="utf-8")
         _swap(self.tmp, self.final)

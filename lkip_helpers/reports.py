@@ -15,6 +15,8 @@ from .capaian import averages_so_far
 from .report_table import Column, ReportTable
 
 AVERAGE_LABEL = "RATA-RATA CAPAIAN"
+NARASI_KINDS = {"faktor_pendukung": "Faktor pendukung", "penyebab_kendala": "Penyebab/kendala",
+                "rencana_perbaikan": "Rencana perbaikan", "solusi": "Alternatif solusi", "saran": "Saran"}
 
 
 def _indicator_label(ds, frame: pd.DataFrame) -> pd.Series:
@@ -399,9 +401,7 @@ def anggaran_vs_capaian(ds) -> ReportTable:
 def penyebab_dan_rencana(ds) -> ReportTable:
     """Causes of success or failure, plans and suggestions the report states, with the indicator they concern."""
     n = ds.narasi.merge(ds.indikator[["indikator_id", "short_name"]], on="indikator_id", how="left")
-    kinds = {"faktor_pendukung": "Faktor pendukung", "penyebab_kendala": "Penyebab/kendala",
-             "rencana_perbaikan": "Rencana perbaikan", "solusi": "Alternatif solusi", "saran": "Saran"}
-    n["jenis"] = n["kind"].map(kinds)
+    n["jenis"] = n["kind"].map(NARASI_KINDS)
     n["indikator"] = n["short_name"].fillna("(umum)")
     if n.empty:  # a draft: the narrative of the year is written later
         n = pd.DataFrame([{"narasi_id": None, "sasaran_id": None, "indikator_id": None, "section": "-", "jenis": "-",
@@ -481,10 +481,8 @@ def indikator_kegiatan(ds, indikator: str) -> ReportTable:
 def indikator_penyebab(ds, indikator: str) -> ReportTable:
     from .drilldown import stated_causes
 
-    kinds = {"faktor_pendukung": "Faktor pendukung", "penyebab_kendala": "Penyebab/kendala",
-             "rencana_perbaikan": "Rencana perbaikan", "solusi": "Alternatif solusi", "saran": "Saran"}
     t = stated_causes(ds, indikator)
-    t = t.assign(jenis=t["kind"].map(kinds)) if len(t) else pd.DataFrame(
+    t = t.assign(jenis=t["kind"].map(NARASI_KINDS)) if len(t) else pd.DataFrame(
         [{"section": "-", "jenis": "-", "text": "Laporan tidak menyatakan penyebab atau rencana.", "cakupan": "-"}])
     return ReportTable(f"indikator-{indikator}-penyebab", "Penyebab dan Rencana yang Dinyatakan Laporan", t,
                        [Column("jenis", "Jenis"), Column("text", "Uraian"), Column("section", "Bagian"),

@@ -152,12 +152,13 @@ def _run_once(task: Task) -> dict:
     from papermill.parameterize import parameterize_notebook
 
     from .html import notebook_page
+    from .paths import REGISTRY_DIR
 
     start = time.perf_counter()
     km, kc = _kernel(task.data_dir)
     work = Path(task.workdir)
     # a folder removed because another run of the dataset failed must not raise in the kernel's console
-    expr = _silent(kc, "get_ipython().reset(new_session=True)\nimport os\n"
+    _silent(kc, "get_ipython().reset(new_session=True)\nimport os\n"
                        f"try:\n    os.chdir({str(work)!r})\nexcept OSError:\n    pass")
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
     params = {"dataset": task.dataset, "output_dir": ".", **task.parameters}
@@ -179,14 +180,14 @@ def _run_once(task: Task) -> dict:
                              exc.ename, exc.evalue, cell.source if cell else "") from None
     nbformat.write(nb, executed)
     (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
-    registry = work / ".artifacts" / f"{Path(task.executed_name).stem}.json"
+    registry = work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json"
     records = json.loads(registry.read_text(encoding="utf-8")) if registry.exists() else []
     rss = _silent(kc, "0").get("rss", {})
     kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
     worker_kb = peak_rss_kb()
     return {"task": asdict(task), "records": records, "seconds": time.perf_counter() - start,
             "worker": f"{os.uname().nodename}:{os.getpid()}", "peak_kernel_mb": kernel_kb / 1024,
-            "peak_worker_mb": worker_kb / 1024, "reset": bool(expr is not None)}
+            "peak_worker_mb": worker_kb / 1024}
 
 
 def worker_init() -> None:

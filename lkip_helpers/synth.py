@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import paths
+from .saving import canonical
 
 AGENCIES = ["Dinas Pendidikan dan Kebudayaan", "Dinas Kesehatan", "Dinas Pertanian", "Dinas Sosial",
             "Dinas Perhubungan", "Dinas Pariwisata", "Dinas Koperasi dan UKM", "Dinas Kelautan dan Perikanan",
@@ -23,7 +24,8 @@ AGENCIES = ["Dinas Pendidikan dan Kebudayaan", "Dinas Kesehatan", "Dinas Pertani
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+    """Canonical text of a number as data files hold it (see saving.canonical)."""
+    return canonical(float(x), "float")
 
 
 def _rewrite(path: Path, fn) -> None:

@@ -65,8 +65,11 @@ def gaps(tables: dict[str, pd.DataFrame]) -> list[Gap]:
     out = []
     for name, table in TABLES.items():
         df = tables[name]
-        if df.empty and table.empty_in_draft:
-            out.append(Gap(name, None, (), 0, True))
+        if df.empty:
+            # a core table must be filled; an optional one only when its file is there (header only)
+            # and it holds facts of the year (prizes, narrative): an absent file means "not used"
+            if table.core or (table.empty_in_draft and not df.attrs.get("absent")):
+                out.append(Gap(name, None, (), 0, table.core))
             continue
         should = pd.Series(True, index=df.index)
         if table.parent:  # amounts sit on the leaves; parents are computed from them

@@ -52,14 +52,27 @@ class Dataset:
             return tables[name]
         raise AttributeError(name)
 
+    def has(self, table: str) -> bool:
+        """True when ``table`` holds at least one row (an optional table may be absent or empty)."""
+        return table in self.tables and not self.tables[table].empty
+
     @property
     def year(self) -> int:
         return int(self.meta["dataset"]["year"])
 
     @property
-    def title(self) -> str:
+    def region(self) -> str:
+        """The government the agency belongs to, e.g. ``Provinsi Nusa Tenggara Timur`` or ``Kabupaten X``."""
         d = self.meta["dataset"]
-        return f"{d['agency']} Provinsi {d['province']} — LKIP {d['year']}"
+        return str(d.get("region") or f"Provinsi {d['province']}")
+
+    @property
+    def agency(self) -> str:
+        return str(self.meta["dataset"]["agency"])
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency} {self.region} — LKIP {self.year}"
 
     @property
     def synthetic(self) -> bool:
@@ -127,9 +140,12 @@ def load_metadata(folder: Path) -> dict:
     ds = meta.get("dataset") if isinstance(meta, dict) else None
     if not isinstance(ds, dict):
         raise DataError(path, "bagian 'dataset:' tidak ada")
-    for key in ("agency", "province", "year", "source_document"):
+    for key in ("agency", "year", "source_document"):
         if key not in ds:
             raise DataError(path, f"bagian 'dataset:' tidak memuat '{key}'", column=key)
+    if not ds.get("region") and not ds.get("province"):
+        raise DataError(path, "bagian 'dataset:' tidak memuat 'region' (mis. 'Kabupaten Kupang' atau "
+                        "'Provinsi Nusa Tenggara Timur')", column="region")
     if not isinstance(ds["year"], int):
         raise DataError(path, f"'year' harus bilangan bulat, tertulis {ds['year']!r}", column="year")
     if ds.get("status", "final") not in STATUSES:
@@ -186,19 +202,26 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     """Read one CSV file and enforce its schema.
 
     Returns a DataFrame with pandas nullable dtypes; blank cells are missing values.
+    An optional table (not ``core``) may be absent or hold a header only: it loads
+    empty. A column that may stay blank may also be left out of the file.
 
     Args:
-        draft: the dataset is a draft: columns still to fill may be blank, and tables
-            marked ``empty_in_draft`` may have a header only.
+        draft: the dataset is a draft: columns still to fill may be blank, and core
+            tables may have a header only.
     """
     if not path.is_file():
-        raise DataError(path, f"file tidak ditemukan; tabel '{table.name}' wajib ada ({table.description})")
+        if not table.core:
+            df = empty_table(table)
+            df.attrs["absent"] = True  # not used by this agency (a header-only file means: still to fill)
+            return df
+        raise DataError(path, f"file tidak ditemukan; tabel inti '{table.name}' wajib ada ({table.description})")
     text = _read_text(path)
     if not text.strip():
         raise DataError(path, "file kosong; baris pertama harus header: " + ",".join(table.columns))
     rows = _read_rows(path, text)
     header, body = [h.strip() for h in rows[0]], rows[1:]
-    missing = [c for c in table.columns if c not in header]
+    omittable = {c.column for c in table.cols if not c.required}
+    missing = [c for c in table.columns if c not in header and c not in omittable]
     if missing:
         raise DataError(path, "kolom wajib tidak ada: " + ", ".join(missing), row=1, column=missing[0])
     unknown = [c for c in header if c not in table.columns]
@@ -209,14 +232,21 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     if dupes:
         raise DataError(path, "kolom ganda", row=1, column=dupes[0])
     body = [r for r in body if any(cell.strip() for cell in r)]
-    if not body and not (draft and table.empty_in_draft):
-        raise DataError(path, "tidak ada baris data (hanya header)", row=2)
+    if not body:
+        if table.core and not draft:
+            raise DataError(path, "tidak ada baris data (hanya header); tabel inti harus diisi, atau tulis "
+                            "'status: draft' di metadata.yml selama masih diisi", row=2)
+        return empty_table(table)
     for i, r in enumerate(body):
         if len(r) != len(header):
             raise DataError(path, f"jumlah sel {len(r)}, diharapkan {len(header)} (periksa koma dan tanda kutip)",
                             row=_line_of(text, i))
     line_numbers = _line_numbers(text, len(body))
-    df = pd.DataFrame(body, columns=header)[table.columns]
+    df = pd.DataFrame(body, columns=header)
+    for c in table.columns:
+        if c not in header:  # an optional column left out of the file: blank throughout
+            df[c] = ""
+    df = df[table.columns]
     df.index = line_numbers
     df = pd.DataFrame({c: _coerce(path, table, c, df[c], draft) for c in table.columns}, index=df.index)
     try:
@@ -225,6 +255,13 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
         raise _schema_error(path, table, df, exc) from None
     df = df.reset_index(drop=True)
     df.attrs["lines"] = line_numbers
+    return df
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    """A table with its columns and dtypes but no rows (an optional table not given)."""
+    df = pd.DataFrame({c.column: pd.Series([], dtype=DTYPES[table.field_of(c.column).dtype]) for c in table.cols})
+    df.attrs["lines"] = []
     return df
 
 

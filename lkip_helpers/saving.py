@@ -75,9 +75,16 @@ def staging(dataset: str) -> Path:
 
 
 def write_folder(folder: Path, tables: dict[str, pd.DataFrame], meta_text: str) -> None:
-    """Write every table and ``metadata.yml`` into ``folder``."""
+    """Write the core tables, every optional table that has rows, and ``metadata.yml`` into ``folder``.
+
+    An optional table without rows is written as a header only when ``tables`` holds it
+    with its file present (``attrs['absent']`` unset): "still to fill", not "not used".
+    """
     for name, table in TABLES.items():
-        (folder / table.filename).write_text(table_text(tables[name], table), encoding="utf-8", newline="")
+        df = tables.get(name)
+        if df is None or (not table.core and df.empty and df.attrs.get("absent", False)):
+            continue
+        (folder / table.filename).write_text(table_text(df, table), encoding="utf-8", newline="")
     (folder / "metadata.yml").write_text(meta_text, encoding="utf-8")
 
 

@@ -139,9 +139,11 @@ class Table:
 
     ``parent`` names the column pointing to the parent row (the table is a hierarchy
     keyed by ``key[0]``); in a hierarchy, ``fill`` columns hold amounts on the leaves
-    only and parents are computed. ``empty_in_draft`` tables hold facts of the year
-    that may not exist yet (prizes, narrative, printed values): a draft may leave them
-    with a header only.
+    only and parents are computed. ``core`` tables are what every agency supplies
+    (sasaran, indikator, target, realisasi, anggaran); every other table is optional:
+    its file may be absent or hold a header only, and the sections that need it are
+    left out. ``empty_in_draft`` tables hold facts of the year that may not exist yet
+    (prizes, narrative, printed values): a draft lists them as still to fill.
     """
 
     name: str
@@ -151,6 +153,7 @@ class Table:
     links: tuple[Link, ...] = field(default_factory=tuple)
     parent: str | None = None
     empty_in_draft: bool = False
+    core: bool = False
 
     @property
     def filename(self) -> str:
@@ -167,26 +170,27 @@ class Table:
         return next(c for c in self.cols if c.column == column)
 
 
-def _t(name, description, cols, key, links=(), parent=None, empty_in_draft=False):
+def _t(name, description, cols, key, links=(), parent=None, empty_in_draft=False, core=False):
     parsed = tuple(c if isinstance(c, Col) else Col(c.rstrip("?"), required=not c.endswith("?")) for c in cols)
-    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links), parent, empty_in_draft)
+    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links), parent, empty_in_draft,
+                 core)
 
 
 TABLES: dict[str, Table] = {t.name: t for t in [
     _t("sasaran", "Sasaran strategis, sasaran program and sasaran kegiatan.",
        ["sasaran_id", "level", "parent_id?", "nomor", "name"], ["sasaran_id"],
-       [(("parent_id",), "sasaran", ("sasaran_id",))], parent="parent_id"),
+       [(("parent_id",), "sasaran", ("sasaran_id",))], parent="parent_id", core=True),
     _t("indikator", "Performance indicators: IKU (outcome) and IKK (output).",
        ["indikator_id", "kind", "sasaran_id", "parent_id?", "nomor?", "name", "short_name", "unit?", "polarity",
         "kode_rekening?"], ["indikator_id"],
        [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("parent_id",), "indikator", ("indikator_id",)),
-        (("kode_rekening",), "anggaran", ("kode_rekening",))], parent="parent_id"),
+        (("kode_rekening",), "anggaran", ("kode_rekening",))], parent="parent_id", core=True),
     _t("target", "Targets per indicator, year and basis.",
-       ["indikator_id", "year", "basis", Col("target", fill=True), "source_table"], ["indikator_id", "year", "basis"],
-       [(("indikator_id",), "indikator", ("indikator_id",))]),
+       ["indikator_id", "year", "basis", Col("target", fill=True), "source_table?"], ["indikator_id", "year", "basis"],
+       [(("indikator_id",), "indikator", ("indikator_id",))], core=True),
     _t("realisasi", "Realisasi per indicator and year.",
-       ["indikator_id", "year", Col("realisasi", required=False, fill=True), "source_table"], ["indikator_id", "year"],
-       [(("indikator_id",), "indikator", ("indikator_id",))]),
+       ["indikator_id", "year", Col("realisasi", required=False, fill=True), "source_table?"], ["indikator_id", "year"],
+       [(("indikator_id",), "indikator", ("indikator_id",))], core=True),
     _t("capaian_historis", "Capaian % published for years whose target and realisasi the report does not give.",
        ["indikator_id", "year", "capaian_pct?", "source_table"], ["indikator_id", "year"],
        [(("indikator_id",), "indikator", ("indikator_id",))]),
@@ -201,7 +205,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     _t("anggaran", "Budget by kode rekening (Tabel 3.13); amounts on the leaves only.",
        ["kode_rekening", "parent_kode?", "level", "uraian", Col("pagu_rp", required=False, fill=True),
         Col("realisasi_rp", required=False, fill=True)], ["kode_rekening"],
-       [(("parent_kode",), "anggaran", ("kode_rekening",))], parent="parent_kode"),
+       [(("parent_kode",), "anggaran", ("kode_rekening",))], parent="parent_kode", core=True),
     _t("belanja_jenis", "Budget by economic class (Tabel 3.12); amounts on the leaves only.",
        ["jenis_id", "parent_id?", "nomor?", "uraian", Col("anggaran_rp", required=False, fill=True),
         Col("realisasi_rp", required=False, fill=True)], ["jenis_id"],
@@ -230,6 +234,10 @@ TABLES: dict[str, Table] = {t.name: t for t in [
        ["report_table", "row_ref", "column", "printed_text", "value?", "note?"],
        ["report_table", "row_ref", "column"], empty_in_draft=True),
 ]}
+
+
+CORE_TABLES = tuple(name for name, t in TABLES.items() if t.core)
+OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.core)
 
 
 def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:

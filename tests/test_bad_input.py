@@ -77,17 +77,39 @@ def test_empty_file(scratch, capsys):
     assert rc == 2 and "lomba_desa.csv" in err and "file kosong" in err and "peringkat" in err
 
 
-def test_header_only(scratch, capsys):
+def test_header_only_core_table(scratch, capsys):
+    (scratch / "realisasi.csv").write_text("indikator_id,year,realisasi,source_table\n", encoding="utf-8")
+    rc, err = _validate(capsys)
+    assert rc == 2 and "realisasi.csv" in err and "baris 2" in err and "tidak ada baris data" in err
+
+
+def test_header_only_optional_table_passes(scratch, capsys):
     (scratch / "lomba_desa.csv").write_text("peringkat,kategori,desa,kecamatan,kabupaten,source_section\n",
                                             encoding="utf-8")
-    rc, err = _validate(capsys)
-    assert rc == 2 and "baris 2" in err and "tidak ada baris data" in err
+    rc, _ = _validate(capsys)
+    assert rc == 0
 
 
-def test_missing_file(scratch, capsys):
-    (scratch / "narasi.csv").unlink()
+def test_missing_core_file(scratch, capsys):
+    (scratch / "target.csv").unlink()
     rc, err = _validate(capsys)
-    assert rc == 2 and "narasi.csv" in err and "tidak ditemukan" in err
+    assert rc == 2 and "target.csv" in err and "tidak ditemukan" in err and "inti" in err
+
+
+def test_missing_optional_file_passes(scratch, capsys):
+    for name in ("narasi", "wilayah", "lomba_desa", "hadiah_lomba_pkk", "nilai_tercetak"):
+        (scratch / f"{name}.csv").unlink()
+    rc, _ = _validate(capsys)
+    assert rc == 0
+
+
+def test_optional_column_may_be_left_out(scratch, capsys):
+    path = scratch / "realisasi.csv"
+    rows = [line.rsplit(",", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == "indikator_id,year,realisasi"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rc, _ = _validate(capsys)
+    assert rc == 0
 
 
 def test_bom_from_excel_is_accepted(scratch, capsys):

@@ -32,7 +32,8 @@ ID_COLUMNS = {"indikator_id": "indikator", "sasaran_id": "sasaran", "kode_rekeni
 FINDING_COLUMNS = ["jenis", "report_table", "subject_label", "subject", *ID_COLUMNS, "metric", "year",
                    "printed_text", "reported", "recomputed", "difference", "tolerance", "cause"]
 WHOLE = {"indikator": "semua IKU", "sasaran": "semua sasaran strategis", "anggaran": "seluruh anggaran",
-         "belanja_jenis": "jumlah belanja", "wilayah": "seluruh wilayah", "kegiatan": "semua sub-kegiatan terkait sasaran"}
+         "belanja_jenis": "jumlah belanja", "wilayah": "seluruh wilayah",
+         "kegiatan": "semua sub-kegiatan terkait sasaran"}  # a subject with no id: the whole of it
 GROUPS = {"nol": "bernilai 0", "di_bawah_ambang": "di atas 0 dan di bawah {a}%", "mencapai_ambang": "mencapai {a}%"}
 
 
@@ -267,8 +268,8 @@ class Recomputer:
         before = self.shown.get((p.report_table, p.subject_key, level, p.year - 1, p.basis))
         if now is None or before is None:
             return {}
-        return {f"selisih angka capaian {p.year} dan {p.year - 1} yang tercetak (angka {p.year - 1} itu sendiri keliru)":
-                now - before}
+        y, y0 = p.year, p.year - 1
+        return {f"selisih angka capaian {y} dan {y0} yang tercetak (angka {y0} itu sendiri keliru)": now - before}
 
     def value(self, p: Printed) -> float | None:
         exp = self.expected(p)
@@ -389,8 +390,8 @@ def count_indicators(rc: Recomputer, p: Printed) -> Expected | None:
     if p.sasaran_id and p.metric == "jumlah_belum_tercapai":
         partial = ", ".join(f"{n} ({format_number(c, 2)}%)" for n, c in zip(f["name"], f["capaian_pct"])
                             if 0 < c < p.threshold)
-        alts[f"hanya kegiatan yang tidak dilaksanakan (capaian 0%) dihitung; yang tercapai sebagian tidak: {partial}"] = \
-            float((f["capaian_pct"] == 0).sum())
+        cause = f"hanya kegiatan yang tidak dilaksanakan (capaian 0%) dihitung; yang tercapai sebagian tidak: {partial}"
+        alts[cause] = float((f["capaian_pct"] == 0).sum())
     return Expected(float(value), alts)
 
 
@@ -432,8 +433,9 @@ def anggaran(rc: Recomputer, p: Printed) -> Expected | None:
         return None
     if p.kode_rekening:
         return Expected(_zero_if_empty_budget(rc.tree.loc[p.kode_rekening], p.metric))
-    pagu, real, serapan = budget.total(rc.ds)
-    return Expected({"pagu_rp": pagu, "realisasi_rp": real, "serapan_pct": serapan}[p.metric])
+    r = rc.tree[rc.tree["depth"] == 0][["pagu_rp", "realisasi_rp"]].sum(min_count=1)  # every top-level row
+    r["serapan_pct"] = budget.serapan_pct(r["realisasi_rp"], r["pagu_rp"])
+    return Expected(_zero_if_empty_budget(r, p.metric))
 
 
 @rule("belanja_jenis", "anggaran_rp", "realisasi_rp", "serapan_pct")
@@ -586,8 +588,9 @@ def audit(ds, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFram
         twins = {q.report_table: t for q, t, v in zip(rc.rows, printed["printed_text"], printed["value"])
                  if q.quantity_key == p.quantity_key and q.report_table != p.report_table
                  and pd.notna(v) and abs(float(v) - reported) > tol}
-        exp.hint = exp.hint or (("tidak sama dengan " + ", ".join(f"{t} ({v})" for t, v in twins.items())
-                                 + " untuk besaran yang sama; data mendukung " + format_number(exp.value, 2)) if twins else "")
+        if twins and not exp.hint:
+            exp.hint = ("tidak sama dengan " + ", ".join(f"{t} ({v})" for t, v in twins.items())
+                        + " untuk besaran yang sama; data mendukung " + format_number(exp.value, 2))
         rows.append(_finding("angka", p.report_table, p, r["printed_text"],
                              likely_cause(r["printed_text"], reported, exp, tol, elsewhere),
                              reported=reported, recomputed=exp.value, difference=reported - exp.value, tolerance=tol))
@@ -607,8 +610,8 @@ def referential_findings(ds, rc: Recomputer | None = None) -> list[dict]:
     for p, r in zip(rc.rows, rc.printed.to_dict("records")):
         for column, value in p.ids.items():
             if value not in rc.ids(column):
-                out.append(_finding("rujukan", p.report_table, p, value, metric=column,
-                                    cause=f"{column.replace('_', ' ')} '{value}' tidak ada di {ID_COLUMNS[column]}.csv"))
+                cause = f"{column.replace('_', ' ')} '{value}' tidak ada di {ID_COLUMNS[column]}.csv"
+                out.append(_finding("rujukan", p.report_table, p, value, metric=column, cause=cause))
     out += _places_outside_region(ds)
     out += _indicators_outside_pk(ds)
     return out
@@ -645,7 +648,8 @@ def _indicators_outside_pk(ds) -> list[dict]:
         return []
     pk_rows = docs[docs["document"] == doc]
     pk = pk_rows.dropna(subset=["indikator_id"]).drop_duplicates("indikator_id").set_index("indikator_id")
-    name = f"{'PK Perubahan' if doc == 'pk_perubahan' else 'Perjanjian Kinerja'} ({', '.join(dict.fromkeys(pk_rows['source_table']))})"
+    tables = ", ".join(dict.fromkeys(pk_rows["source_table"].dropna()))
+    name = ("PK Perubahan" if doc == "pk_perubahan" else "Perjanjian Kinerja") + (f" ({tables})" if tables else "")
     target = _table(ds, "target")
     measured = target[(target["year"] == ds.year) & (target["basis"] == "pk")]
     parents = _table(ds, "indikator").set_index("indikator_id")["parent_id"]

@@ -502,9 +502,18 @@ def alternatives_config(meta: dict) -> list[dict]:
             raise DataError("metadata.yml", f"{where}: harus berisi 'metric' dan 'cause'")
         changes = alt.get("set") or {}
         each = alt.get("each")
+        if not isinstance(changes, dict):
+            raise DataError("metadata.yml", f"{where}.set: harus berupa pasangan kolom: nilai")
         bad = [k for k in changes if k not in names] + ([each] if each and each not in ID_COLUMNS else [])
-        if not isinstance(changes, dict) or bad:
+        if bad:
             raise DataError("metadata.yml", f"{where}: kolom tidak dikenal {bad}; yang dikenal: {sorted(names)}")
+        for k, v in changes.items():
+            f = schema.FIELDS.get(k)
+            numeric = f is not None and f.dtype in ("int", "float")
+            if v is not None and (numeric and (isinstance(v, bool) or not isinstance(v, (int, float)))
+                                  or f is not None and f.isin and v not in f.isin):
+                allowed = "sebuah angka" if numeric else "salah satu dari: " + ", ".join(f.isin)
+                raise DataError("metadata.yml", f"{where}.set.{k}: tertulis {v!r}, seharusnya {allowed}")
         metric, tables = alt["metric"], alt.get("report_table") or []
         out.append({"metric": [metric] if isinstance(metric, str) else list(metric),
                     "report_table": [tables] if isinstance(tables, str) else list(tables),
@@ -565,6 +574,7 @@ def audit(ds, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFram
     if cached is not None:
         return cached[0].copy(), cached[1].copy()
     rc = Recomputer(ds)
+    alternatives_config(ds.meta)  # a malformed audit section of metadata.yml: one message before anything else
     rows, checked = [], []
     printed = rc.printed
     for p, r in zip(rc.rows, printed.to_dict("records")):

@@ -104,7 +104,7 @@ _F = [
           "di_bawah_ambang (above 0, below ambang_pct), mencapai_ambang (at or above ambang_pct); blank = all.",
           isin=("nol", "di_bawah_ambang", "mencapai_ambang")),
     Field("ambang_pct", "float", "Threshold the printed count or group uses (blank = 100: target reached).",
-          unit="%", ge=0),
+          unit="%", ge=0, le=10000),
     Field("about_table", "str", "For a value printed in a paragraph about a table: that table (e.g. Tabel 3.2)."),
     Field("label", "str", "The report's wording for the row or sentence, where the subject columns alone do not "
           "tell two printed values apart or name no subject."),

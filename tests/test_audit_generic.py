@@ -195,3 +195,19 @@ def test_dataset_alternatives_come_from_metadata(agency_root):
     (folder / "metadata.yml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     findings, _ = audit(_load(folder))
     assert list(findings["cause"]) == ["serapan seluruh anggaran (64,29%) dicetak sebagai capaian"]
+
+
+@pytest.mark.parametrize("alternative, fragment", [
+    ({"metric": "capaian_pct"}, "harus berisi 'metric' dan 'cause'"),
+    ({"metric": "capaian_pct", "cause": "x", "set": {"baris": 1}}, "kolom tidak dikenal ['baris']"),
+    ({"metric": "capaian_pct", "cause": "x", "set": {"ambang_pct": "75%"}}, "set.ambang_pct: tertulis '75%'"),
+    ({"metric": "capaian_pct", "cause": "x", "set": {"subject": "desa"}}, "set.subject: tertulis 'desa'"),
+])
+def test_a_malformed_audit_section_is_one_clear_message(agency_root, alternative, fragment):
+    from lkip_helpers.errors import DataError
+
+    folder = _agency(agency_root)
+    ds = _load(folder)
+    ds.meta["audit"] = {"alternatives": [alternative]}
+    with pytest.raises(DataError, match=re.escape(fragment)):
+        audit(ds)

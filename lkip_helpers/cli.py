@@ -76,6 +76,8 @@ def _synth(args) -> int:
 
 
 def _audit(args) -> int:
+    import pandas as pd
+
     from .audit import audit
     from .loading import load_dataset
     from .numbers import format_number
@@ -87,7 +89,8 @@ def _audit(args) -> int:
           f"{int((findings['jenis'] == 'rujukan').sum())} temuan rujukan")
     for _, f in findings.iterrows():
         numbers = "" if f["jenis"] == "rujukan" else f" (hitung ulang {format_number(round(f['recomputed'], 2))})"
-        print(f"- {f['report_table']} · {f['row_ref']} · {f['column']}: tercetak {f['printed_text']}{numbers} — {f['cause']}")
+        year = "" if pd.isna(f["year"]) else f" {f['year']}"
+        print(f"- {f['report_table']} · {f['subject_label']} · {f['metric']}{year}: tercetak {f['printed_text']}{numbers} — {f['cause']}")
     if args.csv:
         findings.to_csv(args.csv, index=False, encoding="utf-8")
         print(f"CSV: {args.csv}")

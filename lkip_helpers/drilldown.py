@@ -134,8 +134,8 @@ def observations(ds, indikator: str, findings: pd.DataFrame | None = None) -> li
         notes.append(f"Serapan anggaran kegiatan pendukung rendah ({format_pct(eff['serapan_pct'])}): hasil yang "
                      "rendah sejalan dengan anggaran yang tidak terpakai.")
     if findings is not None and len(findings):
-        mine = findings[findings["row_ref"] == indikator]
+        mine = findings[(findings["indikator_id"] == indikator) & (findings["jenis"] == "angka")]
         for _, f in mine.iterrows():
-            notes.append(f"Audit: {f['report_table']} mencetak {f['printed_text']} untuk {f['column']}; "
+            notes.append(f"Audit: {f['report_table']} mencetak {f['printed_text']} untuk {f['metric']} {f['year']}; "
                          f"dihitung dari data {format_number(f['recomputed'], 2)} ({f['cause']}).")
     return notes or ["Tidak ada pola lain yang menonjol dari angka."]

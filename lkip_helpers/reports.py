@@ -415,19 +415,20 @@ def penyebab_dan_rencana(ds) -> ReportTable:
 
 def audit_konsistensi(ds, tolerance: float | None = None) -> ReportTable:
     """Every printed figure that disagrees with the data, one finding per row."""
-    from .audit import audit
+    from .audit import FINDING_COLUMNS, ID_COLUMNS, audit
 
     findings, _ = audit(ds, tolerance)
     if findings.empty:
-        findings = pd.DataFrame([{"jenis": "-", "report_table": "-", "row_ref": "-", "column": "-",
-                                  "printed_text": "-", "cause": "tidak ada ketidaksesuaian"}])
+        findings = pd.DataFrame([{**{c: pd.NA for c in FINDING_COLUMNS}, "jenis": "-", "report_table": "-",
+                                  "subject_label": "-", "metric": "-", "printed_text": "-",
+                                  "cause": "tidak ada ketidaksesuaian"}], columns=FINDING_COLUMNS)
     return ReportTable("audit-konsistensi", "Audit Konsistensi: Angka Tercetak yang Berbeda dari Hasil Hitung Ulang",
                        findings,
-                       [Column("jenis", "Jenis"), Column("report_table", "Letak"), Column("row_ref", "Baris"),
-                        Column("column", "Kolom"), Column("printed_text", "Tercetak"),
+                       [Column("jenis", "Jenis"), Column("report_table", "Letak"), Column("subject_label", "Baris"),
+                        Column("metric", "Besaran"), Column("year", "Tahun"), Column("printed_text", "Tercetak"),
                         Column("reported", "Nilai tercetak", "number"), Column("recomputed", "Hitung ulang", "number"),
                         Column("difference", "Selisih", "number"), Column("cause", "Kemungkinan penyebab")],
-                       source="Seluruh laporan", id_columns=["tolerance"],
+                       source="Seluruh laporan", id_columns=["subject", *ID_COLUMNS, "tolerance"],
                        notes=["Toleransi: setengah satuan digit terakhir yang tercetak (ditambah pembulatan masukan "
                               "untuk selisih).", "Jenis 'rujukan': nama atau kode yang tidak ditemukan di tabel rujukan."])
 

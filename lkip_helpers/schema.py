@@ -97,8 +97,19 @@ _F = [
         "faktor_pendukung", "penyebab_kendala", "rencana_perbaikan", "solusi", "saran")),
     Field("text", "str", "The statement, as the report words it."),
     Field("report_table", "str", "Where the value is printed: Ringkasan Eksekutif, Tabel x.y or Bab x.y."),
-    Field("row_ref", "str", "Row of the printed table: an indikator_id, sasaran_id, kode_rekening, kabupaten, or a label."),
-    Field("column", "str", "Quantity printed (capaian_pct, pagu_rp, rata_rata_capaian_pct, jumlah_desa, ...)."),
+    Field("subject", "str", "What a printed value is about: the table its id columns point into; with no id, the "
+          "whole of it (every IKU, the agency's budget, every kabupaten, every linked sub-kegiatan).",
+          isin=("indikator", "sasaran", "anggaran", "belanja_jenis", "wilayah", "kegiatan")),
+    Field("group", "str", "Which members of the subject a count, minimum or maximum covers: nol (value 0), "
+          "di_bawah_ambang (above 0, below ambang_pct), mencapai_ambang (at or above ambang_pct); blank = all.",
+          isin=("nol", "di_bawah_ambang", "mencapai_ambang")),
+    Field("ambang_pct", "float", "Threshold the printed count or group uses (blank = 100: target reached).",
+          unit="%", ge=0, le=10000),
+    Field("about_table", "str", "For a value printed in a paragraph about a table: that table (e.g. Tabel 3.2)."),
+    Field("label", "str", "The report's wording for the row or sentence, where the subject columns alone do not "
+          "tell two printed values apart or name no subject."),
+    Field("metric", "str", "Quantity printed (capaian_pct, rata_rata_capaian_pct, peningkatan_pct, jumlah_tercapai, "
+          "pagu_rp, serapan_pct, jumlah_desa, ...); the audit has one rule per subject and metric."),
     Field("printed_text", "str", "The characters exactly as printed."),
     Field("value", "float", "The printed text parsed to a canonical number; blank when printed '-'."),
     Field("note", "str", "Transcription note."),
@@ -231,8 +242,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
        [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))],
        empty_in_draft=True),
     _t("nilai_tercetak", "Derived values exactly as printed, for the consistency audit.",
-       ["report_table", "row_ref", "column", "printed_text", "value?", "note?"],
-       ["report_table", "row_ref", "column"], empty_in_draft=True),
+       ["report_table", "subject", "indikator_id?", "sasaran_id?", "kode_rekening?", "jenis_id?", "kabupaten?",
+        "group?", "ambang_pct?", "about_table?", "label?", "metric", "year?", "basis?", "printed_text", "value?",
+        "note?"],
+       ["report_table", "subject", "indikator_id", "sasaran_id", "kode_rekening", "jenis_id", "kabupaten", "group",
+        "ambang_pct", "about_table", "label", "metric", "year", "basis"], empty_in_draft=True),
 ]}
 
 

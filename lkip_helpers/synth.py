@@ -86,7 +86,7 @@ def write_synthetic(n: int, seed: int = 1, year: int = 2023, template: str = pat
         rc = Recomputer(ds)
 
         def printed(r):
-            exp = rc.expected(r["report_table"], r["row_ref"], r["column"]) if r["value"] else None
+            exp = rc.expected(r) if r["value"] else None
             if exp is not None and exp.value == exp.value:
                 r["value"] = _fmt(round(exp.value, 2))
                 r["printed_text"] = r["value"]

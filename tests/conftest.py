@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
@@ -28,12 +29,27 @@ def scratch(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def printed(ds):
-    """Printed value lookup: printed(table, row, column) -> float."""
-    t = ds.nilai_tercetak.set_index(["report_table", "row_ref", "column"])["value"]
+    """Printed value lookup: printed(table, row, column) -> float.
+
+    row: an id (indikator, kode rekening, jenis belanja, kabupaten), or 'rata-rata'/'total' for the
+    whole subject; column: a metric, or capaian_<year>_pct.
+    """
+    t = ds.nilai_tercetak
+    ids = ["indikator_id", "sasaran_id", "kode_rekening", "jenis_id", "kabupaten"]
+    plain = t[t[["basis", "label", "about_table", "group"]].isna().all(axis=1)]
 
     def get(table, row, column):
-        v = t.loc[(table, row, column)]
-        return float("nan") if v is pd.NA else float(v)
+        m = re.match(r"capaian_(\d{4})_pct$", column)
+        metric, year = ("capaian_pct", int(m.group(1))) if m else (column, ds.year)
+        f = plain[(plain["report_table"] == table) & (plain["year"] == year)]
+        if row in ("rata-rata", "total"):
+            f = f[f[ids].isna().all(axis=1)]
+            metric = "rata_rata_capaian_pct" if row == "rata-rata" and metric == "capaian_pct" else metric
+        else:
+            f = f[(f[ids].fillna("") == row).any(axis=1)]
+        v = f[f["metric"] == metric]["value"]
+        assert len(v) == 1, (table, row, column, len(v))
+        return float("nan") if v.iloc[0] is pd.NA else float(v.iloc[0])
 
     return get
 

@@ -469,7 +469,7 @@ def test_renamed_place_is_an_audit_finding_not_a_crash(scratch):
     renamed[0][i] = "Timor Tengah Selatan"
     write_csv(scratch / "wilayah.csv", rows, nl)
     findings, checked = audit(load_dataset(paths.DEFAULT_DATASET))
-    mine = findings[(findings["report_table"] == "Tabel 3.11") & (findings["row_ref"] == "TTS")]
+    mine = findings[(findings["report_table"] == "Tabel 3.11") & (findings["kabupaten"] == "TTS")]
     assert len(mine) == 1 and "'TTS' tidak ada di wilayah.csv" in mine.iloc[0]["cause"]
-    row = checked[(checked["report_table"] == "Tabel 3.11") & (checked["row_ref"] == "TTS")]
+    row = checked[(checked["report_table"] == "Tabel 3.11") & (checked["kabupaten"] == "TTS")]
     assert list(row["status"]) == ["tidak diperiksa"]

@@ -17,6 +17,9 @@ import pandera.pandas as pa
 # dtype names used below -> pandas nullable dtypes
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
 POLARITIES = ("higher", "lower")
+# Largest amount a cell may hold (Rp 1.000 triliun; any target or realisasi): far above any agency's
+# budget, far below where sums and ratios lose precision or a chart cannot be drawn.
+MAX_AMOUNT = 1e15
 
 # An id (indikator_id, sasaran_id, unit_id, ...) becomes part of file names and artifact ids
 # (``indikator-<id>.html``), so it is one safe file-name component: lower-case letters, digits,
@@ -104,8 +107,8 @@ _F = [
     Field("year", "int", "Budget/performance year.", ge=2000, le=2100),
     Field("basis", "str", "Which target: pk = Perjanjian Kinerja target measured in Bab III; rpjmd = RPJMD target.",
           isin=("pk", "rpjmd")),
-    Field("target", "float", "Target value, in the indicator's unit.", ge=0),
-    Field("realisasi", "float", "Realised value, in the indicator's unit.", ge=0),
+    Field("target", "float", "Target value, in the indicator's unit.", ge=0, le=MAX_AMOUNT),
+    Field("realisasi", "float", "Realised value, in the indicator's unit.", ge=0, le=MAX_AMOUNT),
     Field("capaian_pct", "float", "Capaian (achievement) as published, in percent.", unit="%", ge=0, le=10000),
     Field("source_table", "str", "Report table the value comes from (e.g. Tabel 3.1)."),
     Field("source_section", "str", "Report section the value comes from (e.g. Bab 1.6)."),
@@ -114,9 +117,9 @@ _F = [
     Field("part", "str", "outcome = indikator kinerja program/utama; output = indikator kinerja kegiatan.",
           isin=("outcome", "output")),
     Field("target_unit", "str", "Unit of the target as the planning document prints it."),
-    Field("pagu_rp", "float", "Budget ceiling (pagu) after amendment.", unit="Rp", ge=0),
-    Field("realisasi_rp", "float", "Budget realised (spent) by 31 December.", unit="Rp", ge=0),
-    Field("anggaran_rp", "float", "Budget allocated.", unit="Rp", ge=0),
+    Field("pagu_rp", "float", "Budget ceiling (pagu) after amendment.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field("realisasi_rp", "float", "Budget realised (spent) by 31 December.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field("anggaran_rp", "float", "Budget allocated.", unit="Rp", ge=0, le=MAX_AMOUNT),
     Field("jenis_id", "str", "Id of an economic class of spending (Tabel 3.12).", form="id"),
     Field("nomor_urut", "int", "Row number as printed.", ge=1),
     Field("kabupaten", "str", "Kabupaten/kota name as printed in Tabel 3.11."),
@@ -135,7 +138,7 @@ _F = [
     Field("kategori", "str", "Prize category as printed."),
     Field("desa", "str", "Desa name."),
     Field("kecamatan", "str", "Kecamatan name."),
-    Field("hadiah_rp", "float", "Prize money.", unit="Rp", ge=0),
+    Field("hadiah_rp", "float", "Prize money.", unit="Rp", ge=0, le=MAX_AMOUNT),
     Field("narasi_id", "str", "Id of a narrative statement.", form="id"),
     Field("section", "str", "Report section of the statement."),
     Field("narasi_kind", "str", "Kind of statement.", isin=(
@@ -285,6 +288,18 @@ CORE_TABLES = tuple(name for name, t in TABLES.items() if t.core)
 OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.core)
 
 
+def bound_text(x: float) -> str:
+    """A bound as a message shows it: Indonesian thousands separators, no exponent.
+
+    >>> bound_text(0), bound_text(10000), bound_text(1e15), bound_text(0.5)
+    ('0', '10.000', '1.000.000.000.000.000', '0,5')
+    """
+    from .numbers import format_number
+
+    text = format_number(x, 0 if float(x).is_integer() else 6)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
     """The pandera schema enforcing ``table`` (types, required, ranges, allowed values, key).
 
@@ -296,9 +311,9 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
         f = FIELDS[col.field]
         checks = []
         if f.ge is not None:
-            checks.append(pa.Check.ge(f.ge, error=f"nilai harus >= {f.ge:g}"))
+            checks.append(pa.Check.ge(f.ge, error=f"nilai harus >= {bound_text(f.ge)}"))
         if f.le is not None:
-            checks.append(pa.Check.le(f.le, error=f"nilai harus <= {f.le:g}"))
+            checks.append(pa.Check.le(f.le, error=f"nilai harus <= {bound_text(f.le)}"))
         if f.isin is not None:
             checks.append(pa.Check.isin(list(f.isin), error="salah satu dari: " + ", ".join(f.isin)))
         columns[col.column] = pa.Column(

@@ -492,6 +492,7 @@ def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                     raise DataError(path, f"{row[key]} punya rincian di bawahnya: {col} dihitung dari rinciannya, "
                                     "kosongkan sel ini", row=line_of(df, i), column=col)
         _check_acyclic(path, df, key, parent_col)
+    _check_iku_sasaran(folder, tables)
     totals = tables["pegawai_total"].set_index("status")["jumlah"]
     listed = tables["pegawai"].groupby("status")["jumlah"].sum()
     for status, n in listed.items():
@@ -546,6 +547,18 @@ def check_years(folder: Path, tables: dict[str, pd.DataFrame], year: int, draft:
         raise DataError(meta, f"tahun laporan {year}, tetapi realisasi.csv tidak memuat realisasi tahun {year} untuk IKU "
                         f"yang bertarget ({found}); isi realisasi, periksa 'year' di metadata.yml, atau tulis "
                         "'status: draft' selama masih diisi", row=yaml_line(meta, "dataset.year"), key="dataset.year")
+
+
+def _check_iku_sasaran(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """An IKU measures a sasaran strategis (the pages average IKU per sasaran strategis)."""
+    level = dict(zip(tables["sasaran"]["sasaran_id"], tables["sasaran"]["level"]))
+    ind = tables["indikator"]
+    for i, (ind_id, kind, sasaran) in enumerate(zip(ind["indikator_id"], ind["kind"], ind["sasaran_id"])):
+        if kind == "iku" and level.get(sasaran, "strategis") != "strategis":
+            raise DataError(folder / "indikator.csv", f"IKU {ind_id} terkait sasaran '{sasaran}' berlevel "
+                            f"{level[sasaran]}; IKU mengukur sasaran strategis (level strategis di sasaran.csv) — "
+                            "pilih sasaran strategisnya, atau jadikan indikator ini ikk", row=line_of(ind, i),
+                            column="sasaran_id")
 
 
 def _check_acyclic(path: Path, df: pd.DataFrame, key: str, parent_col: str) -> None:

@@ -63,10 +63,13 @@ def _realisasi_vs_target(ds) -> list[str]:
             if real >= RATIO_WARN * target:
                 out.append(f"{where}: {shown} = {format_number(real / target)} kali target "
                            f"(capaian {format_number(real / target * 100)} %); periksa satuan atau salah ketik")
+        elif real >= RATIO_WARN * target:
+            out.append(f"{where}: {shown} = {format_number(real / target)} kali target (lebih rendah lebih baik"
+                       + ("; capaian dihitung 0 %, tidak negatif" if formula == TWO_TARGET_MINUS else "")
+                       + "); periksa satuan atau salah ketik")
         elif formula == TWO_TARGET_MINUS and real > 2 * target:
-            note = f"{format_number(real / target)} kali target; " if real >= RATIO_WARN * target else ""
-            out.append(f"{where}: {shown} ({note}lebih rendah lebih baik): capaian dihitung 0 % (tidak negatif); "
-                       "periksa satuan atau salah ketik")
+            out.append(f"{where}: {shown} (lebih rendah lebih baik): capaian dihitung 0 % (tidak negatif); "
+                       "periksa angkanya")
         elif formula == TARGET_OVER_REALISASI and real == 0:
             out.append(f"{where}: {shown} (lebih rendah lebih baik): rumus target/realisasi tidak terdefinisi untuk "
                        "realisasi 0, capaian tidak dihitung")

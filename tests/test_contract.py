@@ -454,3 +454,12 @@ def test_zero_realisasi_under_target_over_realisasi_is_safe(dinkes, capsys):
 def test_shipped_datasets_are_plausible(ds, dinkes):
     assert plausibility_warnings(ds) == []
     assert plausibility_warnings(load_dataset(DINKES)) == []
+
+
+def test_iku_measures_a_sasaran_strategis(dinkes, capsys):
+    rows = _rows(dinkes / "sasaran.csv") + [["sp-gizi", "program", "ss-gizi", "2.1", "Sasaran program gizi"]]
+    _write(dinkes / "sasaran.csv", rows)
+    line = _set(dinkes / "indikator.csv", "stunting", "sasaran_id", "sp-gizi")
+    err = _one_line_error(capsys, DINKES)
+    assert err.startswith(f"lkip: {(dinkes / 'indikator.csv').resolve()}, baris {line}, kolom 'sasaran_id': "), err
+    assert "berlevel program" in err and "sasaran strategis" in err, err

@@ -17,11 +17,12 @@ import pandas as pd
 
 from .errors import DataError
 from .numbers import MISSING_TEXT
-from .schema import TABLES
+from .schema import METADATA, TABLES
 
 DRAFT = "draft"
 FINAL = "final"
-STATUSES = (DRAFT, FINAL)
+STATUSES = METADATA["dataset.status"].isin
+assert STATUSES == (DRAFT, FINAL)  # the two states this module knows
 MISSING_DRAFT = "belum diisi"  # shown for a missing value in a draft: it is expected, not an error
 
 

@@ -26,7 +26,7 @@ from .paths import check_dataset_id  # noqa: F401 — re-exported for notebooks 
 from .capaian import CapaianPolicy, PolicyError
 from .errors import DataError, LkipError
 from .numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
-from .completeness import STATUSES, is_draft, missing_text
+from .completeness import is_draft, missing_text
 from .completeness import check as check_complete
 from .schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode,
                      pandera_schema, suggest_id)
@@ -158,6 +158,10 @@ def check_metadata(path: Path, meta) -> None:
     def fail(key: str, message: str):
         raise DataError(path, message, row=yaml_line(path, key), key=key)
 
+    def shown(value) -> str:
+        text = repr(value)
+        return text if len(text) <= 60 else text[:50] + "…"
+
     if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
         found = "" if not isinstance(meta, dict) or "dataset" not in meta else f" (tertulis {meta['dataset']!r})"
         raise DataError(path, "bagian 'dataset:' tidak ada" + found + "; metadata.yml harus memuat 'dataset:' "
@@ -182,7 +186,7 @@ def check_metadata(path: Path, meta) -> None:
             continue
         problem = _meta_problem(spec, value)
         if problem:
-            fail(spec.key, f"tertulis {value!r}; diharapkan {problem}")
+            fail(spec.key, f"tertulis {shown(value)}; diharapkan {problem}")
     if ds.get("region") is None and ds.get("province") is None:
         fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Kupang' atau "
              "'region: Provinsi Nusa Tenggara Timur')")
@@ -192,13 +196,13 @@ def check_metadata(path: Path, meta) -> None:
                           + ", ".join(TABLES), stacklevel=3)
         if entry is not None and not (isinstance(entry, dict) and all(isinstance(v, (str, int, float)) or v is None
                                                                       for v in entry.values())):
-            fail(f"tables.{name}", f"tertulis {entry!r}; diharapkan {{source: TEKS, notes: TEKS}}")
+            fail(f"tables.{name}", f"tertulis {shown(entry)}; diharapkan {{source: TEKS, notes: TEKS}}")
     for i, entry in enumerate(meta.get("not_available") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            fail(f"not_available[{i}]", f"tertulis {entry!r}; diharapkan {{id: TEKS, title: TEKS, reason: TEKS}}")
+            fail(f"not_available[{i}]", f"tertulis {shown(entry)}; diharapkan {{id: TEKS, title: TEKS, reason: TEKS}}")
     check = (meta.get("draft") or {}).get("check")
     if check is not None and not (isinstance(check, list) and all(str(t) in TABLES for t in check)):
-        fail("draft.check", f"tertulis {check!r}; diharapkan daftar nama tabel, mis. [wilayah, pegawai]")
+        fail("draft.check", f"tertulis {shown(check)}; diharapkan daftar nama tabel, mis. [wilayah, pegawai]")
     try:
         CapaianPolicy.from_meta(meta)
     except PolicyError as exc:

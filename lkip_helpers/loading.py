@@ -497,6 +497,7 @@ def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                                     "kosongkan sel ini", row=line_of(df, i), column=col)
         _check_acyclic(path, df, key, parent_col)
     _check_iku_sasaran(folder, tables)
+    _check_labels(folder, tables["indikator"])
     totals = tables["pegawai_total"].set_index("status")["jumlah"]
     listed = tables["pegawai"].groupby("status")["jumlah"].sum()
     for status, n in listed.items():
@@ -563,6 +564,19 @@ def _check_iku_sasaran(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                             f"{level[sasaran]}; IKU mengukur sasaran strategis (level strategis di sasaran.csv) — "
                             "pilih sasaran strategisnya, atau jadikan indikator ini ikk", row=line_of(ind, i),
                             column="sasaran_id")
+
+
+def _check_labels(folder: Path, ind: pd.DataFrame) -> None:
+    """Each indicator has its own short_name: it labels the indicator in charts and tables."""
+    seen: dict[str, int] = {}
+    for i, (ind_id, label) in enumerate(zip(ind["indikator_id"], ind["short_name"])):
+        key = str(label).strip().casefold()
+        if key in seen:
+            first = seen[key]
+            raise DataError(folder / "indikator.csv", f"short_name '{label}' sudah dipakai {ind['indikator_id'].iloc[first]} "
+                            f"(baris {line_of(ind, first)}); setiap indikator perlu label singkat sendiri untuk grafik",
+                            row=line_of(ind, i), column="short_name")
+        seen[key] = i
 
 
 def _check_acyclic(path: Path, df: pd.DataFrame, key: str, parent_col: str) -> None:

@@ -463,3 +463,10 @@ def test_iku_measures_a_sasaran_strategis(dinkes, capsys):
     err = _one_line_error(capsys, DINKES)
     assert err.startswith(f"lkip: {(dinkes / 'indikator.csv').resolve()}, baris {line}, kolom 'sasaran_id': "), err
     assert "berlevel program" in err and "sasaran strategis" in err, err
+
+
+def test_short_names_label_one_indicator_each(dinkes, capsys):
+    line = _set(dinkes / "indikator.csv", "dbd", "short_name", "prevalensi Stunting")
+    err = _one_line_error(capsys, DINKES)
+    assert err.startswith(f"lkip: {(dinkes / 'indikator.csv').resolve()}, baris {line}, kolom 'short_name': "), err
+    assert "sudah dipakai stunting (baris 4)" in err, err

@@ -39,11 +39,14 @@ def check_year(year) -> int:
     return year
 
 
+def _scalar(v) -> str:
+    """One YAML scalar, quoted when it needs to be (a name with ':' or '#')."""
+    return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10**6).removesuffix("...\n").strip()
+
+
 def metadata_text(dataset: str, year: int, agency: str, region: str) -> str:
     """``metadata.yml`` of a new agency: who and which year, status draft, and the capaian policy spelled out."""
-    value = lambda v: yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10**6).strip() \
-        .removesuffix("...").strip()  # one YAML scalar, quoted when it needs to be
-    scale = "\n".join(f"    - {{min_pct: {low:g}, label: {value(label)}}}" for low, label in Scale.default().bands)
+    scale = "\n".join(f"    - {{min_pct: {low:g}, label: {_scalar(label)}}}" for low, label in Scale.default().bands)
     formulas = "\n".join(f"#   {k}: {v}" for k, v in LOWER_FORMULAS.items())
     averages = "\n".join(f"#   {k}: {v}" for k, v in AVERAGES.items())
     return f"""# Metadata LKIP {agency} {region} tahun {year}.
@@ -51,12 +54,12 @@ def metadata_text(dataset: str, year: int, agency: str, region: str) -> str:
 # realisasi, anggaran) — langsung di CSV atau lewat `lkip template` / `lkip import` — lalu ubah
 # status menjadi final. `lkip validate {dataset}` menampilkan apa yang masih kosong.
 dataset:
-  id: {value(dataset)}
-  agency: {value(agency)}
-  region: {value(region)}
+  id: {_scalar(dataset)}
+  agency: {_scalar(agency)}
+  region: {_scalar(region)}
   year: {year}
   status: draft
-  source_document: {value(SOURCE_OWN.format(agency=agency, region=region, year=year))}
+  source_document: {_scalar(SOURCE_OWN.format(agency=agency, region=region, year=year))}
 
 # Cara capaian dihitung dan dinilai; ubah bila kebijakan instansi berbeda.
 # lower_formula, untuk indikator "lebih rendah lebih baik" (polarity: lower):

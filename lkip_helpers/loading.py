@@ -64,7 +64,7 @@ class Dataset:
 
     @property
     def region(self) -> str:
-        """The government the agency belongs to, e.g. ``Provinsi Nusa Tenggara Timur`` or ``Kabupaten X``."""
+        """The government the agency belongs to, e.g. ``Provinsi Jawa Tengah`` or ``Kabupaten X``."""
         d = self.meta["dataset"]
         return str(d.get("region") or f"Provinsi {d['province']}")
 
@@ -189,7 +189,7 @@ def check_metadata(path: Path, meta) -> None:
             fail(spec.key, f"tertulis {shown(value)}; diharapkan {problem}")
     if ds.get("region") is None and ds.get("province") is None:
         fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Kupang' atau "
-             "'region: Provinsi Nusa Tenggara Timur')")
+             "'region: Provinsi Jawa Tengah')")
     for name, entry in (meta.get("tables") or {}).items():
         if str(name) not in TABLES:
             warnings.warn(f"{path}: kunci 'tables.{name}' bukan nama tabel; tabel yang dikenal: "

@@ -26,17 +26,17 @@ MAX_AMOUNT = 1e15
 # '-', '.', '_', starting and ending with a letter or digit, short enough for any file system.
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
 ID_RULE = ("huruf kecil, angka, '-', '.' atau '_', diawali dan diakhiri huruf kecil/angka, paling panjang 64 "
-           "karakter (contoh: bumdes-aktif)")
-# A kode rekening is whatever code the agency prints (2.13.01.1.01, P1.01, 1): any text without
+           "karakter (contoh: angka-stunting)")
+# A kode rekening is whatever code the agency prints (1.02.01.2.01, P1.01, 1): any text without
 # '/', '\\' or control characters (line breaks, tabs): it may become part of a link or a file name.
 KODE_PATTERN = re.compile(r"[^/\\\s\x00-\x1f\x7f](?:[^/\\\x00-\x1f\x7f]{0,62}[^/\\\s\x00-\x1f\x7f])?")
-KODE_RULE = "tanpa '/' atau '\\', tidak diawali/diakhiri spasi, paling panjang 64 karakter (contoh: 2.13.01.1.01 atau P1.01)"
+KODE_RULE = "tanpa '/' atau '\\', tidak diawali/diakhiri spasi, paling panjang 64 karakter (contoh: 1.02.01 atau P1.01)"
 
 
 def is_id(value: object) -> bool:
     """True when ``value`` is a well-formed id (see :data:`ID_PATTERN`).
 
-    >>> is_id("bumdes-aktif"), is_id("ikk_p3pd.2"), is_id("Kerjasama_Desa"), is_id("../../x"), is_id("a-")
+    >>> is_id("angka-stunting"), is_id("ikk_gizi.2"), is_id("Angka_Stunting"), is_id("../../x"), is_id("a-")
     (True, True, False, False, False)
     """
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
@@ -45,8 +45,8 @@ def is_id(value: object) -> bool:
 def suggest_id(value: str) -> str:
     """A well-formed id close to ``value`` (for error messages).
 
-    >>> suggest_id("Kerjasama_Desa"), suggest_id("../../x"), suggest_id("Bumdes Aktif 2")
-    ('kerjasama_desa', 'x', 'bumdes-aktif-2')
+    >>> suggest_id("Angka_Stunting"), suggest_id("../../x"), suggest_id("Posyandu Aktif 2")
+    ('angka_stunting', 'x', 'posyandu-aktif-2')
     """
     out = re.sub(r"[^a-z0-9._-]+", "-", value.strip().lower())
     out = re.sub(r"^[._-]+|[._-]+$", "", out)[:64].rstrip("._-")
@@ -56,7 +56,7 @@ def suggest_id(value: str) -> str:
 def is_kode(value: object) -> bool:
     """True when ``value`` is a usable kode rekening (see :data:`KODE_PATTERN`).
 
-    >>> is_kode("2.13.01.1.01"), is_kode("P1.01"), is_kode("1"), is_kode("2.13/01"), is_kode("")
+    >>> is_kode("1.02.01.2.01"), is_kode("P1.01"), is_kode("1"), is_kode("1.02/01"), is_kode("")
     (True, True, True, False, False)
     """
     return isinstance(value, str) and KODE_PATTERN.fullmatch(value) is not None

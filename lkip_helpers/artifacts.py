@@ -21,7 +21,7 @@ from . import paths
 from .paths import REGISTRY_DIR
 from .report_table import KINDS, ReportTable
 
-ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")  # may hold an id of the data (schema.ID_PATTERN)
 
 
 class Outputs:

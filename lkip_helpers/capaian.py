@@ -2,9 +2,16 @@
 
 Formulas (PermenPAN-RB 53/2014 practice):
     higher is better:  capaian = realisasi / target x 100
-    lower is better:   capaian = (2 x target - realisasi) / target x 100
-A zero or missing target, or a missing realisasi, gives no number but a status that
-says why, so a table can show it instead of a silent NaN.
+    lower is better:   capaian = (2 x target - realisasi) / target x 100   (``two_target_minus``, default)
+                   or  capaian = target / realisasi x 100                 (``target_over_realisasi``)
+The lower-is-better formula is the agency's choice (``capaian.lower_formula`` in
+metadata.yml). A capaian is never below 0 %: a realisasi far worse than its target
+is 0 %, not a negative number that would drag every average down. A zero or missing
+target, or a missing realisasi, gives no number but a status that says why, so a
+table can show it instead of a silent NaN.
+
+The policy (:class:`CapaianPolicy`) is read from ``metadata.yml`` and checked when the
+dataset loads: any problem is a :class:`PolicyError` naming the key at fault.
 """
 
 from __future__ import annotations
@@ -18,34 +25,56 @@ STATUS_OK = "ok"
 STATUS_ZERO_TARGET = "target nol"
 STATUS_NO_TARGET = "target belum diisi"
 STATUS_NO_REALISASI = "realisasi belum diisi"
+STATUS_ZERO_REALISASI = "realisasi nol (rumus target/realisasi tidak terdefinisi)"
+
+TWO_TARGET_MINUS = "two_target_minus"
+TARGET_OVER_REALISASI = "target_over_realisasi"
+LOWER_FORMULAS = {TWO_TARGET_MINUS: "(2 × target − realisasi) / target × 100",
+                  TARGET_OVER_REALISASI: "target / realisasi × 100"}
+AVERAGES = {"rows": "rata-rata seluruh indikator yang terukur",
+            "sasaran": "rata-rata dari rata-rata tiap sasaran (setiap sasaran berbobot sama)"}
+CAPAIAN_KEYS = ("cap_pct", "average", "lower_formula", "scale")
+MIN_CAP_PCT = 100.0  # a cap below 100 % would grade a reached target as not reached
 
 
-def capaian_pct(realisasi: float | None, target: float | None, polarity: str = "higher") -> float:
-    """Capaian in percent, NaN when it cannot be computed (see :func:`capaian_status`).
+def capaian_pct(realisasi: float | None, target: float | None, polarity: str = "higher",
+                lower_formula: str = TWO_TARGET_MINUS) -> float:
+    """Capaian in percent, never below 0; NaN when it cannot be computed (see :func:`capaian_status`).
 
     >>> round(capaian_pct(1476, 1500), 2), capaian_pct(104, 100), capaian_pct(80, 100, "lower")
     (98.4, 104.0, 120.0)
-    >>> math.isnan(capaian_pct(5, 0)), math.isnan(capaian_pct(None, 100))
-    (True, True)
+    >>> capaian_pct(80, 100, "lower", TARGET_OVER_REALISASI), capaian_pct(572.74, 100, "lower")
+    (125.0, 0.0)
+    >>> math.isnan(capaian_pct(5, 0)), math.isnan(capaian_pct(None, 100)), math.isnan(capaian_pct(0, 5, "lower", TARGET_OVER_REALISASI))
+    (True, True, True)
     """
-    if capaian_status(realisasi, target) != STATUS_OK:
+    if polarity not in ("higher", "lower"):
+        raise ValueError(f"polarity must be 'higher' or 'lower', not {polarity!r}")
+    if lower_formula not in LOWER_FORMULAS:
+        raise ValueError(f"lower_formula must be one of {', '.join(LOWER_FORMULAS)}, not {lower_formula!r}")
+    if capaian_status(realisasi, target, polarity, lower_formula) != STATUS_OK:
         return math.nan
     if polarity == "higher":
-        return realisasi / target * 100
-    if polarity == "lower":
-        return (2 * target - realisasi) / target * 100
-    raise ValueError(f"polarity must be 'higher' or 'lower', not {polarity!r}")
+        value = realisasi / target * 100
+    elif lower_formula == TWO_TARGET_MINUS:
+        value = (2 * target - realisasi) / target * 100
+    else:
+        value = target / realisasi * 100
+    return max(0.0, float(value))
 
 
 def _missing(x) -> bool:
     return x is None or pd.isna(x)
 
 
-def capaian_status(realisasi: float | None, target: float | None) -> str:
+def capaian_status(realisasi: float | None, target: float | None, polarity: str = "higher",
+                   lower_formula: str = TWO_TARGET_MINUS) -> str:
     """Why a capaian can or cannot be computed.
 
     >>> capaian_status(1, 1), capaian_status(1, 0), capaian_status(None, 1)
     ('ok', 'target nol', 'realisasi belum diisi')
+    >>> capaian_status(0, 5, "lower", TARGET_OVER_REALISASI)
+    'realisasi nol (rumus target/realisasi tidak terdefinisi)'
     """
     if _missing(target):
         return STATUS_NO_TARGET
@@ -53,7 +82,40 @@ def capaian_status(realisasi: float | None, target: float | None) -> str:
         return STATUS_ZERO_TARGET
     if _missing(realisasi):
         return STATUS_NO_REALISASI
+    if polarity == "lower" and lower_formula == TARGET_OVER_REALISASI and realisasi == 0:
+        return STATUS_ZERO_REALISASI
     return STATUS_OK
+
+
+class PolicyError(ValueError):
+    """A capaian policy in metadata.yml that cannot be used.
+
+    Args:
+        key: the key at fault, dotted from ``capaian`` (e.g. ``capaian.scale[2].min_pct``).
+        message: what is wrong and what was expected (Bahasa Indonesia).
+    """
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        self.message = message
+        super().__init__(f"{key}: {message}")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# Sequential red -> green anchors, lowest band first (the five-band colours charts have always used).
+_RAMP = ("#c0392b", "#e67e22", "#f0b429", "#6ab04c", "#1a7f4b")
+
+
+def _ramp(position: float) -> str:
+    """The colour at ``position`` (0 = lowest band, red; 1 = highest band, green) along :data:`_RAMP`."""
+    x = min(max(position, 0.0), 1.0) * (len(_RAMP) - 1)
+    i = min(int(x), len(_RAMP) - 2)
+    a, b = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in (_RAMP[i], _RAMP[i + 1]))
+    t = x - i
+    return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(a, b))
 
 
 @dataclass(frozen=True)
@@ -73,13 +135,66 @@ class Scale:
 
     @classmethod
     def from_config(cls, bands: list[dict] | None) -> "Scale":
-        if not bands:
+        """The scale of ``capaian.scale`` in metadata.yml; the default when none is given.
+
+        Raises:
+            PolicyError: a band without a number or a label, two bands with the same bound
+                or label, or no band starting at 0 (a capaian would fall outside every band).
+        """
+        if bands is None:
             return cls.default()
-        return cls(tuple(sorted(((float(b["min_pct"]), str(b["label"])) for b in bands), reverse=True)))
+        key = "capaian.scale"
+        if not isinstance(bands, list) or not bands:
+            raise PolicyError(key, "harus daftar pita (min. satu), mis. '- {min_pct: 0, label: Rendah}'")
+        out, labels = [], set()
+        for i, band in enumerate(bands):
+            at = f"{key}[{i}]"
+            if not isinstance(band, dict):
+                raise PolicyError(at, f"tertulis {band!r}; diharapkan {{min_pct: ANGKA, label: TEKS}}")
+            extra = sorted(set(band) - {"min_pct", "label"})
+            if extra:
+                raise PolicyError(f"{at}.{extra[0]}", "kunci tidak dikenal; setiap pita hanya memuat min_pct dan label")
+            low = band.get("min_pct")
+            if not _number(low) or low < 0:
+                raise PolicyError(f"{at}.min_pct", f"tertulis {low!r}; diharapkan angka batas bawah pita (>= 0), "
+                                  "dalam persen")
+            label = band.get("label")
+            if not isinstance(label, str) or not label.strip():
+                raise PolicyError(f"{at}.label", f"tertulis {label!r}; diharapkan nama kategori (teks tidak kosong)")
+            if label.strip() in labels:
+                raise PolicyError(f"{at}.label", f"label '{label.strip()}' dipakai dua kali; setiap pita perlu label "
+                                  "sendiri")
+            if any(low == b for b, _ in out):
+                raise PolicyError(f"{at}.min_pct", f"batas {low:g} dipakai dua kali; setiap pita perlu batas sendiri")
+            labels.add(label.strip())
+            out.append((float(low), label.strip()))
+        if not any(low == 0 for low, _ in out):
+            raise PolicyError(key, "tidak ada pita dengan min_pct: 0; capaian terendah harus masuk satu kategori")
+        return cls(tuple(sorted(out, reverse=True)))
 
     @property
     def labels(self) -> list[str]:
+        """Band labels, highest band first."""
         return [label for _, label in self.bands]
+
+    def colors(self) -> dict[str, str]:
+        """A hex colour per band label, highest band first: green for the top band through red for the lowest.
+
+        Colours follow the band's rank, so any number of bands gets a red -> green
+        sequence; the five-band default keeps the colours charts have always used.
+
+        >>> Scale.default().colors()["Sangat Tinggi"], Scale.default().colors()["Sangat Rendah"]
+        ('#1a7f4b', '#c0392b')
+        >>> list(Scale.from_config([{"min_pct": 100, "label": "Tercapai"}, {"min_pct": 0, "label": "Belum"}]).colors().values())
+        ['#1a7f4b', '#c0392b']
+        """
+        n = len(self.bands)
+        return {label: _ramp(1.0 if n == 1 else (n - 1 - rank) / (n - 1)) for rank, (_, label) in enumerate(self.bands)}
+
+    def color(self, pct: float | None, missing: str = "#8d99ae") -> str:
+        """The colour of the band ``pct`` falls in; ``missing`` (grey) when there is no capaian."""
+        label = self.classify(pct)
+        return missing if label is None else self.colors()[label]
 
     def classify(self, pct: float | None) -> str | None:
         if _missing(pct):
@@ -92,28 +207,66 @@ class Scale:
 
 @dataclass(frozen=True)
 class CapaianPolicy:
-    """How an agency averages and grades capaian.
+    """How an agency computes, averages and grades capaian (``capaian:`` in metadata.yml).
 
     Args:
-        cap_pct: cap applied to each capaian before averaging (None = no cap).
+        cap_pct: cap applied to each capaian before averaging (None = no cap); at least 100.
         average: ``rows`` = mean over all measured indicator rows; ``sasaran`` = mean of
             the per-sasaran means (each sasaran weighs the same).
+        lower_formula: lower-is-better formula, ``two_target_minus`` (default) or
+            ``target_over_realisasi``.
         scale: the ordinal scale.
     """
 
     cap_pct: float | None = None
     average: str = "rows"
     scale: Scale = field(default_factory=Scale.default)
+    lower_formula: str = TWO_TARGET_MINUS
 
     @classmethod
     def from_meta(cls, meta: dict) -> "CapaianPolicy":
-        cfg = (meta or {}).get("capaian") or {}
+        """The policy of a dataset's metadata; the defaults for every key left out.
+
+        Raises:
+            PolicyError: naming the key at fault (unknown key, wrong type, value not allowed).
+        """
+        cfg = (meta or {}).get("capaian")
+        if cfg is None:
+            cfg = {}
+        if not isinstance(cfg, dict):
+            raise PolicyError("capaian", f"tertulis {cfg!r}; diharapkan bagian dengan kunci " + ", ".join(CAPAIAN_KEYS))
+        unknown = sorted(str(k) for k in cfg if k not in CAPAIAN_KEYS)
+        if unknown:
+            raise PolicyError(f"capaian.{unknown[0]}", "kunci tidak dikenal; kunci yang dikenal: " + ", ".join(CAPAIAN_KEYS))
         average = cfg.get("average", "rows")
-        if average not in ("rows", "sasaran"):
-            raise ValueError(f"capaian.average must be 'rows' or 'sasaran', not {average!r}")
+        if average not in AVERAGES:
+            raise PolicyError("capaian.average", f"tertulis {average!r}; diharapkan salah satu dari: "
+                              + "; ".join(f"{k} ({v})" for k, v in AVERAGES.items()))
+        formula = cfg.get("lower_formula", TWO_TARGET_MINUS)
+        if formula not in LOWER_FORMULAS:
+            raise PolicyError("capaian.lower_formula", f"tertulis {formula!r}; diharapkan salah satu dari: "
+                              + "; ".join(f"{k} = {v}" for k, v in LOWER_FORMULAS.items()))
         cap = cfg.get("cap_pct")
+        if cap is not None and (not _number(cap) or cap < MIN_CAP_PCT):
+            raise PolicyError("capaian.cap_pct", f"tertulis {cap!r}; diharapkan angka >= {MIN_CAP_PCT:g} (persen), "
+                              "atau null tanpa batas atas")
         return cls(cap_pct=None if cap is None else float(cap), average=average,
-                   scale=Scale.from_config(cfg.get("scale")))
+                   scale=Scale.from_config(cfg.get("scale")), lower_formula=formula)
+
+    def capaian_pct(self, realisasi: float | None, target: float | None, polarity: str = "higher") -> float:
+        """Capaian of one indicator under this policy's lower-is-better formula (not capped)."""
+        return capaian_pct(realisasi, target, polarity, self.lower_formula)
+
+    def status(self, realisasi: float | None, target: float | None, polarity: str = "higher") -> str:
+        """Why a capaian can or cannot be computed under this policy."""
+        return capaian_status(realisasi, target, polarity, self.lower_formula)
+
+    def describe(self) -> dict[str, str]:
+        """The policy in words (Bahasa Indonesia), for notes under tables and the methods page."""
+        return {"lebih_rendah_lebih_baik": LOWER_FORMULAS[self.lower_formula],
+                "rata_rata": AVERAGES[self.average],
+                "batas_atas": "tanpa batas atas" if self.cap_pct is None else f"{self.cap_pct:g} %",
+                "skala": ", ".join(f"{label} >= {low:g} %" for low, label in self.scale.bands)}
 
     def capped(self, values: pd.Series) -> pd.Series:
         return values if self.cap_pct is None else values.clip(upper=self.cap_pct)

@@ -6,6 +6,7 @@
     lkip audit [DATASET]      recompute every printed figure and list where the report differs
     lkip synth N              write N synthetic datasets for tests and benchmarks
     lkip new DATASET --from OLD --year YEAR   next year's dataset (a draft) from this year's
+    lkip new DATASET --year YEAR --agency NAME --region NAME   a new agency's dataset (a draft), from nothing
     lkip template DATASET FILE.xlsx           an Excel workbook of the dataset, to fill
     lkip import FILE.xlsx DATASET             validate a workbook and write data/DATASET/
 
@@ -30,8 +31,12 @@ def _validate(args) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ds = load_dataset(args.dataset)
+    from .plausibility import plausibility_warnings
+
     for w in caught:
         print(f"peringatan: {w.message}", file=sys.stderr)
+    for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused
+        print(f"peringatan: {text}", file=sys.stderr)
     rows = sum(len(ds.tables[t]) for t in TABLES)
     print(f"{ds.id}: valid — {len(TABLES)} tabel, {rows} baris ({ds.title})")
     _print_remaining(ds)  # a draft also lists what remains to fill (exit 0: a draft is valid)
@@ -117,6 +122,25 @@ def _print_remaining(ds) -> None:
 
 def _new(args) -> int:
     from .loading import load_dataset
+
+    if args.old is None:  # a new agency, from nothing
+        from .blank import new_blank
+
+        missing = [flag for flag, v in (("--year", args.year), ("--agency", args.agency), ("--region", args.region))
+                   if v is None]
+        if missing:
+            raise LkipError("instansi baru perlu " + ", ".join(missing) + " (mis. lkip new dinkes-contoh-2024 "
+                            "--year 2024 --agency \"Dinas Kesehatan\" --region \"Kabupaten Contoh\"), "
+                            "atau --from DATASET untuk melanjutkan dataset tahun lalu")
+        folder = new_blank(args.dataset, args.year, args.agency, args.region, force=args.force)
+        ds = load_dataset(args.dataset)
+        print(f"{ds.id}: draf LKIP {ds.year} {ds.agency} {ds.region} dibuat di {folder}")
+        _print_remaining(ds)
+        print(f"Langkah berikutnya: isi tabel inti di {folder}, atau lkip template {ds.id} {ds.id}.xlsx")
+        return 0
+    if args.agency is not None or args.region is not None:
+        raise LkipError("--agency dan --region hanya untuk instansi baru; dengan --from, nama instansi dan daerah "
+                        "diambil dari dataset asal")
     from .newyear import new_dataset
 
     folder = new_dataset(args.dataset, args.old, args.year, force=args.force)
@@ -181,10 +205,15 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--csv", metavar="FILE", help="also write the findings to FILE")
     a.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
     a.set_defaults(func=_audit)
-    n = sub.add_parser("new", help="start next year's dataset (a draft) from this year's")
+    n = sub.add_parser("new", help="start a dataset (a draft): next year's from this year's (--from), "
+                       "or a new agency from nothing (--year, --agency, --region)")
     n.add_argument("dataset", metavar="DATASET", help="id of the new dataset, e.g. pmd-ntt-2024")
-    n.add_argument("--from", dest="old", required=True, metavar="OLD", help="the dataset to carry forward")
-    n.add_argument("--year", type=int, default=None, help="year of the new LKIP (default: OLD's year + 1)")
+    n.add_argument("--from", dest="old", default=None, metavar="OLD", help="the dataset to carry forward")
+    n.add_argument("--year", type=int, default=None,
+                   help="year of the new LKIP (with --from, default: OLD's year + 1)")
+    n.add_argument("--agency", default=None, metavar="NAME", help="a new agency: its name, e.g. \"Dinas Kesehatan\"")
+    n.add_argument("--region", default=None, metavar="NAME",
+                   help="a new agency: its government, e.g. \"Kabupaten Kupang\"")
     n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
     n.set_defaults(func=_new)
     t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")

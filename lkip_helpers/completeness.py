@@ -17,11 +17,12 @@ import pandas as pd
 
 from .errors import DataError
 from .numbers import MISSING_TEXT
-from .schema import TABLES
+from .schema import METADATA, TABLES
 
 DRAFT = "draft"
 FINAL = "final"
-STATUSES = (DRAFT, FINAL)
+STATUSES = METADATA["dataset.status"].isin
+assert STATUSES == (DRAFT, FINAL)  # the two states this module knows
 MISSING_DRAFT = "belum diisi"  # shown for a missing value in a draft: it is expected, not an error
 
 
@@ -126,11 +127,32 @@ def lines(ds) -> list[str]:
     """
     out = []
     for gap in remaining(ds):
-        if gap.column is None:
+        if gap.column is None and TABLES[gap.table].core:
+            out.append(f"{gap.table}: belum ada baris — tabel inti, wajib diisi (kolom: "
+                       + ", ".join(TABLES[gap.table].columns) + ")")
+        elif gap.column is None:
             out.append(f"{gap.table}: belum ada baris (isi bila ada untuk tahun {ds.year})")
         else:
             out.append(f"{gap.table}.{gap.column}: {len(gap.lines)} dari {gap.rows} baris belum diisi")
-    return out
+    return out + year_lines(ds.tables, ds.year)
+
+
+def year_lines(tables: dict[str, pd.DataFrame], year: int) -> list[str]:
+    """What the report year still lacks: PK targets of the year for the IKU, realisasi rows of the year.
+
+    A final dataset needs both (:func:`lkip_helpers.loading.check_years`); a draft lists them.
+    """
+    iku = set(tables["indikator"].loc[tables["indikator"]["kind"] == "iku", "indikator_id"])
+    if not iku:
+        return []
+    t = tables["target"]
+    pk = set(t.loc[(t["basis"] == "pk") & (t["year"] == year) & t["indikator_id"].isin(iku), "indikator_id"])
+    if not pk:
+        return [f"target: belum ada target PK (basis pk) tahun {year} untuk IKU"]
+    r = tables["realisasi"]
+    if not (r["indikator_id"].isin(pk) & (r["year"] == year)).any():
+        return [f"realisasi: belum ada baris realisasi tahun {year} untuk IKU yang bertarget"]
+    return []
 
 
 def summary(ds) -> str:
@@ -140,7 +162,7 @@ def summary(ds) -> str:
     cols = sum(1 for g in gs if g.column)
     empty = sum(1 for g in gs if g.column is None)
     if not gs:
-        return "semua isian lengkap"
+        return "semua isian lengkap" if not year_lines(ds.tables, ds.year) else "target/realisasi tahun ini belum ada"
     parts = [f"{cells} sel belum diisi di {cols} kolom"] if cols else []
     parts += [f"{empty} tabel belum berisi baris"] if empty else []
     return "; ".join(parts)

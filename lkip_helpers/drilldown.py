@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from . import budget, kinerja
 from .capaian import efficiency_index, efficiency_verdict
 from .errors import LkipError
 from .numbers import format_number, format_pct
+from .schema import ID_PATTERN, ID_RULE
 
 
 def below_threshold(ds, threshold: float = 100.0) -> list[str]:
@@ -18,18 +17,17 @@ def below_threshold(ds, threshold: float = 100.0) -> list[str]:
     return list(m[m["capaian_pct"] < threshold].sort_values("capaian_pct")["indikator_id"])
 
 
-INDICATOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+INDICATOR_ID = ID_PATTERN  # one definition of an id (lkip_helpers.schema), checked when data load
 
 
 def check_indicator(ds, indikator: str) -> pd.Series:
     """The measured row of ``indikator``; a clear error when it is not a well-formed id of a measured IKU.
 
     The id becomes part of file names (``indikator-<id>.html``) and artifact ids, so it is
-    checked before anything else: lower-case letters, digits and ``-`` only.
+    checked before anything else (:func:`lkip_helpers.schema.is_id`).
     """
     if not isinstance(indikator, str) or not INDICATOR_ID.fullmatch(indikator):
-        raise LkipError(f"parameter indikator tidak sah: {indikator!r}; id indikator hanya memuat huruf kecil, "
-                        "angka dan '-' (contoh: bumdes-aktif)")
+        raise LkipError(f"parameter indikator tidak sah: {indikator!r}; id indikator hanya memuat {ID_RULE}")
     m = kinerja.measured(ds).set_index("indikator_id")
     if indikator not in m.index:
         raise LkipError(f"indikator {indikator!r} tidak diukur di dataset {ds.id}; pilihan: {', '.join(m.index)}")

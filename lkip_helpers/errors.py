@@ -17,12 +17,15 @@ class DataError(LkipError):
         message: what is wrong and what was expected.
         row: line number in the file (1 = header line), if known.
         column: column name, if known.
+        key: key of a YAML file (e.g. ``capaian.scale[2].label``), if the file is YAML.
     """
 
-    def __init__(self, file: Path | str, message: str, row: int | None = None, column: str | None = None):
+    def __init__(self, file: Path | str, message: str, row: int | None = None, column: str | None = None,
+                 key: str | None = None):
         self.file = Path(file)
         self.row = row
         self.column = column
+        self.key = key
         self.detail = message
         super().__init__(self._compose())
 
@@ -32,4 +35,6 @@ class DataError(LkipError):
             where.append(f"baris {self.row}")
         if self.column is not None:
             where.append(f"kolom '{self.column}'")
+        if self.key is not None:
+            where.append(f"kunci '{self.key}'")
         return ", ".join(where) + ": " + self.detail

@@ -334,9 +334,10 @@ def _translate(exc: DataError, path: Path, rows: dict[str, dict[int, int]], meta
     detail = _CSV_NAME.sub(lambda m: f"sheet '{m.group(1)}'" if m.group(1) in TABLES else m.group(0), exc.detail)
     if exc.file.name == "metadata.yml":
         # The staged file is re-written YAML: find the key's line in the sheet instead (the last one wins in YAML).
+        name = re.sub(r"\[\d+\]", "", getattr(exc, "key", None) or exc.column or "").rsplit(".", 1)[-1] or None
         hits = [n for n, line in enumerate(meta_text.splitlines(), start=META_FIRST_ROW)
-                if exc.column and re.match(rf"\s*{re.escape(exc.column)}\s*:", line)]
-        return WorkbookError(path, META_SHEET, detail, hits[-1] if hits else None, exc.column)
+                if name and re.match(rf"[\s{{-]*{re.escape(name)}\s*:", line)]
+        return WorkbookError(path, META_SHEET, detail, hits[-1] if hits else None, name)
     sheet = exc.file.stem
     row = None if exc.row is None else rows.get(sheet, {}).get(exc.row, exc.row)
     return WorkbookError(path, sheet, detail, row, exc.column)

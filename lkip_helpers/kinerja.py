@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .capaian import CapaianPolicy, capaian_pct, capaian_status
+from .capaian import CapaianPolicy, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
 
 IKU, IKK = "iku", "ikk"
 
 
 def policy(ds) -> CapaianPolicy:
-    """The dataset's capaian policy (cap, averaging, scale) from its metadata."""
-    return CapaianPolicy.from_meta(ds.meta)
+    """The dataset's capaian policy (lower-is-better formula, cap, averaging, scale) from its metadata.
+
+    The metadata were checked when the dataset loaded, so this does not fail for a loaded dataset.
+    """
+    cache = getattr(ds, "cache", None)
+    if cache is None:
+        return CapaianPolicy.from_meta(ds.meta)
+    if "policy" not in cache:
+        cache["policy"] = CapaianPolicy.from_meta(ds.meta)
+    return cache["policy"]
 
 
 def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
@@ -33,10 +41,10 @@ def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) ->
     frame["_order"] = frame["indikator_id"].map({k: i for i, k in enumerate(ds.indikator["indikator_id"])})
     frame = frame.sort_values(["sasaran_nomor", "_order"], kind="stable").drop(columns="_order")
     pol = policy(ds)
-    frame["capaian_pct"] = [capaian_pct(r, t, p) for r, t, p in
+    frame["capaian_pct"] = [pol.capaian_pct(r, t, p) for r, t, p in
                             zip(frame["realisasi"], frame["target"], frame["polarity"])]
     frame["capaian_pct"] = frame["capaian_pct"].astype(float)
-    frame["status"] = [capaian_status(r, t) for r, t in zip(frame["realisasi"], frame["target"])]
+    frame["status"] = [pol.status(r, t, p) for r, t, p in zip(frame["realisasi"], frame["target"], frame["polarity"])]
     frame["kelas"] = frame["capaian_pct"].map(pol.scale.classify)
     frame["tercapai"] = frame["capaian_pct"] >= 100
     return frame.reset_index(drop=True)

@@ -23,11 +23,13 @@ import yaml
 
 from . import paths
 from .paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
-from .errors import DataError
+from .capaian import CapaianPolicy, PolicyError
+from .errors import DataError, LkipError
 from .numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
-from .completeness import STATUSES, is_draft, missing_text
+from .completeness import is_draft, missing_text
 from .completeness import check as check_complete
-from .schema import DTYPES, TABLES, Table, pandera_schema
+from .schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode,
+                     pandera_schema, suggest_id)
 
 _INT = re.compile(r"^-?[0-9]+$")
 _INT64_MAX = 2**63 - 1
@@ -62,7 +64,7 @@ class Dataset:
 
     @property
     def region(self) -> str:
-        """The government the agency belongs to, e.g. ``Provinsi Nusa Tenggara Timur`` or ``Kabupaten X``."""
+        """The government the agency belongs to, e.g. ``Provinsi Jawa Tengah`` or ``Kabupaten X``."""
         d = self.meta["dataset"]
         return str(d.get("region") or f"Provinsi {d['province']}")
 
@@ -122,6 +124,7 @@ def _load(folder: Path) -> Dataset:
     tables = {name: load_table(folder / t.filename, t, draft) for name, t in TABLES.items()}
     check_links(folder, tables)
     check_rules(folder, tables)
+    check_years(folder, tables, int(meta["dataset"]["year"]), draft)
     check_complete(folder, tables, draft)
     return Dataset(folder.name, folder, meta, tables)
 
@@ -137,25 +140,117 @@ def load_metadata(folder: Path) -> dict:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise DataError(path, f"YAML tidak sah: {getattr(exc, 'problem', exc)}",
                         row=None if line is None else line + 1) from None
-    ds = meta.get("dataset") if isinstance(meta, dict) else None
-    if not isinstance(ds, dict):
-        raise DataError(path, "bagian 'dataset:' tidak ada")
-    for key in ("agency", "year", "source_document"):
-        if key not in ds:
-            raise DataError(path, f"bagian 'dataset:' tidak memuat '{key}'", column=key)
-    if not ds.get("region") and not ds.get("province"):
-        raise DataError(path, "bagian 'dataset:' tidak memuat 'region' (mis. 'Kabupaten Kupang' atau "
-                        "'Provinsi Nusa Tenggara Timur')", column="region")
-    if not isinstance(ds["year"], int):
-        raise DataError(path, f"'year' harus bilangan bulat, tertulis {ds['year']!r}", column="year")
-    if ds.get("status", "final") not in STATUSES:
-        raise DataError(path, f"'status' tertulis {ds['status']!r}; diharapkan salah satu dari: "
-                        + ", ".join(STATUSES), column="status")
+    check_metadata(path, meta)
+    ds = meta["dataset"]
     if ds.get("id") not in (None, folder.name):
         warnings.warn(f"{path}: id '{ds.get('id')}' berbeda dengan nama folder '{folder.name}'; "
                       "nama folder yang dipakai", stacklevel=2)
     ds["id"] = folder.name
     return meta
+
+
+def check_metadata(path: Path, meta) -> None:
+    """Every key of ``metadata.yml`` against :data:`lkip_helpers.schema.METADATA` and the capaian policy.
+
+    An error names the key (and its line in the file); an unknown key is only a warning
+    (a newer version of the tool may know it).
+    """
+    def fail(key: str, message: str):
+        raise DataError(path, message, row=yaml_line(path, key), key=key)
+
+    def shown(value) -> str:
+        text = repr(value)
+        return text if len(text) <= 60 else text[:50] + "…"
+
+    if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
+        found = "" if not isinstance(meta, dict) or "dataset" not in meta else f" (tertulis {meta['dataset']!r})"
+        raise DataError(path, "bagian 'dataset:' tidak ada" + found + "; metadata.yml harus memuat 'dataset:' "
+                        "dengan agency, region, year", key="dataset")
+    for name in meta:
+        if str(name) not in METADATA:
+            warnings.warn(f"{path}: kunci '{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
+                          + ", ".join(k for k in METADATA if "." not in k), stacklevel=3)
+    ds = meta["dataset"]
+    known = [k.split(".", 1)[1] for k in METADATA if k.startswith("dataset.")]
+    for name in ds:
+        if str(name) not in known:
+            warnings.warn(f"{path}: kunci 'dataset.{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
+                          + ", ".join(known), stacklevel=3)
+    for spec in METADATA.values():
+        section, _, name = spec.key.partition(".")
+        holder = ds if name else meta
+        value = holder.get(name or section)
+        if value is None:
+            if spec.required:
+                fail(spec.key, f"kunci wajib tidak ada atau kosong ({spec.description})")
+            continue
+        problem = _meta_problem(spec, value)
+        if problem:
+            fail(spec.key, f"tertulis {shown(value)}; diharapkan {problem}")
+    if ds.get("region") is None and ds.get("province") is None:
+        fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Kupang' atau "
+             "'region: Provinsi Jawa Tengah')")
+    for name, entry in (meta.get("tables") or {}).items():
+        if str(name) not in TABLES:
+            warnings.warn(f"{path}: kunci 'tables.{name}' bukan nama tabel; tabel yang dikenal: "
+                          + ", ".join(TABLES), stacklevel=3)
+        if entry is not None and not (isinstance(entry, dict) and all(isinstance(v, (str, int, float)) or v is None
+                                                                      for v in entry.values())):
+            fail(f"tables.{name}", f"tertulis {shown(entry)}; diharapkan {{source: TEKS, notes: TEKS}}")
+    for i, entry in enumerate(meta.get("not_available") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            fail(f"not_available[{i}]", f"tertulis {shown(entry)}; diharapkan {{id: TEKS, title: TEKS, reason: TEKS}}")
+    check = (meta.get("draft") or {}).get("check")
+    if check is not None and not (isinstance(check, list) and all(str(t) in TABLES for t in check)):
+        fail("draft.check", f"tertulis {shown(check)}; diharapkan daftar nama tabel, mis. [wilayah, pegawai]")
+    try:
+        CapaianPolicy.from_meta(meta)
+    except PolicyError as exc:
+        fail(exc.key, exc.message)
+
+
+def _meta_problem(spec: MetaKey, value) -> str | None:
+    """What ``value`` should have been for ``spec``, or None when it is fine."""
+    if spec.kind == "text":
+        ok = isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip() != ""
+        return None if ok else "teks tidak kosong"
+    if spec.kind == "year":
+        lo, hi = int(FIELDS["year"].ge), int(FIELDS["year"].le)
+        ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+        return None if ok else f"tahun sebagai bilangan bulat {lo}-{hi} (mis. 2023, tanpa tanda kutip)"
+    if spec.kind == "bool":
+        return None if isinstance(value, bool) else "true atau false"
+    if spec.kind == "choice":
+        return None if value in spec.isin else "salah satu dari: " + ", ".join(spec.isin)
+    if spec.kind == "mapping":
+        return None if isinstance(value, dict) else "bagian berisi kunci: nilai"
+    if spec.kind == "list":
+        return None if isinstance(value, list) else "daftar (baris diawali '- ')"
+    raise ValueError(spec.kind)
+
+
+def yaml_line(path: Path, key: str) -> int | None:
+    """Line of ``key`` (dotted, with ``[i]`` for list items) in the YAML file, or of its nearest parent.
+
+    Only used to point an error message at a line; None when the file cannot be walked.
+    """
+    try:
+        node = yaml.compose(_read_text(path), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, LkipError, OSError):
+        return None
+    line = None
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        if part.startswith("[") and isinstance(node, yaml.SequenceNode) and int(part[1:-1]) < len(node.value):
+            node = node.value[int(part[1:-1])]
+            line = node.start_mark.line + 1
+        elif isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        else:
+            break
+    return line
 
 
 def _read_text(path: Path) -> str:
@@ -305,6 +400,12 @@ def _coerce(path: Path, table: Table, column: str, values: pd.Series, draft: boo
             if bad:
                 raise DataError(path, f"karakter kontrol tak terlihat (kode 0x{ord(bad.group()):02x}) pada posisi "
                                 f"{bad.start() + 1}; hapus karakter itu", row=line, column=column)
+            if f.form == "id" and not is_id(cell):
+                raise DataError(path, f"id tidak sah: {_shown(cell)}; id hanya memuat {ID_RULE} — "
+                                f"mis. '{suggest_id(cell)}'", row=line, column=column)
+            if f.form == "kode" and not is_kode(cell):
+                raise DataError(path, f"kode tidak sah: {_shown(cell)}; kode rekening ditulis {KODE_RULE}",
+                                row=line, column=column)
             out.append(cell)
         elif f.dtype == "bool":
             if cell.lower() not in _BOOL:
@@ -331,6 +432,11 @@ def _coerce(path: Path, table: Table, column: str, values: pd.Series, draft: boo
                 raise DataError(path, f"tertulis {shown!r}: angka terlalu besar", row=line, column=column)
             out.append(value)
     return pd.Series(out, index=values.index, dtype=DTYPES[f.dtype])
+
+
+def _shown(cell: str) -> str:
+    """A cell for a message: quoted, cut short when long."""
+    return repr(cell) if len(cell) <= 40 else repr(cell[:30] + "…") + f" ({len(cell)} karakter)"
 
 
 def _schema_error(path: Path, table: Table, df: pd.DataFrame, exc: pa.errors.SchemaErrors) -> DataError:
@@ -390,12 +496,87 @@ def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                     raise DataError(path, f"{row[key]} punya rincian di bawahnya: {col} dihitung dari rinciannya, "
                                     "kosongkan sel ini", row=line_of(df, i), column=col)
         _check_acyclic(path, df, key, parent_col)
+    _check_iku_sasaran(folder, tables)
+    _check_labels(folder, tables["indikator"])
     totals = tables["pegawai_total"].set_index("status")["jumlah"]
     listed = tables["pegawai"].groupby("status")["jumlah"].sum()
     for status, n in listed.items():
         if n > totals[status]:
             raise DataError(folder / "pegawai.csv", f"rincian {status} berjumlah {n}, melebihi total "
                             f"{totals[status]} di pegawai_total.csv", column="jumlah")
+
+
+# Rows that describe what happened in a year: none may lie after the report year. RPJMD
+# targets (basis rpjmd) may: they run to the end of the medium-term plan.
+_DONE_BY_YEAR = {"realisasi": None, "capaian_historis": None, "target": ("basis", "pk")}
+
+
+def check_years(folder: Path, tables: dict[str, pd.DataFrame], year: int, draft: bool) -> None:
+    """The years of the rows against ``dataset.year``.
+
+    No realisasi, published capaian or PK target after the report year; a final dataset
+    has PK targets of its year for at least one IKU and a realisasi for at least one of
+    them (otherwise the report would measure nothing: most often ``year`` in
+    metadata.yml is wrong).
+    """
+    for name, only in _DONE_BY_YEAR.items():
+        df = tables[name]
+        late = df["year"] > year
+        if only:
+            late &= df[only[0]] == only[1]
+        if late.any():
+            i = int(late.to_numpy().nonzero()[0][0])
+            what = "target PK" if only else ("realisasi" if name == "realisasi" else "capaian")
+            raise DataError(folder / TABLES[name].filename,
+                            f"tahun {df['year'].iloc[i]} sesudah tahun laporan {year} (dataset.year di metadata.yml): "
+                            f"{what} tahun mendatang belum ada; perbaiki tahunnya, atau 'year' di metadata.yml",
+                            row=line_of(df, i), column="year")
+    if draft:
+        return
+    iku = set(tables["indikator"].loc[tables["indikator"]["kind"] == "iku", "indikator_id"])
+    t = tables["target"]
+    pk = t[(t["basis"] == "pk") & t["indikator_id"].isin(iku)]
+    measured = set(pk.loc[pk["year"] == year, "indikator_id"])
+    meta = folder / "metadata.yml"
+    if not measured:
+        years = sorted(int(y) for y in set(pk["year"]))
+        found = f"target PK IKU ada untuk tahun: {', '.join(map(str, years))}" if years else "belum ada target PK IKU"
+        raise DataError(meta, f"tahun laporan {year}, tetapi target.csv tidak memuat target PK (basis pk) tahun {year} "
+                        f"untuk satu pun IKU ({found}); periksa 'year' di metadata.yml atau isi target.csv",
+                        row=yaml_line(meta, "dataset.year"), key="dataset.year")
+    r = tables["realisasi"]
+    done = r[(r["year"] == year) & r["indikator_id"].isin(measured) & r["realisasi"].notna()]
+    if done.empty:
+        years = sorted(int(y) for y in set(r.loc[r["realisasi"].notna(), "year"]))
+        found = f"realisasi ada untuk tahun: {', '.join(map(str, years))}" if years else "belum ada realisasi"
+        raise DataError(meta, f"tahun laporan {year}, tetapi realisasi.csv tidak memuat realisasi tahun {year} untuk IKU "
+                        f"yang bertarget ({found}); isi realisasi, periksa 'year' di metadata.yml, atau tulis "
+                        "'status: draft' selama masih diisi", row=yaml_line(meta, "dataset.year"), key="dataset.year")
+
+
+def _check_iku_sasaran(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """An IKU measures a sasaran strategis (the pages average IKU per sasaran strategis)."""
+    level = dict(zip(tables["sasaran"]["sasaran_id"], tables["sasaran"]["level"]))
+    ind = tables["indikator"]
+    for i, (ind_id, kind, sasaran) in enumerate(zip(ind["indikator_id"], ind["kind"], ind["sasaran_id"])):
+        if kind == "iku" and level.get(sasaran, "strategis") != "strategis":
+            raise DataError(folder / "indikator.csv", f"IKU {ind_id} terkait sasaran '{sasaran}' berlevel "
+                            f"{level[sasaran]}; IKU mengukur sasaran strategis (level strategis di sasaran.csv) — "
+                            "pilih sasaran strategisnya, atau jadikan indikator ini ikk", row=line_of(ind, i),
+                            column="sasaran_id")
+
+
+def _check_labels(folder: Path, ind: pd.DataFrame) -> None:
+    """Each indicator has its own short_name: it labels the indicator in charts and tables."""
+    seen: dict[str, int] = {}
+    for i, (ind_id, label) in enumerate(zip(ind["indikator_id"], ind["short_name"])):
+        key = str(label).strip().casefold()
+        if key in seen:
+            first = seen[key]
+            raise DataError(folder / "indikator.csv", f"short_name '{label}' sudah dipakai {ind['indikator_id'].iloc[first]} "
+                            f"(baris {line_of(ind, first)}); setiap indikator perlu label singkat sendiri untuk grafik",
+                            row=line_of(ind, i), column="short_name")
+        seen[key] = i
 
 
 def _check_acyclic(path: Path, df: pd.DataFrame, key: str, parent_col: str) -> None:

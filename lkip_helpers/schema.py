@@ -10,11 +10,56 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 import pandera.pandas as pa
 
 # dtype names used below -> pandas nullable dtypes
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
 POLARITIES = ("higher", "lower")
+# Largest amount a cell may hold (Rp 1.000 triliun; any target or realisasi): far above any agency's
+# budget, far below where sums and ratios lose precision or a chart cannot be drawn.
+MAX_AMOUNT = 1e15
+
+# An id (indikator_id, sasaran_id, unit_id, ...) becomes part of file names and artifact ids
+# (``indikator-<id>.html``), so it is one safe file-name component: lower-case letters, digits,
+# '-', '.', '_', starting and ending with a letter or digit, short enough for any file system.
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
+ID_RULE = ("huruf kecil, angka, '-', '.' atau '_', diawali dan diakhiri huruf kecil/angka, paling panjang 64 "
+           "karakter (contoh: angka-stunting)")
+# A kode rekening is whatever code the agency prints (1.02.01.2.01, P1.01, 1): any text without
+# '/', '\\' or control characters (line breaks, tabs): it may become part of a link or a file name.
+KODE_PATTERN = re.compile(r"[^/\\\s\x00-\x1f\x7f](?:[^/\\\x00-\x1f\x7f]{0,62}[^/\\\s\x00-\x1f\x7f])?")
+KODE_RULE = "tanpa '/' atau '\\', tidak diawali/diakhiri spasi, paling panjang 64 karakter (contoh: 1.02.01 atau P1.01)"
+
+
+def is_id(value: object) -> bool:
+    """True when ``value`` is a well-formed id (see :data:`ID_PATTERN`).
+
+    >>> is_id("angka-stunting"), is_id("ikk_gizi.2"), is_id("Angka_Stunting"), is_id("../../x"), is_id("a-")
+    (True, True, False, False, False)
+    """
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
+
+
+def suggest_id(value: str) -> str:
+    """A well-formed id close to ``value`` (for error messages).
+
+    >>> suggest_id("Angka_Stunting"), suggest_id("../../x"), suggest_id("Posyandu Aktif 2")
+    ('angka_stunting', 'x', 'posyandu-aktif-2')
+    """
+    out = re.sub(r"[^a-z0-9._-]+", "-", value.strip().lower())
+    out = re.sub(r"^[._-]+|[._-]+$", "", out)[:64].rstrip("._-")
+    return out or "id-1"
+
+
+def is_kode(value: object) -> bool:
+    """True when ``value`` is a usable kode rekening (see :data:`KODE_PATTERN`).
+
+    >>> is_kode("1.02.01.2.01"), is_kode("P1.01"), is_kode("1"), is_kode("1.02/01"), is_kode("")
+    (True, True, True, False, False)
+    """
+    return isinstance(value, str) and KODE_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -29,6 +74,7 @@ class Field:
         ge: smallest allowed value for numbers.
         le: largest allowed value for numbers.
         isin: allowed values.
+        form: ``id`` (see :func:`is_id`) or ``kode`` (see :func:`is_kode`) for text that names a row.
     """
 
     name: str
@@ -38,29 +84,31 @@ class Field:
     ge: float | None = None
     le: float | None = None
     isin: tuple[str, ...] | None = None
+    form: str | None = None
 
 
 _F = [
-    Field("sasaran_id", "str", "Id of a sasaran (strategis ss-*, program sp-*, kegiatan sk-*)."),
+    Field("sasaran_id", "str", "Id of a sasaran (strategis ss-*, program sp-*, kegiatan sk-*).", form="id"),
     Field("level", "str", "Level in the planning hierarchy.", isin=(
         "strategis", "program", "kegiatan", "urusan", "organisasi", "sub_kegiatan")),
-    Field("parent_id", "str", "Id of the parent row in the same table; blank at the top."),
+    Field("parent_id", "str", "Id of the parent row in the same table; blank at the top.", form="id"),
     Field("nomor", "str", "Number or label as printed in the report (e.g. 1, 1.a, 2.2.1, II)."),
     Field("name", "str", "Name as stated in the report."),
     Field("short_name", "str", "Short label for charts."),
-    Field("indikator_id", "str", "Id of a performance indicator (IKU outcome or IKK output, ikk-*)."),
+    Field("indikator_id", "str", "Id of a performance indicator (IKU outcome or IKK output, ikk-*).", form="id"),
     Field("kind", "str", "iku = indikator kinerja utama (outcome); ikk = indikator kinerja kegiatan (output).",
           isin=("iku", "ikk")),
     Field("unit", "str", "Unit in which target and realisasi are measured (Bab III)."),
     Field("polarity", "str", "higher = higher realisasi is better; lower = lower is better.", isin=POLARITIES),
-    Field("kode_rekening", "str", "Budget code of urusan/program/kegiatan/sub-kegiatan as printed in Tabel 3.13."),
-    Field("parent_kode", "str", "Kode rekening of the parent budget row; blank for the urusan."),
+    Field("kode_rekening", "str", "Budget code of urusan/program/kegiatan/sub-kegiatan as printed in Tabel 3.13, "
+          "or any code the agency uses (e.g. P1, P1.01).", form="kode"),
+    Field("parent_kode", "str", "Kode rekening of the parent budget row; blank at the top.", form="kode"),
     Field("uraian", "str", "Description of the budget row."),
     Field("year", "int", "Budget/performance year.", ge=2000, le=2100),
     Field("basis", "str", "Which target: pk = Perjanjian Kinerja target measured in Bab III; rpjmd = RPJMD target.",
           isin=("pk", "rpjmd")),
-    Field("target", "float", "Target value, in the indicator's unit.", ge=0),
-    Field("realisasi", "float", "Realised value, in the indicator's unit.", ge=0),
+    Field("target", "float", "Target value, in the indicator's unit.", ge=0, le=MAX_AMOUNT),
+    Field("realisasi", "float", "Realised value, in the indicator's unit.", ge=0, le=MAX_AMOUNT),
     Field("capaian_pct", "float", "Capaian (achievement) as published, in percent.", unit="%", ge=0, le=10000),
     Field("source_table", "str", "Report table the value comes from (e.g. Tabel 3.1)."),
     Field("source_section", "str", "Report section the value comes from (e.g. Bab 1.6)."),
@@ -69,16 +117,16 @@ _F = [
     Field("part", "str", "outcome = indikator kinerja program/utama; output = indikator kinerja kegiatan.",
           isin=("outcome", "output")),
     Field("target_unit", "str", "Unit of the target as the planning document prints it."),
-    Field("pagu_rp", "float", "Budget ceiling (pagu) after amendment.", unit="Rp", ge=0),
-    Field("realisasi_rp", "float", "Budget realised (spent) by 31 December.", unit="Rp", ge=0),
-    Field("anggaran_rp", "float", "Budget allocated.", unit="Rp", ge=0),
-    Field("jenis_id", "str", "Id of an economic class of spending (Tabel 3.12)."),
+    Field("pagu_rp", "float", "Budget ceiling (pagu) after amendment.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field("realisasi_rp", "float", "Budget realised (spent) by 31 December.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field("anggaran_rp", "float", "Budget allocated.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field("jenis_id", "str", "Id of an economic class of spending (Tabel 3.12).", form="id"),
     Field("nomor_urut", "int", "Row number as printed.", ge=1),
     Field("kabupaten", "str", "Kabupaten/kota name as printed in Tabel 3.11."),
     Field("jumlah_kecamatan", "int", "Number of kecamatan.", unit="kecamatan", ge=0),
     Field("jumlah_desa", "int", "Number of desa.", unit="desa", ge=0),
     Field("jumlah_kelurahan", "int", "Number of kelurahan.", unit="kelurahan", ge=0),
-    Field("unit_id", "str", "Id of an organisational unit or place of assignment."),
+    Field("unit_id", "str", "Id of an organisational unit or place of assignment.", form="id"),
     Field("unit_type", "str", "Kind of unit.", isin=(
         "kepala", "sekretariat", "sub_bagian", "bidang", "sub_koordinator", "penempatan")),
     Field("in_struktur", "bool", "True when the unit is part of the organisation chart (Gambar 1.1)."),
@@ -90,8 +138,8 @@ _F = [
     Field("kategori", "str", "Prize category as printed."),
     Field("desa", "str", "Desa name."),
     Field("kecamatan", "str", "Kecamatan name."),
-    Field("hadiah_rp", "float", "Prize money.", unit="Rp", ge=0),
-    Field("narasi_id", "str", "Id of a narrative statement."),
+    Field("hadiah_rp", "float", "Prize money.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field("narasi_id", "str", "Id of a narrative statement.", form="id"),
     Field("section", "str", "Report section of the statement."),
     Field("narasi_kind", "str", "Kind of statement.", isin=(
         "faktor_pendukung", "penyebab_kendala", "rencana_perbaikan", "solusi", "saran")),
@@ -254,6 +302,18 @@ CORE_TABLES = tuple(name for name, t in TABLES.items() if t.core)
 OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.core)
 
 
+def bound_text(x: float) -> str:
+    """A bound as a message shows it: Indonesian thousands separators, no exponent.
+
+    >>> bound_text(0), bound_text(10000), bound_text(1e15), bound_text(0.5)
+    ('0', '10.000', '1.000.000.000.000.000', '0,5')
+    """
+    from .numbers import format_number
+
+    text = format_number(x, 0 if float(x).is_integer() else 6)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
     """The pandera schema enforcing ``table`` (types, required, ranges, allowed values, key).
 
@@ -265,9 +325,9 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
         f = FIELDS[col.field]
         checks = []
         if f.ge is not None:
-            checks.append(pa.Check.ge(f.ge, error=f"nilai harus >= {f.ge:g}"))
+            checks.append(pa.Check.ge(f.ge, error=f"nilai harus >= {bound_text(f.ge)}"))
         if f.le is not None:
-            checks.append(pa.Check.le(f.le, error=f"nilai harus <= {f.le:g}"))
+            checks.append(pa.Check.le(f.le, error=f"nilai harus <= {bound_text(f.le)}"))
         if f.isin is not None:
             checks.append(pa.Check.isin(list(f.isin), error="salah satu dari: " + ", ".join(f.isin)))
         columns[col.column] = pa.Column(
@@ -286,3 +346,52 @@ def describe(table: Table) -> list[dict]:
                     "required": col.required, "key": col.column in table.key, "fill": col.fill,
                     "description": f.description + allowed})
     return out
+
+
+# ---------------------------------------------------------------- metadata.yml
+
+@dataclass(frozen=True)
+class MetaKey:
+    """One key of ``metadata.yml``.
+
+    Args:
+        key: dotted path, e.g. ``dataset.year``.
+        kind: ``text`` (a non-empty scalar), ``year``, ``bool``, ``choice`` (one of ``isin``),
+            ``mapping`` or ``list``.
+        description: what the key holds.
+        required: the key must be given.
+        isin: allowed values of a ``choice``.
+    """
+
+    key: str
+    kind: str
+    description: str
+    required: bool = False
+    isin: tuple[str, ...] | None = None
+
+
+# Descriptions are in Bahasa Indonesia: they are quoted in error messages.
+METADATA: dict[str, MetaKey] = {m.key: m for m in [
+    MetaKey("dataset", "mapping", "siapa, apa dan tahun berapa", required=True),
+    MetaKey("dataset.id", "text", "id dataset; bila berbeda, nama folder yang dipakai"),
+    MetaKey("dataset.agency", "text", "nama instansi, mis. Dinas Kesehatan", required=True),
+    MetaKey("dataset.agency_short", "text", "nama singkat instansi, mis. Dinkes"),
+    MetaKey("dataset.region", "text", "pemerintah daerah instansi, mis. Kabupaten Kupang; wajib bila province "
+            "tidak ada"),
+    MetaKey("dataset.province", "text", "provinsi (dataset lama; region lebih disukai)"),
+    MetaKey("dataset.year", "year", "tahun LKIP (tahun yang target dan realisasinya dilaporkan)", required=True),
+    MetaKey("dataset.status", "choice", "draft selama isian belum lengkap; final (bawaan) bila lengkap",
+            isin=("draft", "final")),
+    MetaKey("dataset.renstra_period", "text", "periode Renstra, mis. 2021-2026"),
+    MetaKey("dataset.source_document", "text", "asal data (laporan terbit, atau isian instansi sendiri)",
+            required=True),
+    MetaKey("dataset.source_file", "text", "file asal transkripsi"),
+    MetaKey("dataset.transcribed_by", "text", "siapa yang mentranskripsi, dan kapan"),
+    MetaKey("dataset.synthetic", "bool", "true untuk data uji rekaan yang tidak menggambarkan instansi nyata"),
+    MetaKey("dataset.carried_from", "text", "dataset asal draf ini (lkip new --from)"),
+    MetaKey("capaian", "mapping", "cara capaian dihitung, dirata-ratakan dan dikategorikan "
+            "(diperiksa oleh lkip_helpers.capaian.CapaianPolicy)"),
+    MetaKey("tables", "mapping", "per tabel: source (letaknya di laporan) dan notes"),
+    MetaKey("not_available", "list", "gambar/tabel laporan yang tidak dapat dibuat dari data: id, title, reason"),
+    MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),
+]}

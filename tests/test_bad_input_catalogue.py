@@ -167,9 +167,10 @@ def _cases_for(table: Table) -> list[Case]:
             cases.append(_cell_case(table, "unicode-digits", c, "\u0661\u0662", ["diharapkan"]))
         if f.ge is not None:
             low = f.ge - 1 if f.ge > 0 else -5  # negative money, negative counts, rank 0, year 1999
-            cases.append(_cell_case(table, "below-minimum", c, f"{low:g}", [f"nilai harus >= {f.ge:g}"]))
+            cases.append(_cell_case(table, "below-minimum", c, f"{low:g}", [f"nilai harus >= {f.ge:,.0f}".replace(",", ".")]))
         if f.le is not None:  # absurd percentages (capaian above 10000%), years past 2100
-            cases.append(_cell_case(table, "above-maximum", c, f"{f.le * 25:g}", [f"nilai harus <= {f.le:g}"]))
+            cases.append(_cell_case(table, "above-maximum", c, f"{f.le * 25:f}".rstrip("0").rstrip("."),
+                                    [f"nilai harus <= {f.le:,.0f}".replace(",", ".")]))
         if f.isin is not None:
             cases.append(_cell_case(table, "not-allowed", c, "tidak-sah",
                                     ["'tidak-sah'", "salah satu dari: " + ", ".join(f.isin)]))

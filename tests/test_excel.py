@@ -53,7 +53,7 @@ def test_template_layout_and_validation(workbook, ds):
     units = next(dv.formula1 for dv in ind.data_validations.dataValidation if str(dv.sqref).startswith(letter(ind, "unit")))
     assert "Unit" in units and "%" in units
     real = wb["realisasi"]
-    assert (letter(real, "realisasi"), "decimal", "0", "greaterThanOrEqual") in {
+    assert (letter(real, "realisasi"), "decimal", "0", "between") in {  # 0 to schema.MAX_AMOUNT
         (str(dv.sqref)[0], dv.type, dv.formula1, dv.operator) for dv in real.data_validations.dataValidation}
     ang = wb["anggaran"]
     assert ang.cell(HELP_ROW, ind_col(ang, "pagu_rp")).value.startswith("Budget ceiling (pagu) after amendment [Rp]")

@@ -135,7 +135,8 @@ def test_unknown_status_is_refused(scratch, capsys):
     meta.write_text(meta.read_text(encoding="utf-8").replace("  year: 2023\n", "  year: 2023\n  status: hampir\n"),
                     encoding="utf-8")
     assert main(["validate"]) == 2
-    assert "'status' tertulis 'hampir'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "kunci 'dataset.status': tertulis 'hampir'" in err and "draft, final" in err, err
 
 
 def test_remaining_summary(draft):

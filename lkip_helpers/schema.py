@@ -394,4 +394,6 @@ METADATA: dict[str, MetaKey] = {m.key: m for m in [
     MetaKey("tables", "mapping", "per tabel: source (letaknya di laporan) dan notes"),
     MetaKey("not_available", "list", "gambar/tabel laporan yang tidak dapat dibuat dari data: id, title, reason"),
     MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),
+    MetaKey("audit", "mapping", "kebiasaan laporan yang menjelaskan angka tercetak (audit.alternatives; "
+            "diperiksa oleh lkip_helpers.audit)"),
 ]}

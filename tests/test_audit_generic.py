@@ -44,15 +44,15 @@ def test_truncation_is_not_a_typo():
 # 3 sasaran strategis, one lower-is-better indicator, no earlier years, no region, no PK documents,
 # a program -> kegiatan budget with two programs. Every printed value below is written by hand.
 CORE = {
-    "sasaran": [("S1", "strategis", "", "1", "Meningkatnya derajat kesehatan"),
-                ("S2", "strategis", "", "2", "Meningkatnya mutu layanan"),
-                ("S3", "strategis", "", "3", "Meningkatnya tata kelola")],
-    "indikator": [("I1", "iku", "S1", "", "1", "Cakupan imunisasi", "Imunisasi", "%", "higher", ""),
-                  ("I2", "iku", "S1", "", "2", "Angka kematian bayi", "Kematian bayi", "per 1000", "lower", ""),
-                  ("I3", "iku", "S2", "", "1", "Puskesmas terakreditasi", "Akreditasi", "unit", "higher", ""),
-                  ("I4", "iku", "S3", "", "1", "Nilai SAKIP", "SAKIP", "nilai", "higher", "")],
-    "target": [("I1", 2024, "pk", 80), ("I2", 2024, "pk", 10), ("I3", 2024, "pk", 70), ("I4", 2024, "pk", 50)],
-    "realisasi": [("I1", 2024, 72), ("I2", 2024, 12), ("I3", 2024, 100), ("I4", 2024, 35)],
+    "sasaran": [("s1", "strategis", "", "1", "Meningkatnya derajat kesehatan"),
+                ("s2", "strategis", "", "2", "Meningkatnya mutu layanan"),
+                ("s3", "strategis", "", "3", "Meningkatnya tata kelola")],
+    "indikator": [("i1", "iku", "s1", "", "1", "Cakupan imunisasi", "Imunisasi", "%", "higher", ""),
+                  ("i2", "iku", "s1", "", "2", "Angka kematian bayi", "Kematian bayi", "per 1000", "lower", ""),
+                  ("i3", "iku", "s2", "", "1", "Puskesmas terakreditasi", "Akreditasi", "unit", "higher", ""),
+                  ("i4", "iku", "s3", "", "1", "Nilai SAKIP", "SAKIP", "nilai", "higher", "")],
+    "target": [("i1", 2024, "pk", 80), ("i2", 2024, "pk", 10), ("i3", 2024, "pk", 70), ("i4", 2024, "pk", 50)],
+    "realisasi": [("i1", 2024, 72), ("i2", 2024, 12), ("i3", 2024, 100), ("i4", 2024, 35)],
     "anggaran": [("P1", "", "program", "Program kesehatan masyarakat", "", ""),
                  ("P1.01", "P1", "kegiatan", "Imunisasi", 1000000, 800000),
                  ("P1.02", "P1", "kegiatan", "Gizi", 500000, 450000),
@@ -62,17 +62,17 @@ CORE = {
 # capaian: I1 90; I2 (2*10-12)/10 = 80; I3 100/70 = 142,857…; I4 70. Average 95,71; S1 85.
 PRINTED = [
     # report_table, subject, indikator_id, sasaran_id, kode_rekening, metric, printed_text, value
-    ("Tabel III.1", "indikator", "I1", "", "", "capaian_pct", "90,00", 90),
-    ("Tabel III.1", "indikator", "I2", "", "", "capaian_pct", "80,00", 80),
-    ("Tabel III.1", "indikator", "I3", "", "", "capaian_pct", "142,86", 142.86),
-    ("Tabel III.1", "indikator", "I4", "", "", "capaian_pct", "70,00", 70),
+    ("Tabel III.1", "indikator", "i1", "", "", "capaian_pct", "90,00", 90),
+    ("Tabel III.1", "indikator", "i2", "", "", "capaian_pct", "80,00", 80),
+    ("Tabel III.1", "indikator", "i3", "", "", "capaian_pct", "142,86", 142.86),
+    ("Tabel III.1", "indikator", "i4", "", "", "capaian_pct", "70,00", 70),
     ("Tabel III.1", "indikator", "", "", "", "rata_rata_capaian_pct", "95,71", 95.71),
-    ("Tabel III.1", "indikator", "I2", "", "", "realisasi", "12", 12),
+    ("Tabel III.1", "indikator", "i2", "", "", "realisasi", "12", 12),
     ("Ringkasan", "indikator", "", "", "", "jumlah_indikator", "4", 4),
     ("Ringkasan", "indikator", "", "", "", "jumlah_tercapai", "1", 1),
     ("Ringkasan", "indikator", "", "", "", "jumlah_belum_tercapai", "3", 3),
     ("Ringkasan", "indikator", "", "", "", "capaian_max_pct", "142,86", 142.86),
-    ("Ringkasan", "sasaran", "", "S1", "", "rata_rata_capaian_pct", "85,00", 85),
+    ("Ringkasan", "sasaran", "", "s1", "", "rata_rata_capaian_pct", "85,00", 85),
     ("Ringkasan", "sasaran", "", "", "", "jumlah_sasaran", "3", 3),
     ("Tabel III.4", "anggaran", "", "", "P1", "pagu_rp", "1.500.000", 1500000),
     ("Tabel III.4", "anggaran", "", "", "P1", "serapan_pct", "83,33", 83.33),
@@ -80,7 +80,7 @@ PRINTED = [
     ("Tabel III.4", "anggaran", "", "", "", "pagu_rp", "3.500.000", 3500000),
     ("Tabel III.4", "anggaran", "", "", "", "serapan_pct", "64,29", 64.29),
 ]
-SLIP = ("Tabel III.1", "I4", "70,00", "75,00", 75)  # a one-digit slip planted in the printed report
+SLIP = ("Tabel III.1", "i4", "70,00", "75,00", 75)  # a one-digit slip planted in the printed report
 
 
 def _write(path: Path, header: list[str], rows) -> None:
@@ -155,7 +155,7 @@ def test_another_agency_a_planted_slip_is_found_and_nothing_else(agency_root):
     ds = _load(_agency(agency_root, _with_slip(table, ind, text, value)))
     findings, checked = audit(ds)
     assert list(zip(findings["report_table"], findings["subject_label"], findings["metric"])) == \
-        [("Tabel III.1", "I4", "capaian_pct")]
+        [("Tabel III.1", "i4", "capaian_pct")]
     f = findings.iloc[0]
     assert f["reported"] == 75 and round(f["recomputed"], 2) == 70.0
     assert f["cause"].startswith("salah ketik: satu digit berbeda")
@@ -163,9 +163,9 @@ def test_another_agency_a_planted_slip_is_found_and_nothing_else(agency_root):
 
 
 def test_another_agency_a_cut_off_value_is_truncation(agency_root):
-    ds = _load(_agency(agency_root, _with_slip("Tabel III.1", "I3", "142", 142)))
+    ds = _load(_agency(agency_root, _with_slip("Tabel III.1", "i3", "142", 142)))
     findings, _ = audit(ds)
-    assert list(findings["subject_label"]) == ["I3"]
+    assert list(findings["subject_label"]) == ["i3"]
     assert "truncation" in findings.iloc[0]["cause"] and "salah ketik" not in findings.iloc[0]["cause"]
 
 
@@ -187,7 +187,7 @@ def test_unknown_id_is_a_referential_finding_not_a_crash(agency_root):
 
 def test_dataset_alternatives_come_from_metadata(agency_root):
     """A report habit declared in metadata.yml names the cause; without it, the generic cause."""
-    folder = _agency(agency_root, _with_slip("Tabel III.1", "I4", "64,29", 64.29))
+    folder = _agency(agency_root, _with_slip("Tabel III.1", "i4", "64,29", 64.29))
     meta = yaml.safe_load((folder / "metadata.yml").read_text(encoding="utf-8"))
     meta["audit"] = {"alternatives": [{"metric": ["capaian_pct"],
                                        "set": {"subject": "anggaran", "metric": "serapan_pct"},

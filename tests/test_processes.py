@@ -159,3 +159,95 @@ def test_kill_9_of_the_build_leaves_no_worker_or_kernel(stage):
     left = _wait_gone(stage["marker"])
     assert not left, _cmdlines(left)
     assert _hashes(stage["outputs"] / paths.DEFAULT_DATASET) == stage["before"]
+
+
+# ------------------------------------------------ a failing notebook fails its own dataset only
+
+def _notebook(path: Path, *code: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('dataset = "pmd-ntt-2023"\noutput_dir = None')
+    params.metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Uji"), params] + [nbformat.v4.new_code_cell(c) for c in code]
+    nbformat.write(nb, path)
+    return path
+
+
+def _task(nb: Path, dataset: str, workdir: Path):
+    from lkip_helpers.runner import Task
+
+    return Task(dataset, str(nb), {}, "uji.ipynb", "uji.html", "halaman-uji", "Uji", str(workdir),
+                str(paths.data_dir()), "")
+
+
+def test_a_run_never_runs_in_a_folder_that_is_not_its_own(tmp_path):
+    """The kernel's last folder may belong to another dataset; a run whose own folder is gone is dropped."""
+    from lkip_helpers import runner
+
+    nb = _notebook(tmp_path / "uji.ipynb", "from pathlib import Path\nPath('ditulis.txt').write_text(dataset)")
+    folders = {name: tmp_path / name for name in ("a", "b", "c")}
+    for name in ("a", "c"):
+        for sub in ("notebooks", "html"):
+            (folders[name] / sub).mkdir(parents=True)
+    try:
+        runner.run(_task(nb, "ds-a", folders["a"]))
+        assert (folders["a"] / "ditulis.txt").read_text() == "ds-a"
+        # ds-b failed and its folder is gone: the kernel still sits in ds-a's folder
+        with pytest.raises(runner.Cancelled):
+            runner.run(_task(nb, "ds-b", folders["b"]))
+        with pytest.raises(runner.Cancelled):  # gone between the worker's check and the kernel's chdir
+            runner._run_once(_task(nb, "ds-b", folders["b"]))
+        assert (folders["a"] / "ditulis.txt").read_text() == "ds-a"
+        assert not folders["b"].exists()
+        # the kernel's folder removed under it (its dataset failed): the next dataset's run still works
+        shutil.rmtree(folders["a"])
+        runner.run(_task(nb, "ds-c", folders["c"]))
+        assert (folders["c"] / "ditulis.txt").read_text() == "ds-c"
+    finally:
+        runner.shutdown()
+
+
+def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
+    from lkip_helpers.build import FAILED_DIR, is_per_indicator
+    from lkip_helpers.cli import main
+
+    data, outputs, books = tmp_path / "data", tmp_path / "outputs", tmp_path / "notebooks"
+    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
+    meta = data / paths.DEFAULT_DATASET / "metadata.yml"
+    shutil.copytree(data / paths.DEFAULT_DATASET, data / "rusak-2023")
+    (data / "rusak-2023" / "metadata.yml").write_text(
+        meta.read_text(encoding="utf-8").replace("  id: pmd-ntt-2023\n", ""), encoding="utf-8")
+    shutil.copytree(paths.NOTEBOOKS_DIR, books)
+    # runs first; fails for one dataset only, after a pause so that the dataset's other runs are under way
+    _notebook(books / "00_aa_rusak.ipynb",
+              "import time\nif dataset == 'rusak-2023':\n    time.sleep(3)\n    raise RuntimeError('sengaja gagal')")
+    previous = outputs / "rusak-2023"
+    previous.mkdir(parents=True)
+    (previous / "manifest.json").write_text("hasil lama", encoding="utf-8")
+    monkeypatch.setenv("LKIP_DATA_DIR", str(data))
+    monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs))
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", books)
+
+    rc = main(["build", "rusak-2023", paths.DEFAULT_DATASET, "--threshold", "0", "--jobs", "2"])
+    out, err = capsys.readouterr()
+    assert rc == 2, err
+    assert "\x1b" not in err and "Traceback" not in err, err
+    lines = [line for line in err.splitlines() if line.startswith("lkip:")]
+    assert len(lines) == 1, err  # one dataset failed, one message
+    assert "00_aa_rusak.ipynb" in lines[0] and "RuntimeError: sengaja gagal" in lines[0], lines
+    assert "getcwd" not in err and "FileNotFoundError" not in err, err
+    # the failing dataset: previous outputs as they were, only the failed notebook kept
+    assert sorted(p.name for p in previous.iterdir()) == ["manifest.json"]
+    assert (previous / "manifest.json").read_text(encoding="utf-8") == "hasil lama"
+    assert sorted(p.name for p in (outputs / FAILED_DIR / "rusak-2023").iterdir()) == ["00_aa_rusak.ipynb"]
+    # the other dataset completed, every run of it
+    good = outputs / paths.DEFAULT_DATASET
+    assert (good / "manifest.json").is_file() and (good / "html" / "index.html").is_file()
+    assert f"[{paths.DEFAULT_DATASET}] selesai:" in out
+    expected = {nb.name for nb in books.glob("[0-9][0-9]_*.ipynb") if not is_per_indicator(nb)}  # threshold 0
+    assert {nb.name for nb in (good / "notebooks").glob("*.ipynb")} == expected
+    assert not list(outputs.glob(".tmp-*")) and not list(outputs.glob(".old-*"))
+    assert not list(outputs.glob(f"{FAILED_DIR}/rusak-2023/.*"))

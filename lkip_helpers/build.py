@@ -110,6 +110,23 @@ def _uninterrupted():
             _on_signal(signum, None)
 
 
+@contextlib.contextmanager
+def _children_ignore_sigint():
+    """Processes started meanwhile ignore Ctrl-C (they inherit SIG_IGN): the build stops them itself.
+
+    Dask's worker processes would otherwise each print a KeyboardInterrupt traceback. A Ctrl-C in
+    this short window (the cluster starting) is not seen; the next one is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """Write a text file whole or not at all (a full disk must not leave half a file)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -440,8 +457,9 @@ class _Executor:
 
                 from .runner import watch_main
 
-                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR)
+                with _children_ignore_sigint():
+                    self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
                 # the cluster's processes are ours: they go when this process goes, however it ends
                 self.client.run(watch_main, os.getpid())
@@ -486,7 +504,10 @@ class _Executor:
                         p.join(2)
             self.pool.shutdown(wait=True, cancel_futures=True)
         elif hard:
-            # kernels exit with their Dask worker (ipykernel watches its parent)
+            from .runner import stop_now
+
+            with contextlib.suppress(Exception):  # runs beside a busy task; a kernel left would exit with its worker
+                self.client.run(stop_now)
             with contextlib.suppress(Exception):
                 self.client.close(timeout=5)
             if self.cluster is not None:

@@ -124,6 +124,8 @@ def _start_kernel(data_dir: str):
 
 
 def _kernel(data_dir: str):
+    if _STATE.get("stopping"):
+        raise Cancelled("kernel")  # the build is being stopped: no new kernel
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
     if "km" not in _STATE:
@@ -154,6 +156,12 @@ def _kill_kernel() -> None:
     sockets = _STATE.pop("sockets", None)
     if sockets:
         shutil.rmtree(sockets, ignore_errors=True)
+
+
+def stop_now() -> None:
+    """The build was interrupted: kill this worker's kernel now and start no other (Dask workers)."""
+    _STATE["stopping"] = True
+    _kill_kernel()
 
 
 def shutdown() -> None:

@@ -94,9 +94,9 @@ def stage(built, tmp_path):
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _start_and_wait_for_a_notebook(stage) -> tuple[subprocess.Popen, list[str]]:
+def _start_and_wait_for_a_notebook(stage, *extra: str) -> tuple[subprocess.Popen, list[str]]:
     """Start ``lkip build --force --jobs 2``; return once a notebook has finished (the build is mid-way)."""
-    proc = subprocess.Popen([sys.executable, "-m", "lkip_helpers.cli", "build", "--force", "--jobs", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "lkip_helpers.cli", "build", "--force", "--jobs", "2", *extra],
                             env=stage["env"], cwd=paths.PROJECT_ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: queue.Queue = queue.Queue()
@@ -127,9 +127,13 @@ def _rest(proc) -> list[str]:
             return out
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
-def test_signal_to_the_group_stops_the_build_and_keeps_previous_outputs(stage, signum, code):
-    proc, seen = _start_and_wait_for_a_notebook(stage)
+@pytest.mark.parametrize("signum, code, scheduler", [(signal.SIGINT, 130, "local"), (signal.SIGTERM, 143, "local"),
+                                                     (signal.SIGINT, 130, "dask")],
+                         ids=["SIGINT", "SIGTERM", "SIGINT-dask"])
+def test_signal_to_the_group_stops_the_build_and_keeps_previous_outputs(stage, signum, code, scheduler):
+    if scheduler == "dask":
+        pytest.importorskip("distributed")
+    proc, seen = _start_and_wait_for_a_notebook(stage, "--scheduler", scheduler)
     os.killpg(proc.pid, signum)  # what Ctrl-C in a terminal does (SIGINT), or a service manager (SIGTERM)
     try:
         proc.wait(timeout=STOP_DEADLINE_S)
@@ -147,7 +151,9 @@ def test_signal_to_the_group_stops_the_build_and_keeps_previous_outputs(stage, s
     assert not list(stage["outputs"].glob(f"_gagal/{paths.DEFAULT_DATASET}/*"))
     left = _wait_gone(stage["marker"])
     assert not left, _cmdlines(left)
-    assert not list(stage["tmp"].iterdir()), "kernel socket folders left behind"
+    # (Dask keeps its own dask-scratch-space there, as after any Dask run)
+    assert not list(stage["tmp"].glob("lkip-kernel-*")), "kernel socket folders left behind"
+    assert not list(stage["tmp"].glob("*.json")), "kernel connection files left behind"
 
 
 def test_kill_9_of_the_build_leaves_no_worker_or_kernel(stage):

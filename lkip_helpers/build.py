@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import __version__, paths
 from .errors import LkipError, os_error_message
-from .runner import Cancelled, NotebookFailed, Task
+from .runner import NotebookFailed, Task
 
 FAILED_DIR = "_gagal"
 STATE_FILE = ".build-state.json"
@@ -559,11 +559,9 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
                 try:
                     res = fut.result()
                 except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
-                    if b.error:  # the dataset already failed: its other runs are dropped quietly
+                    if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
                         continue
-                    if isinstance(exc, Cancelled):  # cannot happen before a failure; never the reported cause
-                        continue
-                    b.fail(t, exc)
+                    b.fail(t, exc)  # a Cancelled here: a remote worker that cannot see the folder
                     _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
                     for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
                         if ob is b and ex.cancel(other):

@@ -239,7 +239,8 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id of the new dataset, e.g. pmd-ntt-2024")
     n.add_argument("--from", dest="old", required=True, metavar="OLD", type=dataset_id,
                    help="the dataset to carry forward")
-    n.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=None, help="year of the new LKIP (default: OLD's year + 1)")
+    n.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=None,
+                   help="year of the new LKIP (default: OLD's year + 1)")
     n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
     n.set_defaults(func=_new)
     t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")

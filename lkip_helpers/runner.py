@@ -59,12 +59,13 @@ class NotebookFailed(Exception):
 class Cancelled(Exception):
     """The run's folder is gone (its dataset already failed): the run is dropped, never run elsewhere."""
 
-    def __init__(self, run_id: str):
-        super().__init__(f"{run_id}: dibatalkan")
-        self.run_id = run_id
+    def __init__(self, run_id: str, workdir: str = ""):
+        super().__init__(f"{run_id} dibatalkan: folder kerja {workdir} tidak ada (dataset ini sudah gagal, "
+                         "atau worker tidak dapat melihat folder ini)" if workdir else f"{run_id} dibatalkan")
+        self.run_id, self.workdir = run_id, workdir
 
     def __reduce__(self):
-        return (Cancelled, (self.run_id,))
+        return (Cancelled, (self.run_id, self.workdir))
 
 
 def peak_rss_kb() -> int:
@@ -195,7 +196,7 @@ def run(task: Task) -> dict:
     from nbclient.exceptions import DeadKernelError
 
     if not Path(task.workdir).is_dir():
-        raise Cancelled(task.run_id)  # its dataset failed and its folder is gone: no kernel needed
+        raise Cancelled(task.run_id, task.workdir)  # its dataset failed and its folder is gone: no kernel needed
     try:
         return _run_once(task)
     except (DeadKernelError, RuntimeError):
@@ -221,7 +222,7 @@ def _run_once(task: Task) -> dict:
     # kernel was in before (that may belong to another dataset still building)
     moved = _silent(kc, f"import os\nos.chdir({str(work)!r})\nget_ipython().reset(new_session=True)")
     if moved.get("status") != "ok":
-        raise Cancelled(task.run_id)
+        raise Cancelled(task.run_id, task.workdir)
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
     params = {"dataset": task.dataset, "output_dir": ".", **task.parameters}
     nb = parameterize_notebook(nb, params)

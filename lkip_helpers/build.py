@@ -5,24 +5,34 @@ process pool or Dask) -> per dataset: write manifest and index, then swap the ne
 folder into place. A notebook re-runs only when its inputs changed: the notebook,
 the dataset's files, its parameters, or ``lkip_helpers``. A failure leaves that
 dataset's previous outputs untouched and keeps the failed notebook under
-``outputs/_gagal/<dataset>/``. The no-op path uses only the standard library, so an
-unchanged rebuild answers in well under a second.
+``outputs/_gagal/<dataset>/``; the dataset's other runs are dropped and other datasets
+go on. The no-op path uses only the standard library, so an unchanged rebuild answers in
+well under a second.
+
+Stopping: Ctrl-C (SIGINT) or SIGTERM stops the workers and their kernels, removes the
+temporary folders and leaves the previous outputs as they were; ``lkip`` then exits 130
+(SIGINT) or 143 (SIGTERM), the shell's 128 + signal number. A build killed outright
+(SIGKILL) cannot clean up: its workers notice within a second and stop with their kernels,
+and the next build removes the temporary folder it left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import LkipError
+from .errors import LkipError, os_error_message
 from .runner import NotebookFailed, Task
 
 FAILED_DIR = "_gagal"
@@ -35,8 +45,97 @@ class BuildError(LkipError):
     """A notebook failed; the message names it, the cell and where the failed notebook is."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """The build was asked to stop (Ctrl-C or SIGTERM); ``exit_code`` is the shell's 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
 def _log(msg: str) -> None:
     print(msg, flush=True)
+
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+
+
+def _one_line(text: str) -> str:
+    """A message for a terminal line: no colour codes (tracebacks from kernels carry them), no line breaks."""
+    return " ".join(_ANSI.sub("", str(text)).split())
+
+
+# --- stopping on request -------------------------------------------------------------------
+
+_critical = {"depth": 0, "pending": None}
+
+
+def _on_signal(signum, frame) -> None:
+    if _critical["depth"]:
+        _critical["pending"] = signum  # a swap of folders is never cut in half; stop right after it
+        return
+    for sig in _STOP_SIGNALS:  # one request is enough: the clean-up itself must not be interrupted
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+_STOP_SIGNALS = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+
+
+@contextlib.contextmanager
+def _stoppable():
+    """While building, Ctrl-C and SIGTERM raise ``Interrupted`` (SIGTERM would otherwise kill us unclean)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread: a build run from a thread is stopped by its caller
+        return
+    old = {sig: signal.signal(sig, _on_signal) for sig in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _uninterrupted():
+    """A step that must finish once begun (renaming folders); a stop request waits for its end."""
+    _critical["depth"] += 1
+    try:
+        yield
+    finally:
+        _critical["depth"] -= 1
+        signum, _critical["pending"] = _critical["pending"], None
+        if signum is not None and not _critical["depth"]:
+            _on_signal(signum, None)
+
+
+@contextlib.contextmanager
+def _children_ignore_sigint():
+    """Processes started meanwhile ignore Ctrl-C (they inherit SIG_IGN): the build stops them itself.
+
+    Dask's worker processes would otherwise each print a KeyboardInterrupt traceback. A Ctrl-C in
+    this short window (the cluster starting) is not seen; the next one is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a text file whole or not at all (a full disk must not leave half a file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 # --- inputs and their fingerprints (stdlib only) ----------------------------------------
@@ -210,46 +309,54 @@ class DatasetBuild:
         shutil.rmtree(self.tmp / paths.REGISTRY_DIR, ignore_errors=True)
         (self.tmp / STATE_FILE).write_text(json.dumps({"inputs": self.inputs, "runs": runs}, indent=1,
                                                       ensure_ascii=False), encoding="utf-8")
-        _swap(self.tmp, self.final)
+        with _uninterrupted():
+            _swap(self.tmp, self.final)
         shutil.rmtree(paths.outputs_dir() / FAILED_DIR / self.dataset, ignore_errors=True)
 
     def fail(self, task: Task, exc: BaseException) -> None:
-        """Keep the failed notebook, drop the temporary folder, describe what failed."""
-        failed = paths.outputs_dir() / FAILED_DIR / self.dataset
-        failed.mkdir(parents=True, exist_ok=True)
-        src = self.tmp / "notebooks" / task.executed_name
-        kept = failed / task.executed_name
-        if src.exists():
-            shutil.copyfile(src, kept)
+        """Keep the failed notebook, drop the temporary folder, describe what failed (one line)."""
         if isinstance(exc, NotebookFailed):
             first = exc.source.strip().splitlines()[:1]
             what = (f"notebook {task.executed_name} gagal pada sel [{exc.cell}] ({first[0] if first else ''}): "
                     f"{exc.ename}: {exc.evalue}")
+        elif isinstance(exc, OSError):
+            what = f"notebook {task.executed_name} gagal: {os_error_message(exc)}"
         else:
             what = f"notebook {task.executed_name} gagal: {type(exc).__name__}: {exc}"
-        self.error = (f"{what}. Notebook yang gagal disimpan di {kept}; output sebelumnya di {self.final} "
-                      "tidak diubah.") if src.exists() else f"{what}. Output sebelumnya di {self.final} tidak diubah."
+        kept = self._keep_failed(task)
+        where = f" Notebook yang gagal disimpan di {kept};" if kept else ""
+        self.error = _one_line(f"{what}.{where} output sebelumnya di {self.final} tidak diubah.")
+        # the dataset's runs still queued find their folder gone and are dropped (runner.Cancelled)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _keep_failed(self, task: Task) -> Path | None:
+        """Copy the failed notebook to ``_gagal/<dataset>/``, whole or not at all; return where."""
+        src = self.tmp / "notebooks" / task.executed_name
+        if not src.is_file():
+            return None
+        failed = paths.outputs_dir() / FAILED_DIR / self.dataset
+        kept = failed / task.executed_name
+        part = failed / f".{task.executed_name}.{os.getpid()}.tmp"
+        try:
+            failed.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, part)
+            os.replace(part, kept)
+            return kept
+        except OSError:  # e.g. a full disk: the message says what failed; no half-written copy stays
+            part.unlink(missing_ok=True)
+            for folder in (failed, failed.parent):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only when empty
+            return None
 
 
 def write_manifest(folder: Path, ds, records: list[dict]) -> None:
     """``manifest.json``: every artifact with id, kind, title, notebook and files, plus headline figures."""
-    from . import budget, kinerja
-
     ids = [r["id"] for r in records]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise LkipError(f"artifact id ganda: {', '.join(dupes)}")
-    headline: dict = {}
-    try:
-        m = kinerja.measured(ds)
-        _, overall = kinerja.sasaran_summary(ds)
-        pagu, real, serapan = budget.total(ds)
-        headline = {"rata_rata_capaian_pct": round(overall, 4), "n_indikator": int(len(m)),
-                    "n_tercapai": int(m["tercapai"].sum()), "pagu_rp": pagu, "realisasi_rp": real,
-                    "serapan_pct": round(serapan, 4)}
-    except (ValueError, KeyError, IndexError):
-        headline = {}  # a draft without realisasi has no headline yet
+    headline = _headline(ds)
     # strict JSON: a value not computable yet (a draft) is null, not NaN
     headline = {k: (None if isinstance(v, float) and v != v else v) for k, v in headline.items()}
     manifest = {"dataset": ds.id, "title": ds.title, "year": ds.year, "synthetic": ds.synthetic,
@@ -258,12 +365,37 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
                                           encoding="utf-8")
 
 
+def _headline(ds) -> dict:
+    """Headline figures of the manifest; a figure the data cannot give yet (a draft) is None."""
+    from . import budget, kinerja
+
+    m = kinerja.measured(ds)
+    headline = {"rata_rata_capaian_pct": None, "n_indikator": int(len(m)), "n_tercapai": None,
+                "pagu_rp": None, "realisasi_rp": None, "serapan_pct": None}
+    if len(m):
+        _, overall = kinerja.sasaran_summary(ds)
+        headline["rata_rata_capaian_pct"] = round(overall, 4)
+        if m["capaian_pct"].notna().any():  # nothing measured yet: how many reached target is unknown
+            headline["n_tercapai"] = int(m["tercapai"].sum())
+    tree = budget.anggaran_tree(ds)
+    if (tree["depth"] == 0).any():
+        pagu, real, serapan = budget.total(ds)
+        headline.update(pagu_rp=pagu, realisasi_rp=real, serapan_pct=round(serapan, 4))
+    return headline
+
+
 def _swap(new: Path, final: Path) -> None:
     """Put ``new`` in place of ``final``; the old folder is removed only once the new one is there."""
     old = final.parent / f".old-{final.name}-{os.getpid()}"
-    if final.exists():
+    had_old = final.exists()
+    if had_old:
         final.rename(old)
-    new.rename(final)
+    try:
+        new.rename(final)
+    except OSError:
+        if had_old:
+            old.rename(final)  # the previous outputs go back where they were
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -312,7 +444,9 @@ class _Executor:
             methods = multiprocessing.get_all_start_methods()
             # forkserver/spawn: workers start clean rather than inheriting the planner's memory
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init)
+            # each worker watches this process: killed outright, we still leave no worker or kernel behind
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
+                                            initargs=(os.getpid(),))
         else:
             try:
                 from distributed import Client, LocalCluster
@@ -321,9 +455,15 @@ class _Executor:
             if scheduler == "dask":
                 import logging
 
-                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR)
+                from .runner import watch_main
+
+                with _children_ignore_sigint():
+                    self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                                dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
+                # the cluster's processes are ours: they go when this process goes, however it ends
+                self.client.run(watch_main, os.getpid())
+                self.client.run(watch_main, os.getpid(), nanny=True)
             else:
                 self.cluster = None
                 self.client = Client(scheduler)
@@ -343,9 +483,36 @@ class _Executor:
             FIRST_COMPLETED = "FIRST_COMPLETED"  # noqa: N806
         return wait(list(futures), return_when=FIRST_COMPLETED).done
 
-    def close(self) -> None:
+    def cancel(self, fut) -> bool:
+        """Drop a run not started yet; False if it already runs."""
+        return fut.cancel()
+
+    def close(self, hard: bool = False) -> None:
+        """Stop the workers: after their runs (``hard=False``), or at once with their kernels."""
         if self.scheduler == "local":
+            if hard:
+                # SIGTERM: each worker kills its kernel's process group, then exits (runner.worker_init)
+                procs = list((getattr(self.pool, "_processes", None) or {}).values())
+                for p in procs:
+                    with contextlib.suppress(Exception):
+                        p.terminate()
+                deadline = time.monotonic() + 5
+                for p in procs:
+                    p.join(max(0.1, deadline - time.monotonic()))
+                    if p.is_alive():
+                        p.kill()
+                        p.join(2)
             self.pool.shutdown(wait=True, cancel_futures=True)
+        elif hard:
+            from .runner import stop_now
+
+            with contextlib.suppress(Exception):  # runs beside a busy task; a kernel left would exit with its worker
+                self.client.run(stop_now)
+            with contextlib.suppress(Exception):
+                self.client.close(timeout=5)
+            if self.cluster is not None:
+                with contextlib.suppress(Exception):
+                    self.cluster.close(timeout=10)
         else:
             if self.scheduler == "dask":
                 from .runner import shutdown
@@ -373,6 +540,7 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
     results = []
     ex = _Executor(max(1, min(jobs, total)), scheduler)
     running = {}
+    clean = False
     try:
         while pending or running:
             for rid, (b, t) in list(pending.items()):
@@ -387,28 +555,45 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
             for fut in ex.wait_any(running):
                 b, t = running.pop(fut)
                 done_count += 1
+                name = Path(t.executed_name).stem
                 try:
                     res = fut.result()
                 except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
-                    if not b.error:
-                        b.fail(t, exc)
-                    _log(f"[{t.dataset}] {done_count}/{total} {Path(t.executed_name).stem} GAGAL")
+                    if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
+                        continue
+                    b.fail(t, exc)  # a Cancelled here: a remote worker that cannot see the folder
+                    _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
+                    for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
+                        if ob is b and ex.cancel(other):
+                            running.pop(other)
+                    continue
+                if b.error:
                     continue
                 b.results[t.run_id] = res
                 results.append(res)
-                _log(f"[{t.dataset}] {done_count}/{total} {Path(t.executed_name).stem} selesai ({res['seconds']:.1f} s)")
+                _log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
+        clean = True
     finally:
-        ex.close()
+        ex.close(hard=not clean)  # interrupted or broken: workers and kernels are stopped at once
     return results
 
 
 def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0, jobs: int | None = None,
                scheduler: str = "local") -> int:
-    """Build datasets (only what changed unless ``force``); return the CLI exit code."""
-    from .paths import check_dataset_id
+    """Build datasets (only what changed unless ``force``); return the CLI exit code.
 
+    Raises ``Interrupted`` on Ctrl-C or SIGTERM, after stopping workers and kernels and removing the
+    temporary folders (previous outputs untouched).
+    """
     if scheduler not in ("local", "dask") and not scheduler.startswith("tcp://"):
         raise LkipError(f"scheduler tidak dikenal: {scheduler!r}; gunakan local, dask atau tcp://HOST:PORT")
+    with _stoppable():
+        return _build_many(datasets, force, threshold, jobs, scheduler)
+
+
+def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | None, scheduler: str) -> int:
+    from .paths import check_dataset_id
+
     start = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     builds, failures = [], 0
@@ -437,7 +622,11 @@ def build_many(datasets: list[str], force: bool = False, threshold: float = 100.
         results = _execute([b for b in builds if not b.error], jobs, scheduler)
         for b in builds:
             if not b.error:
-                b.finish()
+                try:
+                    b.finish()
+                except OSError as exc:  # e.g. a full disk: this dataset keeps its previous outputs
+                    b.error = f"{os_error_message(exc)}. Output sebelumnya di {b.final} tidak diubah."
+                    continue
                 _log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
     finally:
         for b in builds:
@@ -478,7 +667,7 @@ def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float
               "workers": workers}
     out = paths.outputs_dir()
     out.mkdir(parents=True, exist_ok=True)
-    (out / REPORT_FILE).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    _write_atomic(out / REPORT_FILE, json.dumps(report, indent=1))
 
 
 def write_outputs_index() -> None:
@@ -502,10 +691,14 @@ def write_outputs_index() -> None:
         rows.append(f'<tr><td><a href="{h.escape(m["dataset"])}/html/index.html">{h.escape(m["dataset"])}</a>{tag}</td>'
                     f"<td>{h.escape(m['title'])}</td>"
                     f"<td>{h.escape(format_pct(hd.get('rata_rata_capaian_pct')))}</td>"
-                    f"<td>{hd.get('n_tercapai', '–')} / {hd.get('n_indikator', '–')}</td>"
+                    f"<td>{_or_dash(hd.get('n_tercapai'))} / {_or_dash(hd.get('n_indikator'))}</td>"
                     f"<td>{h.escape(format_pct(hd.get('serapan_pct')))}</td>"
                     f"<td>{h.escape(format_rp(hd.get('pagu_rp')))}</td></tr>")
     body = ("<h1>Laporan Kinerja — semua dataset</h1><div class=\"lkip-scroll\"><table><tr><th>Dataset</th><th>Instansi"
             "</th><th>Rata-rata capaian</th><th>Indikator mencapai target</th><th>Serapan anggaran</th><th>Pagu</th></tr>"
             + "".join(rows) + "</table></div>")
-    (root / "index.html").write_text(page("Laporan Kinerja — semua dataset", body), encoding="utf-8")
+    _write_atomic(root / "index.html", page("Laporan Kinerja — semua dataset", body))
+
+
+def _or_dash(value) -> str:
+    return "–" if value is None else str(value)

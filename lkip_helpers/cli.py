@@ -11,17 +11,67 @@
     lkip import FILE.xlsx DATASET             validate a workbook and write data/DATASET/
 
 Errors print one message (file, row, column, what was expected) and exit non-zero,
-never a traceback.
+never a traceback: bad data or arguments, and a file that cannot be read or written
+(disk full, read-only folder, name too long, no permission), exit 2. Ctrl-C exits 130,
+SIGTERM 143 (128 + signal number), after the build has stopped its workers and kernels.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 import warnings
+from pathlib import Path
 
 from . import paths
-from .errors import LkipError
+from .errors import LkipError, os_error_message
+
+MAX_ID_LEN = 64  # a dataset id names folders and files: well under every file system's name limit
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+# --- argument types: a bad value is one line, in Bahasa Indonesia --------------------------------
+
+def dataset_id(value: str) -> str:
+    """A dataset id as folder name: lowercase letters, digits, '-', '_', '.'; at most MAX_ID_LEN."""
+    if not _ID.fullmatch(value) or len(value) > MAX_ID_LEN:
+        raise argparse.ArgumentTypeError(
+            f"dataset id tidak sah: {value[:MAX_ID_LEN + 16]!r}; gunakan huruf kecil, angka, '-', '_' atau '.', "
+            f"paling banyak {MAX_ID_LEN} karakter (contoh: pmd-ntt-2023)")
+    return value
+
+
+def _number(kind, lo, hi, what: str):
+    """An argparse type: a finite number of ``kind`` within [lo, hi]."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} harus berupa {'bilangan bulat' if kind is int else 'angka'}, "
+                                             f"bukan {text!r}") from None
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{what} harus antara {lo:g} dan {hi:g}, bukan {text!r}")
+        return value
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad argument reported as one line (no usage block) and exit 2."""
+
+    _ENGLISH = ((re.compile(r"^argument [^:]+: (?=.*(tidak sah|harus))"), ""),  # our own message names the value
+                (re.compile(r"^argument ([^:]+): invalid choice: (\S+) \(choose from (.*)\)$"),
+                 r"pilihan \1 tidak dikenal: \2; pilih salah satu: \3"),
+                (re.compile(r"^the following arguments are required: (.*)$"), r"argumen wajib belum diisi: \1"),
+                (re.compile(r"^unrecognized arguments: (.*)$"), r"argumen tidak dikenal: \1"),
+                (re.compile(r"^argument ([^:]+): expected one argument$"), r"\1 memerlukan satu nilai"))
+
+    def error(self, message: str):
+        for pattern, text in self._ENGLISH:
+            message = pattern.sub(text, message)
+        sys.stderr.write(f"lkip: {' '.join(message.split())} (lihat: {self.prog} --help)\n")
+        sys.exit(2)
 
 
 def _validate(args) -> int:
@@ -156,7 +206,14 @@ def _template(args) -> int:
     from .loading import load_dataset
 
     ds = load_dataset(args.dataset)
-    path = write_template(ds, args.file)
+    target = Path(args.file)
+    existed = target.exists()
+    try:
+        path = write_template(ds, args.file)
+    except OSError:
+        if not existed:  # a disk that filled up mid-write must not leave half a workbook
+            target.unlink(missing_ok=True)
+        raise
     rows = sum(len(df) for df in ds.tables.values())
     print(f"{path}: template {ds.id} ditulis — {len(ds.tables)} sheet data, {rows} baris"
           + (" (draf: kolom 'diisi tiap tahun' masih kosong)" if ds.draft else ""))
@@ -174,42 +231,43 @@ def _import(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lkip", description="LKIP analytical notebooks: validate data, build reports.")
+    p = _Parser(prog="lkip", description="LKIP analytical notebooks: validate data, build reports.")
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a dataset folder")
-    v.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET)
+    v.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
     v.set_defaults(func=_validate)
     d = sub.add_parser("describe", help="print the data dictionary")
-    d.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET)
+    d.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
     d.set_defaults(func=_describe)
     b = sub.add_parser("build", help="run the notebooks and write outputs/<dataset>/")
-    b.add_argument("datasets", nargs="*", metavar="DATASET")
+    b.add_argument("datasets", nargs="*", metavar="DATASET", type=dataset_id)
     b.add_argument("--all", action="store_true", help="every dataset under data/")
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    b.add_argument("--threshold", type=float, default=100.0, metavar="PCT",
+    b.add_argument("--threshold", type=_number(float, 0, 1000, "--threshold"), default=100.0, metavar="PCT",
                    help="indicators with capaian below PCT get a drill-down page (default 100)")
-    b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    b.add_argument("--jobs", "-j", type=_number(int, 1, 256, "--jobs"), default=None, metavar="N",
                    help="parallel workers, each with one kernel (default: number of cores)")
     b.add_argument("--scheduler", default="local", metavar="WHERE",
                    help="local (default), dask (a LocalCluster) or tcp://HOST:PORT (an existing Dask scheduler)")
     b.set_defaults(func=_build)
     s_ = sub.add_parser("synth", help="write N plausible synthetic datasets (marked synthetic) for tests and benchmarks")
-    s_.add_argument("n", type=int)
-    s_.add_argument("--seed", type=int, default=1)
-    s_.add_argument("--year", type=int, default=2023)
+    s_.add_argument("n", type=_number(int, 1, 999, "N"))  # ids synth-NNN-YEAR
+    s_.add_argument("--seed", type=_number(int, 0, 2**31 - 1, "--seed"), default=1)
+    s_.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=2023)
     s_.set_defaults(func=_synth)
     a = sub.add_parser("audit", help="recompute every printed figure and list disagreements")
-    a.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET)
-    a.add_argument("--tolerance", type=float, default=None,
+    a.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
+    a.add_argument("--tolerance", type=_number(float, 0, 1e12, "--tolerance"), default=None,
                    help="absolute tolerance (default: half a unit of the last printed digit)")
     a.add_argument("--csv", metavar="FILE", help="also write the findings to FILE")
     a.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
     a.set_defaults(func=_audit)
     n = sub.add_parser("new", help="start a dataset (a draft): next year's from this year's (--from), "
                        "or a new agency from nothing (--year, --agency, --region)")
-    n.add_argument("dataset", metavar="DATASET", help="id of the new dataset, e.g. pmd-ntt-2024")
-    n.add_argument("--from", dest="old", default=None, metavar="OLD", help="the dataset to carry forward")
-    n.add_argument("--year", type=int, default=None,
+    n.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id of the new dataset, e.g. pmd-ntt-2024")
+    n.add_argument("--from", dest="old", default=None, metavar="OLD", type=dataset_id,
+                   help="the dataset to carry forward")
+    n.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=None,
                    help="year of the new LKIP (with --from, default: OLD's year + 1)")
     n.add_argument("--agency", default=None, metavar="NAME", help="a new agency: its name, e.g. \"Dinas Kesehatan\"")
     n.add_argument("--region", default=None, metavar="NAME",
@@ -217,19 +275,22 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
     n.set_defaults(func=_new)
     t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")
-    t.add_argument("dataset", metavar="DATASET")
+    t.add_argument("dataset", metavar="DATASET", type=dataset_id)
     t.add_argument("file", metavar="FILE.xlsx")
     t.set_defaults(func=_template)
     i = sub.add_parser("import", help="validate an Excel workbook and write it as data/DATASET/")
     i.add_argument("file", metavar="FILE.xlsx")
-    i.add_argument("dataset", metavar="DATASET")
+    i.add_argument("dataset", metavar="DATASET", type=dataset_id)
     i.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
     i.set_defaults(func=_import)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a bad argument (2, already reported on one line)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.func(args)
     except LkipError as exc:
@@ -237,9 +298,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `lkip describe | head`
         return 0
-    except KeyboardInterrupt:
-        print("lkip: dihentikan", file=sys.stderr)
-        return 130
+    except OSError as exc:  # disk full, read-only folder, name too long, no permission: say what to do
+        print(f"lkip: {os_error_message(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:  # build.Interrupted carries 130 (Ctrl-C) or 143 (SIGTERM)
+        code = getattr(exc, "exit_code", 130)
+        print(f"lkip: dihentikan ({'Ctrl-C' if code == 130 else 'SIGTERM'}); output sebelumnya tidak diubah",
+              file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -38,3 +38,41 @@ class DataError(LkipError):
         if self.key is not None:
             where.append(f"kunci '{self.key}'")
         return ", ".join(where) + ": " + self.detail
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for a failed read or write: what happened, to which file, and what to do."""
+    import errno
+
+    what, todo = _OS_ADVICE.get(exc.errno, (f"gagal membaca/menulis ({exc.strerror or exc})",
+                                            "periksa folder dan berkas itu lalu ulangi"))
+    where = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where = f"{where} -> {exc.filename2}"
+    if exc.errno == errno.ENAMETOOLONG and where:
+        where = str(where)[:80] + "…"  # the whole name would be the unreadable part of the line
+    return f"{what}{f': {where}' if where else ''} — {todo}"
+
+
+def _advice() -> dict:
+    import errno
+
+    full = ("disk penuh", "kosongkan ruang disk lalu ulangi")
+    denied = ("tidak ada izin menulis/membaca", "periksa izin folder itu, atau pilih folder lain "
+              "(mis. LKIP_OUTPUTS_DIR) lalu ulangi")
+    table = {errno.ENOSPC: full,
+             errno.EROFS: ("folder hanya-baca", "pilih folder yang dapat ditulisi (mis. LKIP_OUTPUTS_DIR) lalu ulangi"),
+             errno.EACCES: denied, errno.EPERM: denied,
+             errno.ENAMETOOLONG: ("nama berkas terlalu panjang", "gunakan id dataset atau nama berkas yang lebih "
+                                  "pendek"),
+             errno.ENOTDIR: ("ada berkas di tempat yang seharusnya folder", "pindahkan atau ganti nama berkas itu"),
+             errno.EISDIR: ("ada folder di tempat yang seharusnya berkas", "pilih nama berkas lain"),
+             errno.EEXIST: ("sudah ada berkas/folder dengan nama itu", "pindahkan atau ganti nama berkas itu"),
+             errno.ENOENT: ("berkas atau folder tidak ditemukan", "periksa jalurnya lalu ulangi"),
+             errno.EMFILE: ("terlalu banyak berkas terbuka", "tutup program lain lalu ulangi")}
+    if hasattr(errno, "EDQUOT"):
+        table[errno.EDQUOT] = ("kuota disk habis", "kosongkan ruang disk lalu ulangi")
+    return table
+
+
+_OS_ADVICE = _advice()

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import shutil
+import signal
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 KERNEL_START_ATTEMPTS = 3
+WATCH_INTERVAL_S = 0.5   # how often a worker checks that the build that started it is still there
 _STATE: dict = {}  # per worker process: the kernel manager and client
 
 
@@ -51,6 +56,18 @@ class NotebookFailed(Exception):
         return (NotebookFailed, (self.executed, self.cell, self.ename, self.evalue, self.source))
 
 
+class Cancelled(Exception):
+    """The run's folder is gone (its dataset already failed): the run is dropped, never run elsewhere."""
+
+    def __init__(self, run_id: str, workdir: str = ""):
+        super().__init__(f"{run_id} dibatalkan: folder kerja {workdir} tidak ada (dataset ini sudah gagal, "
+                         "atau worker tidak dapat melihat folder ini)" if workdir else f"{run_id} dibatalkan")
+        self.run_id, self.workdir = run_id, workdir
+
+    def __reduce__(self):
+        return (Cancelled, (self.run_id, self.workdir))
+
+
 def peak_rss_kb() -> int:
     """Peak resident memory of this process in KiB (0 where the OS does not tell)."""
     try:
@@ -75,16 +92,23 @@ def _start_kernel(data_dir: str):
 
     last = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-        if os.name == "posix":
-            # IPC sockets in a private folder: no TCP ports to race for, nothing sent over the network
-            import tempfile
+        import tempfile
 
-            km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                                    ip=os.path.join(tempfile.mkdtemp(prefix="lkip-kernel-"), "k"))
+        # connection file (and on POSIX the IPC sockets) in a private folder, removed with the kernel
+        sockets = tempfile.mkdtemp(prefix="lkip-kernel-")
+        conn = os.path.join(sockets, "kernel.json")
+        if os.name == "posix":
+            # IPC sockets: no TCP ports to race for, nothing sent over the network
+            km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"),
+                                    connection_file=conn)
         else:
-            km = AsyncKernelManager(kernel_name="python3")
+            km = AsyncKernelManager(kernel_name="python3", connection_file=conn)
+        _STATE["sockets"] = sockets
         try:
+            # jupyter_client starts the kernel in a session of its own (Ctrl-C in a terminal does not reach
+            # it) and tells it our pid: ipykernel exits when this worker is gone (JPY_PARENT_PID)
             run_sync(km.start_kernel)(env=_kernel_env(data_dir))
+            _STATE["kernel_pid"] = _kernel_pid(km)
             kc = km.client()
             kc.start_channels()
             run_sync(kc.wait_for_ready)(timeout=60)
@@ -95,17 +119,50 @@ def _start_kernel(data_dir: str):
                 run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001
                 pass
+            _kill_kernel()
             time.sleep(0.2 * attempt)
     raise RuntimeError(f"kernel tidak dapat dijalankan setelah {KERNEL_START_ATTEMPTS} percobaan: {last}")
 
 
 def _kernel(data_dir: str):
+    if _STATE.get("stopping"):
+        raise Cancelled("kernel")  # the build is being stopped: no new kernel
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
     if "km" not in _STATE:
         _STATE["km"], _STATE["kc"] = _start_kernel(data_dir)
         _STATE["data_dir"] = data_dir
     return _STATE["km"], _STATE["kc"]
+
+
+def _kernel_pid(km) -> int | None:
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    return getattr(proc, "pid", None)
+
+
+def _kill_kernel() -> None:
+    """Kill this worker's kernel and everything it started, at once, and remove its socket folder.
+
+    Safe from a signal handler or the watchdog thread: no messages to the kernel, no waiting on it.
+    """
+    pid = _STATE.pop("kernel_pid", None)
+    if pid:
+        try:
+            if os.name == "posix":
+                os.killpg(pid, signal.SIGKILL)  # the kernel leads its own process group (its own session)
+            else:
+                os.kill(pid, signal.SIGTERM)  # Windows: TerminateProcess
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+    sockets = _STATE.pop("sockets", None)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def stop_now() -> None:
+    """The build was interrupted: kill this worker's kernel now and start no other (Dask workers)."""
+    _STATE["stopping"] = True
+    _kill_kernel()
 
 
 def shutdown() -> None:
@@ -121,22 +178,25 @@ def shutdown() -> None:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 — best effort at exit
             pass
+    _kill_kernel()  # whatever a polite shutdown left, and the socket folder
 
 
 def _silent(kc, code: str) -> dict:
-    """Run code in the kernel without touching the notebook; return user expressions."""
+    """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
     from nbclient.util import run_sync
 
     reply = run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=60,
                                              user_expressions={"rss": "__import__('lkip_helpers.runner', "
                                                                       "fromlist=['x']).peak_rss_kb()"})
-    return reply["content"].get("user_expressions", {})
+    return reply["content"]
 
 
 def run(task: Task) -> dict:
     """Execute one notebook run and render its page; return its records (runs in a worker)."""
     from nbclient.exceptions import DeadKernelError
 
+    if not Path(task.workdir).is_dir():
+        raise Cancelled(task.run_id, task.workdir)  # its dataset failed and its folder is gone: no kernel needed
     try:
         return _run_once(task)
     except (DeadKernelError, RuntimeError):
@@ -157,9 +217,12 @@ def _run_once(task: Task) -> dict:
     start = time.perf_counter()
     km, kc = _kernel(task.data_dir)
     work = Path(task.workdir)
-    # a folder removed because another run of the dataset failed must not raise in the kernel's console
-    _silent(kc, "get_ipython().reset(new_session=True)\nimport os\n"
-                       f"try:\n    os.chdir({str(work)!r})\nexcept OSError:\n    pass")
+    # into the run's own folder first (the previous one may be gone), then a clean namespace; a folder that
+    # is gone means the dataset failed meanwhile: the run is dropped, never run in whatever folder the
+    # kernel was in before (that may belong to another dataset still building)
+    moved = _silent(kc, f"import os\nos.chdir({str(work)!r})\nget_ipython().reset(new_session=True)")
+    if moved.get("status") != "ok":
+        raise Cancelled(task.run_id, task.workdir)
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
     params = {"dataset": task.dataset, "output_dir": ".", **task.parameters}
     nb = parameterize_notebook(nb, params)
@@ -182,17 +245,83 @@ def _run_once(task: Task) -> dict:
     (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
     registry = work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json"
     records = json.loads(registry.read_text(encoding="utf-8")) if registry.exists() else []
-    rss = _silent(kc, "0").get("rss", {})
+    rss = _silent(kc, "0").get("user_expressions", {}).get("rss", {})
     kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
     worker_kb = peak_rss_kb()
     return {"task": asdict(task), "records": records, "seconds": time.perf_counter() - start,
-            "worker": f"{os.uname().nodename}:{os.getpid()}", "peak_kernel_mb": kernel_kb / 1024,
+            "worker": f"{platform.node()}:{os.getpid()}", "peak_kernel_mb": kernel_kb / 1024,
             "peak_worker_mb": worker_kb / 1024}
 
 
-def worker_init() -> None:
-    """Process-pool initializer: stop the kernel when the worker process ends."""
+# --- a worker never outlives the build that started it -----------------------------------------
+
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    if os.name != "posix":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000 | 0x00100000, False, pid)  # QUERY_LIMITED_INFORMATION | SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return True  # no /proc (macOS): kill(pid, 0) said it is there
+
+
+def _die(code: int) -> None:
+    _kill_kernel()
+    os._exit(code)
+
+
+def watch_main(main_pid: int) -> None:
+    """Exit this process (and kill its kernel) within a second of ``main_pid`` ending.
+
+    Started in every worker (local pool initializer, or ``Client.run`` on Dask workers and nannies of a
+    LocalCluster): a build killed with SIGKILL cannot clean up, so its workers clean up after themselves.
+    """
+    if _STATE.get("watching") == main_pid:
+        return
+    _STATE["watching"] = main_pid
+
+    def watch():
+        while process_alive(main_pid):
+            time.sleep(WATCH_INTERVAL_S)
+        _die(1)
+
+    threading.Thread(target=watch, name="lkip-watch-main", daemon=True).start()
+
+
+def worker_init(main_pid: int | None = None) -> None:
+    """Process-pool initializer: kernel stopped when the worker ends; worker ends when the build ends."""
     from multiprocessing import util
 
+    # Ctrl-C reaches the whole process group: the build decides, and stops its workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        # asked to stop (the build was interrupted): kill the kernel first, then go, without a traceback.
+        # A Python handler would wait for the main thread, which sits in a C call while a cell runs; so
+        # SIGTERM is blocked in every thread (threads started later inherit this) and taken by one that waits.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+        def on_term():
+            signum = signal.sigwait({signal.SIGTERM})
+            _die(128 + signum)
+
+        threading.Thread(target=on_term, name="lkip-sigterm", daemon=True).start()
     util.Finalize(None, shutdown, exitpriority=10)
+    if main_pid:
+        watch_main(main_pid)
     sys.stdout.flush()

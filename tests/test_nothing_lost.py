@@ -26,6 +26,7 @@ import pytest
 from lkip_helpers import paths
 from lkip_helpers.cli import main
 
+pytestmark = pytest.mark.slow
 DEADLINE_S = 300
 
 

@@ -44,7 +44,7 @@ def _one_line_error(capsys) -> str:
     (["import", "x.xlsx", "Data Baru"], "dataset id tidak sah"),
     (["template", "x" * 65, "x.xlsx"], "paling banyak 64 karakter"),
     (["frobnicate"], "pilihan command tidak dikenal"),
-    (["new", "pmd-ntt-2024"], "argumen wajib belum diisi: --from"),
+    (["new", "pmd-ntt-2024"], "instansi baru perlu --year, --agency, --region"),
 ])
 def test_bad_arguments_are_one_line(tmp_path, monkeypatch, capsys, argv, expected):
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "outputs"))

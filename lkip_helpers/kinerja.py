@@ -57,7 +57,9 @@ def formula_note(ds) -> str:
     """How capaian is computed here, named from the policy and the polarities present."""
     text = "Capaian = realisasi ÷ target × 100 (makin tinggi makin baik)"
     if (ds.indikator["polarity"] == "lower").any():
-        cfg = (ds.meta.get("capaian") or {}).get("lower_formula") or "two_target_minus"
+        # the configured formula is the one in effect only where the policy computes capaian itself
+        cfg = ((ds.meta.get("capaian") or {}).get("lower_formula") if hasattr(policy(ds), "capaian_pct")
+               else None) or "two_target_minus"
         text += f"; untuk indikator yang makin rendah makin baik: {FORMULAS.get(cfg, FORMULAS['two_target_minus'])}"
     return text + "."
 

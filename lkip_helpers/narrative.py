@@ -49,7 +49,7 @@ def ringkasan(ds) -> str:
         lines = [f"Pada tahun {ds.year}, dari **{n - unmeasured} baris indikator** yang diukur, **{ok}** mencapai atau "
                  f"melampaui target (capaian ≥ 100%) dan **{n - unmeasured - ok}** belum"
                  + (f"; {unmeasured} baris lain realisasinya {miss}" if unmeasured else "")
-                 + f". Rata-rata capaian seluruh indikator **{format_pct(overall, missing=miss)}** "
+                 + f". Rata-rata capaian ({_e(kinerja.average_method(ds))}) **{format_pct(overall, missing=miss)}** "
                  f"(kategori *{_e(pol.scale.classify(overall))}*)."]
     for _, row in per.iterrows():
         reached = (f"{int(row['n_tercapai'])} dari {int(row['n_indikator'])} indikator mencapai target"

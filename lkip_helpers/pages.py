@@ -108,7 +108,7 @@ def bab2(ds, out) -> None:
 # --- Bab III: capaian ----------------------------------------------------------------------
 
 def bab3_capaian(ds, out) -> None:
-    section(ds, out, "capaian", lambda: reports.capaian(ds), intro=narrative.escape(kinerja.formula_note(ds)))
+    section(ds, out, "capaian", lambda: reports.capaian(ds))
     md(narrative.below_target(ds))
 
 
@@ -164,8 +164,8 @@ def bab3_anggaran(ds, out) -> None:
 
 def bab3_efisiensi(ds, out) -> None:
     made = section(ds, out, "efisiensi", lambda: reports.anggaran_vs_capaian(ds),
-                   intro="Serapan anggaran dibandingkan capaian kinerja. Indeks efisiensi = % capaian ÷ % serapan; "
-                         "indeks ≥ 1 berarti hasil yang dicapai sebanding atau lebih besar daripada anggaran yang dipakai.")
+                   intro="Serapan anggaran dibandingkan capaian kinerja, per program dan per kegiatan yang dikaitkan "
+                         "dengan sasaran atau indikator.")
     if made is not None:
         section(ds, out, "grafik_efisiensi", lambda: charts.serapan_vs_capaian(made.frame), level=3)
         md(narrative.efficiency(ds))
@@ -185,8 +185,11 @@ def audit(ds, out, tolerance=None) -> None:
     if not present(ds, "audit"):
         skipped(ds, "audit")
         return
+    md("Sebuah angka dinyatakan berbeda bila selisihnya melebihi toleransi (bawaan: setengah satuan digit terakhir "
+       "yang tercetak). Kolom *kemungkinan penyebab* menyebut penjelasan yang cocok dengan angka: pembagi yang salah, "
+       "target baris lain, angka dipotong, salah ketik, atau nilai yang tersalin dari tempat lain.")
     md(narrative.audit_summary(ds, tolerance))
-    section(ds, out, "audit", lambda: reports.audit_konsistensi(ds, tolerance))
+    section(ds, out, "audit", lambda: reports.audit_konsistensi(ds, tolerance), level=3)
 
 
 def sensitivitas(ds, out) -> None:

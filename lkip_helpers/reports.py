@@ -532,7 +532,7 @@ def anggaran_vs_capaian(ds) -> ReportTable:
                      + (f" ({where})." if where else "."))
     return _table(_art(ds, "efisiensi"), f,
                   [Column("tingkat", "Tingkat", merge=True), Column("kode_rekening", "Kode"),
-                   Column("uraian", f"Program/{word.title()}"),
+                   Column("uraian", f"Program/{_cap(word)}"),
                    Column("pagu_rp", "Pagu (Rp)", "rp"), Column("serapan_pct", "Serapan (%)", "pct"),
                    Column("capaian_pct", "Capaian (%)", "pct"), Column("dasar_capaian", "Dasar capaian"),
                    Column("indeks_efisiensi", "Indeks efisiensi", "index"), Column("verdict", "Penilaian")],
@@ -670,8 +670,15 @@ def kontribusi_rata_rata(ds, year: int) -> ReportTable:
 
 def _sources(ds, *keys) -> str:
     """'Tabel 3.1, Tabel 3.3' for the sections present (the drill-down cites them)."""
-    found = [_label(ds, k) for k in keys]
+    from . import laporan
+
+    plan = laporan.plan(ds)
+    found = [plan.get(k).label for k in keys if plan.get(k) is not None]
     return ", ".join(f for f in found if f) or "dihitung dari data"
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
 
 def indikator_fakta(ds, indikator: str) -> ReportTable:
@@ -689,8 +696,8 @@ def indikator_kegiatan(ds, indikator: str) -> ReportTable:
 
     f = supporting(ds, indikator)
     word = _level_word(ds, f["kode_rekening"])
-    return ReportTable(f"indikator-{indikator}-kegiatan", f"{word.title()} Pendukung, Anggaran dan Output", f,
-                       [Column("kode_rekening", "Kode", merge=True), Column("uraian", word.title(), merge=True),
+    return ReportTable(f"indikator-{indikator}-kegiatan", f"{_cap(word)} Pendukung, Anggaran dan Output", f,
+                       [Column("kode_rekening", "Kode", merge=True), Column("uraian", _cap(word), merge=True),
                         Column("pagu_rp", "Pagu (Rp)", "rp", merge=True),
                         Column("realisasi_rp", "Realisasi (Rp)", "rp", merge=True),
                         Column("serapan_pct", "Serapan (%)", "pct", merge=True), Column("output", "Output (IKK)"),
@@ -706,4 +713,4 @@ def indikator_penyebab(ds, indikator: str) -> ReportTable:
     t = t.assign(jenis=t["kind"].map(NARASI_KINDS))
     return ReportTable(f"indikator-{indikator}-penyebab", "Penyebab dan Rencana yang Dinyatakan Laporan", t,
                        [Column("jenis", "Jenis"), Column("text", "Uraian"), Column("section", "Bagian"),
-                        Column("cakupan", "Berlaku untuk")], source=_sources(ds, "penyebab"))
+                        Column("cakupan", "Berlaku untuk")], source=_art(ds, "penyebab").source)

@@ -43,8 +43,9 @@ def methods_table(ds) -> pd.DataFrame:
     if not found:
         add("Metode dataset ini", kinerja.average_method(ds), lambda g: by_sasaran(g, pol.cap_pct)
             if pol.average == "sasaran" else pol.capped(valued(g)["capaian_pct"]).mean())
-    add(f"Hanya indikator lengkap {n_years} tahun", f"{len(panel)} indikator yang bernilai setiap tahun (deret sebanding)",
-        lambda g: g[g["indikator_id"].isin(panel)]["capaian_pct"].mean())
+    if n_years > 1:  # a comparable series needs more than one year
+        add(f"Hanya indikator lengkap {n_years} tahun", f"{len(panel)} indikator yang bernilai setiap tahun (deret sebanding)",
+            lambda g: g[g["indikator_id"].isin(panel)]["capaian_pct"].mean())
     add("Indikator tanpa nilai dihitung 0", f"jumlah dibagi semua {len(all_ids)} indikator (batas bawah yang pesimistis)",
         lambda g: g["capaian_pct"].fillna(0).sum() / len(all_ids))
     out = pd.DataFrame(rows)

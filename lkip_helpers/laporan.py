@@ -230,18 +230,15 @@ def _plan(ds) -> Plan:
     for key, item, name in _ordered(ds):
         spec = SPECS[key]
         e = given.get((key, item), {})
-        why = missing(ds, key, item, given_id=_fill(e["id"], ds.year, first) if "id" in e else None)
+        k = (spec.kind, spec.chapter)
+        numbered = "id" not in e and not spec.fixed
+        art_id = e.get("id") or spec.fixed or f"{spec.kind}-{spec.chapter}.{used.get(k, 0) + 1}"
+        why = missing(ds, key, item, given_id=_fill(art_id, ds.year, first))
         if why:
             result.reasons[(key, item)] = why
             continue
-        if "id" in e:
-            art_id = e["id"]
-        elif spec.fixed:
-            art_id = spec.fixed
-        else:
-            k = (spec.kind, spec.chapter)
+        if numbered:
             used[k] = used.get(k, 0) + 1
-            art_id = f"{spec.kind}-{spec.chapter}.{used[k]}"
         title = e.get("judul") or spec.title.replace("{nomor}", str(name or "")).strip()
         result.artifacts[(key, item)] = Artifact(
             _fill(art_id, ds.year, first), _fill(title, ds.year, first), _fill(e.get("sumber", ""), ds.year, first),
@@ -305,7 +302,7 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
     elif key == "komposisi_pendidikan":
         from .narrative import not_available_reason
 
-        if not not_available_reason(ds, given_id or key):
+        if not (not_available_reason(ds, given_id or "") or not_available_reason(ds, key)):
             return "belum ada data komposisi pegawai menurut pendidikan"
     elif key == "penempatan_kontrak":
         p = ds.pegawai if _has_rows(ds, "pegawai") else None

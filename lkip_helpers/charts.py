@@ -83,7 +83,7 @@ def not_available(title: str, reason: str) -> tuple[plt.Figure, pd.DataFrame]:
 
 
 def org_chart(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Gambar 1.1: the organisation chart drawn from the table of units."""
+    """The organisation chart drawn from the table of units (units with in_struktur)."""
     u = units[units["in_struktur"]].copy()
     roots = u[u["parent_id"].isna() | ~u["parent_id"].isin(u["unit_id"])]
     top = (roots if len(roots) else u).iloc[0]
@@ -166,7 +166,7 @@ def contract_placement(pegawai: pd.DataFrame, units: pd.DataFrame) -> tuple[plt.
 
 
 def desa_per_kabupaten(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Tabel 3.11 as a chart: desa and kelurahan per kabupaten/kota."""
+    """The region table as a chart: desa and kelurahan per kabupaten/kota."""
     w = wilayah.assign(total=wilayah["jumlah_desa"] + wilayah["jumlah_kelurahan"]).sort_values("total")
     fig, ax = plt.subplots(figsize=(9, 8))
     ax.barh(w["kabupaten"], w["jumlah_desa"], color=PALETTE["utama"], label="Desa")
@@ -205,7 +205,7 @@ def capaian_bars(frame: pd.DataFrame, scale, label_col: str = "short_name") -> t
 
 
 def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Tabel 3.5 as small multiples: capaian per year against the RPJMD target (100 %)."""
+    """The trend table as small multiples: capaian per year against the target (100 %)."""
     ids = list(dict.fromkeys(trend["indikator_id"]))
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))

@@ -21,7 +21,7 @@ NARASI_KINDS = {"faktor_pendukung": "Faktor pendukung", "penyebab_kendala": "Pen
 
 
 def _indicator_label(ds, frame: pd.DataFrame) -> pd.Series:
-    """Indicator name, prefixed by its parent's name for sub-rows (as Tabel 3.1 nests them)."""
+    """Indicator name, prefixed by its parent's name for sub-rows (as the capaian table nests them)."""
     names = ds.indikator.set_index("indikator_id")["name"]
     return pd.Series([name if pd.isna(parent) else f"{names[parent]}: {name}"
                       for name, parent in zip(frame["name"], frame["parent_id"])], index=frame.index)

@@ -165,7 +165,12 @@ def load(ds) -> dict:
         if spec.per_item:
             if not isinstance(entry, dict):
                 raise DataError(path, f"bagian '{key}': harus berupa pemetaan sasaran_id → {{id, judul}}")
+            level = "program" if key == "iku_sasaran_program" else "kegiatan"
+            s = ds.sasaran
+            known = set(s.loc[s["level"] == level, "sasaran_id"])
             for item, sub in entry.items():
+                if str(item) not in known:
+                    raise DataError(path, f"bagian '{key}': {item!r} bukan sasaran_id tingkat {level} di sasaran.csv")
                 out[(key, str(item))] = _entry(path, ds, f"{key}.{item}", sub)
         else:
             out[(key, None)] = _entry(path, ds, key, entry)
@@ -194,6 +199,8 @@ def _entry(path, ds, where: str, entry) -> dict:
     if "id" in entry and not _ID.match(_fill(entry["id"], ds.year, ds.year)):
         raise DataError(path, f"bagian '{where}': id {entry['id']!r} tidak sah (huruf kecil, angka, '.', '-')")
     if "indikator" in entry:
+        if not where.startswith("iku_sasaran_program."):
+            raise DataError(path, f"bagian '{where}': 'indikator' hanya untuk iku_sasaran_program")
         ids = entry["indikator"]
         known = set(ds.indikator["indikator_id"])
         if not isinstance(ids, list) or not all(isinstance(i, str) and i in known for i in ids):

@@ -127,7 +127,8 @@ def fixture_copy(tmp_path, monkeypatch):
     ("bagian:\n  capaian: {id: tabel-3.1, warna: merah}\n", "bagian 'capaian': kunci tidak dikenal"),
     ("bagian:\n  capaian: {judul: 'Capaian {tahun_depan}'}\n", "memuat {tahun_depan}"),
     ("bagian:\n  capaian: {id: tabel-3.1}\n  anggaran: {id: tabel-3.1}\n", "id dipakai lebih dari satu bagian: tabel-3.1"),
-    ("bagian:\n  iku_sasaran_program:\n    sp-x: {indikator: [tidak-ada]}\n", "'indikator' harus berupa daftar id"),
+    ("bagian:\n  iku_sasaran_program:\n    sp-x: {id: tabel-3.9}\n", "'sp-x' bukan sasaran_id tingkat program"),
+    ("bagian:\n  capaian: {indikator: [stunting]}\n", "'indikator' hanya untuk iku_sasaran_program"),
     ("bagian: [1, 2]\n", "'bagian' harus berupa pemetaan"),
     ("judul: x\n", "kunci teratas yang dikenal hanya 'bagian'"),
 ])
@@ -190,3 +191,12 @@ def test_unchanged_pk_perubahan_is_normal(scratch):
     from lkip_helpers import narrative
 
     assert "tidak ada perubahan" in narrative.planning_changes(ds)
+
+
+def test_unknown_indicator_in_laporan_yml(scratch):
+    text = (scratch / "laporan.yml").read_text(encoding="utf-8").replace("indikator: [bumdes-aktif]",
+                                                                          "indikator: [tidak-ada]")
+    (scratch / "laporan.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        load_dataset(paths.DEFAULT_DATASET)
+    assert "laporan.yml" in str(e.value) and "iku_sasaran_program.sp-kemiskinan" in str(e.value)

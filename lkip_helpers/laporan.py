@@ -282,17 +282,13 @@ def _ordered(ds):
             yield spec.key, None, None
 
 
-def _has_rows(ds, table: str) -> bool:
-    return ds.has(table) if hasattr(ds, "has") else not getattr(ds, table).empty
-
-
 def missing(ds, key: str, item: str | None = None, given_id: str | None = None) -> str:
     """Why a section cannot be shown from this dataset ('' when it can): which table would fill it."""
     from . import kinerja
 
     y = ds.year
     fill = lambda table, what: f"isi {table}.csv untuk {what}"  # noqa: E731
-    docs = ds.dokumen_perencanaan if _has_rows(ds, "dokumen_perencanaan") else None
+    docs = ds.dokumen_perencanaan if ds.has("dokumen_perencanaan") else None
 
     def doc(document, part=None):
         if docs is None:
@@ -301,10 +297,10 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
         return not (d if part is None else d[d["part"] == part]).empty
 
     if key in ("struktur_organisasi",):
-        if not _has_rows(ds, "unit_organisasi") or not ds.unit_organisasi["in_struktur"].any():
+        if not ds.has("unit_organisasi") or not ds.unit_organisasi["in_struktur"].any():
             return fill("unit_organisasi", "struktur organisasi")
     elif key == "komposisi_jabatan":
-        if not _has_rows(ds, "pegawai_total"):
+        if not ds.has("pegawai_total"):
             return fill("pegawai_total", "jumlah pegawai") + " (dan pegawai.csv untuk rinciannya)"
     elif key == "komposisi_pendidikan":
         from .narrative import not_available_reason
@@ -312,11 +308,11 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
         if not (not_available_reason(ds, given_id or "") or not_available_reason(ds, key)):
             return "belum ada data komposisi pegawai menurut pendidikan"
     elif key == "penempatan_kontrak":
-        p = ds.pegawai if _has_rows(ds, "pegawai") else None
-        if p is None or p[p["status"] == "tenaga_kontrak"]["jumlah"].sum() <= 0 or not _has_rows(ds, "unit_organisasi"):
+        p = ds.pegawai if ds.has("pegawai") else None
+        if p is None or p[p["status"] == "tenaga_kontrak"]["jumlah"].sum() <= 0 or not ds.has("unit_organisasi"):
             return fill("pegawai", "penempatan tenaga kontrak") + " (dengan unit_organisasi.csv)"
     elif key in ("wilayah", "grafik_wilayah"):
-        if not _has_rows(ds, "wilayah"):
+        if not ds.has("wilayah"):
             return fill("wilayah", "rekapitulasi wilayah kerja")
     elif key == "renstra_outcome":
         if not doc("renstra", "outcome") and kinerja.measured(ds).empty:
@@ -371,10 +367,10 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
         if f[f["sasaran_id"].map(levels) != "kegiatan"].empty:
             return fill("indikator", "indikator kinerja kegiatan (kind = ikk)")
     elif key == "penyebab":
-        if not _has_rows(ds, "narasi"):
+        if not ds.has("narasi"):
             return fill("narasi", "penyebab keberhasilan/kegagalan dan rencana perbaikan")
     elif key == "belanja_jenis":
-        if not _has_rows(ds, "belanja_jenis"):
+        if not ds.has("belanja_jenis"):
             return fill("belanja_jenis", "anggaran menurut jenis belanja")
     elif key in ("efisiensi", "grafik_efisiensi"):
         from .reports import efficiency_frame
@@ -389,7 +385,7 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
             return ("tidak ada kegiatan yang dikaitkan dengan IKU; isi kode_rekening di indikator.csv atau "
                     "sasaran_kegiatan.csv untuk efisiensi per IKU")
     elif key == "audit":
-        if not _has_rows(ds, "nilai_tercetak"):
+        if not ds.has("nilai_tercetak"):
             return fill("nilai_tercetak", "audit angka tercetak laporan")
     elif key in ("sensitivitas", "grafik_sensitivitas"):
         if not _year_values(ds, y) and not _years_with_values(ds):
@@ -419,7 +415,7 @@ def _final_rpjmd(ds) -> int | None:
 
 def _supporting_links(ds) -> pd.DataFrame:
     """Links of sasaran to kegiatan/sub-kegiatan (not to whole programs), told apart by anggaran.level."""
-    if not _has_rows(ds, "sasaran_kegiatan"):
+    if not ds.has("sasaran_kegiatan"):
         return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
     levels = ds.anggaran.set_index("kode_rekening")["level"]
     links = ds.sasaran_kegiatan

@@ -65,11 +65,9 @@ def bab1(ds, out) -> None:
     md(narrative.region(ds))
     section(ds, out, "struktur_organisasi", lambda: charts.org_chart(ds.unit_organisasi),
             intro="Digambar dari tabel unit organisasi (unit_organisasi.csv).", notes="Digambar dari unit_organisasi.csv")
-    if present(ds, "komposisi_jabatan"):
-        section(ds, out, "komposisi_jabatan", lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
-                intro=narrative.staff(ds), notes=narrative.not_available_reason(ds, laporan.plan(ds).get("komposisi_jabatan").id))
-    else:
-        skipped(ds, "komposisi_jabatan")
+    staff = laporan.plan(ds).get("komposisi_jabatan")
+    section(ds, out, "komposisi_jabatan", lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
+            intro=narrative.staff(ds) if staff else "", notes=narrative.not_available_reason(ds, staff.id) if staff else "")
     art = laporan.plan(ds).get("komposisi_pendidikan")
     if art is not None:  # only where the dataset states that these figures exist but their numbers do not
         reason = narrative.not_available_reason(ds, art.id) or narrative.not_available_reason(ds, "komposisi_pendidikan")

@@ -355,7 +355,7 @@ def _supporting(ds) -> pd.DataFrame:
     return f.sort_values(["_n"], kind="stable").drop(columns="_n").reset_index(drop=True)
 
 
-def _level_word(ds, kodes, plural: bool = False) -> str:
+def _level_word(ds, kodes) -> str:
     """'sub-kegiatan', 'kegiatan' or 'kegiatan/sub-kegiatan': the budget levels of ``kodes``."""
     levels = ds.anggaran.set_index("kode_rekening")["level"]
     present = [LEVEL_WORDS[lv] for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]

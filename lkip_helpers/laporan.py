@@ -384,6 +384,9 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
         if efficiency_per_iku(ds).empty:
             return ("tidak ada kegiatan yang dikaitkan dengan IKU; isi kode_rekening di indikator.csv atau "
                     "sasaran_kegiatan.csv untuk efisiensi per IKU")
+    elif key == "grafik_serapan_program":
+        if not (ds.anggaran["level"] == "program").any():
+            return "anggaran.csv tidak memuat baris tingkat program (level = program) untuk grafik serapan per program"
     elif key == "audit":
         if not ds.has("nilai_tercetak"):
             return fill("nilai_tercetak", "audit angka tercetak laporan")

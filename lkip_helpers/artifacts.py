@@ -49,6 +49,13 @@ class Outputs:
         path = self.root / REGISTRY_DIR / f"{self.notebook}.json"
         path.write_text(json.dumps(self.records, ensure_ascii=False, indent=1), encoding="utf-8")
 
+    def heading(self, text: str, level: int = 2) -> None:
+        """Show a section heading (Markdown; text from data is escaped)."""
+        from IPython.display import Markdown, display
+
+        from .narrative import escape
+        display(Markdown("#" * level + " " + escape(text)))
+
     def table(self, table: ReportTable):
         """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
         folder = self.root / "tables"

@@ -19,8 +19,37 @@ from .text import label
 
 # Agency palette: deep blue and teal of the provincial documents, warm accents for attention.
 PALETTE = {"utama": "#1f4e79", "kedua": "#2a9d8f", "aksen": "#e9a23b", "netral": "#8d99ae", "bahaya": "#c0392b"}
-CLASS_COLOURS = {"Sangat Tinggi": "#1a7f4b", "Tinggi": "#6ab04c", "Sedang": "#f0b429",
-                 "Rendah": "#e67e22", "Sangat Rendah": "#c0392b"}
+# Five bands, best to worst; a scale with another number of bands gets colours spread along the same ramp.
+BAND_COLOURS = ["#1a7f4b", "#6ab04c", "#f0b429", "#e67e22", "#c0392b"]
+AXIS_LIMIT_PCT = 300  # bars and points beyond this are drawn to the edge, their value written beside them
+
+
+def scale_colours(scale) -> dict[str, str]:
+    """Colour per label of the configured scale, best band first (the scale's own colours where it gives them)."""
+    own = getattr(scale, "colours", None)
+    labels = scale.labels
+    if own:
+        given = own if isinstance(own, dict) else dict(zip(labels, own))
+        if all(given.get(lab) for lab in labels):
+            return {lab: given[lab] for lab in labels}
+    if len(labels) == len(BAND_COLOURS):
+        return dict(zip(labels, BAND_COLOURS))
+    from matplotlib.colors import LinearSegmentedColormap, to_hex
+
+    ramp = LinearSegmentedColormap.from_list("kelas", BAND_COLOURS)
+    n = max(len(labels) - 1, 1)
+    return {lab: to_hex(ramp(i / n)) for i, lab in enumerate(labels)}
+
+
+def _clipped(values: pd.Series, limit: float = AXIS_LIMIT_PCT) -> tuple[pd.Series, bool]:
+    """Values cut at ``limit`` for drawing (the true values stay in the data and the labels)."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    return v.clip(upper=limit, lower=-limit), bool((v.abs() > limit).any())
+
+
+def _clip_note(fig, limit: float = AXIS_LIMIT_PCT) -> None:
+    fig.text(0.01, -0.02, f"Sumbu dipotong pada {format_number(limit)}%: nilai yang lebih besar digambar sampai batas "
+             "itu; angka sebenarnya tertulis di samping dan ada di tabel data.", fontsize=9, color=PALETTE["bahaya"])
 
 
 def apply_style() -> None:
@@ -54,11 +83,12 @@ def not_available(title: str, reason: str) -> tuple[plt.Figure, pd.DataFrame]:
 
 
 def org_chart(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Gambar 1.1: the organisation chart drawn from the table of units."""
+    """The organisation chart drawn from the table of units (units with in_struktur)."""
     u = units[units["in_struktur"]].copy()
-    top = u[u["parent_id"].isna()].iloc[0]
+    roots = u[u["parent_id"].isna() | ~u["parent_id"].isin(u["unit_id"])]
+    top = (roots if len(roots) else u).iloc[0]
     level1 = u[u["parent_id"] == top["unit_id"]]
-    n = len(level1)
+    n = max(len(level1), 1)
     fig_w = max(10, 2.6 * n)
     fig, ax = plt.subplots(figsize=(fig_w, 7.5))
     ax.set_xlim(0, n)
@@ -88,26 +118,33 @@ def org_chart(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, pd.DataFrame([{"unit": top["name"], "induk": None, "tingkat": 0}] + rows)
 
 
+STATUS_LABELS = {"pns": "PNS", "tenaga_kontrak": "Tenaga kontrak daerah", "pppk": "PPPK"}
+
+
 def staff_composition(totals: pd.DataFrame, pegawai: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Gambar 1.2 as far as the text allows: staff by status, and the posts the text names."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
-    labels = {"pns": "PNS", "tenaga_kontrak": "Tenaga kontrak daerah"}
-    t = totals.assign(label=totals["status"].map(labels))
-    a1.bar(t["label"], t["jumlah"], color=[PALETTE["utama"], PALETTE["kedua"]])
+    """Staff by status, and the posts the data name (as far as they go)."""
+    named = (pegawai[pegawai["status"] == "pns"].groupby("jabatan", sort=False)["jumlah"].sum().sort_values()
+             if len(pegawai) else pd.Series(dtype=float))
+    fig, axes = plt.subplots(1, 2 if len(named) else 1, figsize=(11 if len(named) else 6, 4.2),
+                             gridspec_kw={"width_ratios": [1, 1.6]} if len(named) else None)
+    a1 = np.atleast_1d(axes)[0]
+    t = totals.groupby("status", sort=False)["jumlah"].sum().reset_index()
+    t["label"] = t["status"].map(lambda s: STATUS_LABELS.get(s, s))
+    a1.bar(t["label"], t["jumlah"], color=list(PALETTE.values())[:len(t)])
     for x, v in enumerate(t["jumlah"]):
         a1.text(x, v, format_number(v), ha="center", va="bottom", weight="bold")
     a1.set_title("Pegawai menurut status")
     a1.set_ylabel("orang")
-    named = pegawai[pegawai["status"] == "pns"].groupby("jabatan", sort=False)["jumlah"].sum().sort_values()
-    a2.barh(named.index, named.values, color=PALETTE["utama"])
-    a2.set_title("Jabatan PNS yang disebut dalam teks")
-    a2.set_xlabel("orang")
-    _id_axis(a2)
-    rest = int(t.set_index("status").loc["pns", "jumlah"] - named.sum())
-    fig.text(0.01, -0.04, _wrap(f"Teks hanya merinci {format_number(named.sum())} dari "
-                                f"{format_number(named.sum() + rest)} PNS; rincian lengkap menurut jabatan "
-                                "(Gambar 1.2 asli) berupa gambar dan tidak tersedia.", 120),
-             fontsize=10, color=PALETTE["bahaya"])
+    if len(named):
+        a2 = np.atleast_1d(axes)[1]
+        a2.barh(named.index, named.values, color=PALETTE["utama"])
+        a2.set_title("Jabatan PNS yang dirinci dalam data")
+        a2.set_xlabel("orang")
+        _id_axis(a2)
+        pns = t.set_index("status")["jumlah"].get("pns")
+        if pns is not None and named.sum() < pns:
+            fig.text(0.01, -0.04, _wrap(f"Data hanya merinci {format_number(named.sum())} dari {format_number(pns)} "
+                                        "PNS menurut jabatan.", 120), fontsize=10, color=PALETTE["bahaya"])
     data = pd.concat([t[["status", "jumlah"]].assign(kelompok="status", jabatan=None),
                       named.rename_axis("jabatan").reset_index().assign(kelompok="jabatan disebut", status="pns")],
                      ignore_index=True)[["kelompok", "status", "jabatan", "jumlah"]]
@@ -129,7 +166,7 @@ def contract_placement(pegawai: pd.DataFrame, units: pd.DataFrame) -> tuple[plt.
 
 
 def desa_per_kabupaten(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Tabel 3.11 as a chart: desa and kelurahan per kabupaten/kota."""
+    """The region table as a chart: desa and kelurahan per kabupaten/kota."""
     w = wilayah.assign(total=wilayah["jumlah_desa"] + wilayah["jumlah_kelurahan"]).sort_values("total")
     fig, ax = plt.subplots(figsize=(9, 8))
     ax.barh(w["kabupaten"], w["jumlah_desa"], color=PALETTE["utama"], label="Desa")
@@ -143,28 +180,32 @@ def desa_per_kabupaten(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]
     return fig, w[["kabupaten", "jumlah_desa", "jumlah_kelurahan", "total"]]
 
 
-def capaian_bars(frame: pd.DataFrame, label_col: str = "short_name") -> tuple[plt.Figure, pd.DataFrame]:
-    """Capaian per indicator, coloured by class, with the 100 % line."""
+def capaian_bars(frame: pd.DataFrame, scale, label_col: str = "short_name") -> tuple[plt.Figure, pd.DataFrame]:
+    """Capaian per indicator, coloured by the configured scale, with the 100 % line (axis clipped when huge)."""
     f = frame.iloc[::-1]
+    colours_by_class = scale_colours(scale)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(f) + 1.5))
-    colours = [CLASS_COLOURS.get(k, PALETTE["netral"]) for k in f["kelas"]]
-    ax.barh(f[label_col], f["capaian_pct"].fillna(0), color=colours)
+    colours = [colours_by_class.get(k, PALETTE["netral"]) for k in f["kelas"]]
+    drawn, clipped = _clipped(f["capaian_pct"])
+    ax.barh(f[label_col], drawn.fillna(0), color=colours)
     ax.axvline(100, color="black", lw=1, ls="--")
     # a missing capaian says why (e.g. "realisasi belum diisi" in a draft) instead of a bare dash
     why = f["status"] if "status" in f.columns else pd.Series("belum diisi", index=f.index)
-    for y, (v, s) in enumerate(zip(f["capaian_pct"], why)):
-        ax.text((0 if pd.isna(v) else v), y, " " + (s if pd.isna(v) else format_number(v, 2) + "%"),
+    for y, (v, d, s) in enumerate(zip(f["capaian_pct"], drawn, why)):
+        ax.text((0 if pd.isna(d) else max(d, 0)), y, " " + (s if pd.isna(v) else format_number(v, 2) + "%"),
                 va="center", fontsize=9)
     ax.set_xlabel("% capaian (garis putus = 100% target)")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in CLASS_COLOURS.values()]
-    ax.legend(handles, CLASS_COLOURS.keys(), loc="lower right", fontsize=8, title="Kategori", title_fontsize=8)
-    ax.set_xlim(0, max(110, float(np.nan_to_num(f["capaian_pct"].max())) * 1.15))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours_by_class.values()]
+    ax.legend(handles, colours_by_class.keys(), loc="lower right", fontsize=8, title="Kategori", title_fontsize=8)
+    ax.set_xlim(min(0, float(np.nan_to_num(drawn.min()))), max(110, float(np.nan_to_num(drawn.max())) * 1.15))
     _id_axis(ax)
+    if clipped:
+        _clip_note(fig)
     return fig, frame[["indikator_id", label_col, "target", "realisasi", "capaian_pct", "kelas"]]
 
 
 def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
-    """Tabel 3.5 as small multiples: capaian per year against the RPJMD target (100 %)."""
+    """The trend table as small multiples: capaian per year against the target (100 %)."""
     ids = list(dict.fromkeys(trend["indikator_id"]))
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
@@ -173,6 +214,7 @@ def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     axes = np.atleast_1d(axes)
     for ax, ind in zip(np.ravel(axes), ids):
         t = trend[trend["indikator_id"] == ind]
+        t = t.assign(capaian_pct=_clipped(t["capaian_pct"])[0])
         ax.axhline(100, color=PALETTE["bahaya"], lw=1, ls="--")
         ax.plot(t["year"], t["capaian_pct"], color=PALETTE["utama"], lw=2)
         rep = t[t["sumber"] == "dilaporkan"]
@@ -185,7 +227,9 @@ def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         _id_axis(ax, "y")
     for ax in np.ravel(axes)[len(ids):]:
         ax.axis("off")
-    fig.suptitle("Capaian (%) dibandingkan target RPJMD (garis merah = 100%)", weight="bold")
+    fig.suptitle("Capaian (%) dibandingkan target (garis merah = 100%)", weight="bold")
+    if _clipped(trend["capaian_pct"])[1]:
+        _clip_note(fig)
     fig.text(0.01, -0.01, "Titik kosong: capaian sebagaimana dilaporkan; titik penuh: dihitung dari target dan realisasi.",
              fontsize=9)
     fig.tight_layout()
@@ -195,12 +239,15 @@ def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
 def yearly_average(avg: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Average capaian per year."""
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    ax.bar(avg["year"].astype(str), avg["rata_rata_capaian_pct"], color=PALETTE["utama"])
+    drawn, clipped = _clipped(avg["rata_rata_capaian_pct"])
+    ax.bar(avg["year"].astype(str), drawn, color=PALETTE["utama"])
     ax.axhline(100, color=PALETTE["bahaya"], lw=1, ls="--")
-    for x, (v, n) in enumerate(zip(avg["rata_rata_capaian_pct"], avg["n_indikator"])):
-        ax.text(x, v, f"{format_number(v, 2)}%\n({n} ind.)", ha="center", va="bottom", fontsize=9)
+    for x, (v, d, n) in enumerate(zip(avg["rata_rata_capaian_pct"], drawn, avg["n_indikator"])):
+        ax.text(x, d, f"{format_number(v, 2)}%\n({n} ind.)", ha="center", va="bottom", fontsize=9)
     ax.set_ylabel("rata-rata capaian (%)")
-    ax.set_ylim(0, float(avg["rata_rata_capaian_pct"].max()) * 1.2)
+    ax.set_ylim(min(0, float(np.nan_to_num(drawn.min()))), max(110, float(np.nan_to_num(drawn.max())) * 1.2))
+    if clipped:
+        _clip_note(fig)
     ax.set_title("Rata-rata capaian kinerja per tahun")
     _id_axis(ax, "y")
     return fig, avg
@@ -212,17 +259,21 @@ def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     labels = [f"{_wrap(u, 45)}" for u in f["uraian"].map(label)]
     y = np.arange(len(f))
     fig, ax = plt.subplots(figsize=(10, 0.75 * len(f) + 1.5))
-    ax.barh(y + 0.2, f["serapan_pct"].fillna(0), height=0.4, color=PALETTE["aksen"], label="Serapan anggaran (%)")
-    ax.barh(y - 0.2, f["capaian_pct"].fillna(0), height=0.4, color=PALETTE["utama"], label="Capaian kinerja (%)")
-    for yy, (s, c, v) in enumerate(zip(f["serapan_pct"], f["capaian_pct"], f["verdict"])):
-        right = np.nanmax([s if pd.notna(s) else 0, c if pd.notna(c) else 0])
+    serapan, clip_s = _clipped(f["serapan_pct"], 150)
+    capaian, clip_c = _clipped(f["capaian_pct"], 150)
+    ax.barh(y + 0.2, serapan.fillna(0), height=0.4, color=PALETTE["aksen"], label="Serapan anggaran (%)")
+    ax.barh(y - 0.2, capaian.fillna(0), height=0.4, color=PALETTE["utama"], label="Capaian kinerja (%)")
+    if clip_s or clip_c:
+        _clip_note(fig, 150)
+    for yy, (s, c, v) in enumerate(zip(serapan, capaian, f["verdict"])):
+        right = min(np.nanmax([s if pd.notna(s) else 0, c if pd.notna(c) else 0]), 120)
         ax.text(right + 2, yy, v, va="center", fontsize=8, color=PALETTE["bahaya"] if v.startswith("Kurang") else "black")
     ax.set_yticks(y, labels, fontsize=8)
     ax.axvline(100, color="black", lw=0.8, ls="--")
     ax.set_xlim(0, 150)
     ax.set_xlabel("%")
     ax.legend(loc="lower right", fontsize=9)
-    ax.set_title("Anggaran vs capaian: serapan dan capaian per program dan sub-kegiatan")
+    ax.set_title("Anggaran vs capaian: serapan dan capaian")
     _id_axis(ax)
     return fig, frame[["tingkat", "kode_rekening", "uraian", "pagu_rp", "serapan_pct", "capaian_pct",
                        "indeks_efisiensi", "verdict"]]
@@ -256,9 +307,13 @@ def sensitivity_lines(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     years = [c for c in table.columns if str(c).isdigit()]
     fig, ax = plt.subplots(figsize=(10, 5))
     styles = ["-", "--", "--", "--", ":", "-.", "-", ":"]
+    clipped = False
     for (i, row), ls in zip(table.iterrows(), styles):
-        ax.plot([int(y) for y in years], [row[y] for y in years], ls, marker="o", lw=2.4 if i == 0 else 1.4,
-                label=row["metode"])
+        values, cut = _clipped(pd.Series([row[y] for y in years]))
+        clipped |= cut
+        ax.plot([int(y) for y in years], values, ls, marker="o", lw=2.4 if i == 0 else 1.4, label=row["metode"])
+    if clipped:
+        _clip_note(fig)
     ax.axhline(100, color=PALETTE["bahaya"], lw=1)
     ax.set_ylabel("rata-rata capaian (%)")
     ax.set_xticks([int(y) for y in years])
@@ -274,10 +329,13 @@ def contribution_bars(frame: pd.DataFrame, year: int) -> tuple[plt.Figure, pd.Da
     f = frame.iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(f) + 1.5))
     colours = [PALETTE["utama"] if v >= 0 else PALETTE["bahaya"] for v in f["kontribusi_poin"]]
-    ax.barh(f["short_name"], f["kontribusi_poin"], color=colours)
+    drawn, clipped = _clipped(f["kontribusi_poin"])
+    ax.barh(f["short_name"], drawn, color=colours)
     ax.axvline(0, color="black", lw=0.8)
-    for y, v in enumerate(f["kontribusi_poin"]):
-        ax.text(v, y, f" {format_number(v, 2)} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+    for y, (v, d) in enumerate(zip(f["kontribusi_poin"], drawn)):
+        ax.text(d, y, f" {format_number(v, 2)} ", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+    if clipped:
+        _clip_note(fig)
     ax.set_xlabel(f"poin persentase terhadap rata-rata {year} (di atas/bawah 100%)")
     ax.set_title(f"Apa yang mendorong rata-rata {year}")
     _id_axis(ax)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from . import budget, kinerja
-from .capaian import efficiency_index, efficiency_verdict
 from .errors import LkipError
 from .numbers import format_number, format_pct
 from .schema import ID_PATTERN, ID_RULE
@@ -43,7 +42,10 @@ def facts(ds, indikator: str) -> pd.DataFrame:
              "realisasi": now["realisasi"], "capaian_pct": now["capaian_pct"], "kelas": now["kelas"]}]
     if indikator in rpjmd.index:
         r = rpjmd.loc[indikator]
-        rows.append({"tahun": ds.year, "dasar_target": "RPJMD (target akhir)", "target": r["target"],
+        from .reports import final_rpjmd_year
+
+        basis = "RPJMD (target akhir)" if final_rpjmd_year(ds) == ds.year else "RPJMD"
+        rows.append({"tahun": ds.year, "dasar_target": basis, "target": r["target"],
                      "realisasi": r["realisasi"], "capaian_pct": r["capaian_pct"], "kelas": r["kelas"]})
     if indikator in prev.index:
         r = prev.loc[indikator]
@@ -58,12 +60,14 @@ def trend(ds, indikator: str) -> pd.DataFrame:
 
 
 def supporting(ds, indikator: str) -> pd.DataFrame:
-    """Sub-kegiatan serving the indicator's sasaran (Tabel 3.6), with budget and their outputs (IKK)."""
-    row = check_indicator(ds, indikator)
-    links = ds.sasaran_kegiatan[(ds.sasaran_kegiatan["source_table"] == "Tabel 3.6")
-                                & (ds.sasaran_kegiatan["sasaran_id"] == row["sasaran_id"])]
+    """Kegiatan that support the indicator (see :func:`reports.iku_kegiatan`), with budget and their outputs (IKK)."""
+    from .reports import iku_kegiatan
+
+    check_indicator(ds, indikator)
+    ties = iku_kegiatan(ds)
     tree = budget.anggaran_tree(ds)
-    subs = links.merge(tree, on="kode_rekening")[["kode_rekening", "uraian", "pagu_rp", "realisasi_rp", "serapan_pct"]]
+    subs = ties[ties["indikator_id"] == indikator][["kode_rekening"]].merge(tree, on="kode_rekening")[
+        ["kode_rekening", "uraian", "pagu_rp", "realisasi_rp", "serapan_pct"]]
     ikk = kinerja.measured(ds, kind="ikk")[["kode_rekening", "indikator_id", "name", "unit", "target", "realisasi",
                                             "capaian_pct"]]
     out = subs.merge(ikk, on="kode_rekening", how="left").rename(columns={"name": "output", "indikator_id": "ikk_id"})
@@ -71,15 +75,31 @@ def supporting(ds, indikator: str) -> pd.DataFrame:
     return out
 
 
-def efficiency(ds, indikator: str) -> dict:
-    """The indicator's capaian against the serapan of the sub-kegiatan that support it."""
-    row = check_indicator(ds, indikator)
-    subs = supporting(ds, indikator).drop_duplicates("kode_rekening")
-    pagu, real = subs["pagu_rp"].sum(), subs["realisasi_rp"].sum()
-    serapan = budget.serapan_pct(real, pagu)
-    return {"capaian_pct": float(row["capaian_pct"]), "pagu_rp": float(pagu), "realisasi_rp": float(real),
-            "serapan_pct": float(serapan), "indeks": efficiency_index(row["capaian_pct"], serapan),
-            "verdict": efficiency_verdict(row["capaian_pct"], serapan)}
+def efficiency(ds, indikator: str) -> dict | None:
+    """The indicator's capaian against the serapan of the kegiatan that support it (None when none is tied to it)."""
+    from .reports import efficiency_per_iku
+
+    check_indicator(ds, indikator)
+    e = efficiency_per_iku(ds)
+    if e.empty or indikator not in set(e["indikator_id"]):
+        return None
+    r = e.set_index("indikator_id").loc[indikator]
+    return {"capaian_pct": float(r["capaian_pct"]), "pagu_rp": float(r["pagu_rp"]), "realisasi_rp": float(r["realisasi_rp"]),
+            "serapan_pct": float(r["serapan_pct"]), "indeks": r["indeks_efisiensi"], "verdict": r["verdict"]}
+
+
+def default_indicator(dataset: str) -> str:
+    """The drill-down's default: the first indicator below target, else the first indicator measured."""
+    from .loading import load_dataset
+
+    ds = load_dataset(dataset)
+    below = below_threshold(ds)
+    m = kinerja.measured(ds)
+    if below:
+        return below[0]
+    if m.empty:
+        raise LkipError(f"dataset {ds.id} tidak memiliki IKU yang diukur pada tahun {ds.year}")
+    return m["indikator_id"].iloc[0]
 
 
 def stated_causes(ds, indikator: str) -> pd.DataFrame:
@@ -119,7 +139,7 @@ def observations(ds, indikator: str, findings: pd.DataFrame | None = None) -> li
     unfunded = subs.drop_duplicates("kode_rekening")
     unfunded = unfunded[unfunded["realisasi_rp"] == 0]
     for _, s in unfunded.iterrows():
-        notes.append(f"Sub-kegiatan pendukung tidak terealisasi sama sekali: {s['uraian']} (pagu {format_number(s['pagu_rp'])}).")
+        notes.append(f"Kegiatan pendukung tidak terealisasi sama sekali: {s['uraian']} (pagu {format_number(s['pagu_rp'])}).")
     zero_out = subs[subs["capaian_pct"] == 0]
     for _, s in zero_out.iterrows():
         notes.append(f"Output pendukung tidak dilaksanakan: {s['output']} (target {format_number(s['target'])} {s['unit']}).")
@@ -128,7 +148,7 @@ def observations(ds, indikator: str, findings: pd.DataFrame | None = None) -> li
     if len(dropped):
         notes.append("PK Perubahan menghapus target output pendukung: " + "; ".join(dropped["name"]) + ".")
     eff = efficiency(ds, indikator)
-    if eff["serapan_pct"] < 50:
+    if eff is not None and eff["serapan_pct"] < 50:
         notes.append(f"Serapan anggaran kegiatan pendukung rendah ({format_pct(eff['serapan_pct'])}): hasil yang "
                      "rendah sejalan dengan anggaran yang tidak terpakai.")
     if findings is not None and len(findings):

@@ -26,8 +26,7 @@ def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) ->
     """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
 
     Columns: indikator identity, sasaran, target, realisasi, capaian_pct, status, kelas.
-    Indicators with sub-rows (e.g. IKU 'bumdes') are measured through their sub-rows,
-    as Tabel 3.1 does. Ordered by sasaran number, then as listed in indikator.csv.
+    Indicators with sub-rows are measured through their sub-rows (the parent row has no target). Ordered by sasaran number, then as listed in indikator.csv.
     """
     year = ds.year if year is None else year
     ind = ds.indikator[ds.indikator["kind"] == kind]
@@ -48,6 +47,34 @@ def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) ->
     frame["kelas"] = frame["capaian_pct"].map(pol.scale.classify)
     frame["tercapai"] = frame["capaian_pct"] >= 100
     return frame.reset_index(drop=True)
+
+
+def capaian_of(ds, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:
+    """Capaian under the dataset's policy (its lower-is-better formula and floor, where the policy has them)."""
+    return (pol or policy(ds)).capaian_pct(realisasi, target, polarity)
+
+
+FORMULAS = {"two_target_minus": "(2 × target − realisasi) ÷ target × 100",
+            "target_over_realisasi": "target ÷ realisasi × 100"}
+
+
+def formula_note(ds) -> str:
+    """How capaian is computed here, named from the policy and the polarities present."""
+    text = "Capaian = realisasi ÷ target × 100 (makin tinggi makin baik)"
+    if (ds.indikator["polarity"] == "lower").any():
+        # the configured formula is the one in effect only where the policy computes capaian itself
+        cfg = ((ds.meta.get("capaian") or {}).get("lower_formula") if hasattr(policy(ds), "capaian_pct")
+               else None) or "two_target_minus"
+        text += f"; untuk indikator yang makin rendah makin baik: {FORMULAS.get(cfg, FORMULAS['two_target_minus'])}"
+    return text + "."
+
+
+def average_method(ds) -> str:
+    """The averaging method of the policy, in words."""
+    pol = policy(ds)
+    how = ("rata-rata seluruh baris indikator yang terukur" if pol.average == "rows"
+           else "rata-rata dari rata-rata tiap sasaran strategis (bobot sama per sasaran)")
+    return how + (f", tiap capaian dibatasi {pol.cap_pct:g}%" if pol.cap_pct is not None else ", tanpa batas atas")
 
 
 def require_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -93,7 +120,8 @@ def trend(ds) -> pd.DataFrame:
         parts.append(m[["indikator_id", "capaian_pct"]].assign(year=year, sumber="dihitung"))
     hist = ds.capaian_historis[~ds.capaian_historis["year"].isin(years)]
     parts.append(hist[["indikator_id", "year", "capaian_pct"]].assign(sumber="dilaporkan"))
-    out = pd.concat(parts, ignore_index=True)
+    kept = [p for p in parts if not p.empty] or parts[:1]  # empty frames would blur the column types
+    out = pd.concat(kept, ignore_index=True)
     out["year"] = out["year"].astype(int)
     out["capaian_pct"] = out["capaian_pct"].astype(float)
     ind = ds.indikator[["indikator_id", "short_name", "sasaran_id"]]

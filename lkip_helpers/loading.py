@@ -126,7 +126,10 @@ def _load(folder: Path) -> Dataset:
     check_rules(folder, tables)
     check_years(folder, tables, int(meta["dataset"]["year"]), draft)
     check_complete(folder, tables, draft)
-    return Dataset(folder.name, folder, meta, tables)
+    ds = Dataset(folder.name, folder, meta, tables)
+    from .laporan import load as check_laporan  # laporan.yml (numbers, titles of the report) checked at load
+    check_laporan(ds)
+    return ds
 
 
 def load_metadata(folder: Path) -> dict:

@@ -30,6 +30,9 @@ def _e(text) -> str:
     return html.escape(_MARKDOWN.sub(r"\\\1", one_line))
 
 
+escape = _e  # for other modules that put data text into Markdown
+
+
 def ringkasan(ds) -> str:
     """Headline: how many indicators reached target, the averages, the budget (a draft says what is missing)."""
     m = kinerja.measured(ds)
@@ -46,7 +49,7 @@ def ringkasan(ds) -> str:
         lines = [f"Pada tahun {ds.year}, dari **{n - unmeasured} baris indikator** yang diukur, **{ok}** mencapai atau "
                  f"melampaui target (capaian ≥ 100%) dan **{n - unmeasured - ok}** belum"
                  + (f"; {unmeasured} baris lain realisasinya {miss}" if unmeasured else "")
-                 + f". Rata-rata capaian seluruh indikator **{format_pct(overall, missing=miss)}** "
+                 + f". Rata-rata capaian ({_e(kinerja.average_method(ds))}) **{format_pct(overall, missing=miss)}** "
                  f"(kategori *{_e(pol.scale.classify(overall))}*)."]
     for _, row in per.iterrows():
         reached = (f"{int(row['n_tercapai'])} dari {int(row['n_indikator'])} indikator mencapai target"
@@ -72,7 +75,7 @@ def below_target(ds) -> str:
 
 
 def compared_with_last_year(ds) -> str:
-    """Average now vs last year and the biggest movers."""
+    """Average now vs last year, and the indicators that fell and rose most (each listed where it belongs)."""
     avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
     y = ds.year
     if y - 1 not in avg.index:
@@ -81,11 +84,18 @@ def compared_with_last_year(ds) -> str:
         return (f"Rata-rata capaian {y - 1}: **{format_pct(avg[y - 1])}**. Capaian {y} belum dapat dibandingkan: "
                 f"realisasi {y} {ds.missing_text}.")
     t = kinerja.trend(ds).pivot(index="short_name", columns="year", values="capaian_pct")
-    delta = (t[y] - t[y - 1]).dropna().sort_values()
-    worst = ", ".join(f"{_e(k)} ({format_number(v, 2)} poin)" for k, v in delta.head(3).items())
-    direction = "turun" if avg[y] < avg[y - 1] else "naik"
-    text = (f"Rata-rata capaian {direction} dari **{format_pct(avg[y - 1])}** ({y - 1}) menjadi "
-            f"**{format_pct(avg[y])}** ({y}). Penurunan terbesar: {worst}.")
+    delta = (t[y] - t[y - 1]).dropna()
+    direction = "turun" if avg[y] < avg[y - 1] else ("naik" if avg[y] > avg[y - 1] else "tetap")
+    text = (f"Rata-rata capaian ({_e(kinerja.average_method(ds))}) {direction} dari **{format_pct(avg[y - 1])}** "
+            f"({y - 1}) menjadi **{format_pct(avg[y])}** ({y}).")
+    falls = delta[delta < 0].sort_values().head(3)
+    rises = delta[delta > 0].sort_values(ascending=False).head(3)
+    if len(falls):
+        text += " Penurunan terbesar: " + ", ".join(f"{_e(k)} ({format_number(v, 2)} poin)" for k, v in falls.items()) + "."
+    if len(rises):
+        text += " Kenaikan terbesar: " + ", ".join(f"{_e(k)} (+{format_number(v, 2)} poin)" for k, v in rises.items()) + "."
+    if delta.empty:
+        text += " Tidak ada indikator yang bernilai pada kedua tahun, sehingga perubahan per indikator tidak dapat dihitung."
     high = t[y - 1][t[y - 1] > 150].sort_values(ascending=False)
     if len(high):
         text += (f" Rata-rata {y - 1} terangkat oleh indikator dengan capaian di atas 150%: "
@@ -96,9 +106,11 @@ def compared_with_last_year(ds) -> str:
 
 def planning_changes(ds) -> str:
     """What the PK Perubahan changed."""
-    from .reports import perubahan_pk
+    from .reports import pk_changes
 
-    ch = perubahan_pk(ds).frame
+    ch = pk_changes(ds)
+    if ch.empty:
+        return "PK Perubahan sama dengan PK awal: tidak ada perubahan."
     dropped = ch[ch["perubahan"].str.startswith("target dihapus")]
     renamed = ch[ch["perubahan"] == "nama indikator berubah"]
     parts = [f"PK Perubahan mengubah **{len(ch)}** baris dibanding PK awal."]
@@ -119,20 +131,22 @@ def budget_summary(ds) -> str:
     miss = ds.missing_text
     rows = "\n".join(f"- {_e(label(r['uraian']))}: {format_pct(r['serapan_pct'], missing=miss)} dari "
                      f"{format_rp(r['pagu_rp'], miss)}" for _, r in progs.iterrows())
-    return (f"Serapan anggaran keseluruhan **{format_pct(serapan, missing=miss)}** ({format_rp(real, miss)} dari "
-            f"{format_rp(pagu, miss)}). Serapan per program, dari yang terendah:\n\n{rows}")
+    text = (f"Serapan anggaran keseluruhan **{format_pct(serapan, missing=miss)}** ({format_rp(real, miss)} dari "
+            f"{format_rp(pagu, miss)}).")
+    return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
 
 
 def efficiency(ds) -> str:
     """Which units of spending were efficient, in plain words."""
-    from .reports import anggaran_vs_capaian
+    from .reports import efficiency_frame
 
-    f = anggaran_vs_capaian(ds).frame
+    f = efficiency_frame(ds)
     if (f["verdict"] == "Tidak dapat dinilai").all():
         return f"Efisiensi belum dapat dinilai: capaian dan serapan anggaran {ds.missing_text}."
     weak = f[f["verdict"] == "Kurang efisien"]
     idle = f[f["verdict"] == "Tidak dilaksanakan"]
-    text = [f"Dari {len(f)} program/sub-kegiatan yang dinilai, **{int((f['verdict'] == 'Efisien').sum())}** efisien "
+    units = "/".join(dict.fromkeys(t.lower() for t in f["tingkat"]))
+    text = [f"Dari {len(f)} {units} yang dinilai, **{int((f['verdict'] == 'Efisien').sum())}** efisien "
             "(capaian lebih tinggi daripada serapan anggaran)."]
     if len(weak):
         text.append("Kurang efisien: " + "; ".join(
@@ -144,30 +158,104 @@ def efficiency(ds) -> str:
     return " ".join(text)
 
 
+STATUS_LABELS = {"pns": "PNS", "tenaga_kontrak": "tenaga kontrak daerah", "pppk": "PPPK"}
+
+
+def region(ds) -> str:
+    """Who reports, for which government and year (Bab I)."""
+    d = ds.meta["dataset"]
+    period = f" Periode Renstra: {_e(d['renstra_period'])}." if d.get("renstra_period") else ""
+    return f"**{_e(ds.agency)}**, {_e(ds.region)} — laporan kinerja tahun {ds.year}.{period}"
+
+
 def staff(ds) -> str:
-    """Staff totals and what the text does not give."""
-    t = ds.pegawai_total.set_index("status")["jumlah"]
-    return (f"Dinas didukung **{format_number(t.get('pns'))} PNS** dan **{format_number(t.get('tenaga_kontrak'))} "
-            "tenaga kontrak daerah**. Komposisi ASN menurut jabatan dan menurut pendidikan (Gambar 1.2 dan 1.3 "
-            "dalam laporan asli) berupa gambar; angkanya tidak tersedia dalam teks laporan sehingga tidak "
-            "ditampilkan di sini.")
+    """Staff totals by status, and how far the posts listed cover them."""
+    t = ds.pegawai_total.groupby("status", sort=False)["jumlah"].sum()
+    parts = [f"**{format_number(v)} {_e(STATUS_LABELS.get(k, k))}**" for k, v in t.items()]
+    text = "Pegawai: " + (", ".join(parts[:-1]) + " dan " + parts[-1] if len(parts) > 1 else parts[0]) + "."
+    if ds.has("pegawai") and "pns" in t.index:
+        named = ds.pegawai.loc[ds.pegawai["status"] == "pns", "jumlah"].sum()
+        if 0 < named < t["pns"]:
+            text += (f" Rincian jabatan dalam data mencakup {format_number(named)} dari {format_number(t['pns'])} PNS; "
+                     "sisanya tidak dirinci sehingga tidak ditampilkan.")
+    return text
 
 
 def villages(ds) -> str:
     w = ds.wilayah
     top = w.assign(t=w["jumlah_desa"] + w["jumlah_kelurahan"]).sort_values("t", ascending=False).iloc[0]
-    return (f"NTT memiliki **{format_number(w['jumlah_desa'].sum())} desa** dan "
+    return (f"Wilayah {_e(ds.region)} mencakup **{format_number(w['jumlah_desa'].sum())} desa** dan "
             f"**{format_number(w['jumlah_kelurahan'].sum())} kelurahan** di {format_number(w['jumlah_kecamatan'].sum())} "
             f"kecamatan pada {len(w)} kabupaten/kota. Terbanyak: {_e(top['kabupaten'])} "
             f"({format_number(top['t'])} desa/kelurahan).")
 
 
 def not_available_reason(ds, figure_id: str) -> str:
-    """The dataset's statement of why a figure's data are missing ('' when they are not)."""
+    """The dataset's statement of why a figure's data are missing ('' when it makes none)."""
     for gap in ds.meta.get("not_available") or []:
-        if gap.get("id") == figure_id:
+        if isinstance(gap, dict) and gap.get("id") == figure_id:
             return str(gap.get("reason", ""))
     return ""
+
+
+def scale_text(ds) -> str:
+    """The configured scale in words: 'Sangat Tinggi ≥ 91%, …, Sangat Rendah < 51%'."""
+    bands = kinerja.policy(ds).scale.bands
+    parts = [f"{lab} ≥ {format_number(lo)}%" for lo, lab in bands[:-1]]
+    parts.append(f"{bands[-1][1]} < {format_number(bands[-2][0])}%" if len(bands) > 1 else bands[-1][1])
+    return ", ".join(parts)
+
+
+def penutup(ds) -> str:
+    """Bab IV: conclusions computed from the numbers, then the plans the data state."""
+    from .reports import efficiency_per_iku
+
+    m = kinerja.measured(ds)
+    per, overall = kinerja.sasaran_summary(ds)
+    pol = kinerja.policy(ds)
+    miss = ds.missing_text
+    lines = ["**Kesimpulan**", ""]
+    if m["capaian_pct"].isna().all():
+        lines.append(f"- Capaian tahun {ds.year} belum dapat disimpulkan: realisasi {miss}.")
+    else:
+        measured = m.dropna(subset=["capaian_pct"])
+        ok = int(measured["tercapai"].sum())
+        lines.append(f"- Rata-rata capaian kinerja {ds.year} **{format_pct(overall)}** (kategori "
+                     f"*{_e(pol.scale.classify(overall))}*; {_e(kinerja.average_method(ds))}).")
+        lines.append(f"- {ok} dari {len(measured)} indikator mencapai target"
+                     + (f"; belum mencapai: " + "; ".join(
+                         f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])})"
+                         for _, r in measured[~measured["tercapai"]].sort_values("capaian_pct").iterrows()) + "."
+                        if ok < len(measured) else "."))
+        valued = per.dropna(subset=["rata_rata_capaian_pct"])
+        if len(valued) > 1:
+            hi = valued.loc[valued["rata_rata_capaian_pct"].idxmax()]
+            lo = valued.loc[valued["rata_rata_capaian_pct"].idxmin()]
+            lines.append(f"- Sasaran dengan rata-rata tertinggi: sasaran {_e(hi['nomor'])} "
+                         f"({format_pct(hi['rata_rata_capaian_pct'])}); terendah: sasaran {_e(lo['nomor'])} "
+                         f"({format_pct(lo['rata_rata_capaian_pct'])}).")
+        avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
+        if ds.year - 1 in avg.index and ds.year in avg.index:
+            diff = avg[ds.year] - avg[ds.year - 1]
+            word = "naik" if diff > 0 else ("turun" if diff < 0 else "tetap")
+            lines.append(f"- Dibanding {ds.year - 1}, rata-rata capaian {word}"
+                         + (f" {format_number(abs(diff), 2)} poin." if diff else "."))
+    pagu, real, serapan = budget.total(ds)
+    lines.append(f"- Serapan anggaran {format_pct(serapan, missing=miss)} ({format_rp(real, miss)} dari "
+                 f"{format_rp(pagu, miss)}).")
+    eff = efficiency_per_iku(ds)
+    if len(eff):
+        n_eff = int((eff["verdict"] == "Efisien").sum())
+        lines.append(f"- Dari {len(eff)} IKU yang dikaitkan dengan kegiatan, {n_eff} efisien "
+                     "(capaian lebih tinggi daripada serapan anggaran kegiatannya).")
+    lines += ["", "**Rencana perbaikan**", ""]
+    plans = ds.narasi[ds.narasi["kind"].isin(["rencana_perbaikan", "solusi", "saran"])] if ds.has("narasi") else None
+    if plans is None or plans.empty:
+        lines.append("Belum ada rencana yang dinyatakan: isi narasi.csv (kind = rencana_perbaikan, solusi atau "
+                     "saran) untuk rencana tindak lanjut.")
+    else:
+        lines += [f"- {_e(t)}" for t in plans["text"]]
+    return "\n".join(lines)
 
 
 def audit_summary(ds, tolerance: float | None = None) -> str:
@@ -199,9 +287,6 @@ def sensitivity(ds) -> str:
 
     t = methods_table(ds).set_index("metode")
     y, prev = str(ds.year), str(ds.year - 1)
-    top = contributions(ds, ds.year - 1).head(3)
-    drivers = ", ".join(f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])}, +{format_number(r['kontribusi_poin'], 2)} poin)"
-                        for _, r in top.iterrows() if r["kontribusi_poin"] > 0)
     if y not in t.columns or t[y].isna().all():
         now = f"Rata-rata {y} {ds.missing_text} (realisasi {y} belum ada). "
     else:
@@ -209,10 +294,20 @@ def sensitivity(ds) -> str:
         now = (f"Rata-rata {y} berkisar dari **{format_pct(t.loc[low, y])}** ({_e(low)}) sampai "
                f"**{format_pct(t.loc[high, y])}** ({_e(high)}), bergantung pada metode. ")
     if prev not in t.columns or t[prev].isna().all():
-        return now.strip()
-    return (now + f"Untuk {prev}, rata-rata tanpa batas **{format_pct(t.iloc[0][prev])}** "
-            f"turun menjadi **{format_pct(t.loc['Dibatasi 100%', prev])}** bila capaian dibatasi 100%: angka {prev} yang jauh "
-            f"di atas 100% didorong oleh {drivers}.")
+        return now + f"Tidak ada capaian {prev}, sehingga rata-rata tahun lalu tidak dibandingkan."
+    uncapped, capped = t.iloc[0][prev], t.loc["Dibatasi 100%", prev]
+    top = contributions(ds, ds.year - 1)
+    up = top[top["kontribusi_poin"] > 0].head(3)
+    drivers = ", ".join(f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])}, +{format_number(r['kontribusi_poin'], 2)} poin)"
+                        for _, r in up.iterrows())
+    if uncapped - capped < 0.005:
+        return now + (f"Untuk {prev}, pembatasan capaian pada 100% tidak mengubah rata-rata "
+                      f"(**{format_pct(uncapped)}**): tidak ada indikator di atas 100%.")
+    level = ("jauh di atas 100%" if uncapped >= 120 else "di atas 100%" if uncapped > 100
+             else "di bawah 100% walaupun sebagian indikator melampaui target")
+    return (now + f"Untuk {prev}, rata-rata tanpa batas **{format_pct(uncapped)}** turun menjadi "
+            f"**{format_pct(capped)}** bila capaian dibatasi 100%: rata-rata {prev} {level}"
+            + (f", didorong oleh {drivers}." if drivers else "."))
 
 
 def indikator_header(ds, indikator: str) -> str:
@@ -236,17 +331,23 @@ def indikator_efisiensi(ds, indikator: str) -> str:
 
     e = efficiency(ds, indikator)
     miss = ds.missing_text
-    return (f"Sub-kegiatan pendukung menyerap {format_rp(e['realisasi_rp'], miss)} dari pagu "
+    if e is None:
+        return ("Indikator ini tidak dikaitkan dengan kegiatan mana pun (isi kode_rekening di indikator.csv atau "
+                "sasaran_kegiatan.csv), sehingga efisiensinya tidak dinilai.")
+    return (f"Kegiatan pendukung menyerap {format_rp(e['realisasi_rp'], miss)} dari pagu "
             f"{format_rp(e['pagu_rp'], miss)} (**{format_pct(e['serapan_pct'], missing=miss)}**). Dengan capaian "
             f"indikator {format_pct(e['capaian_pct'], missing=miss)}, indeks efisiensi = "
             f"{format_number(e['indeks'], 2, miss)} → **{_e(e['verdict'])}**.")
 
 
 def indikator_observations(ds, indikator: str) -> str:
-    from .audit import audit
     from .drilldown import observations
 
-    findings, _ = audit(ds)
+    findings = None
+    if ds.has("nilai_tercetak"):
+        from .audit import audit
+
+        findings, _ = audit(ds)
     return "\n".join(f"- {_e(n)}" for n in observations(ds, indikator, findings))
 
 

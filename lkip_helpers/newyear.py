@@ -45,6 +45,8 @@ def new_dataset(new_id: str, old_id: str, year: int | None = None, force: bool =
             f"Draf LKIP {year}, dibuat dengan `lkip new {new_id} --from {old_id} --year {year}`.\n"
             "Isi realisasi, target dan anggaran tahun ini (lkip template / lkip import), lalu\n"
             "ubah status menjadi final bila sudah lengkap. `lkip validate` menampilkan yang masih kosong."))
+        if (old.path / "laporan.yml").is_file():  # the report keeps its numbering and titles next year
+            (staged / "laporan.yml").write_bytes((old.path / "laporan.yml").read_bytes())
         load_dataset(new_id, root=staged)  # the same checks as `lkip validate`, before anything is in place
         saving.put_in_place(staged, dest)
     finally:

@@ -27,7 +27,7 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
         from .drilldown import INDICATOR_ID
 
         if not isinstance(variant, str) or not INDICATOR_ID.fullmatch(variant):
-            raise LkipError(f"parameter tidak sah: {variant!r}; hanya huruf kecil, angka dan '-' (contoh: bumdes-aktif)")
+            raise LkipError(f"parameter tidak sah: {variant!r}; hanya huruf kecil, angka dan '-' (contoh: indikator-1)")
     ds = load_dataset(dataset)
     apply_style()
     out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}", missing=ds.missing_text)

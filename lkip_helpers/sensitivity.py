@@ -8,29 +8,44 @@ from . import kinerja
 
 
 def methods_table(ds) -> pd.DataFrame:
-    """Average capaian per year under each method (rows: methods; columns: years)."""
+    """Average capaian per year under each method (rows: methods; columns: years).
+
+    The row computed as the dataset's own policy says so in ``keterangan``; when no listed
+    method is the policy, the policy is added as its own row.
+    """
     t = kinerja.trend(ds)
+    pol = kinerja.policy(ds)
     all_ids = t["indikator_id"].unique()
+    n_years = t.dropna(subset=["capaian_pct"])["year"].nunique()
     complete = t.groupby("indikator_id")["capaian_pct"].apply(lambda s: s.notna().all())
     panel = set(complete[complete].index)
     rows = []
 
-    def add(name, note, fn):
-        row = {"metode": name, "keterangan": note}
+    def add(name, note, fn, policy=None):
+        mine = policy == (pol.average, pol.cap_pct)
+        row = {"metode": name, "keterangan": f"metode dataset ini ({note})" if mine else note}
         for year, g in t.groupby("year"):
             row[year] = fn(g)
         rows.append(row)
+        return mine
 
     valued = lambda g: g.dropna(subset=["capaian_pct"])  # noqa: E731
-    add("Rata-rata indikator yang bernilai", "metode dataset ini (tanpa batas atas)", lambda g: valued(g)["capaian_pct"].mean())
+    by_sasaran = lambda g, c=None: valued(g).assign(  # noqa: E731
+        c=valued(g)["capaian_pct"].clip(upper=c)).groupby("sasaran_id")["c"].mean().mean()
+    found = add("Rata-rata indikator yang bernilai", "tanpa batas atas", lambda g: valued(g)["capaian_pct"].mean(),
+                ("rows", None))
     for cap in (100, 110, 120):
-        add(f"Dibatasi {cap}%", f"capaian di atas {cap}% dihitung {cap}%",
-            lambda g, c=cap: valued(g)["capaian_pct"].clip(upper=c).mean())
+        found |= add(f"Dibatasi {cap}%", f"capaian di atas {cap}% dihitung {cap}%",
+                     lambda g, c=cap: valued(g)["capaian_pct"].clip(upper=c).mean(), ("rows", float(cap)))
     add("Median", "nilai tengah; tidak terpengaruh nilai ekstrem", lambda g: valued(g)["capaian_pct"].median())
-    add("Bobot sama per sasaran", "rata-rata dari rata-rata tiap sasaran strategis",
-        lambda g: valued(g).groupby("sasaran_id")["capaian_pct"].mean().mean())
-    add("Hanya indikator lengkap 6 tahun", f"{len(panel)} indikator yang bernilai setiap tahun (deret sebanding)",
-        lambda g: g[g["indikator_id"].isin(panel)]["capaian_pct"].mean())
+    found |= add("Bobot sama per sasaran", "rata-rata dari rata-rata tiap sasaran strategis", by_sasaran,
+                 ("sasaran", None))
+    if not found:
+        add("Metode dataset ini", kinerja.average_method(ds), lambda g: by_sasaran(g, pol.cap_pct)
+            if pol.average == "sasaran" else pol.capped(valued(g)["capaian_pct"]).mean())
+    if n_years > 1:  # a comparable series needs more than one year
+        add(f"Hanya indikator lengkap {n_years} tahun", f"{len(panel)} indikator yang bernilai setiap tahun (deret sebanding)",
+            lambda g: g[g["indikator_id"].isin(panel)]["capaian_pct"].mean())
     add("Indikator tanpa nilai dihitung 0", f"jumlah dibagi semua {len(all_ids)} indikator (batas bawah yang pesimistis)",
         lambda g: g["capaian_pct"].fillna(0).sum() / len(all_ids))
     out = pd.DataFrame(rows)

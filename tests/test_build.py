@@ -16,6 +16,21 @@ REQUIRED_IDS = (["ringkasan-eksekutif"] + [f"tabel-2.{i}" for i in range(1, 5)]
                 + [f"tabel-3.{i}" for i in range(1, 14)] + [f"gambar-1.{i}" for i in range(1, 4)])
 
 
+# Every artifact id the default dataset had before its report structure moved into laporan.yml.
+KEPT_IDS = ["ringkasan-eksekutif", "grafik-capaian-indikator", "gambar-1.1", "gambar-1.2", "gambar-1.3",
+            "grafik-penempatan-kontrak", "tabel-3.11", "grafik-desa-kelurahan", "tabel-2.1", "tabel-2.2", "tabel-2.3",
+            "tabel-2.4", "perubahan-pk", "tabel-3.1", "tabel-3.2", "tabel-3.3", "tabel-3.4", "tabel-3.5",
+            "grafik-tren-indikator", "grafik-tren-rata-rata", "tabel-3.6", "tabel-3.7", "tabel-3.8", "tabel-3.9",
+            "tabel-3.10", "penyebab-dan-rencana", "tabel-3.12", "tabel-3.13", "grafik-serapan-program",
+            "anggaran-vs-capaian", "grafik-anggaran-vs-capaian", "audit-konsistensi", "sensitivitas-rata-rata",
+            "grafik-sensitivitas-rata-rata", "kontribusi-rata-rata-2022", "grafik-kontribusi-2022"]
+PRINTED_TITLES = {"tabel-3.7": "Ringkasan Target, Realisasi dan Capaian IKU Sasaran Program 1",
+                  "tabel-3.10": "Capaian Sasaran Kegiatan — Sasaran Program 2",
+                  "tabel-3.11": "Rekapitulasi Jumlah Desa dan Kelurahan di NTT Tahun 2023",
+                  "tabel-3.1": "Capaian Kinerja Terhadap Target dalam Perjanjian Kinerja Perubahan Tahun 2023",
+                  "tabel-3.5": "Perbandingan Capaian Kinerja Tahun 2018–2023 dengan Target RPJMD"}
+
+
 @pytest.fixture(scope="module")
 def manifest(built):
     return json.loads((built / "manifest.json").read_text(encoding="utf-8"))
@@ -36,6 +51,18 @@ def test_manifest_lists_every_required_artifact(built, manifest):
             assert a["files"] == [f"tables/{a['id']}.csv", f"tables/{a['id']}.xlsx"]
         if a["kind"] == "figure":
             assert [f.rsplit(".", 1)[1] for f in a["files"]] == ["png", "svg", "csv"]
+
+
+def test_default_dataset_keeps_its_artifact_ids_and_titles(built, manifest):
+    by_id = {a["id"]: a for a in manifest["artifacts"]}
+    assert [i for i in by_id if i in KEPT_IDS] == KEPT_IDS  # all of them, in the report's order
+    for artifact_id, title in PRINTED_TITLES.items():
+        assert by_id[artifact_id]["title"] == title
+    pages = [i for i, a in by_id.items() if a["kind"] == "page" and i.startswith("indikator-")]
+    assert all(f"{p}-fakta" in by_id for p in pages)
+    # the tables per sasaran program show the indicator laporan.yml names, not every IKU of the sasaran
+    t37 = pd.read_csv(built / "tables" / "tabel-3.7.csv")
+    assert list(t37["indikator_id"]) == ["bumdes-aktif"]
 
 
 def test_tabel_3_1_key_numbers(built, printed):

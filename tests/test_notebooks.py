@@ -44,3 +44,17 @@ def test_plain_papermill_from_another_directory(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (out / "tables" / "tabel-2.4.csv").is_file()
     assert (out / "tables" / "perubahan-pk.xlsx").is_file()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_text_true_for_any_agency(path):
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if "parameters" not in c.metadata.get("tags", [])).lower()
+    for phrase in ("empat bidang", "ntt", "sasaran program 1", "sasaran program 2", "tabel 3.", "tabel 2.", "gambar 1."):
+        assert phrase not in text, phrase  # numbers and titles come from the dataset's laporan.yml
+
+
+def test_drilldown_default_is_no_dataset_id():
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "06_indikator.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "indikator = None" in params.source

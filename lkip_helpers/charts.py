@@ -19,26 +19,12 @@ from .text import label
 
 # Agency palette: deep blue and teal of the provincial documents, warm accents for attention.
 PALETTE = {"utama": "#1f4e79", "kedua": "#2a9d8f", "aksen": "#e9a23b", "netral": "#8d99ae", "bahaya": "#c0392b"}
-# Five bands, best to worst; a scale with another number of bands gets colours spread along the same ramp.
-BAND_COLOURS = ["#1a7f4b", "#6ab04c", "#f0b429", "#e67e22", "#c0392b"]
 AXIS_LIMIT_PCT = 300  # bars and points beyond this are drawn to the edge, their value written beside them
 
 
 def scale_colours(scale) -> dict[str, str]:
-    """Colour per label of the configured scale, best band first (the scale's own colours where it gives them)."""
-    own = getattr(scale, "colours", None)
-    labels = scale.labels
-    if own:
-        given = own if isinstance(own, dict) else dict(zip(labels, own))
-        if all(given.get(lab) for lab in labels):
-            return {lab: given[lab] for lab in labels}
-    if len(labels) == len(BAND_COLOURS):
-        return dict(zip(labels, BAND_COLOURS))
-    from matplotlib.colors import LinearSegmentedColormap, to_hex
-
-    ramp = LinearSegmentedColormap.from_list("kelas", BAND_COLOURS)
-    n = max(len(labels) - 1, 1)
-    return {lab: to_hex(ramp(i / n)) for i, lab in enumerate(labels)}
+    """Colour per label of the configured scale, best band first (defined once, by the scale)."""
+    return scale.colors()
 
 
 def _clipped(values: pd.Series, limit: float = AXIS_LIMIT_PCT) -> tuple[pd.Series, bool]:

@@ -271,7 +271,7 @@ def parser() -> argparse.ArgumentParser:
                    help="year of the new LKIP (with --from, default: OLD's year + 1)")
     n.add_argument("--agency", default=None, metavar="NAME", help="a new agency: its name, e.g. \"Dinas Kesehatan\"")
     n.add_argument("--region", default=None, metavar="NAME",
-                   help="a new agency: its government, e.g. \"Kabupaten Kupang\"")
+                   help="a new agency: its government, e.g. \"Kabupaten Contoh\"")
     n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
     n.set_defaults(func=_new)
     t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")

@@ -191,7 +191,7 @@ def check_metadata(path: Path, meta) -> None:
         if problem:
             fail(spec.key, f"tertulis {shown(value)}; diharapkan {problem}")
     if ds.get("region") is None and ds.get("province") is None:
-        fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Kupang' atau "
+        fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Contoh' atau "
              "'region: Provinsi Jawa Tengah')")
     for name, entry in (meta.get("tables") or {}).items():
         if str(name) not in TABLES:

@@ -95,7 +95,7 @@ def test_conclusions_follow_the_numbers(ds):
 
 @pytest.mark.parametrize("n", [2, 3, 5, 7])
 def test_chart_colours_come_from_the_scale(n):
-    scale = Scale.from_config([{"min_pct": 100 - 10 * i, "label": f"Kelas {i}"} for i in range(n)])
+    scale = Scale.from_config([{"min_pct": 100 - 10 * i if i < n - 1 else 0, "label": f"Kelas {i}"} for i in range(n)])
     colours = charts.scale_colours(scale)
     assert list(colours) == scale.labels and len(set(colours.values())) == n
 

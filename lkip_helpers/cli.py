@@ -89,7 +89,9 @@ def _audit(args) -> int:
         numbers = "" if f["jenis"] == "rujukan" else f" (hitung ulang {format_number(round(f['recomputed'], 2))})"
         print(f"- {f['report_table']} · {f['row_ref']} · {f['column']}: tercetak {f['printed_text']}{numbers} — {f['cause']}")
     if args.csv:
-        findings.to_csv(args.csv, index=False, encoding="utf-8")
+        from .safe_cells import write_csv  # text from data never becomes a formula
+
+        write_csv(findings, args.csv)
         print(f"CSV: {args.csv}")
     return 1 if args.strict and len(findings) else 0
 

@@ -330,6 +330,8 @@ def _unreadable(cell, formula, dtype: str) -> str | None:
     if cell.data_type == "e":
         return f"nilai galat Excel {value}; perbaiki rumusnya atau ketik nilainya langsung"
     if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()  # Excel keeps every date as a date-time
         shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if dtype == "str":
             return (f"Excel membaca isinya sebagai tanggal/waktu ({shown}); format sel sebagai Teks lalu ketik "

@@ -39,12 +39,20 @@ def formula_like(value) -> bool:
 
 
 def csv_cell(value):
-    """A value as a CSV cell we hand out: formula-like text gets a leading ``'``; all else unchanged.
+    r"""A value as a CSV cell we hand out: formula-like text gets a leading ``'``; numbers are unchanged.
 
-    >>> csv_cell('=HYPERLINK("http://x","klik")'), csv_cell("-12.5"), csv_cell(-12.5), csv_cell("\\tx")
-    ('\\'=HYPERLINK("http://x","klik")', '-12.5', -12.5, "'\\tx")
+    Line breaks inside text become ``\n``: a lone carriage return would not be quoted by
+    the ``csv`` writer and would split the row.
+
+    >>> print(csv_cell('=HYPERLINK("http://x","klik")'))
+    '=HYPERLINK("http://x","klik")
+    >>> csv_cell("-12.5"), csv_cell(-12.5), csv_cell("@x"), csv_cell("\tx"), csv_cell("\r=1"), csv_cell("a\r\nb")
+    ('-12.5', -12.5, "'@x", "'\tx", "'\n=1", 'a\nb')
     """
-    return "'" + value if formula_like(value) else value
+    if not isinstance(value, str):
+        return value
+    text = "'" + value if formula_like(value) else value
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -191,7 +191,7 @@ def test_no_formula_in_any_csv_and_numbers_stay_numbers(hostile):
             negative += bool(re.fullmatch(r"-\d+(\.\d+)?", cell))
     assert quoted >= 10, quoted  # payloads reached the CSVs, neutralised
     assert negative > 0  # negative numbers are written as numbers (e.g. a drop in capaian)
-    assert any(c == "'" + FORMULA for c in _csv_cells(out / "tables" / "tabel-3.1.csv"))
+    assert any(c == "'" + FORMULA for c in _csv_cells(out / "figures" / "grafik-capaian-indikator.csv"))
     assert any(c == "'=cmd|' /C calc'!A0" for c in _csv_cells(root / "audit.csv"))
 
 
@@ -216,9 +216,8 @@ def test_urls_in_data_are_plain_text(hostile):
         assert "&amp;quot;" not in page and "&amp;lt;" not in page, name
     shown = [n for n, p in pages.items() if URL in p]
     assert f"indikator-{INDICATOR}.html" in shown and len(shown) >= 2, shown
-    # the bold narrative around a formula-like name renders as bold, with its quotes shown as quotes
-    assert "<strong>=HYPERLINK(&quot;http://evil.example/x&quot;,&quot;klik&quot;)</strong>" in \
-        pages["00_ringkasan_eksekutif.html"]
+    # the bold narrative around a formula-like name renders as bold, its URL and quotes shown as typed
+    assert f"<strong>{FORMULA}</strong>" in pages["00_ringkasan_eksekutif.html"]
     assert 'href="index.html"' in pages["00_ringkasan_eksekutif.html"]  # our own navigation stays
 
 

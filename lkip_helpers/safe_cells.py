@@ -8,7 +8,8 @@ One rule serves every writer (output tables, figure data, ``lkip audit --csv``, 
   stays text even when someone edits the cell. The value itself is unchanged.
 * CSV: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
   prefixed with a single quote ``'`` (OWASP, "CSV Injection"), unless the whole cell is
-  a plain number (``-12.5`` stays ``-12.5``). Numbers are never touched.
+  a number (``-12.5`` stays ``-12.5``, so do ``-1.476,50`` and a lone ``-``). Numbers are never
+  touched.
 
 Dataset CSVs under ``data/`` are inputs, not hand-outs: they keep the text exactly as
 written, and neither the loader nor ``lkip import`` strips a leading ``'``. Nothing we
@@ -26,7 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# A number however written (-12.5, -1.476,50, +98,4 %, 1e-5) or a lone sign ("-" for "none"):
+# digits, separators and a sign cannot make a formula.
+_NUMBER = re.compile(r"^[+-]?[0-9., ]*([eE][+-]?[0-9]+)? ?%?$")
 
 
 def formula_like(value) -> bool:
@@ -34,6 +37,8 @@ def formula_like(value) -> bool:
 
     >>> formula_like("=1+1"), formula_like("-12.5"), formula_like("@SUM(A1)"), formula_like("Kupang"), formula_like(-3)
     (True, False, True, False, False)
+    >>> formula_like("-"), formula_like("-1.476,50"), formula_like("-1+2"), formula_like("-e"), formula_like("+A1")
+    (False, False, True, True, True)
     """
     return isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value)
 

@@ -38,7 +38,8 @@ from lkip_helpers.safe_cells import write_csv
 from lkip_helpers.schema import TABLES
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# harmless after a sign: digits, '.', ',', spaces, an exponent, a '%' (-12.5, -1.476,50, "-" for none)
+NUMBER = re.compile(r"^[+-]?[0-9., ]*([eE][+-]?[0-9]+)? ?%?$")
 FORMULA = '=HYPERLINK("http://evil.example/x","klik")'
 PAYLOADS = [FORMULA, "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
             "\t=1+1 tab", "=1+1"]

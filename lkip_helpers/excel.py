@@ -283,7 +283,7 @@ def cell_text(value, dtype: str) -> str:
         x = float(f"{float(value):.15g}")
         return np.format_float_positional(x, trim="-") if dtype == "str" else saving.canonical(x, "float")
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()  # a number or code Excel turned into a date: the loader will say so
+        return value.isoformat()  # (import refuses date cells before this: see _unreadable)
     return str(value)
 
 

@@ -406,3 +406,28 @@ def test_what_we_write_we_read_back(value):
     """``dump`` never writes aliases, even for an object used twice, so ``load`` reads it back."""
     doc = {"satu": value, "dua": value, "daftar": [value, value]}
     assert safe_yaml.load(safe_yaml.dump(doc, allow_unicode=True, sort_keys=False)) == doc
+
+
+def test_formula_with_a_value_excel_computed_is_read_as_that_value(workbook, tmp_path):
+    """A formula Excel has computed (value stored beside it) is read as its value, not refused."""
+    import zipfile
+
+    wb = load_workbook(workbook)
+    ws = wb["realisasi"]
+    cell = f"{_letter(ws, 'realisasi')}{FIRST_DATA_ROW}"
+    ws[cell] = "=1000+476"
+    index = wb.sheetnames.index("realisasi") + 1
+    wb.save(tmp_path / "rumus.xlsx")
+    # openpyxl stores no computed value; write the one Excel would (<v>1476</v>) into the sheet's XML
+    with zipfile.ZipFile(tmp_path / "rumus.xlsx") as src, \
+            zipfile.ZipFile(tmp_path / "dihitung.xlsx", "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == f"xl/worksheets/sheet{index}.xml":
+                data, n = re.subn(rb"(<c r=\"" + cell.encode() + rb"\"[^>]*>\s*<f>1000\+476</f>)\s*<v\s*/>",
+                                  rb"\1<v>1476</v>", data)
+                assert n == 1
+            dst.writestr(item, data)
+    assert main(["import", str(tmp_path / "dihitung.xlsx"), "rumus-2023"]) == 0
+    row = load_dataset("rumus-2023").realisasi.iloc[0]
+    assert row["realisasi"] == 1476

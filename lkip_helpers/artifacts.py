@@ -19,6 +19,7 @@ from IPython.display import Image
 
 from . import paths
 from .paths import REGISTRY_DIR
+from .safe_cells import write_csv, xlsx_cell
 from .report_table import KINDS, ReportTable
 
 ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")  # may hold an id of the data (schema.ID_PATTERN)
@@ -61,7 +62,7 @@ class Outputs:
         folder = self.root / "tables"
         if self.missing is not None:
             table.missing = self.missing
-        table.data.to_csv(folder / f"{table.id}.csv", index=False, encoding="utf-8")
+        write_csv(table.data, folder / f"{table.id}.csv")
         write_xlsx(table, folder / f"{table.id}.xlsx")
         self._register({"id": table.id, "kind": "table", "title": table.title, "source": table.source,
                         "notebook": self.notebook,
@@ -75,7 +76,7 @@ class Outputs:
         fig.savefig(png, format="png", dpi=150, bbox_inches="tight")
         (folder / f"{id}.png").write_bytes(png.getvalue())
         fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
-        data.to_csv(folder / f"{id}.csv", index=False, encoding="utf-8")
+        write_csv(data, folder / f"{id}.csv")
         self._register({"id": id, "kind": "figure", "title": title, "notebook": self.notebook, "notes": notes,
                         "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"]})
         plt.close(fig)
@@ -110,22 +111,21 @@ def write_xlsx(table: ReportTable, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = table.id[:31]
-    ws.append([table.title])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([c.label for c in table.columns])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for _, row in table.frame.iterrows():
-        values = []
-        for c in table.columns:
+    # every cell through xlsx_cell: text from data stays text, never a formula
+    xlsx_cell(ws, 1, 1, table.title).font = Font(bold=True, size=12)
+    for j, c in enumerate(table.columns, start=1):
+        xlsx_cell(ws, 2, j, c.label).font = Font(bold=True)
+    last = 2
+    for last, (_, row) in enumerate(table.frame.iterrows(), start=3):
+        for j, c in enumerate(table.columns, start=1):
             v = row[c.name]
             if pd.isna(v):
-                values.append(None)
-            elif c.kind == "text":
-                values.append(("  " * int(row[c.indent] or 0) if c.indent else "") + str(v))
+                continue
+            if c.kind == "text":
+                v = ("  " * int(row[c.indent] or 0) if c.indent else "") + str(v)
             else:
-                values.append(float(v))
-        ws.append(values)
+                v = float(v)
+            xlsx_cell(ws, last, j, v)
     for i, c in enumerate(table.columns, start=1):
         letter = get_column_letter(i)
         fmt = KINDS[c.kind][1]
@@ -138,9 +138,8 @@ def write_xlsx(table: ReportTable, path: Path) -> None:
             cell.font = Font(bold=True)
     ws.freeze_panes = "A3"
     if table.notes:
-        ws.append([])
-        for note in table.notes:
-            ws.append([note])
+        for i, note in enumerate(table.notes, start=last + 2):  # after one empty row
+            xlsx_cell(ws, i, 1, note)
     buffer = io.BytesIO()
     wb.save(buffer)
     path.write_bytes(_fixed_zip(buffer.getvalue()))

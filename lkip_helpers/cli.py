@@ -147,7 +147,9 @@ def _audit(args) -> int:
         year = "" if pd.isna(f["year"]) else f" {f['year']}"
         print(f"- {f['report_table']} · {f['subject_label']} · {f['metric']}{year}: tercetak {f['printed_text']}{numbers} — {f['cause']}")
     if args.csv:
-        findings.to_csv(args.csv, index=False, encoding="utf-8")
+        from .safe_cells import write_csv  # text from data never becomes a formula
+
+        write_csv(findings, args.csv)
         print(f"CSV: {args.csv}")
     return 1 if args.strict and len(findings) else 0
 

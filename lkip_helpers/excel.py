@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
-
-from . import saving
+from . import safe_yaml, saving
 from .errors import DataError, LkipError
-from .loading import Dataset, load_dataset
+from .completeness import is_draft
+from .loading import Dataset, _coerce, load_dataset, load_metadata, load_table
+from .safe_cells import xlsx_cell
 from .schema import FIELDS, TABLES, Table
 
 INFO_SHEET = "_info"
@@ -44,7 +44,11 @@ class WorkbookError(DataError):
         super().__init__(file, message, row, column)
 
     def _compose(self) -> str:
-        where = [str(self.file), f"sheet '{self.sheet}'"]
+        return f"{self.file}, {self.located()}"
+
+    def located(self) -> str:
+        """Sheet, Excel row, column and the problem, without the file name."""
+        where = [f"sheet '{self.sheet}'"]
         if self.row is not None:
             where.append(f"baris Excel {self.row}")
         if self.column is not None:
@@ -119,9 +123,7 @@ def _table_sheet(ws, table: Table, df: pd.DataFrame, ds: Dataset) -> None:
         note = ws.cell(HELP_ROW, j, _help_text(table, column))
         note.font, note.alignment = help_font, Alignment(wrap_text=True, vertical="top")
         for i, value in enumerate(df[column], start=FIRST_DATA_ROW):
-            cell = ws.cell(i, j, _cell_value(value, f.dtype))
-            if f.dtype == "str":
-                cell.data_type = "s"  # text such as "=..." stays text, never a formula
+            xlsx_cell(ws, i, j, _cell_value(value, f.dtype))  # text such as "=..." stays text, never a formula
         letter = get_column_letter(j)
         fmt = _number_format(f)
         for i in range(FIRST_DATA_ROW, last + 1):
@@ -186,7 +188,7 @@ def _metadata_sheet(ws, ds: Dataset) -> None:
     meta = {k: v for k, v in ds.meta.items()}
     text = saving.metadata_text(meta)
     for i, line in enumerate(text.splitlines(), start=META_FIRST_ROW):
-        ws.cell(i, 1, line).data_type = "s"
+        xlsx_cell(ws, i, 1, line)
     ws.column_dimensions["A"].width = 110
 
 
@@ -214,7 +216,7 @@ def _info_sheet(ws, ds: Dataset) -> None:
     rows += [(f"{name}: {t.description}", None) for name, t in TABLES.items()]
     rows += [(f"{META_SHEET}: metadata dataset (nama instansi, tahun, status, sumber).", None)]
     for i, (text, font) in enumerate(rows, start=1):
-        cell = ws.cell(i, 1, text)
+        cell = xlsx_cell(ws, i, 1, text)
         if font is not None:
             cell.font = font
     ws.column_dimensions["A"].width = 120
@@ -222,14 +224,39 @@ def _info_sheet(ws, ds: Dataset) -> None:
 
 # --- import -----------------------------------------------------------------------------------
 
+MAX_ERRORS = 50  # problems shown at once; any beyond are counted
+
+
+class WorkbookErrors(LkipError):
+    """Every problem found in a workbook, shown together: one line each, at most :data:`MAX_ERRORS`."""
+
+    def __init__(self, path: Path, errors: list[WorkbookError]):
+        self.errors = errors
+        lines = [f"{path}: {len(errors)} kesalahan, tidak ada yang ditulis; perbaiki semuanya lalu impor ulang:"]
+        lines += [f"  - {e.located()}" for e in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:
+            lines.append(f"  … dan {len(errors) - MAX_ERRORS} kesalahan lain")
+        super().__init__("\n".join(lines))
+
+
+def _raise_all(path: Path, errors: list[WorkbookError]) -> None:
+    """Raise the problems found, in sheet and row order (one alone keeps its one-line form)."""
+    if not errors:
+        return
+    order = {name: i for i, name in enumerate([*TABLES, META_SHEET])}
+    errors = sorted(errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
+    raise errors[0] if len(errors) == 1 else WorkbookErrors(path, errors)
+
+
 def _open(path: Path):
+    """The workbook twice: with the values Excel last computed, and with the formulas themselves."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.is_file():
         raise LkipError(f"file tidak ditemukan: {path}")
     try:
-        return load_workbook(path, data_only=True)  # formulas: the value Excel last computed
+        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise LkipError(f"{path}: bukan workbook Excel .xlsx yang dapat dibaca ({exc})") from None
 
@@ -256,58 +283,135 @@ def cell_text(value, dtype: str) -> str:
         x = float(f"{float(value):.15g}")
         return np.format_float_positional(x, trim="-") if dtype == "str" else saving.canonical(x, "float")
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()  # a number or code Excel turned into a date: the loader will say so
+        return value.isoformat()  # (import refuses date cells before this: see _unreadable)
     return str(value)
 
 
 def read_workbook(path: Path | str) -> dict[str, pd.DataFrame]:
     """Every table sheet as text cells, one DataFrame per table (columns as in the sheet's row 1).
 
-    ``df.attrs["excel_rows"]`` gives the Excel row of each DataFrame row.
+    Blank rows are left out; ``df.attrs["excel_rows"]`` gives the Excel row of each
+    DataFrame row. A cell that cannot be read as a value raises (all of them at once).
     """
     path = Path(path)
-    return _sheets(_open(path), path)
+    errors: list[WorkbookError] = []
+    sheets = _sheets(*_open(path), path, errors)
+    _raise_all(path, errors)
+    return sheets
 
 
-def _sheets(wb, path: Path) -> dict[str, pd.DataFrame]:
+def _sheets(wb, formulas, path: Path, errors: list) -> dict[str, pd.DataFrame]:
     out = {}
     for name, table in TABLES.items():
         if name not in wb.sheetnames:
-            raise WorkbookError(path, name, f"sheet tidak ada; workbook harus memuat satu sheet per tabel "
-                                f"({table.description})")
-        out[name] = _sheet_frame(wb[name], table, path)
+            errors.append(WorkbookError(path, name, f"sheet tidak ada; workbook harus memuat satu sheet per tabel "
+                                        f"({table.description})"))
+            continue
+        df = _sheet_frame(wb[name], formulas[name], table, path, errors)
+        if df is not None:
+            out[name] = df
     return out
 
 
-def _sheet_frame(ws, table: Table, path: Path) -> pd.DataFrame:
-    rows = list(ws.iter_rows(values_only=True))
-    header = [("" if v is None else str(v).strip()) for v in (rows[0] if rows else ())]
-    help_row = rows[HELP_ROW - 1] if len(rows) >= HELP_ROW else ()
+def _column_name(header: list[str], j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
+
+
+def _unreadable(cell, formula, dtype: str) -> str | None:
+    """Why a cell cannot be read as a value (None when it can): import never guesses."""
+    value = cell.value
+    if formula is not None and value is None:
+        text = str(getattr(formula, "text", formula))
+        text = text if len(text) <= 60 else text[:57] + "..."
+        return (f"rumus tanpa nilai tersimpan ({text}); buka workbook di Excel dan simpan ulang agar nilainya "
+                "dihitung, atau ketik nilainya langsung")
+    if cell.data_type == "e":
+        return f"nilai galat Excel {value}; perbaiki rumusnya atau ketik nilainya langsung"
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()  # Excel keeps every date as a date-time
+        shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if dtype == "str":
+            return (f"Excel membaca isinya sebagai tanggal/waktu ({shown}); format sel sebagai Teks lalu ketik "
+                    "ulang nilainya (mis. kode 2.13)")
+        return (f"tanggal/waktu ({shown}) di kolom angka; format sel sebagai Angka (General) lalu ketik ulang "
+                "nilainya")
+    return None
+
+
+def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.DataFrame | None:
+    """One sheet as text cells; problems go to ``errors``. None when its rows cannot be placed."""
+    rows = list(ws.iter_rows())
+    header = [("" if c.value is None else str(c.value).strip()) for c in (rows[0] if rows else ())]
+    help_row = [c.value for c in rows[HELP_ROW - 1]] if len(rows) >= HELP_ROW else []
     expected = {_help_text(table, h) for h in header if h in table.columns}
     if any(v is not None for v in help_row) and not expected & {str(v) for v in help_row if v is not None}:
         # Data typed on row 2, or the help row deleted so the first data row moved up: either would be lost.
-        raise WorkbookError(path, ws.title, "baris 2 harus baris penjelasan kolom dari template (data mulai baris "
-                            f"{FIRST_DATA_ROW}); kembalikan baris penjelasan atau kosongkan baris ini", HELP_ROW)
+        errors.append(WorkbookError(path, ws.title, "baris 2 harus baris penjelasan kolom dari template (data mulai "
+                                    f"baris {FIRST_DATA_ROW}); kembalikan baris penjelasan atau kosongkan baris ini",
+                                    HELP_ROW))
+        return None
     body = rows[FIRST_DATA_ROW - 1:]
     width = len(header)
-    while width and not header[width - 1] and all(len(r) < width or r[width - 1] is None for r in body):
+    while width and not header[width - 1] and all(len(r) < width or r[width - 1].value is None for r in body):
         width -= 1  # trailing columns with neither header nor data
     header = header[:width]
+    reported = set()  # (Excel row, column) of cells already named: not named again as, say, blank
+    for merged in ws.merged_cells.ranges:
+        if merged.min_col <= width and not merged.min_row == merged.max_row == HELP_ROW:
+            reported |= {(r, c) for r in range(merged.min_row, merged.max_row + 1)
+                         for c in range(merged.min_col, merged.max_col + 1)}
+            errors.append(WorkbookError(path, ws.title, f"sel gabungan (merge) {merged.coord}; pisahkan selnya "
+                                        "(Unmerge Cells) dan isi setiap sel dengan nilainya sendiri",
+                                        merged.min_row, _column_name(header, merged.min_col - 1)))
+    formulas = {(c.row, c.column): c.value for r in ws_formulas.iter_rows(min_row=FIRST_DATA_ROW, max_col=max(width, 1))
+                for c in r if c.data_type == "f"}
     dtypes = [table.field_of(h).dtype if h in table.columns else "str" for h in header]
-    data = [[cell_text(r[j] if j < len(r) else None, dtypes[j]) for j in range(width)] for r in body]
+    data, excel_rows = [], []
+    for excel_row, r in enumerate(body, start=FIRST_DATA_ROW):
+        texts = []
+        for j in range(width):
+            cell = r[j] if j < len(r) else None
+            value = None if cell is None else cell.value
+            problem = None if cell is None else _unreadable(cell, formulas.get((excel_row, j + 1)), dtypes[j])
+            if problem:
+                errors.append(WorkbookError(path, ws.title, problem, excel_row, _column_name(header, j)))
+                reported.add((excel_row, j + 1))
+                value = None
+            texts.append(cell_text(value, dtypes[j]))
+        if any(t.strip() for t in texts) or any((excel_row, j + 1) in reported for j in range(width)):
+            # blank rows (the template's spare rows) are never written
+            data.append(texts)
+            excel_rows.append(excel_row)
     df = pd.DataFrame(data, columns=header, dtype=object) if header else pd.DataFrame()
-    df.attrs["excel_rows"] = list(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(data)))
+    df.attrs["excel_rows"] = excel_rows
+    df.attrs["reported"] = reported
     return df
 
 
-def _metadata_text(wb, path: Path) -> str:
+def _metadata(wb, path: Path, errors: list) -> tuple[str, dict | None]:
+    """The ``_metadata`` sheet's YAML text and its parsed content (None after a problem)."""
     if META_SHEET not in wb.sheetnames:
-        raise WorkbookError(path, META_SHEET, "sheet tidak ada; sheet ini memuat metadata.yml dataset "
-                            "(buat workbook dengan 'lkip template')")
+        errors.append(WorkbookError(path, META_SHEET, "sheet tidak ada; sheet ini memuat metadata.yml dataset "
+                                    "(buat workbook dengan 'lkip template')"))
+        return "", None
     ws = wb[META_SHEET]
     lines = [("" if r[0] is None else str(r[0])) if r else "" for r in
              ws.iter_rows(min_row=META_FIRST_ROW, max_col=1, values_only=True)]
-    return "\n".join(lines).rstrip() + "\n"
+    text = "\n".join(lines).rstrip() + "\n"
+    try:
+        meta = safe_yaml.load(text)
+    except safe_yaml.YamlProblem as exc:
+        mark = exc.problem_mark
+        errors.append(WorkbookError(path, META_SHEET, f"YAML tidak sah: {exc.problem}",
+                                    None if mark is None else mark.line + META_FIRST_ROW))
+        return text, None
+    if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
+        errors.append(WorkbookError(path, META_SHEET, "bagian 'dataset:' tidak ada", META_FIRST_ROW))
+        return text, None
+    return text, meta
 
 
 def _csv_with_rows(df: pd.DataFrame) -> tuple[str, dict[int, int]]:
@@ -326,6 +430,7 @@ def _csv_with_rows(df: pd.DataFrame) -> tuple[str, dict[int, int]]:
     return buf.getvalue(), rows
 
 
+_MORE = re.compile(r" \(dan \d+ masalah lain di file ini\)")
 _CSV_NAME = re.compile(r"\b([a-z_]+)\.csv\b")
 
 
@@ -343,34 +448,82 @@ def _translate(exc: DataError, path: Path, rows: dict[str, dict[int, int]], meta
     return WorkbookError(path, sheet, detail, row, exc.column)
 
 
+def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft: bool,
+                 errors: list) -> dict[int, int]:
+    """Write one sheet as ``staged/<table>.csv`` and find every problem the loader finds in it.
+
+    Each cell is checked on its own with the loader's own rules, so all bad cells are
+    named; the rows left are then checked as a table (values, keys) one problem at a
+    time, setting aside the row at fault, up to :data:`MAX_ERRORS`. Returns the
+    line-to-Excel-row map of the file written.
+    """
+    file = staged / table.filename
+    excel_rows = list(df.attrs["excel_rows"])
+    header = list(df.columns)
+    reported = df.attrs.get("reported", set())
+    bad = {pos for pos, r in enumerate(excel_rows) if any((r, j + 1) in reported for j in range(len(header)))}
+    for column in [c for c in table.columns if header.count(c) == 1]:
+        values = pd.Series(list(df[column]), index=excel_rows, dtype=object)
+        try:
+            _coerce(file, table, column, values, draft)
+            continue
+        except DataError:
+            pass
+        for pos in range(len(values)):
+            try:
+                _coerce(file, table, column, values.iloc[pos:pos + 1], draft)
+            except DataError as exc:
+                if (excel_rows[pos], header.index(column) + 1) not in reported:
+                    errors.append(WorkbookError(path, table.name, exc.detail, excel_rows[pos], column))
+                bad.add(pos)
+    keep = [pos for pos in range(len(df)) if pos not in bad]
+    for _ in range(MAX_ERRORS):
+        part = df.iloc[keep]
+        part.attrs["excel_rows"] = [excel_rows[pos] for pos in keep]
+        text, rows = _csv_with_rows(part)
+        file.write_text(text, encoding="utf-8", newline="")
+        if not keep and len(df):
+            break  # every row already has a problem: "no data rows" would only repeat them
+        try:
+            load_table(file, table, draft)
+            break
+        except DataError as exc:
+            error = _translate(exc, path, {table.name: rows}, "")
+            error.detail = _MORE.sub("", error.detail)  # the others are listed too
+            errors.append(WorkbookError(path, error.sheet, error.detail, error.row, error.column))
+            if exc.row is None or rows.get(exc.row, HEADER_ROW) == HEADER_ROW or rows[exc.row] not in \
+                    part.attrs["excel_rows"]:
+                break  # a problem of the header or of the whole table: nothing to set aside
+            keep.remove(keep[part.attrs["excel_rows"].index(rows[exc.row])])
+    return rows
+
+
 def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Dataset:
     """Validate a workbook and write it as ``data/<dataset>/``; return the loaded dataset.
 
+    Every problem of the workbook is reported at once (see :class:`WorkbookErrors`).
     Nothing is written unless every sheet passes the checks of ``lkip validate``; an
     existing dataset folder is replaced only with ``force``.
     """
     path = Path(path)
     dest = saving.check_target(dataset, force)
-    wb = _open(path)
-    sheets = _sheets(wb, path)
-    meta_text = _metadata_text(wb, path)
-    try:
-        meta = yaml.safe_load(meta_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise WorkbookError(path, META_SHEET, f"YAML tidak sah: {getattr(exc, 'problem', exc)}",
-                            None if mark is None else mark.line + META_FIRST_ROW) from None
-    if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
-        raise WorkbookError(path, META_SHEET, "bagian 'dataset:' tidak ada", META_FIRST_ROW)
-    meta["dataset"]["id"] = dataset  # the folder name is the id
+    errors: list[WorkbookError] = []
+    wb, formulas = _open(path)
+    sheets = _sheets(wb, formulas, path, errors)
+    meta_text, meta = _metadata(wb, path, errors)
+    draft = True if meta is None else is_draft(meta)  # unknown: do not report blanks a draft allows
     staged = saving.staging(dataset)
-    rows = {}
     try:
-        for name, table in TABLES.items():
-            text, rows[name] = _csv_with_rows(sheets[name])
-            (staged / table.filename).write_text(text, encoding="utf-8", newline="")
-        (staged / "metadata.yml").write_text(saving.metadata_text(meta), encoding="utf-8")
-        try:
+        if meta is not None:
+            meta["dataset"]["id"] = dataset  # the folder name is the id
+            (staged / "metadata.yml").write_text(saving.metadata_text(meta), encoding="utf-8")
+            try:
+                load_metadata(staged)
+            except DataError as exc:
+                errors.append(_translate(exc, path, {}, meta_text))
+        rows = {name: _check_sheet(df, TABLES[name], staged, path, draft, errors) for name, df in sheets.items()}
+        _raise_all(path, errors)
+        try:  # rules across tables (links, hierarchies, totals): one at a time
             load_dataset(dataset, root=staged)
         except DataError as exc:
             raise _translate(exc, path, rows, meta_text) from None

@@ -22,6 +22,7 @@ import pandera.pandas as pa
 import yaml
 
 from . import paths
+from . import safe_yaml
 from .paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
 from .capaian import CapaianPolicy, PolicyError
 from .errors import DataError, LkipError
@@ -138,7 +139,7 @@ def load_metadata(folder: Path) -> dict:
     if not path.is_file():
         raise DataError(path, "file metadata tidak ditemukan; setiap dataset perlu metadata.yml")
     try:
-        meta = yaml.safe_load(_read_text(path)) or {}
+        meta = safe_yaml.load(_read_text(path)) or {}  # no aliases, bounded size: see safe_yaml
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise DataError(path, f"YAML tidak sah: {getattr(exc, 'problem', exc)}",

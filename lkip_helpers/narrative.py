@@ -1,13 +1,13 @@
 """Narrative sentences in Bahasa Indonesia, with every number computed from the data.
 
-Text that comes from data files is escaped twice: HTML-escaped, because Markdown passes
-raw HTML through, and Markdown-escaped, because ``[x](javascript:…)`` or ``![](http://…)``
-in a name would otherwise become a link or an image fetched from outside.
+Text that comes from data files is shown literally: every ASCII punctuation character in
+it is backslash-escaped (CommonMark allows this for all of them), so raw HTML, ``[x](…)``
+links, ``![](http://…)`` images, emphasis, headings, lists and bare ``http://`` or
+``www.`` autolinks all stay text. Ids inside code spans go through :func:`_code`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
@@ -17,17 +17,24 @@ from .numbers import format_number, format_pct, format_rp
 from .text import label
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]{}|~$!])")
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 
 
 def _e(text) -> str:
-    """Data text made safe inside Markdown: shown literally, on one line, no markup, no links.
+    r"""Data text made safe inside Markdown: shown literally, on one line, no markup, no links.
 
-    >>> _e("<b>x</b> [klik](javascript:alert(1)) desa_wisata")
-    '&lt;b&gt;x&lt;/b&gt; \\\\[klik\\\\](javascript:alert(1)) desa\\\\_wisata'
+    >>> print(_e("<b>x</b> [klik](javascript:alert(1)) desa_wisata"))
+    \<b\>x\<\/b\> \[klik\]\(javascript\:alert\(1\)\) desa\_wisata
+    >>> print(_e("lihat http://contoh.invalid, 98%"))
+    lihat http\:\/\/contoh\.invalid\, 98\%
     """
     one_line = " ".join(str(text).splitlines())
-    return html.escape(_MARKDOWN.sub(r"\\\1", one_line))
+    return _PUNCTUATION.sub(r"\\\1", one_line)
+
+
+def _code(text) -> str:
+    """Data text as a Markdown code span (no escapes work inside one: backticks and line breaks are dropped)."""
+    return "`" + " ".join(str(text).replace("`", "'").splitlines()) + "`"
 
 
 escape = _e  # for other modules that put data text into Markdown
@@ -358,7 +365,7 @@ def indicator_choices(ds) -> str:
     names = ds.indikator.set_index("indikator_id")["short_name"]
     ids = below_threshold(ds)
     m = kinerja.measured(ds)
-    listed = lambda xs: "; ".join(f"{_e(names[i])} (`{_e(i)}`)" for i in xs) + "."  # noqa: E731
+    listed = lambda xs: "; ".join(f"{_e(names[i])} ({_code(i)})" for i in xs) + "."  # noqa: E731
     if m["capaian_pct"].isna().all():
         return (f"Belum ada indikator yang terukur (realisasi {ds.year} {ds.missing_text}). Id indikator untuk "
                 "parameter `indikator`: " + listed(m["indikator_id"]))

@@ -6,6 +6,7 @@ Notebooks stay thin: ``ds, out = setup(dataset, output_dir, "03_bab3_capaian")``
 from __future__ import annotations
 
 import html
+import re
 
 from IPython.display import HTML, Markdown, display
 
@@ -51,5 +52,24 @@ def banner(ds: Dataset) -> str:
 
 
 def md(text: str) -> None:
-    """Show narrative text computed from the data (Markdown)."""
-    display(Markdown(text))
+    """Show narrative text computed from the data (Markdown); nothing in it becomes an outside link.
+
+    Data text in it is already escaped (``narrative._e``); as a second line of defence,
+    bare ``http:``-style schemes, ``www.`` and ``@`` outside code spans are escaped too.
+    """
+    display(Markdown(no_autolinks(text)))
+
+
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|file|mailto|javascript|vbscript|data)(?=:)|\bwww(?=\.)|(?<!\\)@")
+
+
+def no_autolinks(text: str) -> str:
+    r"""Markdown with the starts of autolinks escaped (code spans untouched).
+
+    >>> print(no_autolinks("lihat http://x.id, www.x.id, a@b.id, `http://kode`"))
+    lihat http\://x.id, www\.x.id, a\@b.id, `http://kode`
+    """
+    parts = _CODE_SPAN.split(text)
+    return "".join(p if i % 2 else _AUTOLINK.sub(lambda m: (m.group(0) + "\\") if m.group(0) != "@" else "\\@", p)
+                   for i, p in enumerate(parts))

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from . import paths
+from . import paths, safe_yaml
 from .errors import LkipError
 from .numbers import is_ambiguous_thousands
 from .schema import TABLES, Table
@@ -62,7 +61,7 @@ def table_text(df: pd.DataFrame, table: Table) -> str:
 def metadata_text(meta: dict, header: str = "") -> str:
     """``metadata.yml`` text: an optional comment header, then the YAML in the given key order."""
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return comment + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=110)
+    return comment + safe_yaml.dump(meta, allow_unicode=True, sort_keys=False, width=110)
 
 
 def staging(dataset: str) -> Path:

@@ -12,9 +12,7 @@ import random
 import shutil
 from pathlib import Path
 
-import yaml
-
-from . import paths
+from . import paths, safe_yaml
 from .saving import canonical
 
 AGENCIES = ["Dinas Pendidikan dan Kebudayaan", "Dinas Kesehatan", "Dinas Pertanian", "Dinas Sosial",
@@ -76,11 +74,11 @@ def write_synthetic(n: int, seed: int = 1, year: int = 2023, template: str = pat
         _rewrite(dest / "realisasi.csv", realisasi)
         _rewrite(dest / "anggaran.csv", anggaran)
         _rewrite(dest / "belanja_jenis.csv", belanja)
-        meta = yaml.safe_load((dest / "metadata.yml").read_text(encoding="utf-8"))
+        meta = safe_yaml.load((dest / "metadata.yml").read_text(encoding="utf-8"))
         meta["dataset"].update({"id": ds_id, "agency": agency, "agency_short": agency, "synthetic": True,
                                 "source_document": f"Data sintetis (seed {seed}, nomor {i}) — bukan laporan sebenarnya",
                                 "source_file": None})
-        (dest / "metadata.yml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (dest / "metadata.yml").write_text(safe_yaml.dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
         # printed values as a careful report would print them: the recomputed ones
         ds = load_dataset(ds_id)
         rc = Recomputer(ds)

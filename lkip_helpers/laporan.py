@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import yaml
 
+from . import safe_yaml
 from .errors import DataError
 
 LAPORAN_FILE = "laporan.yml"
@@ -149,9 +150,13 @@ def load(ds) -> dict:
     if not path.is_file():
         return {}
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DataError(path, f"bukan YAML yang sah ({type(exc).__name__})") from None
+        raw = safe_yaml.load(path.read_text(encoding="utf-8")) or {}  # no aliases, bounded size
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise DataError(path, f"YAML tidak sah: {getattr(exc, 'problem', None) or exc}",
+                        row=None if line is None else line + 1) from None
+    except UnicodeDecodeError:
+        raise DataError(path, "bukan UTF-8; simpan ulang file sebagai UTF-8") from None
     if not isinstance(raw, dict) or set(raw) - {"bagian"}:
         raise DataError(path, "kunci teratas yang dikenal hanya 'bagian'")
     sections = raw.get("bagian") or {}

@@ -215,7 +215,7 @@ def draw_shape(rng: random.Random) -> Shape:
     """A random shape; every dimension of :class:`Shape` varies."""
     n = rng.randint(1, 6)
     program = rng.random() < 0.5
-    optional = {t for t in OPTIONAL_TABLES if rng.random() < 0.5}
+    optional = {t for t in OPTIONAL_TABLES if rng.random() < (0.7 if t == "nilai_tercetak" else 0.5)}
     region = rng.choice(["kabupaten", "kabupaten", "kota", "provinsi"])
     if region != "provinsi":
         optional.discard("wilayah")  # kabupaten/kota counts per kabupaten: a province's table

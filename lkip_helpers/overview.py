@@ -114,7 +114,7 @@ def scatter_svg(entries: list[Entry]) -> str | None:
         return None
     with matplotlib.rc_context({"svg.hashsalt": "lkip-ikhtisar", "svg.fonttype": "path", "font.size": 12,
                                 "font.family": "DejaVu Sans"}):
-        fig = Figure(figsize=(6, 5))
+        fig = Figure(figsize=(5.2, 4.6))
         FigureCanvasSVG(fig)
         ax = fig.add_subplot()
         for n, e in points:
@@ -147,7 +147,7 @@ def scatter_svg(entries: list[Entry]) -> str | None:
 
 
 def _status_text(e: Entry) -> str:
-    return {"draft": "Draf", "final": "Final"}.get(e.status or "", MISSING_TEXT)
+    return {"draft": "DRAF", "final": "final"}.get(e.status or "", "status tidak diketahui")
 
 
 def page_html(entries: list[Entry]) -> str:
@@ -180,7 +180,7 @@ def page_html(entries: list[Entry]) -> str:
     if chart:
         parts.append(f'<p><img src="{chart}" alt="Grafik sebar: rata-rata capaian kinerja (sumbu tegak) terhadap '
                      'serapan anggaran (sumbu datar), satu titik per instansi-tahun; angka pada titik adalah nomor '
-                     'baris tabel di bawah." width="600"></p>')
+                     'baris tabel di bawah." width="560"></p>')
         parts.append("<p class=\"lkip-notes\">Satu titik per instansi-tahun; angka di samping titik = nomor pada tabel. "
                      "Di atas garis putus-putus: rata-rata capaian melampaui target. Kiri atas: capaian tinggi dengan "
                      "serapan rendah; kanan bawah: anggaran terserap tetapi capaian rendah — yang perlu ditelaah.</p>")
@@ -191,25 +191,30 @@ def page_html(entries: list[Entry]) -> str:
                      f"{esc(', '.join(missing))}.</p>")
 
     rows = []
+    pad = ' style="padding:.3rem .25rem"'  # narrow columns: the table fits a phone's width (390 px)
+    right = ' style="text-align:right;white-space:nowrap;padding:.3rem .25rem"'
     for n, e in enumerate(entries, 1):
         name = esc(e.agency)
         if e.linked:
             name = f'<a href="{esc(quote(e.folder))}/html/index.html">{name}</a>'
-        reached = (f"{e.n_tercapai} / {e.n_indikator}" if e.n_tercapai is not None and e.n_indikator is not None
+        where = [e.region or MISSING_TEXT, str(e.year) if e.year is not None else MISSING_TEXT, _status_text(e)]
+        if e.synthetic:
+            where.append("sintetis")
+        reached = (f"{e.n_tercapai}/{e.n_indikator}" if e.n_tercapai is not None and e.n_indikator is not None
                    else MISSING_TEXT)
-        marker = ' <strong>(sintetis)</strong>' if e.synthetic else ""
-        rows.append(f"<tr><td>{n}</td><td>{name}{marker}</td><td>{esc(e.region or MISSING_TEXT)}</td>"
-                    f"<td>{e.year if e.year is not None else MISSING_TEXT}</td>"
-                    f"<td style=\"text-align:right\">{esc(format_pct(e.capaian_pct))}</td><td style=\"text-align:right\">{esc(reached)}</td>"
-                    f"<td style=\"text-align:right\">{esc(format_pct(e.serapan_pct))}</td>"
-                    f"<td style=\"text-align:right\">{e.n_temuan if e.n_temuan is not None else MISSING_TEXT}</td>"
-                    f"<td>{esc(_status_text(e))}</td></tr>")
-    parts.append("<h2>Daftar laporan</h2><div class=\"lkip-scroll\"><table><tr><th>No</th><th>Instansi</th>"
-                 "<th>Wilayah</th><th>Tahun</th><th>Rata-rata capaian</th><th>Indikator mencapai target</th>"
-                 "<th>Serapan anggaran</th><th>Temuan audit</th><th>Status</th></tr>" + "".join(rows)
-                 + "</table></div>")
-    parts.append("<p class=\"lkip-notes\">Angka diambil dari manifest.json setiap dataset (hasil build terakhir). "
-                 "Temuan audit = angka tercetak yang berbeda dari hitung ulang dan rujukan yang tidak ditemukan; "
+        rows.append(f"<tr><td><strong>{n}.</strong> {name}<br><span class=\"lkip-source\">"
+                    f"{esc(' · '.join(where))}</span></td>"
+                    f"<td{right}>{esc(format_pct(e.capaian_pct, sign=False))}</td><td{right}>{esc(reached)}</td>"
+                    f"<td{right}>{esc(format_pct(e.serapan_pct, sign=False))}</td>"
+                    f"<td{right}>{e.n_temuan if e.n_temuan is not None else MISSING_TEXT}</td></tr>")
+    parts.append("<h2 id=\"daftar\">Daftar laporan</h2><div class=\"lkip-scroll\"><table style=\"font-size:.8rem\"><tr>"
+                 "<th>Instansi</th>" + "".join(f"<th{pad}>{h}</th>" for h in (
+                     "Capai&shy;an (%)", "Capai target", "Serap&shy;an (%)", "Te&shy;mu&shy;an")) + "</tr>" + "".join(rows) + "</table></div>")
+    parts.append("<p class=\"lkip-notes\">Di bawah nama instansi: wilayah, tahun, status (final atau DRAF) dan "
+                 "tanda data sintetis. Capaian = rata-rata capaian kinerja menurut kebijakan instansi; capai "
+                 "target = indikator dengan capaian minimal 100% dari yang diukur; serapan = realisasi dibagi pagu "
+                 "anggaran. Angka diambil dari manifest.json setiap dataset (hasil build terakhir). "
+                 "Temuan = temuan audit konsistensi: angka tercetak yang berbeda dari hitung ulang dan rujukan yang tidak ditemukan; "
                  "“–” berarti belum dapat dihitung (mis. draf tanpa realisasi). Nama instansi membuka laporannya.</p>")
     return page(TITLE, "".join(parts))
 

@@ -125,6 +125,9 @@ def scatter_svg(entries: list[Entry]) -> str | None:
             if len(points) <= LABEL_LIMIT:
                 ax.annotate(str(n), (e.serapan_pct, e.capaian_pct), xytext=(5, 4), textcoords="offset points",
                             fontsize=10, color="#1d2433")
+        # both axes from 0: distances between agencies read truly, whatever the number of points
+        ax.set_xlim(0, max(100.0, max(e.serapan_pct for _, e in points)) * 1.05)
+        ax.set_ylim(0, max(110.0, max(e.capaian_pct for _, e in points)) * 1.08)
         ax.axhline(100, color=ABU, linestyle="--", linewidth=1)
         ax.text(0.01, 100, " target 100%", transform=ax.get_yaxis_transform(), va="bottom", fontsize=9, color=ABU)
         ax.set_xlabel("Serapan anggaran (%)")

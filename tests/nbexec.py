@@ -52,8 +52,11 @@ def code_cells(notebook: Path, params: dict) -> list[str]:
 
 def _shell():
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
 
-    shell = InteractiveShell.instance()
+    config = Config()
+    config.HistoryManager.enabled = False  # no history database in the user's home, shared by parallel tests
+    shell = InteractiveShell.instance(config=config)
     shell.display_formatter.active_types = list(shell.display_formatter.formatters)  # html, markdown, png...
     return shell
 

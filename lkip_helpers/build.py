@@ -252,7 +252,7 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
     except (ValueError, KeyError, IndexError):
         headline = {}  # a draft without realisasi has no headline yet
     headline.update({"instansi": ds.agency, "wilayah": ds.region, "status": "draft" if ds.draft else "final",
-                     "n_temuan_audit": audit_count(ds)})
+                     "n_temuan_audit": audit_count(folder, records)})
     # strict JSON: a value not computable yet (a draft) is null, not NaN
     headline = {k: (None if isinstance(v, float) and v != v else v) for k, v in headline.items()}
     manifest = {"dataset": ds.id, "title": ds.title, "year": ds.year, "synthetic": ds.synthetic,

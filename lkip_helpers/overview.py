@@ -10,6 +10,7 @@ text from a manifest escaped, the only links our own to each dataset's page.
 from __future__ import annotations
 
 import base64
+import csv
 import html
 import io
 import json
@@ -22,6 +23,7 @@ from .errors import DataError
 from .numbers import MISSING_TEXT, format_number, format_pct
 
 TITLE = "Ikhtisar Kinerja Antarinstansi"
+AUDIT_TABLE = "audit-konsistensi"  # artifact id of the audit's findings table
 BIRU, OREN, ABU = "#1f4e79", "#e9a23b", "#5c677d"
 LABEL_LIMIT = 60  # above this many points the chart shows no numbers (they would overlap); the table still does
 
@@ -52,18 +54,21 @@ def _count(x) -> int | None:
     return int(x) if isinstance(x, int) and not isinstance(x, bool) else None
 
 
-def audit_count(ds) -> int | None:
-    """Audit findings of a loaded dataset (printed figures that differ, references not found), for its manifest.
+def audit_count(folder: Path, records: list[dict]) -> int | None:
+    """Audit findings of a build, counted in its ``audit-konsistensi`` table (one finding per row).
 
-    None when the audit cannot run yet (e.g. a draft without realisasi).
+    Read from the build's own output rather than recomputed, so the manifest costs no
+    second audit and says what the audit page says. None when that table is not there.
     """
-    from .audit import audit
-
-    try:
-        findings, _ = audit(ds)
-    except (ValueError, KeyError, IndexError, TypeError):
+    rec = next((r for r in records if r.get("id") == AUDIT_TABLE), None)
+    name = next((f for f in (rec or {}).get("files", []) if str(f).endswith(".csv")), None)
+    if name is None or not (Path(folder) / name).is_file():
         return None
-    return int(len(findings))
+    with (Path(folder) / name).open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if "jenis" not in (reader.fieldnames or []):
+            return None
+        return sum(1 for row in reader if (row["jenis"] or "").strip() not in ("", "-"))  # "-": no finding
 
 
 def _safe_id(folder: str) -> bool:

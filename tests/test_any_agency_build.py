@@ -7,6 +7,7 @@ built together with ``lkip build ... --jobs 2``.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lkip_helpers import synth
 from lkip_helpers.cli import main
@@ -109,8 +111,6 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
     assert code == 0 and "gagal" not in err, err
 
     texts = {i: _data_text(data / i) for i in ids}
-    import yaml
-
     others = {i: [str(yaml.safe_load((data / i / "metadata.yml").read_text(encoding="utf-8"))["dataset"][k])
                   for k in ("agency", "region")] for i in ids}
     for ds_id in ids:
@@ -123,6 +123,13 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
             found = sorted(s for s in foreign if _contains(text, s))
             assert not found, (ds_id, page.name, found)
             assert all(not h.startswith(("http:", "https:", "javascript:", "//")) for h in hrefs), (page.name, hrefs)
+
+    from lkip_helpers.audit import audit
+    from lkip_helpers.loading import load_dataset
+
+    for ds_id in ids:  # the manifest's count (read from the build's audit table) against the audit itself
+        headline = json.loads((outputs / ds_id / "manifest.json").read_text(encoding="utf-8"))["headline"]
+        assert headline["n_temuan_audit"] == len(audit(load_dataset(ds_id))[0]), ds_id
 
     index, hrefs = _page_text(outputs / "index.html")
     assert sorted(h.split("/")[0] for h in hrefs) == ids  # one row (and one link) per agency-year

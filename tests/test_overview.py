@@ -122,3 +122,17 @@ def test_empty_outputs_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "kosong"))
     write_outputs_index()
     assert "Belum ada dataset yang dibangun" in (tmp_path / "kosong" / "index.html").read_text(encoding="utf-8")
+
+
+def test_audit_count_is_read_from_the_builds_audit_table(tmp_path):
+    record = [{"id": "audit-konsistensi", "files": ["tables/audit-konsistensi.csv", "tables/audit-konsistensi.xlsx"]}]
+    (tmp_path / "tables").mkdir()
+    table = tmp_path / "tables" / "audit-konsistensi.csv"
+    table.write_text("jenis,report_table,row_ref,column,cause\nangka,Tabel 3.1,a,capaian_pct,x\n"
+                     "rujukan,Bab 3.6,b,kabupaten,\"y, z\"\nangka,Tabel 3.1,c,capaian_pct,w\n", encoding="utf-8")
+    assert overview.audit_count(tmp_path, record) == 3
+    table.write_text("jenis,report_table,row_ref,column,cause\n-,-,-,-,tidak ada ketidaksesuaian\n", encoding="utf-8")
+    assert overview.audit_count(tmp_path, record) == 0
+    assert overview.audit_count(tmp_path, []) is None  # no audit table in this build: unknown, not zero
+    table.write_text("temuan\n1\n", encoding="utf-8")
+    assert overview.audit_count(tmp_path, record) is None

@@ -285,7 +285,13 @@ def _rp(x: float) -> float:
 
 
 def capaian(realisasi: float, target: float, polarity: str, lower_formula: str) -> float:
-    """Capaian % as the synthetic report prints it: the policy's formula, never below 0 (NaN when undefined)."""
+    """Capaian % as the synthetic report prints it: the policy's formula, never below 0 (NaN when undefined).
+
+    >>> capaian(80, 100, "lower", "two_target_minus"), capaian(80, 100, "lower", "target_over_realisasi")
+    (120.0, 125.0)
+    >>> capaian(300, 100, "lower", "two_target_minus"), capaian(45, 60, "higher", "two_target_minus")
+    (0.0, 75.0)
+    """
     if target is None or realisasi is None or target == 0 or pd.isna(target) or pd.isna(realisasi):
         return float("nan")
     if polarity == "higher":

@@ -352,11 +352,15 @@ class DatasetBuild:
 
 def write_manifest(folder: Path, ds, records: list[dict]) -> None:
     """``manifest.json``: every artifact with id, kind, title, notebook and files, plus headline figures."""
+    from .overview import audit_count
+
     ids = [r["id"] for r in records]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise LkipError(f"artifact id ganda: {', '.join(dupes)}")
     headline = _headline(ds)
+    headline.update({"instansi": ds.agency, "wilayah": ds.region, "status": "draft" if ds.draft else "final",
+                     "n_temuan_audit": audit_count(folder, records)})
     # strict JSON: a value not computable yet (a draft) is null, not NaN
     headline = {k: (None if isinstance(v, float) and v != v else v) for k, v in headline.items()}
     manifest = {"dataset": ds.id, "title": ds.title, "year": ds.year, "synthetic": ds.synthetic,
@@ -671,34 +675,7 @@ def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float
 
 
 def write_outputs_index() -> None:
-    """``outputs/index.html``: every built dataset with its headline figures."""
-    import html as h
+    """``outputs/index.html``: the overview of every built agency-year (see :mod:`lkip_helpers.overview`)."""
+    from .overview import write_overview
 
-    from .html import page
-    from .numbers import format_pct, format_rp
-
-    root = paths.outputs_dir()
-    rows = []
-    for manifest in sorted(root.glob("*/manifest.json")):
-        if manifest.parent.name.startswith((".", "_")):
-            continue
-        try:
-            m = json.loads(manifest.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            continue  # not a manifest this tool wrote; the index lists only what it can read
-        hd = m.get("headline") or {}
-        tag = " <strong>(SINTETIS)</strong>" if m.get("synthetic") else ""
-        rows.append(f'<tr><td><a href="{h.escape(m["dataset"])}/html/index.html">{h.escape(m["dataset"])}</a>{tag}</td>'
-                    f"<td>{h.escape(m['title'])}</td>"
-                    f"<td>{h.escape(format_pct(hd.get('rata_rata_capaian_pct')))}</td>"
-                    f"<td>{_or_dash(hd.get('n_tercapai'))} / {_or_dash(hd.get('n_indikator'))}</td>"
-                    f"<td>{h.escape(format_pct(hd.get('serapan_pct')))}</td>"
-                    f"<td>{h.escape(format_rp(hd.get('pagu_rp')))}</td></tr>")
-    body = ("<h1>Laporan Kinerja — semua dataset</h1><div class=\"lkip-scroll\"><table><tr><th>Dataset</th><th>Instansi"
-            "</th><th>Rata-rata capaian</th><th>Indikator mencapai target</th><th>Serapan anggaran</th><th>Pagu</th></tr>"
-            + "".join(rows) + "</table></div>")
-    _write_atomic(root / "index.html", page("Laporan Kinerja — semua dataset", body))
-
-
-def _or_dash(value) -> str:
-    return "–" if value is None else str(value)
+    write_overview()

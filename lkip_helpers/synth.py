@@ -379,6 +379,7 @@ class _Gen:
                 self.rows["indikator"].append(row)
                 self.specs[iid] = (unit, polarity, rng_)
         self.iku = list(self.specs)
+        shorts = {x["short_name"] for x in self.rows["indikator"]}  # chart labels must tell indicators apart
         for leaf in self.leaves:
             for j in range(1, self.s.ikk_per_leaf + 1):
                 objek = r.choice(self.theme["objek"])
@@ -388,7 +389,7 @@ class _Gen:
                     "indikator_id": iid, "kind": "ikk", "sasaran_id": leaf, "parent_id": None,
                     "nomor": f"{leaf.split('-', 1)[1].replace('-', '.')}.{j}",
                     "name": f"Jumlah {unit} {r.choice(_KEGIATAN_VERB).lower()} {objek}",
-                    "short_name": f"{objek.capitalize()} ({unit})", "unit": unit, "polarity": "higher",
+                    "short_name": _unique(f"{objek.capitalize()} ({unit})", shorts), "unit": unit, "polarity": "higher",
                     "kode_rekening": None})
                 self.specs[iid] = (unit, "higher", (1, 50))
 
@@ -670,18 +671,19 @@ class _Gen:
             t, x = self.pk[iid]
             c = capaian(x, t, self.specs[iid][1], self.s.lower_formula)
             if c == c:
-                rows.append(_printed("Pengukuran Kinerja", iid, "capaian_pct", round(c, 2)))
+                rows.append(_printed("Pengukuran Kinerja", "indikator", "capaian_pct", round(c, 2), self.year, indikator_id=iid))
         leaves = {x["kode_rekening"]: x for x in self.rows["anggaran"] if x["kode_rekening"] in self.leaf_codes}
         if all(x["pagu_rp"] is not None and x["realisasi_rp"] is not None for x in leaves.values()):
             pagu = sum(x["pagu_rp"] for x in leaves.values())
             real = sum(x["realisasi_rp"] for x in leaves.values())
-            rows.append(_printed("Ringkasan Eksekutif", "anggaran", "pagu_rp", pagu))
-            rows.append(_printed("Ringkasan Eksekutif", "anggaran", "realisasi_rp", real))
+            rows.append(_printed("Ringkasan Eksekutif", "anggaran", "pagu_rp", pagu, self.year))
+            rows.append(_printed("Ringkasan Eksekutif", "anggaran", "realisasi_rp", real, self.year))
             if pagu:
-                rows.append(_printed("Ringkasan Eksekutif", "anggaran", "serapan_pct", round(real / pagu * 100, 2)))
-        rows.append(_printed("Ringkasan Eksekutif", "sasaran", "jumlah_sasaran", float(len(self.strategis))))
+                rows.append(_printed("Ringkasan Eksekutif", "anggaran", "serapan_pct", round(real / pagu * 100, 2),
+                                     self.year))
+        rows.append(_printed("Ringkasan Eksekutif", "sasaran", "jumlah_sasaran", float(len(self.strategis)), self.year))
         if self.s.typo and rows:
-            slip = self.r.choice([p for p in rows if p["column"] == "capaian_pct"] or rows)
+            slip = self.r.choice([p for p in rows if p["metric"] == "capaian_pct"] or rows)
             text = slip["printed_text"]
             digits = [k for k, ch in enumerate(text) if ch.isdigit()]
             k = digits[0]
@@ -705,10 +707,26 @@ class _Gen:
         }
 
 
-def _printed(table: str, row: str, column: str, value: float) -> dict:
+def _unique(label: str, used: set[str]) -> str:
+    """``label``, numbered when another indicator already carries it; remembered in ``used``.
+
+    >>> used = {"Posyandu (desa)"}
+    >>> _unique("Posyandu (desa)", used), _unique("Posyandu (desa)", used), _unique("Kader", used)
+    ('Posyandu (desa) 2', 'Posyandu (desa) 3', 'Kader')
+    """
+    out, n = label, 1
+    while out in used:
+        n += 1
+        out = f"{label} {n}"
+    used.add(out)
+    return out
+
+
+def _printed(table: str, subject: str, metric: str, value: float, year: int, **ids: str) -> dict:
+    """One printed value naming its subject in columns (see the nilai_tercetak schema)."""
     text = saving.canonical(value, "float")
-    return {"report_table": table, "row_ref": row, "column": column, "printed_text": text, "value": float(text),
-            "note": "sintetis"}
+    return {"report_table": table, "subject": subject, **ids, "metric": metric, "year": year,
+            "printed_text": text, "value": float(text), "note": "sintetis"}
 
 
 def generate(shape: Shape, rng: random.Random, ds_id: str, year: int = 2023, label: str = "",

@@ -155,14 +155,14 @@ def test_printed_values_follow_the_inputs(batch):
         leaves = [r for r in budget if r["kode_rekening"] not in parents]
         slips = 0
         for p in printed:
-            if p["column"] == "capaian_pct":
-                i = p["row_ref"]
+            if p["metric"] == "capaian_pct":
+                i = p["indikator_id"]
                 expected = _capaian(real[i], target[i], polarity[i], formula)
-            elif p["row_ref"] == "anggaran":
+            elif p["subject"] == "anggaran":
                 pagu = sum(float(r["pagu_rp"]) for r in leaves)
                 spent = sum(float(r["realisasi_rp"]) for r in leaves)
                 expected = {"pagu_rp": pagu, "realisasi_rp": spent, "serapan_pct": spent / pagu * 100 if pagu else 0}[
-                    p["column"]]
+                    p["metric"]]
             else:
                 expected = float(sum(r["level"] == "strategis" for r in _rows(folder, "sasaran")))
             agrees = abs(float(p["value"]) - expected) <= 0.005 + 1e-9 * abs(expected)
@@ -186,8 +186,9 @@ def test_audit_finds_exactly_the_planted_slips(batch, monkeypatch):
         if not printed:
             continue
         findings, _ = audit(load_dataset(ds_id))
-        found = {(f.row_ref, f.column) for f in findings.itertuples() if f.jenis == "angka"}
-        planted = {(p["row_ref"], p["column"]) for p in printed if "salah ketik" in p["note"]}
+        found = {(f.subject, f.indikator_id if isinstance(f.indikator_id, str) else "", f.metric)
+                 for f in findings.itertuples() if f.jenis == "angka"}
+        planted = {(p["subject"], p["indikator_id"], p["metric"]) for p in printed if "salah ketik" in p["note"]}
         if found != planted:
             wrong.append((ds_id, _meta(root / ds_id)["capaian"]["lower_formula"], sorted(found ^ planted)))
         audited += 1

@@ -190,12 +190,24 @@ def pk_changes(ds) -> pd.DataFrame:
 
     changed = both[differs(both["name_awal"], both["name_perubahan"]) | differs(both["target_awal"], both["target_perubahan"])
                    | differs(both["target_unit_awal"], both["target_unit_perubahan"])].reset_index()
-    changed["perubahan"] = [
-        "target dihapus (menjadi 0)" if (ta or 0) > 0 and tp == 0 else
-        ("nama indikator berubah" if na != np_ else "target berubah")
-        for ta, tp, na, np_ in zip(changed["target_awal"], changed["target_perubahan"],
-                                   changed["name_awal"], changed["name_perubahan"])]
+    changed["perubahan"] = [_change_kind(ta, tp, na, np_) for ta, tp, na, np_ in zip(
+        changed["target_awal"], changed["target_perubahan"], changed["name_awal"], changed["name_perubahan"])]
     return changed.rename(columns={"name_awal": "indikator_awal", "name_perubahan": "indikator_perubahan"})
+
+
+def _change_kind(target_awal, target_perubahan, name_awal, name_perubahan) -> str:
+    """What the PK Perubahan did to one row, in words (blank cells are missing, never compared).
+
+    >>> _change_kind(5.0, 0.0, "a", "a"), _change_kind(None, 3.0, None, "b"), _change_kind(2.0, 3.0, "a", "a")
+    ('target dihapus (menjadi 0)', 'baris ditambahkan', 'target atau satuan berubah')
+    """
+    if pd.isna(name_awal):
+        return "baris ditambahkan"
+    if pd.isna(name_perubahan):
+        return "baris dihapus"
+    if pd.notna(target_awal) and target_awal > 0 and pd.notna(target_perubahan) and target_perubahan == 0:
+        return "target dihapus (menjadi 0)"
+    return "nama indikator berubah" if name_awal != name_perubahan else "target atau satuan berubah"
 
 
 def perubahan_pk(ds) -> ReportTable:

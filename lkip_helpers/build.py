@@ -111,6 +111,7 @@ class DatasetBuild:
     dataset: str
     threshold: float
     force: bool
+    document: bool = True  # also write dokumen/lkip-<dataset>.docx and .pdf
     final: Path = field(init=False)
     tmp: Path = field(init=False)
     inputs: dict = field(default_factory=dict)
@@ -129,7 +130,7 @@ class DatasetBuild:
         nbs = notebooks()
         self.inputs = {"data": data_hash(self.dataset), "helpers": helpers_hash(),
                        "notebooks": _digest(nbs, paths.NOTEBOOKS_DIR), "threshold": self.threshold,
-                       "version": __version__}
+                       "document": self.document, "version": __version__}
         state = self.final / STATE_FILE
         if not state.is_file() or not (self.final / "manifest.json").is_file():
             return False
@@ -184,6 +185,7 @@ class DatasetBuild:
 
     def finish(self) -> None:
         """Write manifest, index and state; swap into place."""
+        from .dokumen import read_stream, write_documents
         from .html import index_page
 
         runs, records, pages = {}, [], []
@@ -195,6 +197,7 @@ class DatasetBuild:
                 files = sorted({f for r in res["records"] for f in r["files"]}
                                | {f"notebooks/{t.executed_name}", f"html/{t.page_file}"})
                 run = {"key": t.key, "files": files, "records": res["records"],
+                       "stream": read_stream(self.tmp, t.executed_name),
                        "page": {"id": t.page_id, "kind": "page", "title": t.title,
                                 "notebook": Path(t.notebook).name,
                                 "files": [f"html/{t.page_file}", f"notebooks/{t.executed_name}"]}}
@@ -202,6 +205,8 @@ class DatasetBuild:
                 records.append({**r, "notebook": f"{r['notebook'].split('--')[0]}.ipynb"})
             pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
             runs[t.executed_name] = run
+        if self.document:
+            records += write_documents(self.tmp, self.ds, [(t, runs[t.executed_name]) for t in self.tasks])
         index = {"id": "indeks", "kind": "page", "title": "Ringkasan dan daftar halaman", "notebook": None,
                  "files": ["html/index.html"]}
         all_records = records + [{k: v for k, v in p.items() if k != "file"} for p in pages] + [index]
@@ -403,7 +408,7 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
 
 
 def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0, jobs: int | None = None,
-               scheduler: str = "local") -> int:
+               scheduler: str = "local", document: bool = True) -> int:
     """Build datasets (only what changed unless ``force``); return the CLI exit code."""
     from .paths import check_dataset_id
 
@@ -418,7 +423,7 @@ def build_many(datasets: list[str], force: bool = False, threshold: float = 100.
             print(f"lkip: dataset {dataset!r} tidak ditemukan di {paths.data_dir()}", file=sys.stderr, flush=True)
             failures += 1
             continue
-        b = DatasetBuild(dataset, threshold, force)
+        b = DatasetBuild(dataset, threshold, force, document)
         _clean_stale(b.final)  # folders left by a killed build go even when nothing needs rebuilding
         if b.up_to_date():
             _log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
@@ -453,14 +458,15 @@ def build_many(datasets: list[str], force: bool = False, threshold: float = 100.
 
 
 def build(dataset: str, threshold: float = 100.0, force: bool = True, jobs: int | None = None,
-          scheduler: str = "local") -> Path:
+          scheduler: str = "local", document: bool = True) -> Path:
     """Build one dataset (python API); raise BuildError on failure; return its output folder."""
     import contextlib
     import io
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        code = build_many([dataset], force=force, threshold=threshold, jobs=jobs, scheduler=scheduler)
+        code = build_many([dataset], force=force, threshold=threshold, jobs=jobs, scheduler=scheduler,
+                          document=document)
     if code:
         raise BuildError(err.getvalue().strip().removeprefix("lkip: "))
     return paths.output_dir(dataset)
@@ -485,7 +491,7 @@ def write_outputs_index() -> None:
     """``outputs/index.html``: every built dataset with its headline figures."""
     import html as h
 
-    from .html import page
+    from .html import document_links, page
     from .numbers import format_pct, format_rp
 
     root = paths.outputs_dir()
@@ -504,8 +510,10 @@ def write_outputs_index() -> None:
                     f"<td>{h.escape(format_pct(hd.get('rata_rata_capaian_pct')))}</td>"
                     f"<td>{hd.get('n_tercapai', '–')} / {hd.get('n_indikator', '–')}</td>"
                     f"<td>{h.escape(format_pct(hd.get('serapan_pct')))}</td>"
-                    f"<td>{h.escape(format_rp(hd.get('pagu_rp')))}</td></tr>")
+                    f"<td>{h.escape(format_rp(hd.get('pagu_rp')))}</td>"
+                    f"<td>{document_links(m.get('artifacts', []), m['dataset'] + '/')}</td></tr>")
     body = ("<h1>Laporan Kinerja — semua dataset</h1><div class=\"lkip-scroll\"><table><tr><th>Dataset</th><th>Instansi"
-            "</th><th>Rata-rata capaian</th><th>Indikator mencapai target</th><th>Serapan anggaran</th><th>Pagu</th></tr>"
+            "</th><th>Rata-rata capaian</th><th>Indikator mencapai target</th><th>Serapan anggaran</th><th>Pagu</th>"
+            "<th>Dokumen</th></tr>"
             + "".join(rows) + "</table></div>")
     (root / "index.html").write_text(page("Laporan Kinerja — semua dataset", body), encoding="utf-8")

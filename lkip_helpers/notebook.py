@@ -9,7 +9,7 @@ import html
 
 from IPython.display import HTML, Markdown, display
 
-from .artifacts import Outputs
+from .artifacts import Outputs, current, set_current
 from .charts import apply_style
 from .errors import LkipError
 from .loading import Dataset, check_dataset_id, load_dataset
@@ -31,6 +31,7 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
     ds = load_dataset(dataset)
     apply_style()
     out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}", missing=ds.missing_text)
+    set_current(out)  # md() records narrative text in this notebook's document stream
     display(HTML(banner(ds)))
     return ds, out
 
@@ -51,5 +52,8 @@ def banner(ds: Dataset) -> str:
 
 
 def md(text: str) -> None:
-    """Show narrative text computed from the data (Markdown)."""
+    """Show narrative text computed from the data (Markdown); it also goes into the LKIP document."""
+    out = current()
+    if out is not None:
+        out.text(text)
     display(Markdown(text))

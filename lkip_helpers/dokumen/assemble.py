@@ -55,7 +55,7 @@ def chapter_of(text: str) -> str | None:
 
 
 def section_title(text: str) -> str:
-    """A notebook heading as a section title: "Tabel 3.2 dan 3.3 — Dibandingkan tahun lalu" -> "Dibandingkan tahun lalu".
+    """A notebook heading as a section title: "Tabel 3.2 dan 3.3 — Dibandingkan tahun lalu" -> "Dibandingkan …".
 
     The caption under it already names the table.
     """
@@ -165,7 +165,7 @@ def foreword(ds) -> list:
     d = ds.meta["dataset"]
     head = d.get("agency_short") or d.get("agency", "")
     return [Heading("Kata Pengantar", 1),
-            _placeholder("[diisi: kata pengantar — maksud penyusunan LKIP, ringkasan capaian dan ucapan terima kasih]"),
+            _placeholder("[diisi: kata pengantar — maksud penyusunan LKIP, ringkasan capaian, ucapan terima kasih]"),
             _placeholder("[diisi: tempat], [diisi: tanggal]", "right"),
             _p(f"Kepala {head}", bold=True, align="right"),
             _p(_region(d), align="right"),

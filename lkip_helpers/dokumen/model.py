@@ -104,12 +104,23 @@ class Document:
     marks: list[str] = field(default_factory=list)  # shown in every page header (DRAF, DATA SINTETIS)
     template: Path | None = None  # an agency's template.docx (letterhead, styles)
 
+    @property
+    def mark_line(self) -> str:
+        """The line every page header carries (empty for a final, real dataset)."""
+        return " · ".join(self.marks) + (" — data belum lengkap, bukan dokumen final" if self.draft else "")
+
 
 def landscape_flags(blocks: list) -> list[bool]:
-    """Which blocks stand on landscape pages: wide tables, and the headings that introduce them."""
+    """Which blocks stand on landscape pages: wide tables, the headings that introduce them and the text after them.
+
+    Text that follows a wide table stays on its page rather than opening a portrait page of its own.
+    """
     flags = [isinstance(b, Table) and b.landscape for b in blocks]
     for i in range(len(blocks) - 2, -1, -1):
         if isinstance(blocks[i], Heading) and flags[i + 1]:
+            flags[i] = True
+    for i in range(1, len(blocks)):
+        if isinstance(blocks[i], Paragraph) and flags[i - 1]:
             flags[i] = True
     return flags
 

@@ -96,7 +96,8 @@ def _markup(runs) -> str:
 
 class _Doc(BaseDocTemplate):
     def __init__(self, path, doc: Document, pages: dict[str, int]):
-        super().__init__(path if isinstance(path, io.BytesIO) else str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        target = path if isinstance(path, io.BytesIO) else str(path)  # the layout pass writes to memory
+        super().__init__(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN, title=doc.title, author="lkip_helpers", subject="Laporan Kinerja",
                          creator="lkip_helpers", invariant=1, lang="id-ID")
         self.doc = doc
@@ -119,8 +120,7 @@ class _Doc(BaseDocTemplate):
         if self.doc.marks:
             canvas.setFont(f"{FONT}-Bold", 9)
             canvas.setFillColor(colors.HexColor("#c0392b"))
-            label = " · ".join(self.doc.marks) + (" — data belum lengkap, bukan dokumen final" if self.doc.draft else "")
-            canvas.drawRightString(width - MARGIN, height - MARGIN / 2, label)
+            canvas.drawRightString(width - MARGIN, height - MARGIN / 2, self.doc.mark_line)
             canvas.setFillColor(colors.Color(0.75, 0.22, 0.17, alpha=0.08))
             canvas.setFont(f"{FONT}-Bold", 110)
             canvas.translate(width / 2, height / 2)

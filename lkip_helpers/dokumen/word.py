@@ -27,6 +27,10 @@ MARGIN = Cm(2.5)
 TABLE_PT = 8.5
 NOTE_STYLE = "Catatan LKIP"      # source and notes under tables and figures
 FILL_STYLE = "Isian LKIP"        # places the agency fills in
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                        "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
 
 
 def write_docx(doc: Document, path: Path) -> None:
@@ -78,7 +82,7 @@ def _setup(d, doc: Document) -> None:
         sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = MARGIN
     if doc.marks:
         p = sec.header.paragraphs[0] if sec.header.paragraphs else sec.header.add_paragraph()
-        r = p.add_run(" · ".join(doc.marks) + (" — data belum lengkap, bukan dokumen final" if doc.draft else ""))
+        r = p.add_run(doc.mark_line)
         r.bold = True
         r.font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -89,7 +93,11 @@ def _setup(d, doc: Document) -> None:
     settings = d.settings.element
     update = OxmlElement("w:updateFields")  # Word offers to fill the TOC and page numbers on opening
     update.set(qn("w:val"), "true")
-    settings.append(update)
+    later = [el for el in settings if el.tag in {qn(f"w:{n}") for n in _AFTER_UPDATE_FIELDS}]
+    if later:  # the schema fixes the order of settings; Word may refuse a file that breaks it
+        later[0].addprevious(update)
+    else:
+        settings.append(update)
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
@@ -244,10 +252,11 @@ def table_xml(t: Table, widths: list[int], style: str | None) -> str:
         parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for j, value in enumerate(values):
             shade = '<w:shd w:val="clear" w:color="auto" w:fill="DCE6F0"/>' if header else ""
-            ppr = "<w:keepNext/>" if header else ('<w:jc w:val="right"/>' if t.numeric(j) else "")
+            keep = "<w:keepNext/>" if header else ""  # pPr children in schema order: keepNext, spacing, jc
+            align = '<w:jc w:val="right"/>' if t.numeric(j) and not header else ""
             rpr = ("<w:b/>" if bold else "") + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
             parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[j]}" w:type="dxa"/>{shade}</w:tcPr>'
-                         f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/>{ppr}</w:pPr>'
+                         f'<w:p><w:pPr>{keep}<w:spacing w:before="0" w:after="0"/>{align}</w:pPr>'
                          f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{escape(value)}</w:t></w:r></w:p></w:tc>')
         parts.append("</w:tr>")
     parts.append("</w:tbl>")

@@ -58,7 +58,8 @@ def _fonts() -> None:
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
     s = {"body": base,
-         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3),
+         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3,
+                                  bulletFontName=FONT),
          "placeholder": ParagraphStyle("placeholder", parent=base, textColor=colors.HexColor("#9c4a00")),
          "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=1),
          "cover": ParagraphStyle("cover", parent=base, fontName=f"{FONT}-Bold", fontSize=20, leading=26,
@@ -286,7 +287,8 @@ def _figure(f: Figure, st: dict, width: float, height: float):
     h = w * f.height_in / f.width_in
     if h > height * 0.75:
         w, h = w * height * 0.75 / h, height * 0.75
-    parts = [Image(str(f.image), width=w, height=h), RLParagraph(escape(f.caption), st["caption"])]
+    # from bytes, not a path: ReportLab then names the image by its content, so the PDF does not depend on the folder
+    parts = [Image(io.BytesIO(f.image.read_bytes()), width=w, height=h), RLParagraph(escape(f.caption), st["caption"])]
     parts[1].style = ParagraphStyle("fig-caption", parent=st["caption"], alignment=TA_CENTER)
     parts += [RLParagraph(escape(x), st["note"]) for x in note_lines("", [f.notes], f.id)]
     return KeepTogether(parts + [Spacer(1, 8)])

@@ -27,6 +27,7 @@ from .report_table import KINDS, ReportTable
 
 ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 STREAM_SUFFIX = ".dokumen.json"
+PNG_DPI = 150  # figures' PNG resolution; the document sizes images from it
 _CURRENT: list = []  # the Outputs of the notebook being run (set by notebook.setup), for md()
 
 
@@ -129,14 +130,14 @@ class Outputs:
         """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
         folder = self.root / "figures"
         png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=150, bbox_inches="tight")  # dpi also in the stream entry below
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
         (folder / f"{id}.png").write_bytes(png.getvalue())
         fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
         data.to_csv(folder / f"{id}.csv", index=False, encoding="utf-8")
         self._register({"id": id, "kind": "figure", "title": title, "notebook": self.notebook, "notes": notes,
                         "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"]})
         self._append({"type": "figure", "id": id, "title": str(title), "notes": str(notes or ""),
-                      "image": f"figures/{id}.png", "dpi": 150})
+                      "image": f"figures/{id}.png", "dpi": PNG_DPI})
         plt.close(fig)
         # show the saved PNG rather than drawing the figure a third time
         return Image(data=png.getvalue(), format="png", width=min(900, int(fig.get_figwidth() * 100)))

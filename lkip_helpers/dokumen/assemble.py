@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+from ..artifacts import PNG_DPI
 from .model import (Contents, Document, Figure, Heading, PageBreak, Paragraph, Run, Table, caption, clean, layout,
                     markdown)
 
@@ -116,7 +117,7 @@ def _blocks(entries: list[dict], shift: int, folder: Path) -> list:
         elif kind == "figure":
             image = folder / e["image"]
             w, h = _png_size(image)
-            dpi = float(e.get("dpi", 150))
+            dpi = float(e.get("dpi", PNG_DPI))
             out.append(Figure(e["id"], caption("figure", e["id"], e["title"]), image, w / dpi, h / dpi,
                               clean(e.get("notes", ""))))
     return out

@@ -4,6 +4,8 @@ Measures, each against a baseline measured in the same command:
   1. cold build of pmd-ntt-2023 (`lkip build --force`) vs the naive loop
      (papermill CLI, then `jupyter nbconvert --to html --no-input`, notebook after notebook);
   2. the no-op rebuild (nothing changed);
+  2b. the LKIP document (Word + PDF): the cold build with and without it (`--no-document`),
+      and the document alone (a rebuild that reuses every notebook run, with vs without it);
   3. a batch of N synthetic datasets at --jobs 1 and --jobs 2 (throughput ratio);
   4. peak memory per worker (worker process and its kernel), from outputs/build-report.json.
 
@@ -96,6 +98,13 @@ def main() -> None:
     print(f"lkip build --force: {results['cold_s']:.1f} s", flush=True)
     results["noop_s"] = min(sh([lkip, "build", DATASET], env) for _ in range(3))
     print(f"no-op rebuild: {results['noop_s']:.2f} s", flush=True)
+    # the document alone: toggling --no-document re-assembles the outputs from reused runs only
+    results["reuse_nodoc_s"] = sh([lkip, "build", DATASET, "--no-document"], env)
+    results["reuse_doc_s"] = sh([lkip, "build", DATASET], env)
+    print(f"rebuild from reused runs: {results['reuse_nodoc_s']:.2f} s without the document, "
+          f"{results['reuse_doc_s']:.2f} s with it", flush=True)
+    results["cold_nodoc_s"] = sh([lkip, "build", DATASET, "--force", "--no-document"], env)
+    print(f"lkip build --force --no-document: {results['cold_nodoc_s']:.1f} s", flush=True)
 
     batch_data = work / "batch-data"
     benv = {**env, "LKIP_DATA_DIR": str(batch_data)}
@@ -118,6 +127,9 @@ def main() -> None:
         print(f"| build dingin vs naive loop | {results['naive_s'] / results['cold_s']:.1f}× lebih cepat "
               f"({results['naive_s']:.1f} s → {results['cold_s']:.1f} s) |")
     print(f"| rebuild tanpa perubahan | {results['noop_s']:.2f} s |")
+    doc_s = results["reuse_doc_s"] - results["reuse_nodoc_s"]
+    print(f"| build dingin dengan / tanpa dokumen LKIP | {results['cold_s']:.1f} s / {results['cold_nodoc_s']:.1f} s "
+          f"({results['cold_s'] / results['cold_nodoc_s']:.2f}×); dokumen Word + PDF sendiri ≈ {doc_s:.1f} s |")
     print(f"| throughput batch --jobs 2 vs --jobs 1 | {results['batch_1_s'] / results['batch_2_s']:.2f}× "
           f"({results['batch_1_s']:.1f} s → {results['batch_2_s']:.1f} s, {args.datasets} dataset) |")
     print(f"| memori puncak per worker | {results['peak_worker_total_mb']:.0f} MB "

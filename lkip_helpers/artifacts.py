@@ -1,11 +1,15 @@
 """Writing a notebook's artifacts: tables (CSV + XLSX), figures (PNG + SVG + CSV), and their registry.
 
 Each notebook records what it wrote in ``<output_dir>/.artifacts/<notebook>.json``;
-the build reads each run's record into ``manifest.json``.
+the build reads each run's record into ``manifest.json``. Beside it,
+``<notebook>.dokumen.json`` is the run's *document stream*: headings, narrative text,
+tables (with their display cells) and figures in the order the notebook produced them,
+from which the build writes the LKIP document (:mod:`lkip_helpers.dokumen`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -15,14 +19,47 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Image
+from IPython.display import Image, Markdown, display
 
 from . import paths
+from .narrative import escape
 from .paths import REGISTRY_DIR
 from .safe_cells import write_csv, xlsx_cell
 from .report_table import KINDS, ReportTable
 
 ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")  # may hold an id of the data (schema.ID_PATTERN)
+STREAM_SUFFIX = ".dokumen.json"
+PNG_DPI = 150  # figures' PNG resolution; the document sizes images from it
+_CURRENT: list = []  # the Outputs of the notebook being run (set by notebook.setup), for md()
+
+
+def current() -> "Outputs | None":
+    """The Outputs that :func:`lkip_helpers.notebook.setup` made last in this kernel (None outside a build)."""
+    return _CURRENT[0] if _CURRENT else None
+
+
+def set_current(out: "Outputs | None") -> None:
+    _CURRENT[:] = [out] if out is not None else []
+
+
+def _cell() -> str | None:
+    """Fingerprint of the running notebook cell's source: places stream entries among the notebook's Markdown cells.
+
+    IPython stores a cell's input in its history before running it; the executed
+    notebook holds the same source, so the build can match the two.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    ip = get_ipython()
+    history = getattr(getattr(ip, "history_manager", None), "input_hist_raw", None)
+    return cell_key(history[-1]) if history else None
+
+
+def cell_key(source: str) -> str:
+    """Short fingerprint of a cell's source (trailing whitespace ignored)."""
+    return hashlib.sha1(source.rstrip().encode("utf-8")).hexdigest()[:12]
 
 
 class Outputs:
@@ -40,6 +77,7 @@ class Outputs:
         self.notebook = notebook
         self.missing = missing
         self.records: list[dict] = []
+        self.stream: list[dict] = []
         for sub in ("tables", "figures", REGISTRY_DIR):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
 
@@ -50,12 +88,36 @@ class Outputs:
         path = self.root / REGISTRY_DIR / f"{self.notebook}.json"
         path.write_text(json.dumps(self.records, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    def heading(self, text: str, level: int = 2) -> None:
-        """Show a section heading (Markdown; text from data is escaped)."""
-        from IPython.display import Markdown, display
+    def _append(self, entry: dict) -> None:
+        """Add one entry to the document stream (a re-run cell replaces its earlier entry of the same id)."""
+        entry = {**entry, "cell": _cell()}
+        if entry.get("id"):
+            self.stream = [e for e in self.stream if e.get("id") != entry["id"]]
+        self.stream.append(entry)
+        path = self.root / REGISTRY_DIR / f"{self.notebook}{STREAM_SUFFIX}"
+        path.write_text(json.dumps(self.stream, ensure_ascii=False), encoding="utf-8")
 
-        from .narrative import escape
+    def heading(self, text: str, level: int = 2) -> None:
+        """Show a section heading (text from data escaped) and put it in the document.
+
+        Level 1 = chapter such as "Bab III — …"; 2 and 3 = sections.
+        """
+        if level not in (1, 2, 3):
+            raise ValueError(f"level judul harus 1, 2 atau 3, bukan {level!r}")
         display(Markdown("#" * level + " " + escape(text)))
+        self._append({"type": "heading", "text": str(text), "level": level})
+
+    def text(self, text: str) -> None:
+        """Narrative text for the document (Markdown as :mod:`lkip_helpers.narrative` writes it)."""
+        self._append({"type": "text", "text": str(text)})
+
+    def _stream_table(self, table: ReportTable) -> None:
+        shown = table.display_frame()  # the same cells the HTML shows: one formatting for every output
+        self._append({"type": "table", "id": table.id, "title": table.title, "source": table.source,
+                      "notes": [str(n) for n in table.notes],
+                      "columns": [{"label": str(c.label), "kind": c.kind} for c in table.columns],
+                      "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)],
+                      "emphasis": [int(r) for r in table.emphasis_rows]})
 
     def table(self, table: ReportTable):
         """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
@@ -67,18 +129,21 @@ class Outputs:
         self._register({"id": table.id, "kind": "table", "title": table.title, "source": table.source,
                         "notebook": self.notebook,
                         "files": [f"tables/{table.id}.csv", f"tables/{table.id}.xlsx"]})
+        self._stream_table(table)
         return ShownTable(table)
 
     def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
         """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
         folder = self.root / "figures"
         png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=150, bbox_inches="tight")
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
         (folder / f"{id}.png").write_bytes(png.getvalue())
         fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
         write_csv(data, folder / f"{id}.csv")
         self._register({"id": id, "kind": "figure", "title": title, "notebook": self.notebook, "notes": notes,
                         "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"]})
+        self._append({"type": "figure", "id": id, "title": str(title), "notes": str(notes or ""),
+                      "image": f"figures/{id}.png", "dpi": PNG_DPI})
         plt.close(fig)
         # show the saved PNG rather than drawing the figure a third time
         return Image(data=png.getvalue(), format="png", width=min(900, int(fig.get_figwidth() * 100)))

@@ -210,6 +210,7 @@ class DatasetBuild:
     dataset: str
     threshold: float
     force: bool
+    document: bool = True  # also write dokumen/lkip-<dataset>.docx and .pdf
     final: Path = field(init=False)
     tmp: Path = field(init=False)
     inputs: dict = field(default_factory=dict)
@@ -228,7 +229,7 @@ class DatasetBuild:
         nbs = notebooks()
         self.inputs = {"data": data_hash(self.dataset), "helpers": helpers_hash(),
                        "notebooks": _digest(nbs, paths.NOTEBOOKS_DIR), "threshold": self.threshold,
-                       "version": __version__}
+                       "document": self.document, "version": __version__}
         state = self.final / STATE_FILE
         if not state.is_file() or not (self.final / "manifest.json").is_file():
             return False
@@ -283,6 +284,7 @@ class DatasetBuild:
 
     def finish(self) -> None:
         """Write manifest, index and state; swap into place."""
+        from .dokumen import read_stream, write_documents
         from .html import index_page
 
         runs, records, pages = {}, [], []
@@ -294,6 +296,7 @@ class DatasetBuild:
                 files = sorted({f for r in res["records"] for f in r["files"]}
                                | {f"notebooks/{t.executed_name}", f"html/{t.page_file}"})
                 run = {"key": t.key, "files": files, "records": res["records"],
+                       "stream": read_stream(self.tmp, t.executed_name),
                        "page": {"id": t.page_id, "kind": "page", "title": t.title,
                                 "notebook": Path(t.notebook).name,
                                 "files": [f"html/{t.page_file}", f"notebooks/{t.executed_name}"]}}
@@ -301,6 +304,8 @@ class DatasetBuild:
                 records.append({**r, "notebook": f"{r['notebook'].split('--')[0]}.ipynb"})
             pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
             runs[t.executed_name] = run
+        if self.document:
+            records += write_documents(self.tmp, self.ds, [(t, runs[t.executed_name]) for t in self.tasks])
         index = {"id": "indeks", "kind": "page", "title": "Ringkasan dan daftar halaman", "notebook": None,
                  "files": ["html/index.html"]}
         all_records = records + [{k: v for k, v in p.items() if k != "file"} for p in pages] + [index]
@@ -583,7 +588,7 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
 
 
 def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0, jobs: int | None = None,
-               scheduler: str = "local") -> int:
+               scheduler: str = "local", document: bool = True) -> int:
     """Build datasets (only what changed unless ``force``); return the CLI exit code.
 
     Raises ``Interrupted`` on Ctrl-C or SIGTERM, after stopping workers and kernels and removing the
@@ -592,10 +597,11 @@ def build_many(datasets: list[str], force: bool = False, threshold: float = 100.
     if scheduler not in ("local", "dask") and not scheduler.startswith("tcp://"):
         raise LkipError(f"scheduler tidak dikenal: {scheduler!r}; gunakan local, dask atau tcp://HOST:PORT")
     with _stoppable():
-        return _build_many(datasets, force, threshold, jobs, scheduler)
+        return _build_many(datasets, force, threshold, jobs, scheduler, document)
 
 
-def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | None, scheduler: str) -> int:
+def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | None, scheduler: str,
+                document: bool) -> int:
     from .paths import check_dataset_id
 
     start = time.perf_counter()
@@ -607,7 +613,7 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             print(f"lkip: dataset {dataset!r} tidak ditemukan di {paths.data_dir()}", file=sys.stderr, flush=True)
             failures += 1
             continue
-        b = DatasetBuild(dataset, threshold, force)
+        b = DatasetBuild(dataset, threshold, force, document)
         _clean_stale(b.final)  # folders left by a killed build go even when nothing needs rebuilding
         if b.up_to_date():
             _log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
@@ -646,14 +652,15 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
 
 
 def build(dataset: str, threshold: float = 100.0, force: bool = True, jobs: int | None = None,
-          scheduler: str = "local") -> Path:
+          scheduler: str = "local", document: bool = True) -> Path:
     """Build one dataset (python API); raise BuildError on failure; return its output folder."""
     import contextlib
     import io
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err):
-        code = build_many([dataset], force=force, threshold=threshold, jobs=jobs, scheduler=scheduler)
+        code = build_many([dataset], force=force, threshold=threshold, jobs=jobs, scheduler=scheduler,
+                          document=document)
     if code:
         raise BuildError(err.getvalue().strip().removeprefix("lkip: "))
     return paths.output_dir(dataset)

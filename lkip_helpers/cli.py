@@ -119,7 +119,8 @@ def _build(args) -> int:
     datasets = paths.list_datasets() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
     if args.all and not datasets:
         raise LkipError(f"tidak ada dataset di {paths.data_dir()}")
-    return build_many(datasets, force=args.force, threshold=args.threshold, jobs=args.jobs, scheduler=args.scheduler)
+    return build_many(datasets, force=args.force, threshold=args.threshold, jobs=args.jobs, scheduler=args.scheduler,
+                      document=not args.no_document)
 
 
 def _synth(args) -> int:
@@ -251,6 +252,8 @@ def parser() -> argparse.ArgumentParser:
                    help="parallel workers, each with one kernel (default: number of cores)")
     b.add_argument("--scheduler", default="local", metavar="WHERE",
                    help="local (default), dask (a LocalCluster) or tcp://HOST:PORT (an existing Dask scheduler)")
+    b.add_argument("--no-document", action="store_true",
+                   help="skip the LKIP document (dokumen/lkip-<dataset>.docx and .pdf)")
     b.set_defaults(func=_build)
     s_ = sub.add_parser("synth", help="write N plausible synthetic datasets (marked synthetic) for tests and benchmarks")
     s_.add_argument("n", type=_number(int, 1, 999, "N"))  # ids synth-NNN-YEAR

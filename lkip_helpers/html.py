@@ -31,6 +31,7 @@ th{background:#eef2f7;text-align:left}
 .lkip-warning{color:#fff;background:var(--merah);padding:.4rem .6rem;font-weight:bold}
 .lkip-draft{background:#fff4e0;border-left:4px solid var(--aksen,#e9a23b);padding:.4rem .8rem;margin:.5rem 0}
 .lkip-draft ul{margin:.2rem 0;font-size:.85rem}
+.lkip-doc{background:#eef2f7;border-left:4px solid var(--biru);padding:.5rem .8rem;margin:.8rem 0}
 .cards{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
 .card{flex:1 1 150px;background:#eef2f7;border-radius:6px;padding:.6rem .8rem}
 .card .v{font-size:1.5rem;font-weight:bold;color:var(--biru)} .card .l{font-size:.85rem;color:var(--abu)}
@@ -94,6 +95,15 @@ def draft_notice(ds) -> str:
             + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 
+def document_links(artifacts: list[dict], prefix: str) -> str:
+    """Links to the LKIP document (Word draft and PDF) when the build wrote it (empty otherwise)."""
+    e = html.escape
+    names = {".docx": "Word (draf untuk disunting)", ".pdf": "PDF"}
+    links = [f'<a href="{e(prefix + f)}">{names.get(Path(f).suffix, e(Path(f).name))}</a>'
+             for a in artifacts if a.get("kind") == "document" for f in a["files"]]
+    return (f'<p class="lkip-doc"><strong>Dokumen LKIP:</strong> {" · ".join(links)}</p>') if links else ""
+
+
 def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
     """The landing page: headline figures, then links to every page and artifact."""
     from . import budget, kinerja
@@ -119,6 +129,7 @@ def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
         f"<li>{e(str(r['name']))}: <strong>{e(format_pct(r['rata_rata_capaian_pct'], missing=miss))}</strong></li>"
         for _, r in per.iterrows()) + "</ul>")
     parts.append(f"<p>Realisasi anggaran {e(format_rp(real, missing=miss))} dari {e(format_rp(pagu, missing=miss))}.</p>")
+    parts.append(document_links(artifacts, "../"))
     parts.append("<h2>Halaman</h2><ul class=\"pages\">" + "".join(
         f'<li><a href="{e(p["file"])}">{e(p["title"])}</a></li>' for p in pages) + "</ul>")
     rows = "".join(

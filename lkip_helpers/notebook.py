@@ -10,7 +10,7 @@ import re
 
 from IPython.display import HTML, Markdown, display
 
-from .artifacts import Outputs
+from .artifacts import Outputs, current, set_current
 from .charts import apply_style
 from .errors import LkipError
 from .loading import Dataset, check_dataset_id, load_dataset
@@ -32,6 +32,7 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
     ds = load_dataset(dataset)
     apply_style()
     out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}", missing=ds.missing_text)
+    set_current(out)  # md() records narrative text in this notebook's document stream
     display(HTML(banner(ds)))
     return ds, out
 
@@ -52,12 +53,17 @@ def banner(ds: Dataset) -> str:
 
 
 def md(text: str) -> None:
-    """Show narrative text computed from the data (Markdown); nothing in it becomes an outside link.
+    """Show narrative text computed from the data (Markdown); it also goes into the LKIP document.
 
-    Data text in it is already escaped (``narrative._e``); as a second line of defence,
-    bare ``http:``-style schemes, ``www.`` and ``@`` outside code spans are escaped too.
+    Nothing in it becomes an outside link: data text in it is already escaped
+    (``narrative._e``); as a second line of defence, bare ``http:``-style schemes,
+    ``www.`` and ``@`` outside code spans are escaped too.
     """
-    display(Markdown(no_autolinks(text)))
+    text = no_autolinks(text)
+    out = current()
+    if out is not None:
+        out.text(text)
+    display(Markdown(text))
 
 
 _CODE_SPAN = re.compile(r"(`[^`]*`)")

@@ -14,12 +14,13 @@ import csv
 import html
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from . import paths
 from .errors import DataError
+from .html import document_links, page
 from .numbers import MISSING_TEXT, format_number, format_pct
 
 TITLE = "Ikhtisar Kinerja Antarinstansi"
@@ -44,6 +45,7 @@ class Entry:
     status: str | None          # final | draft
     synthetic: bool
     linked: bool                # its own index.html exists
+    documents: list[dict] = field(default_factory=list)  # the LKIP document artifact(s) the build wrote
 
 
 def _number(x) -> float | None:
@@ -102,7 +104,9 @@ def read_manifests(root: Path | None = None) -> list[Entry]:
                          _number(hd.get("rata_rata_capaian_pct")), _count(hd.get("n_tercapai")),
                          _count(hd.get("n_indikator")), _number(hd.get("serapan_pct")),
                          _count(hd.get("n_temuan_audit")), status, m.get("synthetic") is True,
-                         (manifest.parent / "html" / "index.html").is_file()))
+                         (manifest.parent / "html" / "index.html").is_file(),
+                         [a for a in m.get("artifacts") or [] if isinstance(a, dict) and a.get("kind") == "document"
+                          and all((manifest.parent / f).is_file() for f in a.get("files") or [])]))
     return sorted(out, key=lambda e: (-(e.year or 0), e.region, e.agency, e.folder))
 
 
@@ -160,7 +164,6 @@ def _status_text(e: Entry) -> str:
 
 def page_html(entries: list[Entry]) -> str:
     """The whole overview page."""
-    from .html import page
 
     esc = html.escape
     parts = [f"<h1>{esc(TITLE)}</h1>"]
@@ -210,8 +213,9 @@ def page_html(entries: list[Entry]) -> str:
             where.append("sintetis")
         reached = (f"{e.n_tercapai}/{e.n_indikator}" if e.n_tercapai is not None and e.n_indikator is not None
                    else MISSING_TEXT)
+        docs = document_links(e.documents, quote(e.folder) + "/") if e.linked else ""
         rows.append(f"<tr><td><strong>{n}.</strong> {name}<br><span class=\"lkip-source\">"
-                    f"{esc(' · '.join(where))}</span></td>"
+                    f"{esc(' · '.join(where))}</span>{docs}</td>"
                     f"<td{right}>{esc(format_pct(e.capaian_pct, sign=False))}</td><td{right}>{esc(reached)}</td>"
                     f"<td{right}>{esc(format_pct(e.serapan_pct, sign=False))}</td>"
                     f"<td{right}>{e.n_temuan if e.n_temuan is not None else MISSING_TEXT}</td></tr>")

@@ -42,10 +42,10 @@ def test_manifest_lists_every_required_artifact(built, manifest):
         assert artifact_id in by_id, artifact_id
     assert len(by_id) == len(manifest["artifacts"])
     for a in manifest["artifacts"]:
-        assert a["kind"] in ("table", "figure", "page") and a["title"]
+        assert a["kind"] in ("table", "figure", "page", "document") and a["title"]
         for f in a["files"]:
             assert (built / f).is_file(), f
-    assert {a["kind"] for a in manifest["artifacts"]} == {"table", "figure", "page"}
+    assert {a["kind"] for a in manifest["artifacts"]} == {"table", "figure", "page", "document"}
     for a in manifest["artifacts"]:
         if a["kind"] == "table":
             assert a["files"] == [f"tables/{a['id']}.csv", f"tables/{a['id']}.xlsx"]

@@ -1,0 +1,241 @@
+"""The LKIP document (Word draft and PDF): opened with python-docx and pypdf, checked against the CSVs.
+
+One build (``--jobs 1``) of three datasets is shared by every test: the default
+dataset, next year's draft made from it (``lkip new``), and one synthetic agency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from lkip_helpers import paths
+
+LKIP = str(Path(sys.executable).parent / "lkip")
+MAIN, DRAFT = paths.DEFAULT_DATASET, "pmd-ntt-2024"
+
+
+def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    res = subprocess.run([LKIP, *args], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    return res
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    work = tmp_path_factory.mktemp("dokumen")
+    data = work / "data"
+    shutil.copytree(paths.dataset_dir(MAIN), data / MAIN)
+    env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(work / "outputs")}
+    _run(["new", DRAFT, "--from", MAIN, "--year", "2024"], env)
+    _run(["synth", "1", "--seed", "7"], env)
+    synth = next(p.name for p in data.iterdir() if p.name not in (MAIN, DRAFT))
+    _run(["build", MAIN, DRAFT, synth, "--jobs", "1"], env)
+    return {"root": work / "outputs", "env": env, "synth": synth}
+
+
+def _manifest(out, dataset: str) -> dict:
+    return json.loads((out["root"] / dataset / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _docx(out, dataset: str = MAIN):
+    return Document(str(out["root"] / dataset / "dokumen" / f"lkip-{dataset}.docx"))
+
+
+def _pdf(out, dataset: str = MAIN) -> PdfReader:
+    return PdfReader(str(out["root"] / dataset / "dokumen" / f"lkip-{dataset}.pdf"))
+
+
+def _artifacts(out, dataset: str, kind: str) -> list[dict]:
+    return [a for a in _manifest(out, dataset)["artifacts"] if a["kind"] == kind]
+
+
+def test_listed_in_manifest_and_linked(out):
+    for dataset in (MAIN, DRAFT, out["synth"]):
+        doc = [a for a in _manifest(out, dataset)["artifacts"] if a["id"] == "dokumen-lkip"]
+        assert len(doc) == 1 and doc[0]["kind"] == "document"
+        assert doc[0]["files"] == [f"dokumen/lkip-{dataset}.docx", f"dokumen/lkip-{dataset}.pdf"]
+        for f in doc[0]["files"]:
+            assert (out["root"] / dataset / f).stat().st_size > 10_000
+        index = (out["root"] / dataset / "html" / "index.html").read_text(encoding="utf-8")
+        assert f'href="../dokumen/lkip-{dataset}.docx"' in index and f'href="../dokumen/lkip-{dataset}.pdf"' in index
+    overview = (out["root"] / "index.html").read_text(encoding="utf-8")
+    assert f'href="{MAIN}/dokumen/lkip-{MAIN}.pdf"' in overview
+
+
+def test_lkip_structure_in_word(out):
+    d = _docx(out)
+    h1 = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    for chapter in ("I", "II", "III", "IV"):
+        assert sum(bool(re.match(rf"^Bab {chapter}\b", h)) for h in h1) == 1, (chapter, h1)
+    for part in ("Kata Pengantar", "Ikhtisar Eksekutif", "Lampiran"):
+        assert part in h1
+    assert h1.index("Ikhtisar Eksekutif") < h1.index(next(h for h in h1 if h.startswith("Bab I ")))
+    lampiran = [p.text for p in d.paragraphs if p.style.name == "Heading 2" and p.text.startswith("Lampiran")]
+    assert any("Perjanjian Kinerja" in t for t in lampiran) and any("Catatan Konsistensi Angka" in t for t in lampiran)
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "[diisi: kata pengantar" in text and "[diisi: nama kepala instansi]" in text  # places to fill, marked
+    assert d.paragraphs[0].style.name == "Title" and "2023" in d.paragraphs[1].text  # cover with the year
+    agency = _manifest(out, MAIN)["title"].split(" Provinsi")[0]
+    assert agency in text
+
+
+def test_fields_are_ours_only(out):
+    """Daftar Isi is a TOC field, page numbers a PAGE field; nothing from data becomes a field or a link."""
+    d = _docx(out)
+    body = d.element.body
+    instructions = [t.text.strip() for t in body.iter(qn("w:instrText"))]
+    assert len(instructions) == 1 and instructions[0].startswith("TOC ")
+    assert not list(body.iter(qn("w:hyperlink"))) and not list(body.iter(qn("w:fldSimple")))
+    footer = d.sections[0].footer._element
+    assert [t.text.strip() for t in footer.iter(qn("w:instrText"))] == ["PAGE"]
+
+
+def test_one_word_table_per_table_artifact_and_one_picture_per_figure(out):
+    for dataset in (MAIN, out["synth"]):
+        d = _docx(out, dataset)
+        assert len(d.tables) == len(_artifacts(out, dataset, "table"))
+        assert len(d.inline_shapes) == len(_artifacts(out, dataset, "figure"))
+
+
+def test_captions_numbered_by_artifact_id_in_order(out):
+    d = _docx(out)
+    captions = [p.text for p in d.paragraphs if p.style.name == "Caption"]
+    expected = []
+    for a in _manifest(out, MAIN)["artifacts"]:
+        if a["kind"] in ("table", "figure"):
+            m = re.match(r"^(tabel|gambar)-([\d.]+)$", a["id"])
+            word = "Tabel" if a["kind"] == "table" else "Gambar"
+            expected.append(f"{word} {m.group(2)} {a['title']}" if m else f"{word}: {a['title']}")
+    assert captions == expected
+    assert "Tabel 3.1 " in " ".join(captions) and "Gambar 1.2 " in " ".join(captions)
+
+
+NUMBER = re.compile(r"(Rp )?-?\d{1,3}(\.\d{3})*(,\d+)?%?")
+
+
+def _parse_id(text: str) -> float | None:
+    """A number as the document shows it (1.476; 98,40; Rp 9.051.591.780); None for a blank mark."""
+    t = text.strip().removeprefix("Rp ").removesuffix("%").strip()
+    if t in ("–", "-", "", "belum diisi"):
+        return None
+    assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", t), f"not an Indonesian number: {text!r}"
+    return float(t.replace(".", "").replace(",", "."))
+
+
+@pytest.mark.parametrize("table_id", ["tabel-3.1", "tabel-3.5", "tabel-3.11", "tabel-3.12", "tabel-3.13",
+                                      "anggaran-vs-capaian"])
+def test_word_numbers_equal_the_csv(out, table_id):
+    """Every numeric column of the Word table equals a column of tables/<id>.csv (as shown, rounded)."""
+    ids = [a["id"] for a in _artifacts(out, MAIN, "table")]
+    table = _docx(out).tables[ids.index(table_id)]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    csv = pd.read_csv(out["root"] / MAIN / "tables" / f"{table_id}.csv")
+    assert len(rows) - 1 == len(csv)
+    checked = 0
+    for j in range(len(rows[0])):
+        cells = [r[j] for r in rows[1:]]
+        filled = [c for c in cells if c.strip() not in ("–", "")]
+        if not filled or not all(NUMBER.fullmatch(c.strip()) for c in filled):
+            continue  # a text column (names, kode rekening such as 2.13.01)
+        shown = [_parse_id(c) for c in cells]
+        decimals = max((len(c.split(",")[1].rstrip("%").strip()) if "," in c else 0) for c in cells)
+        tolerance = 0.5 * 10 ** -decimals + 1e-9  # the document shows the CSV's number rounded
+        matches = [name for name in csv.columns if pd.api.types.is_numeric_dtype(csv[name]) and all(
+            (v is None and pd.isna(x)) or (v is not None and pd.notna(x) and abs(float(x) - v) <= tolerance)
+            for v, x in zip(shown, csv[name]))]
+        assert matches, f"{table_id}: kolom {rows[0][j]!r} tidak sama dengan kolom CSV mana pun"
+        checked += 1
+    assert checked >= 1
+
+
+def test_known_figures_in_word_tables(out):
+    cells = {c.text for t in _docx(out).tables for r in t.rows for c in r.cells}
+    for figure in ("82,32", "81,77", "9.051.591.780", "7.401.465.357", "1.476"):
+        assert figure in cells
+
+
+def test_tables_repeat_header_rows_keep_rows_whole_and_wide_ones_go_landscape(out):
+    d = _docx(out)
+    for t in d.tables:
+        rows = t._tbl.tr_lst
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+    sizes = {(round(s.page_width.mm), round(s.page_height.mm)) for s in d.sections}
+    assert sizes <= {(210, 297), (297, 210)}
+    assert any(s.orientation == WD_ORIENT.LANDSCAPE for s in d.sections)
+    assert d.sections[0].orientation == WD_ORIENT.PORTRAIT
+
+
+def test_pdf_pages_text_and_outline(out):
+    r = _pdf(out)
+    assert 20 <= len(r.pages) <= 200
+    for page in r.pages:
+        w, h = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert abs(w - 595.3) < 1 and abs(h - 841.9) < 1  # A4, portrait or landscape
+    text = "\n".join(p.extract_text() for p in r.pages)
+    for figure in ("82,32", "81,77", "Rp 9.051.591.780", "Bab III", "Daftar Isi", "Catatan Konsistensi Angka"):
+        assert figure in text
+    assert "DRAF" not in text
+    assert len(r.outline) >= 6  # headings as bookmarks: a phone's reader lists them
+    figures = len(_artifacts(out, MAIN, "figure"))
+    assert sum(len(p.images) for p in r.pages) == figures  # each chart embedded once, as an image
+
+
+def test_draft_is_marked_on_every_page(out):
+    d = _docx(out, DRAFT)
+    header = " ".join(p.text for s in d.sections for p in s.header.paragraphs)
+    assert "DRAF" in header
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    assert "belum diisi" in cells
+    r = _pdf(out, DRAFT)
+    assert all("DRAF" in p.extract_text() for p in r.pages)
+    assert "DRAF" not in " ".join(p.text for s in _docx(out).sections for p in s.header.paragraphs)
+
+
+def test_no_document_skips_it_and_is_part_of_the_build_state(out):
+    """Last: rebuilds the default dataset without the document (reusing every notebook run)."""
+    res = _run(["build", MAIN, "--no-document", "--jobs", "1"], out["env"])
+    assert "dilewati" not in res.stdout  # the setting changed, so the outputs are rewritten …
+    assert f"[{MAIN}] 0 notebook dijalankan" in res.stdout  # … from the runs of the first build, without a kernel
+    assert not (out["root"] / MAIN / "dokumen").exists()
+    assert all(a["kind"] != "document" for a in _manifest(out, MAIN)["artifacts"])
+    assert "dilewati" in _run(["build", MAIN, "--no-document"], out["env"]).stdout  # and now nothing changed
+
+
+def test_template_supplies_letterhead_and_styles(tmp_path):
+    """An agency's template.docx: its header (letterhead) and styles stay, its sample text goes."""
+    from docx.shared import Pt
+
+    from lkip_helpers.dokumen.model import Document as Model
+    from lkip_helpers.dokumen.model import Heading, Paragraph, Run, Table
+    from lkip_helpers.dokumen.word import write_docx
+
+    template = Document()
+    template.sections[0].header.paragraphs[0].text = "PEMERINTAH PROVINSI CONTOH — KOP SURAT"
+    template.styles["Heading 1"].font.size = Pt(20)
+    template.add_paragraph("teks contoh di template")
+    template.save(tmp_path / "template.docx")
+    model = Model([Heading("Bab I Pendahuluan", 1), Paragraph([Run("isi =1+1 <b>")]),
+                   Table("tabel-1.1", "Tabel 1.1 Contoh", ["Uraian", "Pagu (Rp)"], ["text", "rp"],
+                         [["Belanja", "9.051.591.780"]], widths=[0.6, 0.4])],
+                  title="Contoh", footer="LKIP Contoh", template=tmp_path / "template.docx")
+    write_docx(model, tmp_path / "out.docx")
+    d = Document(str(tmp_path / "out.docx"))
+    assert d.sections[0].header.paragraphs[0].text.startswith("PEMERINTAH PROVINSI CONTOH")
+    assert d.styles["Heading 1"].font.size == Pt(20)
+    texts = [p.text for p in d.paragraphs]
+    assert "teks contoh di template" not in texts and "isi =1+1 <b>" in texts  # data text stays text
+    assert d.tables[0].cell(1, 1).text == "9.051.591.780"

@@ -173,7 +173,7 @@ def bab3_efisiensi(ds, out) -> None:
 
 
 def bab4(ds, out) -> None:
-    out.heading("Bab IV — Penutup", 2)
+    out.heading("Bab IV — Penutup", 1)  # a chapter of its own in the LKIP document
     md(narrative.penutup(ds))
 
 

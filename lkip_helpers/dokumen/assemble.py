@@ -177,47 +177,30 @@ def foreword(ds) -> list:
 
 
 def closing(ds) -> list:
-    """Bab IV when no notebook wrote one: the year's figures, the report's own suggestions, places to fill."""
-    blocks: list = [Heading(CHAPTERS["bab-4"], 1), Heading("Kesimpulan", 2)]
-    sentence = _headline_sentence(ds)
-    if sentence:
-        blocks.append(_p(sentence))
-    blocks.append(_placeholder("[diisi: kesimpulan umum atas capaian kinerja, masalah utama dan penyebabnya]"))
-    narasi = ds.tables.get("narasi")
-    if narasi is not None and len(narasi):
-        bab4 = narasi[narasi["section"].astype(str).str.match(r"(?i)^bab\s+iv\b")]
-        if len(bab4):
-            blocks.append(Heading("Saran dan langkah ke depan yang dinyatakan laporan", 2))
-            blocks += [_p(t, "bullet") for t in bab4["text"].astype(str)]
-    blocks.append(Heading("Langkah di masa mendatang", 2))
-    blocks.append(_placeholder("[diisi: langkah perbaikan kinerja tahun berikutnya]"))
-    return blocks
+    """Bab IV when no notebook wrote one: the conclusions the pages compute (one text serves both)."""
+    from ..narrative import penutup
+
+    return [Heading(CHAPTERS["bab-4"], 1), *markdown(penutup(ds), base_level=2)]
 
 
-def _headline_sentence(ds) -> str:
-    """One sentence of the year's headline figures (empty when they cannot be computed yet)."""
-    from .. import budget, kinerja
-    from ..numbers import format_pct, format_rp
-
-    try:
-        m = kinerja.measured(ds)
-        _, overall = kinerja.sasaran_summary(ds)
-        pagu, real, serapan = budget.total(ds)
-    except (ValueError, KeyError, IndexError, AttributeError):
-        return ""
-    miss = ds.missing_text
-    measured = int(m["capaian_pct"].notna().sum())
-    if not measured:
-        return (f"Capaian kinerja tahun {ds.year} belum dapat dihitung: realisasi {miss}. Pagu anggaran "
-                f"{format_rp(pagu, miss)}.")
-    return (f"Pada tahun {ds.year}, {int(m['tercapai'].sum())} dari {measured} baris indikator yang diukur mencapai "
-            f"target, dengan rata-rata capaian {format_pct(overall, missing=miss)}. Anggaran {format_rp(pagu, miss)} "
-            f"terealisasi {format_rp(real, miss)} ({format_pct(serapan, missing=miss)}).")
+def to_fill_next_year() -> list:
+    """What only the agency can write in Bab IV: a clearly marked place."""
+    return [Heading("Langkah di masa mendatang", 2),
+            _placeholder("[diisi: langkah perbaikan kinerja tahun berikutnya]")]
 
 
 def _pk_given(ds) -> bool:
     docs = ds.tables.get("dokumen_perencanaan")
     return docs is not None and len(docs) and docs["document"].astype(str).str.startswith("pk").any()
+
+
+def notebook_chapter(notebook: Path) -> str | None:
+    """The LKIP chapter a notebook declares in its metadata (``"lkip": {"bab": "bab-3"}``), if any."""
+    try:
+        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("lkip") or {}
+    except (OSError, ValueError):
+        return None
+    return meta.get("bab") if meta.get("bab") in CHAPTERS else None
 
 
 def assemble(folder: Path, ds, runs: list[tuple]) -> Document:
@@ -234,16 +217,23 @@ def assemble(folder: Path, ds, runs: list[tuple]) -> Document:
         executed = folder / "notebooks" / task.executed_name
         has_headings = any(e.get("type") == "heading" for e in stream)
         entries = stream if has_headings else _notebook_entries(executed, stream, task.title)
+        if not any(e.get("type") == "heading" and int(e.get("level", 1)) == 1 for e in entries):
+            # sections without a chapter heading: the notebook's title names the chapter
+            entries = [{"type": "heading", "text": task.title, "level": 1}, *entries]
         if task.parameters:  # one run per item (indicator): the Lampiran's analysis per indicator
             first = entries[0] if entries and entries[0].get("type") == "heading" else None
             body = entries[1:] if first else entries
             indikator.append(Heading(clean(first["text"] if first else task.title), 2))
             indikator += _blocks(body, 1, folder)
             continue
-        if any(e.get("type") == "table" and e.get("id") == AUDIT_ID for e in stream):
+        bab = notebook_chapter(Path(task.notebook))
+        if bab == "lampiran" or any(e.get("type") == "table" and e.get("id") == AUDIT_ID for e in stream):
             body = entries[1:] if entries and entries[0].get("type") == "heading" else entries
-            lampiran.append(("Catatan Konsistensi Angka", _blocks(body, 1, folder)))
+            title = "Catatan Konsistensi Angka" if any(e.get("id") == AUDIT_ID for e in stream) else clean(task.title)
+            lampiran.append((title, _blocks(body, 1, folder)))
             continue
+        if bab in CHAPTERS:  # the chapter the notebook declares; its title becomes a section unless it names one
+            current = bab
         shift = 0
         for e in entries:
             if e.get("type") == "heading" and int(e.get("level", 1)) == 1:
@@ -266,6 +256,7 @@ def assemble(folder: Path, ds, runs: list[tuple]) -> Document:
         blocks += [Heading(headings.get("bab-4", CHAPTERS["bab-4"]), 1)] + chapters["bab-4"]
     else:
         blocks += closing(ds)
+    blocks += to_fill_next_year()
     blocks.append(PageBreak())
     parts: list[tuple[str, list]] = []
     if _pk_given(ds):

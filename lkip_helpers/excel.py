@@ -523,6 +523,11 @@ def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Data
                 errors.append(_translate(exc, path, {}, meta_text))
         rows = {name: _check_sheet(df, TABLES[name], staged, path, draft, errors) for name, df in sheets.items()}
         _raise_all(path, errors)
+        for name, df in sheets.items():
+            table = TABLES[name]
+            if not table.core and df.empty and not (dest / table.filename).is_file():
+                # an empty sheet of a table the agency does not use: no file ("not used", not "still to fill")
+                (staged / table.filename).unlink(missing_ok=True)
         try:  # rules across tables (links, hierarchies, totals): one at a time
             load_dataset(dataset, root=staged)
         except DataError as exc:

@@ -265,6 +265,12 @@ def penutup(ds) -> str:
     return "\n".join(lines)
 
 
+def plausibility(warnings: list[str]) -> str:
+    """The values that load but look like slips (``lkip validate`` prints the same), as a list."""
+    return ("Nilai berikut sah menurut aturan data, tetapi jauh dari yang wajar; periksa apakah ada salah ketik "
+            "sebelum angka-angka di halaman ini dipakai:\n\n" + "\n".join(f"- {_e(w)}" for w in warnings))
+
+
 def audit_summary(ds, tolerance: float | None = None) -> str:
     """How many printed figures were checked, how many disagree, grouped by cause."""
     from .audit import audit

@@ -11,6 +11,7 @@ from IPython.display import display
 
 from . import charts, kinerja, laporan, narrative, reports
 from .notebook import md
+from .plausibility import plausibility_warnings
 
 
 def skipped(ds, key: str, item: str | None = None) -> None:
@@ -180,6 +181,10 @@ def bab4(ds, out) -> None:
 # --- Audit, sensitivity --------------------------------------------------------------------
 
 def audit(ds, out, tolerance=None) -> None:
+    warnings = plausibility_warnings(ds)
+    if warnings:  # loaded, but most likely slips: said here as lkip validate says them
+        out.heading("Angka yang perlu diperiksa", 2)
+        md(narrative.plausibility(warnings))
     if not present(ds, "audit"):
         # a draft: the report is not printed yet, which the summary says; otherwise the table was not filled
         md(narrative.audit_summary(ds, tolerance)) if ds.draft else skipped(ds, "audit")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
 
 from lkip_helpers import synth
 from lkip_helpers.cli import main
@@ -132,5 +133,14 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
         assert headline["n_temuan_audit"] == len(audit(load_dataset(ds_id))[0]), ds_id
 
     index, hrefs = _page_text(outputs / "index.html")
-    assert sorted(h.split("/")[0] for h in hrefs) == ids  # one row (and one link) per agency-year
+    assert sorted({h.split("/")[0] for h in hrefs}) == ids  # one row (and its links) per agency-year
+    for ds_id in ids:  # every agency gets its LKIP document, linked from the overview, free of other agencies' text
+        docs = [f"{ds_id}/dokumen/lkip-{ds_id}.docx", f"{ds_id}/dokumen/lkip-{ds_id}.pdf"]
+        assert all((outputs / d).is_file() and d in hrefs for d in docs), (ds_id, hrefs)
+        word = Document(str(outputs / docs[0]))
+        text = "\n".join([p.text for p in word.paragraphs]
+                         + [c.text for t in word.tables for row in t.rows for c in row.cells])
+        foreign = {s for s in set(SAMPLE_TEXT) | {n for o, names in others.items() if o != ds_id for n in names}
+                   if not _contains(texts[ds_id], s)}
+        assert not sorted(s for s in foreign if _contains(text, s)), ds_id
     assert "Badan Pendapatan Daerah" in index and "Kota Batu Ampar" in index

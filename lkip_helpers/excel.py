@@ -335,7 +335,7 @@ def _unreadable(cell, formula, dtype: str) -> str | None:
         shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if dtype == "str":
             return (f"Excel membaca isinya sebagai tanggal/waktu ({shown}); format sel sebagai Teks lalu ketik "
-                    "ulang nilainya (mis. kode 2.13)")
+                    "ulang nilainya (mis. kode 1.02)")
         return (f"tanggal/waktu ({shown}) di kolom angka; format sel sebagai Angka (General) lalu ketik ulang "
                 "nilainya")
     return None

@@ -29,7 +29,7 @@ from .errors import DataError, LkipError
 from .numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
 from .completeness import is_draft, missing_text
 from .completeness import check as check_complete
-from .schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode,
+from .schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode, may_leave_out,
                      pandera_schema, suggest_id)
 
 _INT = re.compile(r"^-?[0-9]+$")
@@ -319,7 +319,7 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
         raise DataError(path, "file kosong; baris pertama harus header: " + ",".join(table.columns))
     rows = _read_rows(path, text)
     header, body = [h.strip() for h in rows[0]], rows[1:]
-    omittable = {c.column for c in table.cols if not c.required}
+    omittable = {c for c in table.columns if may_leave_out(table, c)}
     missing = [c for c in table.columns if c not in header and c not in omittable]
     if missing:
         raise DataError(path, "kolom wajib tidak ada: " + ", ".join(missing), row=1, column=missing[0])

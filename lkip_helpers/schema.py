@@ -299,6 +299,23 @@ TABLES: dict[str, Table] = {t.name: t for t in [
 
 
 CORE_TABLES = tuple(name for name, t in TABLES.items() if t.core)
+# The core contract that checks outside the project rely on: these files and columns keep their names.
+# Other columns of a core table (source_table) may be left out of the file.
+CORE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sasaran": ("sasaran_id", "level", "parent_id", "nomor", "name"),
+    "indikator": ("indikator_id", "kind", "sasaran_id", "parent_id", "nomor", "name", "short_name", "unit", "polarity",
+                  "kode_rekening"),
+    "target": ("indikator_id", "year", "basis", "target"),
+    "realisasi": ("indikator_id", "year", "realisasi"),
+    "anggaran": ("kode_rekening", "parent_kode", "level", "uraian", "pagu_rp", "realisasi_rp"),
+}
+assert set(CORE_COLUMNS) == set(CORE_TABLES) and all(
+    set(cols) <= set(TABLES[t].columns) for t, cols in CORE_COLUMNS.items())
+
+
+def may_leave_out(table: Table, column: str) -> bool:
+    """True when ``column`` may be missing from the file: a column that may stay blank, not of the core contract."""
+    return not table.col(column).required and column not in CORE_COLUMNS.get(table.name, ())
 OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.core)
 
 

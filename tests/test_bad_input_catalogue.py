@@ -38,7 +38,7 @@ from lkip_helpers import paths
 from lkip_helpers.cli import main
 from lkip_helpers.errors import DataError
 from lkip_helpers.loading import load_table
-from lkip_helpers.schema import FIELDS, TABLES, Table
+from lkip_helpers.schema import FIELDS, TABLES, Table, may_leave_out
 
 SOURCE = paths.dataset_dir(paths.DEFAULT_DATASET)  # read-only: cases are derived from it, applied to copies
 MARK = "\u00a7BYTE\u00a7"  # placeholder replaced by a non-UTF-8 byte after writing
@@ -122,7 +122,7 @@ def _cases_for(table: Table) -> list[Case]:
     name = table.name
 
     # --- header
-    for col in (c for c in cols if c.required):  # a column that may stay blank may also be left out
+    for col in (c for c in cols if not may_leave_out(table, c.column)):  # others may be left out
         def drop(folder, c=col.column):
             rows, nl = _original(table)
             i = rows[0].index(c)

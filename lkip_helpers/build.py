@@ -22,22 +22,24 @@ import contextlib
 import hashlib
 import json
 import os
+import platform
 import re
 import shutil
 import signal
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, paths
 from .errors import LkipError, os_error_message
-from .runner import NotebookFailed, Task
+from .runner import NotebookFailed, Task, write_files
 
 FAILED_DIR = "_gagal"
 STATE_FILE = ".build-state.json"
 REPORT_FILE = "build-report.json"
+CONNECT_TIMEOUT_S = 30   # how long to wait for a remote Dask scheduler
 _HELPERS = Path(__file__).resolve().parent
 
 
@@ -465,15 +467,30 @@ class _Executor:
                 self.client.run(watch_main, os.getpid())
                 self.client.run(watch_main, os.getpid(), nanny=True)
             else:
+                # a cluster of its own: its workers need not see our folders, and are not ours to stop
                 self.cluster = None
-                self.client = Client(scheduler)
+                try:
+                    self.client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+                except OSError as exc:
+                    raise LkipError(f"tidak dapat terhubung ke scheduler Dask {scheduler} dalam "
+                                    f"{CONNECT_TIMEOUT_S} detik: {exc}") from None
+        self.remote = scheduler.startswith("tcp://")
+        self.build_id = f"{platform.node()}:{os.getpid()}:{time.time_ns()}"
+        self.futures: list = []
 
-    def submit(self, task: Task):
-        from .runner import run
+    def submit(self, task: Task, payload: dict | None = None):
+        """Start one run; ``payload`` (remote workers only) carries its files, see ``remote_payload``."""
+        from .runner import run, run_remote
 
         if self.scheduler == "local":
             return self.pool.submit(run, task)
-        return self.client.submit(run, task, pure=False, key=f"lkip-{task.run_id}-{time.time_ns()}")
+        key = f"lkip-{task.run_id}-{time.time_ns()}"
+        if self.remote:
+            fut = self.client.submit(run_remote, replace(task, build_id=self.build_id), payload, pure=False, key=key)
+        else:
+            fut = self.client.submit(run, task, pure=False, key=key)
+        self.futures.append(fut)
+        return fut
 
     def wait_any(self, futures):
         if self.scheduler == "local":
@@ -504,10 +521,14 @@ class _Executor:
                         p.join(2)
             self.pool.shutdown(wait=True, cancel_futures=True)
         elif hard:
-            from .runner import stop_now
+            from .runner import stop_build, stop_now
 
             with contextlib.suppress(Exception):  # runs beside a busy task; a kernel left would exit with its worker
-                self.client.run(stop_now)
+                if self.remote:  # a shared cluster: only this build's runs are dropped, its workers stay
+                    self.client.cancel(self.futures)
+                    self.client.run(stop_build, self.build_id)
+                else:
+                    self.client.run(stop_now)
             with contextlib.suppress(Exception):
                 self.client.close(timeout=5)
             if self.cluster is not None:
@@ -521,6 +542,25 @@ class _Executor:
             self.client.close()
             if self.cluster is not None:
                 self.cluster.close()
+
+
+def remote_payload(b: DatasetBuild, t: Task, needs: set[str]) -> dict:
+    """What a worker without our folders needs for one run: the dataset's files, the notebook's JSON,
+    the outputs of the notebooks it reads (``metadata.lkip.after``, already in ``b.tmp``) and the
+    fingerprint of our lkip_helpers. A dataset is small (tens of kB), so each task carries it whole.
+    """
+    folder = paths.dataset_dir(b.dataset)
+    data = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    inputs = {}
+    for u in b.tasks:
+        if Path(u.notebook).stem not in needs:
+            continue
+        run = b.reused.get(u.run_id) or b.results.get(u.run_id)
+        names = {f for r in run["records"] for f in r["files"]} | {f"notebooks/{u.executed_name}",
+                                                                    f"html/{u.page_file}"}
+        inputs.update({f: (b.tmp / f).read_bytes() for f in sorted(names) if (b.tmp / f).is_file()})
+    return {"data": data, "data_digest": b.inputs["data"], "notebook": Path(t.notebook).read_text(encoding="utf-8"),
+            "inputs": inputs, "helpers": b.inputs["helpers"]}
 
 
 def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict]:
@@ -549,7 +589,7 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
                     continue
                 if not blocked(t):
                     pending.pop(rid)
-                    running[ex.submit(t)] = (b, t)
+                    running[ex.submit(t, remote_payload(b, t, needs[t.notebook]) if ex.remote else None)] = (b, t)
             if not running:
                 break
             for fut in ex.wait_any(running):
@@ -558,6 +598,8 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
                 name = Path(t.executed_name).stem
                 try:
                     res = fut.result()
+                    if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
+                        write_files(b.tmp, res.pop("outputs"))
                 except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
                     if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
                         continue

@@ -198,6 +198,22 @@ def depends_on(path: Path) -> list[str]:
     return list(_nb_json(path).get("metadata", {}).get("lkip", {}).get("after", []))
 
 
+def notebook_imports() -> list[str]:
+    """The ``lkip_helpers`` modules the notebooks import (a worker imports them before its first run)."""
+    pattern = re.compile(r"^\s*from (lkip_helpers(?:\.\w+)*) import ([\w, ]+)|^\s*import (lkip_helpers[\w.]*)", re.M)
+    found = set()
+    for nb in notebooks():
+        for cell in _nb_json(nb)["cells"]:
+            for m in pattern.finditer(_source(cell)) if cell["cell_type"] == "code" else ():
+                if m.group(3):
+                    found.add(m.group(3))
+                elif m.group(1) == "lkip_helpers":  # from lkip_helpers import charts, kinerja: modules
+                    found.update(f"lkip_helpers.{n.strip()}" for n in m.group(2).split(",") if n.strip())
+                else:
+                    found.add(m.group(1))
+    return sorted(found)
+
+
 def page_id(path: Path) -> str:
     """Artifact id of a notebook's HTML page, e.g. ``halaman-bab3-capaian``."""
     return "halaman-" + path.stem.split("_", 1)[1].replace("_", "-")
@@ -437,6 +453,8 @@ class _Executor:
 
     def __init__(self, jobs: int, scheduler: str):
         self.scheduler = scheduler
+        self.jobs = jobs
+        self.warming: list = []  # kept: a Dask future no one holds is cancelled
         if scheduler == "local":
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -477,6 +495,20 @@ class _Executor:
         self.remote = scheduler.startswith("tcp://")
         self.build_id = f"{platform.node()}:{os.getpid()}:{time.time_ns()}"
         self.futures: list = []
+
+    def warm(self, data_dir: str, modules: list[str]) -> None:
+        """Have each local worker start its kernel and import ``modules`` now (best effort, not waited for).
+
+        A remote cluster's workers keep their kernels between builds; they are not asked.
+        """
+        from .runner import warm
+
+        if self.scheduler == "local":
+            self.warming = [self.pool.submit(warm, data_dir, modules) for _ in range(self.jobs)]
+        elif not self.remote:
+            self.warming = [self.client.submit(warm, data_dir, modules, workers=[w], allow_other_workers=False,
+                                               pure=False, key=f"lkip-warm-{i}-{time.time_ns()}")
+                            for i, w in enumerate(self.client.scheduler_info()["workers"])]
 
     def submit(self, task: Task, payload: dict | None = None):
         """Start one run; ``payload`` (remote workers only) carries its files, see ``remote_payload``."""
@@ -563,8 +595,8 @@ def remote_payload(b: DatasetBuild, t: Task, needs: set[str]) -> dict:
             "inputs": inputs, "helpers": b.inputs["helpers"]}
 
 
-def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict]:
-    """Run every pending task, respecting notebook dependencies; record results or failures."""
+def _execute(builds: list[DatasetBuild], ex: _Executor) -> list[dict]:
+    """Run every pending task on ``ex``, respecting notebook dependencies; record results or failures."""
     pending = {t.run_id: (b, t) for b in builds for t in b.pending}
     if not pending:
         return []
@@ -578,45 +610,39 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
     total = len(pending)
     done_count = 0
     results = []
-    ex = _Executor(max(1, min(jobs, total)), scheduler)
     running = {}
-    clean = False
-    try:
-        while pending or running:
-            for rid, (b, t) in list(pending.items()):
-                if b.error:
-                    pending.pop(rid)
+    while pending or running:
+        for rid, (b, t) in list(pending.items()):
+            if b.error:
+                pending.pop(rid)
+                continue
+            if not blocked(t):
+                pending.pop(rid)
+                running[ex.submit(t, remote_payload(b, t, needs[t.notebook]) if ex.remote else None)] = (b, t)
+        if not running:
+            break
+        for fut in ex.wait_any(running):
+            b, t = running.pop(fut)
+            done_count += 1
+            name = Path(t.executed_name).stem
+            try:
+                res = fut.result()
+                if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
+                    write_files(b.tmp, res.pop("outputs"))
+            except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
+                if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
                     continue
-                if not blocked(t):
-                    pending.pop(rid)
-                    running[ex.submit(t, remote_payload(b, t, needs[t.notebook]) if ex.remote else None)] = (b, t)
-            if not running:
-                break
-            for fut in ex.wait_any(running):
-                b, t = running.pop(fut)
-                done_count += 1
-                name = Path(t.executed_name).stem
-                try:
-                    res = fut.result()
-                    if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
-                        write_files(b.tmp, res.pop("outputs"))
-                except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
-                    if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
-                        continue
-                    b.fail(t, exc)  # a Cancelled here: a remote worker that cannot see the folder
-                    _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
-                    for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
-                        if ob is b and ex.cancel(other):
-                            running.pop(other)
-                    continue
-                if b.error:
-                    continue
-                b.results[t.run_id] = res
-                results.append(res)
-                _log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
-        clean = True
-    finally:
-        ex.close(hard=not clean)  # interrupted or broken: workers and kernels are stopped at once
+                b.fail(t, exc)
+                _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
+                for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
+                    if ob is b and ex.cancel(other):
+                        running.pop(other)
+                continue
+            if b.error:
+                continue
+            b.results[t.run_id] = res
+            results.append(res)
+            _log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
     return results
 
 
@@ -651,7 +677,12 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             _log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
             continue
         builds.append(b)
+    ex = None
     try:
+        if builds:
+            # workers start their kernels and import what the notebooks import while the plan is made
+            ex = _Executor(max(1, min(jobs, len(builds) * len(notebooks()))), scheduler)
+            ex.warm(str(paths.data_dir()), notebook_imports())
         for b in builds:
             try:
                 b.plan()
@@ -661,7 +692,12 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             b.start()
             if b.reused:
                 _log(f"[{b.dataset}] {len(b.pending)} notebook dijalankan, {len(b.reused)} tidak berubah")
-        results = _execute([b for b in builds if not b.error], jobs, scheduler)
+        ready = [b for b in builds if not b.error]
+        results = _execute(ready, ex) if ex else []
+        if ex:
+            # nothing ran (bad data, all reused): the warming workers are stopped at once, not waited for
+            ex.close(hard=not any(b.pending for b in ready))
+            ex = None
         for b in builds:
             if not b.error:
                 try:
@@ -671,6 +707,8 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
                     continue
                 _log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
     finally:
+        if ex is not None:
+            ex.close(hard=True)  # interrupted or broken: workers and kernels are stopped at once
         for b in builds:
             shutil.rmtree(b.tmp, ignore_errors=True)
     for b in builds:

@@ -195,6 +195,23 @@ def shutdown() -> None:
     _kill_kernel()  # whatever a polite shutdown left, and the socket folder
 
 
+def warm(data_dir: str, modules: list[str]) -> None:
+    """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
+
+    Sent while the build plans; a module that is not one (``from lkip_helpers import x``) is skipped.
+    """
+    import nbclient  # noqa: F401 — the worker's own imports for its first run
+    import papermill.parameterize  # noqa: F401
+
+    from . import html  # noqa: F401
+    try:
+        _, kc = _kernel(data_dir)
+        _silent(kc, f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
+                    "    except ImportError:\n        pass")
+    except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
+        pass
+
+
 def _silent(kc, code: str) -> dict:
     """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
     from nbclient.util import run_sync

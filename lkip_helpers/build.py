@@ -29,6 +29,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -527,10 +528,15 @@ class _Executor:
     def wait_any(self, futures):
         if self.scheduler == "local":
             from concurrent.futures import FIRST_COMPLETED, wait
-        else:
-            from distributed import wait  # noqa: F811
-            FIRST_COMPLETED = "FIRST_COMPLETED"  # noqa: N806
-        return wait(list(futures), return_when=FIRST_COMPLETED).done
+
+            return wait(list(futures), return_when=FIRST_COMPLETED).done
+        # Dask: poll instead of blocking in distributed's sync(), where a Ctrl-C arriving at the wrong
+        # moment makes its event loop print a traceback (a NameError inside distributed)
+        while True:
+            done = {f for f in futures if f.done()}
+            if done:
+                return done
+            time.sleep(0.05)
 
     def cancel(self, fut) -> bool:
         """Drop a run not started yet; False if it already runs."""
@@ -611,6 +617,7 @@ def _execute(builds: list[DatasetBuild], ex: _Executor) -> list[dict]:
     done_count = 0
     results = []
     running = {}
+    progress = _Progress(Counter(t.dataset for _, t in pending.values()))
     while pending or running:
         for rid, (b, t) in list(pending.items()):
             if b.error:
@@ -634,6 +641,7 @@ def _execute(builds: list[DatasetBuild], ex: _Executor) -> list[dict]:
                     continue
                 b.fail(t, exc)
                 _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
+                progress.dataset_ended(t.dataset, done_count, total, failed=True)
                 for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
                     if ob is b and ex.cancel(other):
                         running.pop(other)
@@ -643,7 +651,35 @@ def _execute(builds: list[DatasetBuild], ex: _Executor) -> list[dict]:
             b.results[t.run_id] = res
             results.append(res)
             _log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
+            progress.run_ended(t.dataset, done_count, total)
     return results
+
+
+class _Progress:
+    """One line per finished dataset of a batch: done / total, failed, time left. Plain lines, no
+    carriage returns, so a log file (CI) reads as well as a terminal."""
+
+    def __init__(self, runs_left: Counter):
+        self.runs_left = runs_left
+        self.n = len(runs_left)
+        self.done = self.failed = 0
+        self.start = time.perf_counter()
+
+    def run_ended(self, dataset: str, runs_done: int, runs_total: int) -> None:
+        self.runs_left[dataset] -= 1
+        if self.runs_left[dataset] == 0:
+            self.dataset_ended(dataset, runs_done, runs_total)
+
+    def dataset_ended(self, dataset: str, runs_done: int, runs_total: int, failed: bool = False) -> None:
+        self.runs_left[dataset] = 0
+        self.done += 1
+        self.failed += failed
+        if self.n < 2:
+            return
+        # from runs rather than datasets: datasets differ in size, runs far less
+        left = (time.perf_counter() - self.start) / runs_done * (runs_total - runs_done)
+        _log(f"[batch] {self.done}/{self.n} dataset selesai, {self.failed} gagal, "
+             f"perkiraan sisa {int(left // 60)} mnt {int(left % 60):02d} dtk")
 
 
 def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0, jobs: int | None = None,
@@ -717,7 +753,7 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             print(f"lkip: {b.error}", file=sys.stderr, flush=True)
     if any(not b.error for b in builds):
         write_outputs_index()
-        _write_report(results, jobs, scheduler, time.perf_counter() - start)
+        _write_report(results, jobs, scheduler, time.perf_counter() - start, len(builds), failures)
     return 2 if failures else 0
 
 
@@ -735,16 +771,21 @@ def build(dataset: str, threshold: float = 100.0, force: bool = True, jobs: int 
     return paths.output_dir(dataset)
 
 
-def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float) -> None:
+def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float, datasets: int = 0,
+                  failed: int = 0) -> None:
     """Timings and peak memory per worker of the last build (read by the benchmark)."""
     workers: dict[str, dict] = {}
-    for r in results:
+    for r in results:  # in the order the runs finished
         w = workers.setdefault(r["worker"], {"runs": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
         w["runs"] += 1
         w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
         w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
+        # peaks so far after its first and its last run: equal when memory stays flat over a long batch
+        seen = {"dataset": r["task"]["dataset"], "peak_mb": round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)}
+        w.setdefault("first", seen)
+        w["last"] = seen
     report = {"jobs": jobs, "scheduler": scheduler, "seconds": round(seconds, 3), "runs": len(results),
-              "workers": workers}
+              "datasets": datasets, "failed": failed, "workers": workers}
     out = paths.outputs_dir()
     out.mkdir(parents=True, exist_ok=True)
     _write_atomic(out / REPORT_FILE, json.dumps(report, indent=1))

@@ -27,8 +27,6 @@ from lkip_helpers import paths
 from lkip_helpers.build import STATE_FILE
 from lkip_helpers.cli import main
 
-pytestmark = pytest.mark.slow
-
 START_DEADLINE_S = 120
 STOP_DEADLINE_S = 15
 BIN = Path(sys.executable).parent
@@ -67,6 +65,7 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.wait(5)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
 def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, capsys):
     from distributed import Client
@@ -131,3 +130,32 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
     report = json.loads((tmp_path / "cluster" / "build-report.json").read_text(encoding="utf-8"))
     assert report["scheduler"] == address and len(report["workers"]) == 2  # both workers ran notebooks
     assert not _wait_gone(marker)
+
+
+def test_files_from_a_worker_stay_inside_the_build_folder(tmp_path):
+    from lkip_helpers.runner import write_files
+
+    write_files(tmp_path / "out", {"tables/a.csv": b"x", "notebooks/b.ipynb": b"{}"})
+    assert (tmp_path / "out" / "tables" / "a.csv").read_bytes() == b"x"
+    for bad in ("../escape.txt", "tables/../../escape.txt", str(tmp_path / "abs.txt"), "", "a\\..\\b"):
+        with pytest.raises(ValueError):
+            write_files(tmp_path / "out", {bad: b"x"})
+    assert not (tmp_path / "escape.txt").exists() and not (tmp_path / "abs.txt").exists()
+
+
+def test_batch_progress_is_one_plain_line_per_dataset(capsys):
+    from collections import Counter
+
+    from lkip_helpers.build import _Progress
+
+    progress = _Progress(Counter({"a": 2, "b": 1, "c": 1}))
+    progress.run_ended("a", 1, 4)
+    assert capsys.readouterr().out == ""  # a dataset counts once all its runs are done
+    progress.run_ended("a", 2, 4)
+    progress.dataset_ended("b", 3, 4, failed=True)
+    progress.run_ended("c", 4, 4)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[:2] for line in lines] == [["[batch] 1/3 dataset selesai", " 0 gagal"],
+                                                       ["[batch] 2/3 dataset selesai", " 1 gagal"],
+                                                       ["[batch] 3/3 dataset selesai", " 1 gagal"]]
+    assert lines[-1].endswith("perkiraan sisa 0 mnt 00 dtk") and "\r" not in "".join(lines)

@@ -780,9 +780,10 @@ def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float
         w["runs"] += 1
         w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
         w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
-        # peaks so far after its first and its last run: equal when memory stays flat over a long batch
+        # peak so far after the worker's first dataset and after its last: equal when memory stays flat
         seen = {"dataset": r["task"]["dataset"], "peak_mb": round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)}
-        w.setdefault("first", seen)
+        if w.get("first", seen)["dataset"] == seen["dataset"]:
+            w["first"] = seen
         w["last"] = seen
     report = {"jobs": jobs, "scheduler": scheduler, "seconds": round(seconds, 3), "runs": len(results),
               "datasets": datasets, "failed": failed, "workers": workers}

@@ -26,6 +26,7 @@ from pathlib import Path
 KERNEL_START_ATTEMPTS = 3
 WATCH_INTERVAL_S = 0.5   # how often a worker checks that the build that started it is still there
 _STATE: dict = {}  # per worker process: the kernel manager and client
+KEEP_DATASETS = 2  # datasets a remote worker keeps materialised (as loading keeps two in a kernel's memory)
 
 
 @dataclass
@@ -311,10 +312,14 @@ def run_remote(task: Task, payload: dict) -> dict:
                             "pasang versi yang sama di semua worker")
         root = _remote_root()
         data = root / "data"
-        if _STATE.setdefault("datasets", {}).get(task.dataset) != payload["data_digest"]:
+        known = _STATE.setdefault("datasets", {})  # dataset -> digest of the files materialised, oldest first
+        if known.get(task.dataset) != payload["data_digest"]:
             shutil.rmtree(data / task.dataset, ignore_errors=True)
+            known.pop(task.dataset, None)
             write_files(data / task.dataset, payload["data"])
-            _STATE["datasets"][task.dataset] = payload["data_digest"]
+            known[task.dataset] = payload["data_digest"]
+            while len(known) > KEEP_DATASETS:  # a worker serving a whole province keeps only the latest
+                shutil.rmtree(data / known.pop(next(iter(known))), ignore_errors=True)
         notebook = root / "notebooks" / Path(task.notebook).name
         notebook.parent.mkdir(parents=True, exist_ok=True)
         notebook.write_text(payload["notebook"], encoding="utf-8")

@@ -7,7 +7,9 @@ the dataset's files, its parameters, or ``lkip_helpers``. A failure leaves that
 dataset's previous outputs untouched and keeps the failed notebook under
 ``outputs/_gagal/<dataset>/``; the dataset's other runs are dropped and other datasets
 go on. The no-op path uses only the standard library, so an unchanged rebuild answers in
-well under a second.
+well under a second. Workers start their kernels while the plan is made. On a cluster of
+its own (``--scheduler tcp://``) a task carries its dataset's files and notebook and
+returns its outputs as bytes (``remote_payload``, ``runner.run_remote``): no shared disk.
 
 Stopping: Ctrl-C (SIGINT) or SIGTERM stops the workers and their kernels, removes the
 temporary folders and leaves the previous outputs as they were; ``lkip`` then exits 130
@@ -495,7 +497,6 @@ class _Executor:
                                     f"{CONNECT_TIMEOUT_S} detik: {exc}") from None
         self.remote = scheduler.startswith("tcp://")
         self.build_id = f"{platform.node()}:{os.getpid()}:{time.time_ns()}"
-        self.futures: list = []
 
     def warm(self, data_dir: str, modules: list[str]) -> None:
         """Have each local worker start its kernel and import ``modules`` now (best effort, not waited for).
@@ -519,11 +520,8 @@ class _Executor:
             return self.pool.submit(run, task)
         key = f"lkip-{task.run_id}-{time.time_ns()}"
         if self.remote:
-            fut = self.client.submit(run_remote, replace(task, build_id=self.build_id), payload, pure=False, key=key)
-        else:
-            fut = self.client.submit(run, task, pure=False, key=key)
-        self.futures.append(fut)
-        return fut
+            return self.client.submit(run_remote, replace(task, build_id=self.build_id), payload, pure=False, key=key)
+        return self.client.submit(run, task, pure=False, key=key)
 
     def wait_any(self, futures):
         if self.scheduler == "local":
@@ -562,9 +560,8 @@ class _Executor:
             from .runner import stop_build, stop_now
 
             with contextlib.suppress(Exception):  # runs beside a busy task; a kernel left would exit with its worker
-                if self.remote:  # a shared cluster: only this build's runs are dropped, its workers stay
-                    self.client.cancel(self.futures)
-                    self.client.run(stop_build, self.build_id)
+                if self.remote:  # a shared cluster: only this build's runs stop (the queued ones go with
+                    self.client.run(stop_build, self.build_id)  # our client, below); its workers stay
                 else:
                     self.client.run(stop_now)
             with contextlib.suppress(Exception):

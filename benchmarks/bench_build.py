@@ -6,11 +6,15 @@ Measures, each against a baseline measured in the same command:
   2. the no-op rebuild (nothing changed);
   2b. the LKIP document (Word + PDF): the cold build with and without it (`--no-document`),
       and the document alone (a rebuild that reuses every notebook run, with vs without it);
-  3. a batch of N synthetic datasets at --jobs 1 and --jobs 2 (throughput ratio);
+  3. province scale: a batch of N synthetic datasets (`lkip synth N`, default 100) at --jobs 1 and
+     --jobs 2: throughput ratio, failures, peak memory per worker after its first and its last
+     dataset (flat = no leak), and a projection of a 900-agency province on a few core counts
+     from the measured per-agency cost;
   4. peak memory per worker (worker process and its kernel), from outputs/build-report.json.
 
-Usage:  python benchmarks/bench_build.py [--datasets 20] [--skip-naive]
-Prints a table and writes benchmarks/results.json. Never run by the tests.
+Usage:  python benchmarks/bench_build.py [--datasets 100] [--skip-naive] [--cores 2,16,64]
+Prints a table (progress of the long batches as plain lines, one per dataset) and writes
+benchmarks/results.json. Never run by the tests.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DATASET = "pmd-ntt-2023"
+PROVINCE_AGENCIES = 900  # ~40 provincial agencies plus ~20 kabupaten/kota with as many: LKIPs a year
 
 
 def sh(args: list[str], env: dict, quiet: bool = True) -> float:
@@ -71,14 +76,31 @@ def naive_loop(env: dict, work: Path) -> float:
     return time.perf_counter() - start
 
 
+def batch(args: list[str], env: dict, log: Path, label: str) -> float:
+    """Run a long build; pass its per-dataset progress lines through (prefixed), keep the rest in ``log``."""
+    start = time.perf_counter()
+    with log.open("w", encoding="utf-8") as f, subprocess.Popen(args, env=env, stdout=subprocess.PIPE,
+                                                               stderr=subprocess.STDOUT, text=True) as proc:
+        for line in proc.stdout:
+            f.write(line)
+            if line.startswith("[batch]"):
+                print(f"  {label} {line.rstrip()}", flush=True)
+    return time.perf_counter() - start
+
+
+def hours(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} jam" if seconds >= 3600 else f"{seconds / 60:.0f} menit"
+
+
 def report(outputs: Path) -> dict:
     return json.loads((outputs / "build-report.json").read_text(encoding="utf-8"))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--datasets", type=int, default=20, help="synthetic datasets in the batch (default 20)")
+    ap.add_argument("--datasets", type=int, default=100, help="synthetic datasets in the batch (default 100)")
     ap.add_argument("--skip-naive", action="store_true", help="skip the slow naive-loop baseline")
+    ap.add_argument("--cores", default="2,16,64", help="core counts for the province projection (default 2,16,64)")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="lkip-bench-"))
@@ -112,11 +134,12 @@ def main() -> None:
     subprocess.run([lkip, "synth", str(args.datasets)], env=benv, check=True, stdout=subprocess.DEVNULL)
     for jobs in (1, 2):
         out = work / f"batch-out-{jobs}"
-        results[f"batch_{jobs}_s"] = sh([lkip, "build", "--all", "--force", "--jobs", str(jobs)],
-                                        {**benv, "LKIP_OUTPUTS_DIR": str(out)})
-        results[f"batch_{jobs}_report"] = report(out)
+        results[f"batch_{jobs}_s"] = batch([lkip, "build", "--all", "--force", "--jobs", str(jobs)],
+                                           {**benv, "LKIP_OUTPUTS_DIR": str(out)}, work / f"batch-{jobs}.log",
+                                           f"--jobs {jobs}")
+        rep = results[f"batch_{jobs}_report"] = report(out)
         print(f"batch of {args.datasets} at --jobs {jobs}: {results[f'batch_{jobs}_s']:.1f} s "
-              f"({results[f'batch_{jobs}_report']['runs']} notebook runs)", flush=True)
+              f"({rep['runs']} notebook runs, {rep.get('failed', 0)} datasets failed)", flush=True)
 
     peaks = [w for key in ("cold_report", "batch_1_report", "batch_2_report") for w in results[key]["workers"].values()]
     worst = max(peaks, key=lambda w: w["peak_kernel_mb"] + w["peak_worker_mb"])
@@ -135,6 +158,21 @@ def main() -> None:
     print(f"| memori puncak per worker | {results['peak_worker_total_mb']:.0f} MB "
           f"(kernel {worst['peak_kernel_mb']:.0f} MB + proses worker {worst['peak_worker_mb']:.0f} MB) |")
     print(f"| memori puncak proses anak terbesar (termasuk naive loop) | {children:.0f} MB |")
+    failed = sum(results[f"batch_{j}_report"].get("failed", 0) for j in (1, 2))
+    print(f"| dataset gagal dalam batch (--jobs 1 dan 2) | {failed} |")
+    for jobs in (1, 2):
+        for name, w in sorted(results[f"batch_{jobs}_report"]["workers"].items()):
+            print(f"| memori puncak worker {name} (--jobs {jobs}), setelah dataset pertama → terakhir | "
+                  f"{w['first']['peak_mb']:.0f} MB ({w['first']['dataset']}) → {w['last']['peak_mb']:.0f} MB "
+                  f"({w['last']['dataset']}), {w['runs']} run |")
+    # what one agency costs in core-seconds on the 2-worker batch, scaled linearly to more cores
+    per_agency = results["batch_2_s"] * min(2, os.cpu_count() or 1) / args.datasets
+    results["per_agency_core_s"] = per_agency
+    print(f"| biaya per instansi (batch --jobs 2) | {per_agency:.1f} detik-inti |")
+    for cores in (int(c) for c in args.cores.split(",")):
+        projected = PROVINCE_AGENCIES * per_agency / cores
+        results[f"province_{cores}_cores_s"] = projected
+        print(f"| proyeksi provinsi {PROVINCE_AGENCIES} LKIP pada {cores} inti (linear) | {hours(projected)} |")
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -7,7 +7,9 @@ the dataset's files, its parameters, or ``lkip_helpers``. A failure leaves that
 dataset's previous outputs untouched and keeps the failed notebook under
 ``outputs/_gagal/<dataset>/``; the dataset's other runs are dropped and other datasets
 go on. The no-op path uses only the standard library, so an unchanged rebuild answers in
-well under a second.
+well under a second. Workers start their kernels while the plan is made. On a cluster of
+its own (``--scheduler tcp://``) a task carries its dataset's files and notebook and
+returns its outputs as bytes (``remote_payload``, ``runner.run_remote``): no shared disk.
 
 Stopping: Ctrl-C (SIGINT) or SIGTERM stops the workers and their kernels, removes the
 temporary folders and leaves the previous outputs as they were; ``lkip`` then exits 130
@@ -22,22 +24,25 @@ import contextlib
 import hashlib
 import json
 import os
+import platform
 import re
 import shutil
 import signal
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, paths
 from .errors import LkipError, os_error_message
-from .runner import NotebookFailed, Task
+from .runner import NotebookFailed, Task, write_files
 
 FAILED_DIR = "_gagal"
 STATE_FILE = ".build-state.json"
 REPORT_FILE = "build-report.json"
+CONNECT_TIMEOUT_S = 30   # how long to wait for a remote Dask scheduler
 _HELPERS = Path(__file__).resolve().parent
 
 
@@ -194,6 +199,22 @@ def is_per_indicator(path: Path) -> bool:
 def depends_on(path: Path) -> list[str]:
     """Notebooks (stems) whose outputs this one reads: ``metadata.lkip.after`` in the notebook."""
     return list(_nb_json(path).get("metadata", {}).get("lkip", {}).get("after", []))
+
+
+def notebook_imports() -> list[str]:
+    """The ``lkip_helpers`` modules the notebooks import (a worker imports them before its first run)."""
+    pattern = re.compile(r"^\s*from (lkip_helpers(?:\.\w+)*) import ([\w, ]+)|^\s*import (lkip_helpers[\w.]*)", re.M)
+    found = set()
+    for nb in notebooks():
+        for cell in _nb_json(nb)["cells"]:
+            for m in pattern.finditer(_source(cell)) if cell["cell_type"] == "code" else ():
+                if m.group(3):
+                    found.add(m.group(3))
+                elif m.group(1) == "lkip_helpers":  # from lkip_helpers import charts, kinerja: modules
+                    found.update(f"lkip_helpers.{n.strip()}" for n in m.group(2).split(",") if n.strip())
+                else:
+                    found.add(m.group(1))
+    return sorted(found)
 
 
 def page_id(path: Path) -> str:
@@ -444,6 +465,8 @@ class _Executor:
 
     def __init__(self, jobs: int, scheduler: str):
         self.scheduler = scheduler
+        self.jobs = jobs
+        self.warming: list = []  # kept: a Dask future no one holds is cancelled
         if scheduler == "local":
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -474,23 +497,53 @@ class _Executor:
                 self.client.run(watch_main, os.getpid())
                 self.client.run(watch_main, os.getpid(), nanny=True)
             else:
+                # a cluster of its own: its workers need not see our folders, and are not ours to stop
                 self.cluster = None
-                self.client = Client(scheduler)
+                try:
+                    self.client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+                except OSError as exc:
+                    raise LkipError(f"tidak dapat terhubung ke scheduler Dask {scheduler} dalam "
+                                    f"{CONNECT_TIMEOUT_S} detik: {exc}") from None
+        self.remote = scheduler.startswith("tcp://")
+        self.build_id = f"{platform.node()}:{os.getpid()}:{time.time_ns()}"
 
-    def submit(self, task: Task):
-        from .runner import run
+    def warm(self, data_dir: str, modules: list[str]) -> None:
+        """Have each local worker start its kernel and import ``modules`` now (best effort, not waited for).
+
+        A remote cluster's workers keep their kernels between builds; they are not asked.
+        """
+        from .runner import warm
+
+        if self.scheduler == "local":
+            self.warming = [self.pool.submit(warm, data_dir, modules) for _ in range(self.jobs)]
+        elif not self.remote:
+            self.warming = [self.client.submit(warm, data_dir, modules, workers=[w], allow_other_workers=False,
+                                               pure=False, key=f"lkip-warm-{i}-{time.time_ns()}")
+                            for i, w in enumerate(self.client.scheduler_info()["workers"])]
+
+    def submit(self, task: Task, payload: dict | None = None):
+        """Start one run; ``payload`` (remote workers only) carries its files, see ``remote_payload``."""
+        from .runner import run, run_remote
 
         if self.scheduler == "local":
             return self.pool.submit(run, task)
-        return self.client.submit(run, task, pure=False, key=f"lkip-{task.run_id}-{time.time_ns()}")
+        key = f"lkip-{task.run_id}-{time.time_ns()}"
+        if self.remote:
+            return self.client.submit(run_remote, replace(task, build_id=self.build_id), payload, pure=False, key=key)
+        return self.client.submit(run, task, pure=False, key=key)
 
     def wait_any(self, futures):
         if self.scheduler == "local":
             from concurrent.futures import FIRST_COMPLETED, wait
-        else:
-            from distributed import wait  # noqa: F811
-            FIRST_COMPLETED = "FIRST_COMPLETED"  # noqa: N806
-        return wait(list(futures), return_when=FIRST_COMPLETED).done
+
+            return wait(list(futures), return_when=FIRST_COMPLETED).done
+        # Dask: poll instead of blocking in distributed's sync(), where a Ctrl-C arriving at the wrong
+        # moment makes its event loop print a traceback (a NameError inside distributed)
+        while True:
+            done = {f for f in futures if f.done()}
+            if done:
+                return done
+            time.sleep(0.05)
 
     def cancel(self, fut) -> bool:
         """Drop a run not started yet; False if it already runs."""
@@ -513,10 +566,13 @@ class _Executor:
                         p.join(2)
             self.pool.shutdown(wait=True, cancel_futures=True)
         elif hard:
-            from .runner import stop_now
+            from .runner import stop_build, stop_now
 
             with contextlib.suppress(Exception):  # runs beside a busy task; a kernel left would exit with its worker
-                self.client.run(stop_now)
+                if self.remote:  # a shared cluster: only this build's runs stop (the queued ones go with
+                    self.client.run(stop_build, self.build_id)  # our client, below); its workers stay
+                else:
+                    self.client.run(stop_now)
             with contextlib.suppress(Exception):
                 self.client.close(timeout=5)
             if self.cluster is not None:
@@ -532,8 +588,27 @@ class _Executor:
                 self.cluster.close()
 
 
-def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict]:
-    """Run every pending task, respecting notebook dependencies; record results or failures."""
+def remote_payload(b: DatasetBuild, t: Task, needs: set[str]) -> dict:
+    """What a worker without our folders needs for one run: the dataset's files, the notebook's JSON,
+    the outputs of the notebooks it reads (``metadata.lkip.after``, already in ``b.tmp``) and the
+    fingerprint of our lkip_helpers. A dataset is small (tens of kB), so each task carries it whole.
+    """
+    folder = paths.dataset_dir(b.dataset)
+    data = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    inputs = {}
+    for u in b.tasks:
+        if Path(u.notebook).stem not in needs:
+            continue
+        run = b.reused.get(u.run_id) or b.results.get(u.run_id)
+        names = {f for r in run["records"] for f in r["files"]} | {f"notebooks/{u.executed_name}",
+                                                                    f"html/{u.page_file}"}
+        inputs.update({f: (b.tmp / f).read_bytes() for f in sorted(names) if (b.tmp / f).is_file()})
+    return {"data": data, "data_digest": b.inputs["data"], "notebook": Path(t.notebook).read_text(encoding="utf-8"),
+            "inputs": inputs, "helpers": b.inputs["helpers"]}
+
+
+def _execute(builds: list[DatasetBuild], ex: _Executor) -> list[dict]:
+    """Run every pending task on ``ex``, respecting notebook dependencies; record results or failures."""
     pending = {t.run_id: (b, t) for b in builds for t in b.pending}
     if not pending:
         return []
@@ -547,44 +622,70 @@ def _execute(builds: list[DatasetBuild], jobs: int, scheduler: str) -> list[dict
     total = len(pending)
     done_count = 0
     results = []
-    ex = _Executor(max(1, min(jobs, total)), scheduler)
     running = {}
-    clean = False
-    try:
-        while pending or running:
-            for rid, (b, t) in list(pending.items()):
-                if b.error:
-                    pending.pop(rid)
+    progress = _Progress(Counter(t.dataset for _, t in pending.values()))
+    while pending or running:
+        for rid, (b, t) in list(pending.items()):
+            if b.error:
+                pending.pop(rid)
+                continue
+            if not blocked(t):
+                pending.pop(rid)
+                running[ex.submit(t, remote_payload(b, t, needs[t.notebook]) if ex.remote else None)] = (b, t)
+        if not running:
+            break
+        for fut in ex.wait_any(running):
+            b, t = running.pop(fut)
+            done_count += 1
+            name = Path(t.executed_name).stem
+            try:
+                res = fut.result()
+                if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
+                    write_files(b.tmp, res.pop("outputs"))
+            except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
+                if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
                     continue
-                if not blocked(t):
-                    pending.pop(rid)
-                    running[ex.submit(t)] = (b, t)
-            if not running:
-                break
-            for fut in ex.wait_any(running):
-                b, t = running.pop(fut)
-                done_count += 1
-                name = Path(t.executed_name).stem
-                try:
-                    res = fut.result()
-                except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
-                    if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
-                        continue
-                    b.fail(t, exc)  # a Cancelled here: a remote worker that cannot see the folder
-                    _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
-                    for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
-                        if ob is b and ex.cancel(other):
-                            running.pop(other)
-                    continue
-                if b.error:
-                    continue
-                b.results[t.run_id] = res
-                results.append(res)
-                _log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
-        clean = True
-    finally:
-        ex.close(hard=not clean)  # interrupted or broken: workers and kernels are stopped at once
+                b.fail(t, exc)
+                _log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
+                progress.dataset_ended(t.dataset, done_count, total, failed=True)
+                for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
+                    if ob is b and ex.cancel(other):
+                        running.pop(other)
+                continue
+            if b.error:
+                continue
+            b.results[t.run_id] = res
+            results.append(res)
+            _log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
+            progress.run_ended(t.dataset, done_count, total)
     return results
+
+
+class _Progress:
+    """One line per finished dataset of a batch: done / total, failed, time left. Plain lines, no
+    carriage returns, so a log file (CI) reads as well as a terminal."""
+
+    def __init__(self, runs_left: Counter):
+        self.runs_left = runs_left
+        self.n = len(runs_left)
+        self.done = self.failed = 0
+        self.start = time.perf_counter()
+
+    def run_ended(self, dataset: str, runs_done: int, runs_total: int) -> None:
+        self.runs_left[dataset] -= 1
+        if self.runs_left[dataset] == 0:
+            self.dataset_ended(dataset, runs_done, runs_total)
+
+    def dataset_ended(self, dataset: str, runs_done: int, runs_total: int, failed: bool = False) -> None:
+        self.runs_left[dataset] = 0
+        self.done += 1
+        self.failed += failed
+        if self.n < 2:
+            return
+        # from runs rather than datasets: datasets differ in size, runs far less
+        left = (time.perf_counter() - self.start) / runs_done * (runs_total - runs_done)
+        _log(f"[batch] {self.done}/{self.n} dataset selesai, {self.failed} gagal, "
+             f"perkiraan sisa {int(left // 60)} mnt {int(left % 60):02d} dtk")
 
 
 def build_many(datasets: list[str], force: bool = False, threshold: float = 100.0, jobs: int | None = None,
@@ -619,7 +720,12 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             _log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
             continue
         builds.append(b)
+    ex = None
     try:
+        if builds:
+            # workers start their kernels and import what the notebooks import while the plan is made
+            ex = _Executor(max(1, min(jobs, len(builds) * len(notebooks()))), scheduler)
+            ex.warm(str(paths.data_dir()), notebook_imports())
         for b in builds:
             try:
                 b.plan()
@@ -629,7 +735,12 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             b.start()
             if b.reused:
                 _log(f"[{b.dataset}] {len(b.pending)} notebook dijalankan, {len(b.reused)} tidak berubah")
-        results = _execute([b for b in builds if not b.error], jobs, scheduler)
+        ready = [b for b in builds if not b.error]
+        results = _execute(ready, ex) if ex else []
+        if ex:
+            # nothing ran (bad data, all reused): the warming workers are stopped at once, not waited for
+            ex.close(hard=not any(b.pending for b in ready))
+            ex = None
         for b in builds:
             if not b.error:
                 try:
@@ -639,6 +750,8 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
                     continue
                 _log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
     finally:
+        if ex is not None:
+            ex.close(hard=True)  # interrupted or broken: workers and kernels are stopped at once
         for b in builds:
             shutil.rmtree(b.tmp, ignore_errors=True)
     for b in builds:
@@ -647,7 +760,7 @@ def _build_many(datasets: list[str], force: bool, threshold: float, jobs: int | 
             print(f"lkip: {b.error}", file=sys.stderr, flush=True)
     if any(not b.error for b in builds):
         write_outputs_index()
-        _write_report(results, jobs, scheduler, time.perf_counter() - start)
+        _write_report(results, jobs, scheduler, time.perf_counter() - start, len(builds), failures)
     return 2 if failures else 0
 
 
@@ -666,16 +779,22 @@ def build(dataset: str, threshold: float = 100.0, force: bool = True, jobs: int 
     return paths.output_dir(dataset)
 
 
-def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float) -> None:
+def _write_report(results: list[dict], jobs: int, scheduler: str, seconds: float, datasets: int = 0,
+                  failed: int = 0) -> None:
     """Timings and peak memory per worker of the last build (read by the benchmark)."""
     workers: dict[str, dict] = {}
-    for r in results:
+    for r in results:  # in the order the runs finished
         w = workers.setdefault(r["worker"], {"runs": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
         w["runs"] += 1
         w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
         w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
+        # peak so far after the worker's first dataset and after its last: equal when memory stays flat
+        seen = {"dataset": r["task"]["dataset"], "peak_mb": round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)}
+        if w.get("first", seen)["dataset"] == seen["dataset"]:
+            w["first"] = seen
+        w["last"] = seen
     report = {"jobs": jobs, "scheduler": scheduler, "seconds": round(seconds, 3), "runs": len(results),
-              "workers": workers}
+              "datasets": datasets, "failed": failed, "workers": workers}
     out = paths.outputs_dir()
     out.mkdir(parents=True, exist_ok=True)
     _write_atomic(out / REPORT_FILE, json.dumps(report, indent=1))

@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import nbformat
-
 CSS = """
 :root{--biru:#1f4e79;--teal:#2a9d8f;--abu:#5c677d;--merah:#c0392b}
 *{box-sizing:border-box}
@@ -62,6 +60,7 @@ _EXPORTER: dict = {}
 
 def notebook_page(executed: Path, title: str) -> str:
     """Render an executed notebook for leadership: outputs and narrative only."""
+    import nbformat  # here: importing it takes ~1.5 s, which kernels and index pages never need
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 

@@ -22,6 +22,16 @@ def policy(ds) -> CapaianPolicy:
     return cache["policy"]
 
 
+def _memo(ds, key: tuple, compute) -> pd.DataFrame:
+    """``compute()`` once per loaded dataset (a kernel keeps it between notebooks); callers get a copy."""
+    cache = getattr(ds, "cache", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key].copy()
+
+
 def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
     """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
 
@@ -29,6 +39,10 @@ def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) ->
     Indicators with sub-rows are measured through their sub-rows (the parent row has no target). Ordered by sasaran number, then as listed in indikator.csv.
     """
     year = ds.year if year is None else year
+    return _memo(ds, ("measured", year, basis, kind), lambda: _measured(ds, year, basis, kind))
+
+
+def _measured(ds, year: int, basis: str, kind: str) -> pd.DataFrame:
     ind = ds.indikator[ds.indikator["kind"] == kind]
     targets = ds.target[(ds.target["year"] == year) & (ds.target["basis"] == basis)]
     frame = ind.merge(targets[["indikator_id", "target"]], on="indikator_id", how="inner")
@@ -111,6 +125,10 @@ def trend(ds) -> pd.DataFrame:
     Columns: indikator_id, short_name, sasaran_id, year, capaian_pct, sumber
     (``dihitung`` = computed from target/realisasi; ``dilaporkan`` = published capaian only).
     """
+    return _memo(ds, ("trend",), lambda: _trend(ds))
+
+
+def _trend(ds) -> pd.DataFrame:
     parts = []
     years = sorted(set(ds.realisasi["year"]))
     for year in years:

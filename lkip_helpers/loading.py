@@ -93,6 +93,7 @@ class Dataset:
 
 
 _LOADED: dict[str, tuple[tuple, Dataset]] = {}
+KEEP_LOADED = 2  # datasets kept in memory: a kernel that builds a hundred in turn must not hold them all
 
 
 def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None) -> Dataset:
@@ -113,9 +114,13 @@ def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None)
     stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
     key = str(folder.resolve())
     if key in _LOADED and _LOADED[key][0] == stamp:
+        _LOADED[key] = _LOADED.pop(key)  # most recently used last
         return _LOADED[key][1]
     ds = _load(folder)
+    _LOADED.pop(key, None)
     _LOADED[key] = (stamp, ds)
+    while len(_LOADED) > KEEP_LOADED:
+        del _LOADED[next(iter(_LOADED))]
     return ds
 
 

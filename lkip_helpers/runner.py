@@ -3,8 +3,10 @@
 A fresh kernel and the imports of pandas, matplotlib and seaborn cost seconds per
 notebook; a worker pays them once. Before each notebook the kernel's namespace is
 reset (``reset(new_session=True)``) and its working directory set to the run's output
-folder, so each notebook starts clean and writes where it should. The same task
-function serves the local process pool and Dask workers.
+folder, so each notebook starts clean and writes where it should. ``run`` serves the
+local process pool and Dask workers that see the build's folders; ``run_remote`` serves
+workers that do not (``--scheduler tcp://``): the task brings the dataset's files and the
+notebook, and the run's outputs go back as bytes.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass
+import uuid
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 KERNEL_START_ATTEMPTS = 3
 WATCH_INTERVAL_S = 0.5   # how often a worker checks that the build that started it is still there
 _STATE: dict = {}  # per worker process: the kernel manager and client
+KEEP_DATASETS = 2  # datasets a remote worker keeps materialised (as loading keeps two in a kernel's memory)
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Task:
     workdir: str             # the dataset's temporary output folder
     data_dir: str            # LKIP_DATA_DIR for the kernel
     key: str = ""            # incremental-build key (inputs hash)
+    build_id: str = ""       # the build that sent it (a shared cluster serves several)
 
     @property
     def run_id(self) -> str:
@@ -125,7 +130,7 @@ def _start_kernel(data_dir: str):
 
 
 def _kernel(data_dir: str):
-    if _STATE.get("stopping"):
+    if _STATE.get("stopping") or _STATE.get("current") in _STATE.get("stopped", ()):
         raise Cancelled("kernel")  # the build is being stopped: no new kernel
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
@@ -165,6 +170,16 @@ def stop_now() -> None:
     _kill_kernel()
 
 
+def stop_build(build_id: str) -> None:
+    """A build on a shared cluster was interrupted: drop its queued runs, kill the kernel only if it runs one.
+
+    Other builds' runs on this worker go on; the worker stays (it is not ours to stop).
+    """
+    _STATE.setdefault("stopped", set()).add(build_id)
+    if _STATE.get("current") == build_id:
+        _kill_kernel()
+
+
 def shutdown() -> None:
     """Stop this worker's kernel (called when the worker ends)."""
     from nbclient.util import run_sync
@@ -179,6 +194,23 @@ def shutdown() -> None:
         except Exception:  # noqa: BLE001 — best effort at exit
             pass
     _kill_kernel()  # whatever a polite shutdown left, and the socket folder
+
+
+def warm(data_dir: str, modules: list[str]) -> None:
+    """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
+
+    Sent while the build plans; a module that is not one (``from lkip_helpers import x``) is skipped.
+    """
+    import nbclient  # noqa: F401 — the worker's own imports for its first run
+    import papermill.parameterize  # noqa: F401
+
+    from . import html  # noqa: F401
+    try:
+        _, kc = _kernel(data_dir)
+        _silent(kc, f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
+                    "    except ImportError:\n        pass")
+    except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
+        pass
 
 
 def _silent(kc, code: str) -> dict:
@@ -251,6 +283,98 @@ def _run_once(task: Task) -> dict:
     return {"task": asdict(task), "records": records, "seconds": time.perf_counter() - start,
             "worker": f"{platform.node()}:{os.getpid()}", "peak_kernel_mb": kernel_kb / 1024,
             "peak_worker_mb": worker_kb / 1024}
+
+
+# --- workers that do not see the build's folders ---------------------------------------------
+
+_RUN_LOCK = threading.Lock()  # one kernel per worker: a worker started with several threads runs one at a time
+
+
+def run_remote(task: Task, payload: dict) -> dict:
+    """Run ``task`` in this worker's own folder; return its result with every file it wrote as bytes.
+
+    ``payload``: ``data`` (the dataset's files, relative path -> bytes) and its ``data_digest``,
+    ``notebook`` (the notebook's JSON text), ``inputs`` (outputs of the runs it reads, path -> bytes)
+    and ``helpers`` (fingerprint of the build's lkip_helpers). The dataset stays materialised
+    between runs while its digest is unchanged, so the kernel's loaded dataset is reused; the
+    run's own folder is removed afterwards.
+    """
+    from .build import helpers_hash
+    from .errors import LkipError
+
+    with _RUN_LOCK:
+        if task.build_id in _STATE.get("stopped", ()):
+            raise Cancelled(task.run_id)
+        if "helpers" not in _STATE:
+            _STATE["helpers"] = helpers_hash()
+        if payload["helpers"] != _STATE["helpers"]:
+            raise LkipError(f"lkip_helpers di worker {platform.node()} berbeda dengan milik build ini; "
+                            "pasang versi yang sama di semua worker")
+        root = _remote_root()
+        data = root / "data"
+        known = _STATE.setdefault("datasets", {})  # dataset -> digest of the files materialised, oldest first
+        if known.get(task.dataset) != payload["data_digest"]:
+            shutil.rmtree(data / task.dataset, ignore_errors=True)
+            known.pop(task.dataset, None)
+            write_files(data / task.dataset, payload["data"])
+            known[task.dataset] = payload["data_digest"]
+            while len(known) > KEEP_DATASETS:  # a worker serving a whole province keeps only the latest
+                shutil.rmtree(data / known.pop(next(iter(known))), ignore_errors=True)
+        notebook = root / "notebooks" / Path(task.notebook).name
+        notebook.parent.mkdir(parents=True, exist_ok=True)
+        notebook.write_text(payload["notebook"], encoding="utf-8")
+        work = root / "runs" / uuid.uuid4().hex
+        from .paths import REGISTRY_DIR
+
+        for sub in ("notebooks", "html", "tables", "figures", REGISTRY_DIR):
+            (work / sub).mkdir(parents=True, exist_ok=True)
+        write_files(work, payload["inputs"])
+        _STATE["current"] = task.build_id
+        try:
+            res = run(replace(task, notebook=str(notebook), workdir=str(work), data_dir=str(data)))
+            res["task"] = asdict(task)
+            res["outputs"] = {p.relative_to(work).as_posix(): p.read_bytes() for p in sorted(work.rglob("*"))
+                              if p.is_file() and p.relative_to(work).as_posix() not in payload["inputs"]}
+            return res
+        finally:
+            _STATE.pop("current", None)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _remote_root() -> Path:
+    """This worker's private folder (inside Dask's scratch space when there is one), removed at exit."""
+    if "remote_root" not in _STATE:
+        import atexit
+        import tempfile
+
+        base = None
+        try:
+            from distributed import get_worker
+
+            base = get_worker().local_directory
+        except (ImportError, ValueError):
+            pass
+        root = Path(tempfile.mkdtemp(prefix="lkip-worker-", dir=base))
+        atexit.register(shutil.rmtree, root, True)
+        atexit.register(shutdown)  # runs first: the kernel goes before its folder
+        _STATE["remote_root"] = root
+    return _STATE["remote_root"]
+
+
+def safe_relative(name: str) -> bool:
+    """True for a relative path that stays inside its folder (files travel between machines by name)."""
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and ".." not in parts and "\\" not in name
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write files received by name (a task's dataset, a remote run's outputs) under ``folder``."""
+    for name, content in files.items():
+        if not safe_relative(name):
+            raise ValueError(f"nama file tidak sah dalam tugas: {name!r}")
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 # --- a worker never outlives the build that started it -----------------------------------------

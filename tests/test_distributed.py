@@ -1,0 +1,161 @@
+"""A real Dask cluster whose workers share no folder with the build: outputs identical to a local build.
+
+A ``dask scheduler`` and two ``dask worker`` processes are started as separate commands, each in
+an empty working folder of its own and without LKIP_DATA_DIR/LKIP_OUTPUTS_DIR. The build's dataset
+is an edited copy that exists only in the test's data folder, so a worker reading any folder but
+what the task brought would produce other pages. Every process is stopped in ``finally`` with
+bounded waits, and none is left afterwards (found by an environment marker, as in test_processes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from lkip_helpers import paths
+from lkip_helpers.build import STATE_FILE
+from lkip_helpers.cli import main
+
+START_DEADLINE_S = 120
+STOP_DEADLINE_S = 15
+BIN = Path(sys.executable).parent
+EXTRA_NARASI = "n99,Bab IV,saran,,,Saran tambahan yang hanya ada di folder data uji\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    """Every output file but the build state (it records this build's own inputs), as in test_batch."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STATE_FILE}
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """SIGTERM each process group, then SIGKILL what is left; every wait bounded."""
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + STOP_DEADLINE_S
+    for p in procs:
+        try:
+            p.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait(5)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
+def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, capsys):
+    from distributed import Client
+
+    from test_processes import _wait_gone  # the same "no process of ours left" check
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
+    with (data / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:
+        f.write(EXTRA_NARASI)
+    monkeypatch.setenv("LKIP_DATA_DIR", str(data))
+
+    marker = f"lkip-dist-{uuid.uuid4().hex}"
+    env = {k: v for k, v in os.environ.items() if k not in ("LKIP_DATA_DIR", "LKIP_OUTPUTS_DIR")}
+    env.update(LKIP_TEST_MARKER=marker, PYTHONUNBUFFERED="1")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs: list[subprocess.Popen] = []
+    logs = []
+
+    def start(name: str, args: list[str]) -> None:
+        cwd = tmp_path / name
+        cwd.mkdir()
+        log = (tmp_path / f"{name}.log").open("wb")
+        logs.append(log)
+        procs.append(subprocess.Popen([str(BIN / "dask"), *args], cwd=cwd, env=env, stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True))
+
+    try:
+        start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"])
+        for i in (1, 2):
+            start(f"worker{i}", ["worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--nworkers", "1",
+                                 "--no-dashboard", "--local-directory", str(tmp_path / f"worker{i}"),
+                                 "--death-timeout", "60"])
+        with Client(address, timeout=START_DEADLINE_S) as probe:
+            probe.wait_for_workers(2, timeout=START_DEADLINE_S)
+            workers = probe.scheduler_info()["workers"]
+            assert len(workers) == 2
+
+        monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "local"))
+        assert main(["build", paths.DEFAULT_DATASET, "--jobs", "1", "--force"]) == 0
+        monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "cluster"))
+        assert main(["build", paths.DEFAULT_DATASET, "--scheduler", address, "--force"]) == 0
+        # each worker works in its own folder (under its --local-directory) and removes each run's folder
+        runs = list(tmp_path.glob("worker*/**/lkip-worker-*/runs"))
+        assert runs and not [p for r in runs for p in r.iterdir()]
+    finally:
+        _stop(procs)
+        for log in logs:
+            log.close()
+
+    local = _hashes(tmp_path / "local" / paths.DEFAULT_DATASET)
+    cluster = _hashes(tmp_path / "cluster" / paths.DEFAULT_DATASET)
+    assert len(local) > 60 and any(k.startswith("figures/") and k.endswith(".png") for k in local)
+    assert cluster.keys() == local.keys(), sorted(set(cluster) ^ set(local))[:10]
+    diff = sorted(k for k in local if local[k] != cluster[k])
+    assert not diff, diff[:10]
+    # the pages come from the test's edited copy of the data, which only the tasks carried to the workers
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "cluster" / paths.DEFAULT_DATASET
+                                                             / "html").glob("*.html"))
+    assert "hanya ada di folder data uji" in pages
+    report = json.loads((tmp_path / "cluster" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["scheduler"] == address and len(report["workers"]) == 2  # both workers ran notebooks
+    assert not _wait_gone(marker)
+
+
+def test_files_from_a_worker_stay_inside_the_build_folder(tmp_path):
+    from lkip_helpers.runner import write_files
+
+    write_files(tmp_path / "out", {"tables/a.csv": b"x", "notebooks/b.ipynb": b"{}"})
+    assert (tmp_path / "out" / "tables" / "a.csv").read_bytes() == b"x"
+    for bad in ("../escape.txt", "tables/../../escape.txt", str(tmp_path / "abs.txt"), "", "a\\..\\b"):
+        with pytest.raises(ValueError):
+            write_files(tmp_path / "out", {bad: b"x"})
+    assert not (tmp_path / "escape.txt").exists() and not (tmp_path / "abs.txt").exists()
+
+
+def test_batch_progress_is_one_plain_line_per_dataset(capsys):
+    from collections import Counter
+
+    from lkip_helpers.build import _Progress
+
+    progress = _Progress(Counter({"a": 2, "b": 1, "c": 1}))
+    progress.run_ended("a", 1, 4)
+    assert capsys.readouterr().out == ""  # a dataset counts once all its runs are done
+    progress.run_ended("a", 2, 4)
+    progress.dataset_ended("b", 3, 4, failed=True)
+    progress.run_ended("c", 4, 4)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[:2] for line in lines] == [["[batch] 1/3 dataset selesai", " 0 gagal"],
+                                                       ["[batch] 2/3 dataset selesai", " 1 gagal"],
+                                                       ["[batch] 3/3 dataset selesai", " 1 gagal"]]
+    assert lines[-1].endswith("perkiraan sisa 0 mnt 00 dtk") and "\r" not in "".join(lines)

@@ -287,6 +287,9 @@ def _ordered(ds):
             yield spec.key, None, None
 
 
+NOT_APPLICABLE = "tidak berlaku"  # a section that does not apply to this agency: left out without a line
+
+
 def missing(ds, key: str, item: str | None = None, given_id: str | None = None) -> str:
     """Why a section cannot be shown from this dataset ('' when it can): which table would fill it."""
     from . import kinerja
@@ -314,8 +317,10 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
             return "belum ada data komposisi pegawai menurut pendidikan"
     elif key == "penempatan_kontrak":
         p = ds.pegawai if ds.has("pegawai") else None
-        if p is None or p[p["status"] == "tenaga_kontrak"]["jumlah"].sum() <= 0 or not ds.has("unit_organisasi"):
-            return fill("pegawai", "penempatan tenaga kontrak") + " (dengan unit_organisasi.csv)"
+        if p is None or p[p["status"] == "tenaga_kontrak"]["jumlah"].sum() <= 0:
+            return NOT_APPLICABLE  # no contract staff in the data: nothing to say (the staff section says what is given)
+        if not ds.has("unit_organisasi"):
+            return fill("unit_organisasi", "penempatan tenaga kontrak per unit")
     elif key in ("wilayah", "grafik_wilayah"):
         if not ds.has("wilayah"):
             return fill("wilayah", "rekapitulasi wilayah kerja")

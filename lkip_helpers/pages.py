@@ -15,7 +15,9 @@ from .plausibility import plausibility_warnings
 
 
 def skipped(ds, key: str, item: str | None = None) -> None:
-    """The one line that says why a section is left out."""
+    """The one line that says why a section is left out (none for a section that does not apply)."""
+    if laporan.plan(ds).reason(key, item) == laporan.NOT_APPLICABLE:
+        return
     md(f"*Bagian ini tidak ditampilkan: {narrative.escape(laporan.plan(ds).reason(key, item))}.*")
 
 

@@ -94,13 +94,20 @@ def draft_notice(ds) -> str:
             + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
 
-def document_links(artifacts: list[dict], prefix: str) -> str:
-    """Links to the LKIP document (Word draft and PDF) when the build wrote it (empty otherwise)."""
+def document_links(artifacts: list[dict], prefix: str, compact: bool = False) -> str:
+    """Links to the LKIP document (Word draft and PDF) when the build wrote it (empty otherwise).
+
+    ``compact``: one short line for a table cell (the overview), instead of a highlighted paragraph.
+    """
     e = html.escape
-    names = {".docx": "Word (draf untuk disunting)", ".pdf": "PDF"}
+    names = ({".docx": "Word", ".pdf": "PDF"} if compact else {".docx": "Word (draf untuk disunting)", ".pdf": "PDF"})
     links = [f'<a href="{e(prefix + f)}">{names.get(Path(f).suffix, e(Path(f).name))}</a>'
              for a in artifacts if a.get("kind") == "document" for f in a["files"]]
-    return (f'<p class="lkip-doc"><strong>Dokumen LKIP:</strong> {" · ".join(links)}</p>') if links else ""
+    if not links:
+        return ""
+    if compact:
+        return f'<br><span class="lkip-source">Dokumen: {" · ".join(links)}</span>'
+    return f'<p class="lkip-doc"><strong>Dokumen LKIP:</strong> {" · ".join(links)}</p>'
 
 
 def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:

@@ -213,7 +213,7 @@ def page_html(entries: list[Entry]) -> str:
             where.append("sintetis")
         reached = (f"{e.n_tercapai}/{e.n_indikator}" if e.n_tercapai is not None and e.n_indikator is not None
                    else MISSING_TEXT)
-        docs = document_links(e.documents, quote(e.folder) + "/") if e.linked else ""
+        docs = document_links(e.documents, quote(e.folder) + "/", compact=True) if e.linked else ""
         rows.append(f"<tr><td><strong>{n}.</strong> {name}<br><span class=\"lkip-source\">"
                     f"{esc(' · '.join(where))}</span>{docs}</td>"
                     f"<td{right}>{esc(format_pct(e.capaian_pct, sign=False))}</td><td{right}>{esc(reached)}</td>"

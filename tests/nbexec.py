@@ -14,6 +14,7 @@ What it does not do: write the executed notebook and its HTML page.
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ def run_notebook(notebook: Path, params: dict) -> Failure | None:
     from IPython.utils.capture import capture_output
     import matplotlib.pyplot as plt
 
+    main = sys.modules["__main__"]  # IPython puts its own namespace there; multiprocessing needs the real one back
     shell = _shell()
     shell.reset(new_session=True)
     name = notebook.stem + (f"--{params['indikator']}" if "indikator" in params else "")
@@ -80,6 +82,7 @@ def run_notebook(notebook: Path, params: dict) -> Failure | None:
                 return Failure(name, n, first, detail)
     finally:
         plt.close("all")
+        sys.modules["__main__"] = main
     return None
 
 

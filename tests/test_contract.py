@@ -93,12 +93,13 @@ NEW = "dinas-baru-2024"
 NEW_ARGS = ["new", NEW, "--year", "2024", "--agency", "Dinas Kesehatan", "--region", "Kabupaten Contoh"]
 
 CORE_ROWS = {
-    "sasaran": [["sasaran_id", "level", "nomor", "name"],
-                ["ss-akses", "strategis", "1", "Meningkatnya akses layanan"],
-                ["ss-gizi", "strategis", "2", "Menurunnya masalah gizi"]],
-    "indikator": [["indikator_id", "kind", "sasaran_id", "name", "short_name", "polarity"],
-                  ["akses", "iku", "ss-akses", "Persentase akses", "Akses", "higher"],
-                  ["stunting", "iku", "ss-gizi", "Prevalensi stunting", "Stunting", "lower"]],
+    "sasaran": [["sasaran_id", "level", "parent_id", "nomor", "name"],
+                ["ss-akses", "strategis", "", "1", "Meningkatnya akses layanan"],
+                ["ss-gizi", "strategis", "", "2", "Menurunnya masalah gizi"]],
+    "indikator": [["indikator_id", "kind", "sasaran_id", "parent_id", "nomor", "name", "short_name", "unit", "polarity",
+                   "kode_rekening"],
+                  ["akses", "iku", "ss-akses", "", "1", "Persentase akses", "Akses", "%", "higher", ""],
+                  ["stunting", "iku", "ss-gizi", "", "2", "Prevalensi stunting", "Stunting", "%", "lower", ""]],
     "target": [["indikator_id", "year", "basis", "target"],
                ["akses", "2024", "pk", "80"], ["stunting", "2024", "pk", "20"]],
     "realisasi": [["indikator_id", "year", "realisasi"], ["akses", "2024", "60"], ["stunting", "2024", "25"]],

@@ -74,10 +74,11 @@ def agencies(draw):
             row[4:6] = [str(pagu), str(draw(st.integers(0, max(pagu, 1))))]
             leaves.append(row[0])
     tie = draw(st.sampled_from(["none", "kode", "links"]))
-    indikator = [["indikator_id", "kind", "sasaran_id", "name", "short_name", "polarity", "kode_rekening"]]
+    indikator = [["indikator_id", "kind", "sasaran_id", "parent_id", "nomor", "name", "short_name", "unit", "polarity",
+                  "kode_rekening"]]
     for i, (ind, s, pol, kind) in enumerate(indicators):
         kode = leaves[i % len(leaves)] if tie == "kode" and leaves else ""
-        indikator.append([ind, kind, s, f"Indikator {ind}", ind, pol, kode])
+        indikator.append([ind, kind, s, "", str(i + 1), f"Indikator {ind}", ind, "", pol, kode])
     target = [["indikator_id", "year", "basis", "target"]]
     realisasi = [["indikator_id", "year", "realisasi"]]
     for ind, *_ in indicators:
@@ -88,8 +89,8 @@ def agencies(draw):
             target.append([ind, str(YEAR - 1), "rpjmd", str(draw(value))])
             realisasi.append([ind, str(YEAR - 1), str(draw(value))])
     tables = {
-        "sasaran": [["sasaran_id", "level", "nomor", "name"]] + [[f"ss-{s}", "strategis", str(s + 1), f"Sasaran {s}"]
-                                                               for s in range(n_sasaran)],
+        "sasaran": [["sasaran_id", "level", "parent_id", "nomor", "name"]] + [
+            [f"ss-{s}", "strategis", "", str(s + 1), f"Sasaran {s}"] for s in range(n_sasaran)],
         "indikator": indikator, "target": target, "realisasi": realisasi, "anggaran": anggaran,
     }
     if tie == "links" and leaves:

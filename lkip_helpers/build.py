@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import __version__, paths
 from .errors import LkipError, os_error_message
-from .runner import NotebookFailed, Task, write_files
+from .runner import NotebookFailed, Task, process_alive, write_files
 
 FAILED_DIR = "_gagal"
 STATE_FILE = ".build-state.json"
@@ -429,18 +429,6 @@ def _swap(new: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _pid_alive(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # no safe probe; stale folders there are removed by age instead
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _clean_stale(final: Path) -> None:
     """Remove temporary folders left by builds of this dataset that were killed."""
     pattern = re.compile(rf"^\.(tmp|old)-{re.escape(final.name)}-(\d+)$")
@@ -451,7 +439,7 @@ def _clean_stale(final: Path) -> None:
         if not m or int(m.group(2)) == os.getpid():
             continue
         old_enough = time.time() - p.stat().st_mtime > 86400
-        if not _pid_alive(int(m.group(2))) or (os.name != "posix" and old_enough):
+        if not process_alive(int(m.group(2))) or (os.name != "posix" and old_enough):
             if m.group(1) == "old" and not final.exists():
                 p.rename(final)  # a swap was interrupted between its two renames: restore the good outputs
             else:

@@ -311,6 +311,11 @@ def banding_rpjmd(ds) -> ReportTable:
     f = f.merge(akhir, on="indikator_id", how="left")
     f["capaian_akhir_pct"] = [kinerja.capaian_of(ds, r, t, p) for r, t, p in
                               zip(f["realisasi"], f["target_akhir"], f["polarity"])]
+    # "% Capaian" stands beside the year's RPJMD target, so it is measured against that target (where an
+    # agency's PK target differs from the RPJMD's, the PK capaian is Tabel 3.1's, not this one)
+    f["capaian_pct"] = [kinerja.capaian_of(ds, r, t, p) for r, t, p in
+                        zip(f["realisasi"], f["target_rpjmd"], f["polarity"])]
+    f["capaian_pct"] = f["capaian_pct"].astype(float)
     out = _with_average(f, "indikator", {"capaian_pct": _overall(ds, f), "capaian_akhir_pct": _overall(ds, f, "capaian_akhir_pct")})
     cols = [Column("sasaran_name", "Sasaran Strategis", merge=True), Column("indikator", "Indikator Kinerja"),
             Column("target_rpjmd", "Target RPJMD", "number"), Column("realisasi", "Realisasi", "number"),

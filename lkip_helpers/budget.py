@@ -1,4 +1,4 @@
-"""Budget hierarchies (Tabel 3.12, 3.13): totals rolled up from the leaves, serapan %.
+"""Budget hierarchies (by kode rekening, by jenis belanja): totals rolled up from the leaves, serapan %.
 
 A budget may have any shape: one urusan root or several programs side by side at the
 top, sub-kegiatan or not. The agency's total is the sum of every top-level row. Where
@@ -63,12 +63,12 @@ def _depth(k, parents) -> int:
 
 
 def anggaran_tree(ds) -> pd.DataFrame:
-    """Tabel 3.13 with every subtotal computed."""
+    """The budget by kode rekening with every subtotal computed."""
     return rollup(ds.anggaran, "kode_rekening", "parent_kode", ("pagu_rp", "realisasi_rp"))
 
 
 def belanja_tree(ds) -> pd.DataFrame:
-    """Tabel 3.12 with group totals computed."""
+    """The budget by jenis belanja with group totals computed."""
     return rollup(ds.belanja_jenis, "jenis_id", "parent_id", ("anggaran_rp", "realisasi_rp"))
 
 
@@ -118,8 +118,8 @@ def level_label(ds, include_frame: bool = False) -> str:
 def linked_budget(ds, kode: list[str]) -> pd.DataFrame:
     """The budget rows of ``kode``, keeping the most detailed: a row is dropped when one of its descendants is listed.
 
-    A sasaran may be linked both to a program and to some of its sub-kegiatan (Tabel 2.1
-    and Tabel 3.6 of a report); the sub-kegiatan are the closer tie, and counting the
+    A sasaran may be linked both to a program and to some of its sub-kegiatan (in the Renstra
+    and in the table of supporting kegiatan); the sub-kegiatan are the closer tie, and counting the
     program as well would count the same rupiah twice.
     """
     tree = anggaran_tree(ds)

@@ -138,7 +138,7 @@ def _table_sheet(ws, table: Table, df: pd.DataFrame, ds: Dataset) -> None:
 
 
 def _number_format(f) -> str:
-    # Text format keeps codes like 2.13 or 1.10 as typed; Rupiah shows grouped, other numbers as typed.
+    # Text format keeps codes like 1.02 or 1.10 as typed; Rupiah shows grouped, other numbers as typed.
     return {"str": "@", "int": "0"}.get(f.dtype, "#,##0" if f.unit == "Rp" else "General")
 
 

@@ -35,7 +35,7 @@ _NUMBER = re.compile(r"^[+-]?[0-9., ]*([eE][+-]?[0-9]+)? ?%?$")
 def formula_like(value) -> bool:
     """True for text a spreadsheet could take as a formula (numbers written as text excepted).
 
-    >>> formula_like("=1+1"), formula_like("-12.5"), formula_like("@SUM(A1)"), formula_like("Kupang"), formula_like(-3)
+    >>> formula_like("=1+1"), formula_like("-12.5"), formula_like("@SUM(A1)"), formula_like("Kota Contoh"), formula_like(-3)
     (True, False, True, False, False)
     >>> formula_like("-"), formula_like("-1.476,50"), formula_like("-1+2"), formula_like("-e"), formula_like("+A1")
     (False, False, True, True, True)

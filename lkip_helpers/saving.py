@@ -31,8 +31,8 @@ def canonical(value, dtype: str) -> str:
 
     >>> canonical(1476.0, "float"), canonical(84.09, "float"), canonical(1e-05, "float"), canonical(None, "int")
     ('1476', '84.09', '0.00001', '')
-    >>> canonical(1.476, "float"), canonical(True, "bool"), canonical(" Kupang ", "str")
-    ('1.4760', 'true', 'Kupang')
+    >>> canonical(1.476, "float"), canonical(True, "bool"), canonical(" Kota Contoh ", "str")
+    ('1.4760', 'true', 'Kota Contoh')
     """
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""

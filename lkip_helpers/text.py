@@ -4,8 +4,8 @@
 def label(name: str) -> str:
     """Sentence case for names printed in capitals (program names); others unchanged.
 
-    >>> label("PROGRAM PENATAAN DESA"), label("Fasilitasi Tim Penggerak PKK")
-    ('Program penataan desa', 'Fasilitasi Tim Penggerak PKK')
+    >>> label("PROGRAM PENINGKATAN GIZI MASYARAKAT"), label("Pelatihan Kader Posyandu")
+    ('Program peningkatan gizi masyarakat', 'Pelatihan Kader Posyandu')
     """
     name = str(name)
     return name.capitalize() if name.isupper() else name

@@ -53,7 +53,7 @@ def agency_terms() -> set[str]:
 
 
 def package_strings():
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):  # subpackages (dokumen/) too
         if path.name in ALLOWED_FILES:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -67,3 +67,24 @@ def built(tmp_path_factory):
         build(paths.DEFAULT_DATASET)
         assert os.environ["LKIP_OUTPUTS_DIR"] == str(root)
     return root / paths.DEFAULT_DATASET
+
+
+def build_edited_copy(root, edit, **build_args):
+    """Copy the default dataset under ``root/data``, apply ``edit(folder)``, check it validates, build it.
+
+    Returns (outputs folder of the dataset, data folder); LKIP_DATA_DIR/LKIP_OUTPUTS_DIR point at
+    ``root`` only while this runs.
+    """
+    from lkip_helpers.build import build
+    from lkip_helpers.cli import main
+
+    data = root / "data" / paths.DEFAULT_DATASET
+    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data)
+    edit(data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LKIP_DATA_DIR", str(root / "data"))
+        mp.setenv("LKIP_OUTPUTS_DIR", str(root / "outputs"))
+        assert main(["validate"]) == 0  # such text is valid data: it is shown safely, not refused
+        out = build(paths.DEFAULT_DATASET, **build_args)
+    return out, data
+

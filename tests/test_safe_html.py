@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 
 import pytest
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
 from lkip_helpers.errors import LkipError
+
+from conftest import build_edited_copy
 
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
@@ -89,17 +90,8 @@ def _hostile_copy(folder):
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
     """One build of the marked-up copy; returns its outputs folder."""
-    from lkip_helpers.build import build
-
     root = tmp_path_factory.mktemp("hostile")
-    data = root / "data" / paths.DEFAULT_DATASET
-    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data)
-    _hostile_copy(data)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LKIP_DATA_DIR", str(root / "data"))
-        mp.setenv("LKIP_OUTPUTS_DIR", str(root / "outputs"))
-        assert main(["validate"]) == 0  # markup in text is valid data: it is shown, not refused
-        build(paths.DEFAULT_DATASET)
+    build_edited_copy(root, _hostile_copy)  # markup in text is valid data: it is shown, not refused
     return root / "outputs"
 
 

@@ -19,7 +19,6 @@ import csv
 import datetime as dt
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +35,8 @@ from lkip_helpers.loading import load_dataset
 from lkip_helpers.report_table import Column, ReportTable
 from lkip_helpers.safe_cells import write_csv
 from lkip_helpers.schema import TABLES
+
+from conftest import build_edited_copy
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # harmless after a sign: digits, '.', ',', spaces, an exponent, a '%' (-12.5, -1.476,50, "-" for none)
@@ -147,17 +148,11 @@ def _hostile_copy(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """Build the hostile copy once (``--jobs 1``); returns (outputs folder, data folder, tmp root)."""
-    from lkip_helpers.build import build
-
     root = tmp_path_factory.mktemp("hostile")
-    data = root / "data" / paths.DEFAULT_DATASET
-    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data)
-    _hostile_copy(data)
+    out, data = build_edited_copy(root, _hostile_copy, jobs=1)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LKIP_DATA_DIR", str(root / "data"))
         mp.setenv("LKIP_OUTPUTS_DIR", str(root / "outputs"))
-        assert main(["validate"]) == 0  # such text is valid data: it is shown safely, not refused
-        out = build(paths.DEFAULT_DATASET, jobs=1)
         assert main(["audit", "--csv", str(root / "audit.csv")]) == 0
         assert main(["template", paths.DEFAULT_DATASET, str(root / "template.xlsx")]) == 0
     return out, data, root

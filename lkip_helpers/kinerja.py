@@ -64,7 +64,7 @@ def _measured(ds, year: int, basis: str, kind: str) -> pd.DataFrame:
 
 
 def capaian_of(ds, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:
-    """Capaian under the dataset's policy (its lower-is-better formula and floor, where the policy has them)."""
+    """Capaian under the dataset's policy (its lower-is-better formula, floor at 0 %)."""
     return (pol or policy(ds)).capaian_pct(realisasi, target, polarity)
 
 

@@ -40,22 +40,29 @@ PROVINCE_AGENCIES = 900  # ~40 provincial agencies plus ~20 kabupaten/kota with 
 def sh(args: list[str], env: dict, quiet: bool = True) -> float:
     """Run a command; return its wall time in seconds."""
     start = time.perf_counter()
-    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL if quiet else None,
-                   stderr=subprocess.DEVNULL if quiet else None)
+    subprocess.run(
+        args,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
+    )
     return time.perf_counter() - start
 
 
 def plan_runs(env: dict) -> list[tuple[Path, dict, str]]:
     """The same runs `lkip build` makes: (notebook, extra parameters, output stem)."""
-    code = ("import json; from lkip_helpers import build, loading, drilldown\n"
-            f"ds = loading.load_dataset({DATASET!r})\n"
-            "out = []\n"
-            "for nb in build.notebooks():\n"
-            "    if build.is_per_indicator(nb):\n"
-            "        out += [[str(nb), {'indikator': i}, nb.stem + '--' + i] for i in drilldown.below_threshold(ds)]\n"
-            "    else:\n"
-            "        out.append([str(nb), {}, nb.stem])\n"
-            "print(json.dumps(out))")
+    code = (
+        "import json; from lkip_helpers import build, loading, drilldown\n"
+        f"ds = loading.load_dataset({DATASET!r})\n"
+        "out = []\n"
+        "for nb in build.notebooks():\n"
+        "    if build.is_per_indicator(nb):\n"
+        "        out += [[str(nb), {'indikator': i}, nb.stem + '--' + i] for i in drilldown.below_threshold(ds)]\n"
+        "    else:\n"
+        "        out.append([str(nb), {}, nb.stem])\n"
+        "print(json.dumps(out))"
+    )
     res = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     return [(Path(a), b, c) for a, b, c in json.loads(res.stdout)]
 
@@ -66,21 +73,39 @@ def naive_loop(env: dict, work: Path) -> float:
     start = time.perf_counter()
     for nb, params, stem in plan_runs(env):
         executed = out / "nb" / f"{stem}.ipynb"
-        args = [str(BIN / "papermill"), str(nb), str(executed), "-k", "python3", "-p", "dataset", DATASET,
-                "-p", "output_dir", str(out)]
+        args = [
+            str(BIN / "papermill"),
+            str(nb),
+            str(executed),
+            "-k",
+            "python3",
+            "-p",
+            "dataset",
+            DATASET,
+            "-p",
+            "output_dir",
+            str(out),
+        ]
         for k, v in params.items():
             args += ["-p", k, v]
         subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return time.perf_counter() - start
 
 
 def batch(args: list[str], env: dict, log: Path, label: str) -> float:
     """Run a long build; pass its per-dataset progress lines through (prefixed), keep the rest in ``log``."""
     start = time.perf_counter()
-    with log.open("w", encoding="utf-8") as f, subprocess.Popen(args, env=env, stdout=subprocess.PIPE,
-                                                               stderr=subprocess.STDOUT, text=True) as proc:
+    with (
+        log.open("w", encoding="utf-8") as f,
+        subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc,
+    ):
         for line in proc.stdout:
             f.write(line)
             if line.startswith("[batch]"):
@@ -108,8 +133,10 @@ def main() -> None:
     shutil.copytree(ROOT / "data" / DATASET, data / DATASET)
     env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(outputs)}
     lkip = str(BIN / "lkip")
-    results: dict = {"machine": f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
-                                f"Python {platform.python_version()} · {platform.platform()}"}
+    results: dict = {
+        "machine": f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {platform.platform()}"
+    }
     print(f"Mesin: {results['machine']}", flush=True)
 
     if not args.skip_naive:
@@ -123,8 +150,11 @@ def main() -> None:
     # the document alone: toggling --no-document re-assembles the outputs from reused runs only
     results["reuse_nodoc_s"] = sh([lkip, "build", DATASET, "--no-document"], env)
     results["reuse_doc_s"] = sh([lkip, "build", DATASET], env)
-    print(f"rebuild from reused runs: {results['reuse_nodoc_s']:.2f} s without the document, "
-          f"{results['reuse_doc_s']:.2f} s with it", flush=True)
+    print(
+        f"rebuild from reused runs: {results['reuse_nodoc_s']:.2f} s without the document, "
+        f"{results['reuse_doc_s']:.2f} s with it",
+        flush=True,
+    )
     results["cold_nodoc_s"] = sh([lkip, "build", DATASET, "--force", "--no-document"], env)
     print(f"lkip build --force --no-document: {results['cold_nodoc_s']:.1f} s", flush=True)
 
@@ -134,12 +164,18 @@ def main() -> None:
     subprocess.run([lkip, "synth", str(args.datasets)], env=benv, check=True, stdout=subprocess.DEVNULL)
     for jobs in (1, 2):
         out = work / f"batch-out-{jobs}"
-        results[f"batch_{jobs}_s"] = batch([lkip, "build", "--all", "--force", "--jobs", str(jobs)],
-                                           {**benv, "LKIP_OUTPUTS_DIR": str(out)}, work / f"batch-{jobs}.log",
-                                           f"--jobs {jobs}")
+        results[f"batch_{jobs}_s"] = batch(
+            [lkip, "build", "--all", "--force", "--jobs", str(jobs)],
+            {**benv, "LKIP_OUTPUTS_DIR": str(out)},
+            work / f"batch-{jobs}.log",
+            f"--jobs {jobs}",
+        )
         rep = results[f"batch_{jobs}_report"] = report(out)
-        print(f"batch of {args.datasets} at --jobs {jobs}: {results[f'batch_{jobs}_s']:.1f} s "
-              f"({rep['runs']} notebook runs, {rep.get('failed', 0)} datasets failed)", flush=True)
+        print(
+            f"batch of {args.datasets} at --jobs {jobs}: {results[f'batch_{jobs}_s']:.1f} s "
+            f"({rep['runs']} notebook runs, {rep.get('failed', 0)} datasets failed)",
+            flush=True,
+        )
 
     peaks = [w for key in ("cold_report", "batch_1_report", "batch_2_report") for w in results[key]["workers"].values()]
     worst = max(peaks, key=lambda w: w["peak_kernel_mb"] + w["peak_worker_mb"])
@@ -147,24 +183,34 @@ def main() -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print("\n| ukuran | hasil |\n|---|---|")
     if "naive_s" in results:
-        print(f"| build dingin vs naive loop | {results['naive_s'] / results['cold_s']:.1f}× lebih cepat "
-              f"({results['naive_s']:.1f} s → {results['cold_s']:.1f} s) |")
+        print(
+            f"| build dingin vs naive loop | {results['naive_s'] / results['cold_s']:.1f}× lebih cepat "
+            f"({results['naive_s']:.1f} s → {results['cold_s']:.1f} s) |"
+        )
     print(f"| rebuild tanpa perubahan | {results['noop_s']:.2f} s |")
     doc_s = results["reuse_doc_s"] - results["reuse_nodoc_s"]
-    print(f"| build dingin dengan / tanpa dokumen LKIP | {results['cold_s']:.1f} s / {results['cold_nodoc_s']:.1f} s "
-          f"({results['cold_s'] / results['cold_nodoc_s']:.2f}×); dokumen Word + PDF sendiri ≈ {doc_s:.1f} s |")
-    print(f"| throughput batch --jobs 2 vs --jobs 1 | {results['batch_1_s'] / results['batch_2_s']:.2f}× "
-          f"({results['batch_1_s']:.1f} s → {results['batch_2_s']:.1f} s, {args.datasets} dataset) |")
-    print(f"| memori puncak per worker | {results['peak_worker_total_mb']:.0f} MB "
-          f"(kernel {worst['peak_kernel_mb']:.0f} MB + proses worker {worst['peak_worker_mb']:.0f} MB) |")
+    print(
+        f"| build dingin dengan / tanpa dokumen LKIP | {results['cold_s']:.1f} s / {results['cold_nodoc_s']:.1f} s "
+        f"({results['cold_s'] / results['cold_nodoc_s']:.2f}×); dokumen Word + PDF sendiri ≈ {doc_s:.1f} s |"
+    )
+    print(
+        f"| throughput batch --jobs 2 vs --jobs 1 | {results['batch_1_s'] / results['batch_2_s']:.2f}× "
+        f"({results['batch_1_s']:.1f} s → {results['batch_2_s']:.1f} s, {args.datasets} dataset) |"
+    )
+    print(
+        f"| memori puncak per worker | {results['peak_worker_total_mb']:.0f} MB "
+        f"(kernel {worst['peak_kernel_mb']:.0f} MB + proses worker {worst['peak_worker_mb']:.0f} MB) |"
+    )
     print(f"| memori puncak proses anak terbesar (termasuk naive loop) | {children:.0f} MB |")
     failed = sum(results[f"batch_{j}_report"].get("failed", 0) for j in (1, 2))
     print(f"| dataset gagal dalam batch (--jobs 1 dan 2) | {failed} |")
     for jobs in (1, 2):
         for name, w in sorted(results[f"batch_{jobs}_report"]["workers"].items()):
-            print(f"| memori puncak worker {name} (--jobs {jobs}), setelah dataset pertama → terakhir | "
-                  f"{w['first']['peak_mb']:.0f} MB ({w['first']['dataset']}) → {w['last']['peak_mb']:.0f} MB "
-                  f"({w['last']['dataset']}), {w['runs']} run |")
+            print(
+                f"| memori puncak worker {name} (--jobs {jobs}), setelah dataset pertama → terakhir | "
+                f"{w['first']['peak_mb']:.0f} MB ({w['first']['dataset']}) → {w['last']['peak_mb']:.0f} MB "
+                f"({w['last']['dataset']}), {w['runs']} run |"
+            )
     # what one agency costs in core-seconds on the 2-worker batch, scaled linearly to more cores
     per_agency = results["batch_2_s"] * min(2, os.cpu_count() or 1) / args.datasets
     results["per_agency_core_s"] = per_agency

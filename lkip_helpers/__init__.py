@@ -1,32 +1,77 @@
 """lkip_helpers: everything the LKIP notebooks compute, in one tested package.
 
-Modules, each with one job:
-    paths       where data, notebooks and outputs live
-    errors      the one exception users see, with file/row/column
-    numbers     parsing printed numbers and Indonesian display formatting
-    schema      every table and column, defined once
-    loading     read a dataset folder into validated DataFrames
-    completeness  what a draft dataset still lacks; blanks allowed only in drafts
-    saving      write a dataset folder (canonical CSV), validated before it is put in place
-    excel       the Excel workbook to fill (lkip template) and its import (lkip import)
-    newyear     next year's draft from this year's dataset (lkip new --from)
-    blank       a new agency from nothing (lkip new --agency --region)
-    plausibility  values that load but look like slips (warnings)
-    safe_yaml, safe_cells  reading YAML safely; cells that stay text in CSV/XLSX we hand out
-    capaian     capaian maths, the agency's policy, averages, ordinal scale, efficiency
-    kinerja     capaian per indicator, sasaran and year under the policy
-    budget      the kode-rekening hierarchy and its roll-up
-    audit       recompute every printed value (rule registry) and explain differences
-    laporan     the report's structure from data (laporan.yml, sections present, numbering)
-    reports     the LKIP tables rebuilt from data
-    narrative   sentences chosen by the numbers
-    charts      one chart style; colours from the configured scale
-    pages       the chapters put on a page, section by section
-    artifacts   what a notebook writes (tables, figures, the document stream)
-    dokumen     the LKIP document: Word draft and PDF from the same stream
-    build, runner  run the notebooks (locally, on Dask, on a cluster without a shared disk)
-    overview    outputs/index.html: every agency-year compared
+The folders follow the data's way through the program (see ARCHITECTURE.md):
+
+    data/       read, check, write and start datasets (schema, loading, saving, Excel, new year, synth)
+    analysis/   capaian per indicator and sasaran, anggaran, audit, plausibility, one indicator in depth
+    report/     the report: its plan, tables, sentences, charts, pages, HTML, the Word/PDF document
+    pipeline/   running the notebooks: plan, workers, kernels, publishing outputs
+    capaian, numbers, errors, paths   the pieces every layer uses
+    notebook    what a notebook imports (setup, md)
     cli         the ``lkip`` command
+
+Modules that lived at the top before the folders existed (``lkip_helpers.loading``,
+``lkip_helpers.budget`` …) still import under their old names.
 """
 
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
 __version__ = "0.1.0"
+
+# old flat module name -> where it lives now (users' scripts and old notebooks import the old names)
+MOVED = {
+    "schema": "data.schema",
+    "safe_yaml": "data.safe_yaml",
+    "safe_cells": "data.safe_cells",
+    "completeness": "data.completeness",
+    "loading": "data.loading",
+    "saving": "data.saving",
+    "excel": "data.excel",
+    "newyear": "data.newyear",
+    "blank": "data.blank",
+    "synth": "data.synth",
+    "kinerja": "analysis.kinerja",
+    "budget": "analysis.anggaran",
+    "sensitivity": "analysis.sensitivity",
+    "audit": "analysis.audit",
+    "plausibility": "analysis.plausibility",
+    "drilldown": "analysis.drilldown",
+    "laporan": "report.laporan",
+    "reports": "report.tables",
+    "report_table": "report.report_table",
+    "text": "report.text",
+    "narrative": "report.narrative",
+    "charts": "report.charts",
+    "pages": "report.pages",
+    "artifacts": "report.artifacts",
+    "html": "report.html",
+    "overview": "report.overview",
+    "dokumen": "report.dokumen",
+    "build": "pipeline.build",
+    "runner": "pipeline.runner",
+}
+
+
+class _OldName(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Import ``lkip_helpers.<old>`` (and its submodules) as the module at its new place."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        parts = fullname.split(".")
+        if len(parts) < 2 or parts[0] != __name__ or parts[1] not in MOVED:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        parts = spec.name.split(".")
+        return importlib.import_module(".".join([__name__, MOVED[parts[1]], *parts[2:]]))
+
+    def exec_module(self, module):
+        pass  # already executed at its new place
+
+
+sys.meta_path.insert(0, _OldName())  # before the path finder, which would load a second copy of a submodule

@@ -29,16 +29,21 @@ STATUS_ZERO_REALISASI = "realisasi nol (rumus target/realisasi tidak terdefinisi
 
 TWO_TARGET_MINUS = "two_target_minus"
 TARGET_OVER_REALISASI = "target_over_realisasi"
-LOWER_FORMULAS = {TWO_TARGET_MINUS: "(2 × target − realisasi) / target × 100",
-                  TARGET_OVER_REALISASI: "target / realisasi × 100"}
-AVERAGES = {"rows": "rata-rata seluruh indikator yang terukur",
-            "sasaran": "rata-rata dari rata-rata tiap sasaran (setiap sasaran berbobot sama)"}
+LOWER_FORMULAS = {
+    TWO_TARGET_MINUS: "(2 × target − realisasi) / target × 100",
+    TARGET_OVER_REALISASI: "target / realisasi × 100",
+}
+AVERAGES = {
+    "rows": "rata-rata seluruh indikator yang terukur",
+    "sasaran": "rata-rata dari rata-rata tiap sasaran (setiap sasaran berbobot sama)",
+}
 CAPAIAN_KEYS = ("cap_pct", "average", "lower_formula", "scale")
 MIN_CAP_PCT = 100.0  # a cap below 100 % would grade a reached target as not reached
 
 
-def capaian_pct(realisasi: float | None, target: float | None, polarity: str = "higher",
-                lower_formula: str = TWO_TARGET_MINUS) -> float:
+def capaian_pct(
+    realisasi: float | None, target: float | None, polarity: str = "higher", lower_formula: str = TWO_TARGET_MINUS
+) -> float:
     """Capaian in percent, never below 0; NaN when it cannot be computed (see :func:`capaian_status`).
 
     >>> round(capaian_pct(1476, 1500), 2), capaian_pct(104, 100), capaian_pct(80, 100, "lower")
@@ -67,8 +72,9 @@ def _missing(x) -> bool:
     return x is None or pd.isna(x)
 
 
-def capaian_status(realisasi: float | None, target: float | None, polarity: str = "higher",
-                   lower_formula: str = TWO_TARGET_MINUS) -> str:
+def capaian_status(
+    realisasi: float | None, target: float | None, polarity: str = "higher", lower_formula: str = TWO_TARGET_MINUS
+) -> str:
     """Why a capaian can or cannot be computed.
 
     >>> capaian_status(1, 1), capaian_status(1, 0), capaian_status(None, 1)
@@ -113,7 +119,7 @@ def _ramp(position: float) -> str:
     """The colour at ``position`` (0 = lowest band, red; 1 = highest band, green) along :data:`_RAMP`."""
     x = min(max(position, 0.0), 1.0) * (len(_RAMP) - 1)
     i = min(int(x), len(_RAMP) - 2)
-    a, b = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in (_RAMP[i], _RAMP[i + 1]))
+    a, b = (tuple(int(c[k : k + 2], 16) for k in (1, 3, 5)) for c in (_RAMP[i], _RAMP[i + 1]))
     t = x - i
     return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(a, b))
 
@@ -130,11 +136,11 @@ class Scale:
     bands: tuple[tuple[float, str], ...]
 
     @classmethod
-    def default(cls) -> "Scale":
+    def default(cls) -> Scale:
         return cls(((91, "Sangat Tinggi"), (76, "Tinggi"), (66, "Sedang"), (51, "Rendah"), (0, "Sangat Rendah")))
 
     @classmethod
-    def from_config(cls, bands: list[dict] | None) -> "Scale":
+    def from_config(cls, bands: list[dict] | None) -> Scale:
         """The scale of ``capaian.scale`` in metadata.yml; the default when none is given.
 
         Raises:
@@ -156,14 +162,16 @@ class Scale:
                 raise PolicyError(f"{at}.{extra[0]}", "kunci tidak dikenal; setiap pita hanya memuat min_pct dan label")
             low = band.get("min_pct")
             if not _number(low) or low < 0:
-                raise PolicyError(f"{at}.min_pct", f"tertulis {low!r}; diharapkan angka batas bawah pita (>= 0), "
-                                  "dalam persen")
+                raise PolicyError(
+                    f"{at}.min_pct", f"tertulis {low!r}; diharapkan angka batas bawah pita (>= 0), dalam persen"
+                )
             label = band.get("label")
             if not isinstance(label, str) or not label.strip():
                 raise PolicyError(f"{at}.label", f"tertulis {label!r}; diharapkan nama kategori (teks tidak kosong)")
             if label.strip() in labels:
-                raise PolicyError(f"{at}.label", f"label '{label.strip()}' dipakai dua kali; setiap pita perlu label "
-                                  "sendiri")
+                raise PolicyError(
+                    f"{at}.label", f"label '{label.strip()}' dipakai dua kali; setiap pita perlu label sendiri"
+                )
             if any(low == b for b, _ in out):
                 raise PolicyError(f"{at}.min_pct", f"batas {low:g} dipakai dua kali; setiap pita perlu batas sendiri")
             labels.add(label.strip())
@@ -224,7 +232,7 @@ class CapaianPolicy:
     lower_formula: str = TWO_TARGET_MINUS
 
     @classmethod
-    def from_meta(cls, meta: dict) -> "CapaianPolicy":
+    def from_meta(cls, meta: dict) -> CapaianPolicy:
         """The policy of a dataset's metadata; the defaults for every key left out.
 
         Raises:
@@ -237,21 +245,35 @@ class CapaianPolicy:
             raise PolicyError("capaian", f"tertulis {cfg!r}; diharapkan bagian dengan kunci " + ", ".join(CAPAIAN_KEYS))
         unknown = sorted(str(k) for k in cfg if k not in CAPAIAN_KEYS)
         if unknown:
-            raise PolicyError(f"capaian.{unknown[0]}", "kunci tidak dikenal; kunci yang dikenal: " + ", ".join(CAPAIAN_KEYS))
+            raise PolicyError(
+                f"capaian.{unknown[0]}", "kunci tidak dikenal; kunci yang dikenal: " + ", ".join(CAPAIAN_KEYS)
+            )
         average = cfg.get("average", "rows")
         if average not in AVERAGES:
-            raise PolicyError("capaian.average", f"tertulis {average!r}; diharapkan salah satu dari: "
-                              + "; ".join(f"{k} ({v})" for k, v in AVERAGES.items()))
+            raise PolicyError(
+                "capaian.average",
+                f"tertulis {average!r}; diharapkan salah satu dari: "
+                + "; ".join(f"{k} ({v})" for k, v in AVERAGES.items()),
+            )
         formula = cfg.get("lower_formula", TWO_TARGET_MINUS)
         if formula not in LOWER_FORMULAS:
-            raise PolicyError("capaian.lower_formula", f"tertulis {formula!r}; diharapkan salah satu dari: "
-                              + "; ".join(f"{k} = {v}" for k, v in LOWER_FORMULAS.items()))
+            raise PolicyError(
+                "capaian.lower_formula",
+                f"tertulis {formula!r}; diharapkan salah satu dari: "
+                + "; ".join(f"{k} = {v}" for k, v in LOWER_FORMULAS.items()),
+            )
         cap = cfg.get("cap_pct")
         if cap is not None and (not _number(cap) or cap < MIN_CAP_PCT):
-            raise PolicyError("capaian.cap_pct", f"tertulis {cap!r}; diharapkan angka >= {MIN_CAP_PCT:g} (persen), "
-                              "atau null tanpa batas atas")
-        return cls(cap_pct=None if cap is None else float(cap), average=average,
-                   scale=Scale.from_config(cfg.get("scale")), lower_formula=formula)
+            raise PolicyError(
+                "capaian.cap_pct",
+                f"tertulis {cap!r}; diharapkan angka >= {MIN_CAP_PCT:g} (persen), atau null tanpa batas atas",
+            )
+        return cls(
+            cap_pct=None if cap is None else float(cap),
+            average=average,
+            scale=Scale.from_config(cfg.get("scale")),
+            lower_formula=formula,
+        )
 
     def capaian_pct(self, realisasi: float | None, target: float | None, polarity: str = "higher") -> float:
         """Capaian of one indicator under this policy's lower-is-better formula (not capped)."""
@@ -263,10 +285,12 @@ class CapaianPolicy:
 
     def describe(self) -> dict[str, str]:
         """The policy in words (Bahasa Indonesia), for notes under tables and the methods page."""
-        return {"lebih_rendah_lebih_baik": LOWER_FORMULAS[self.lower_formula],
-                "rata_rata": AVERAGES[self.average],
-                "batas_atas": "tanpa batas atas" if self.cap_pct is None else f"{self.cap_pct:g} %",
-                "skala": ", ".join(f"{label} >= {low:g} %" for low, label in self.scale.bands)}
+        return {
+            "lebih_rendah_lebih_baik": LOWER_FORMULAS[self.lower_formula],
+            "rata_rata": AVERAGES[self.average],
+            "batas_atas": "tanpa batas atas" if self.cap_pct is None else f"{self.cap_pct:g} %",
+            "skala": ", ".join(f"{label} >= {low:g} %" for low, label in self.scale.bands),
+        }
 
     def capped(self, values: pd.Series) -> pd.Series:
         return values if self.cap_pct is None else values.clip(upper=self.cap_pct)

@@ -25,8 +25,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import paths
-from .errors import LkipError, os_error_message
+from lkip_helpers import paths
+from lkip_helpers.errors import LkipError, os_error_message
 
 MAX_ID_LEN = 64  # a dataset id names folders and files: well under every file system's name limit
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -34,38 +34,47 @@ _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 # --- argument types: a bad value is one line, in Bahasa Indonesia --------------------------------
 
+
 def dataset_id(value: str) -> str:
     """A dataset id as folder name: lowercase letters, digits, '-', '_', '.'; at most MAX_ID_LEN."""
     if not _ID.fullmatch(value) or len(value) > MAX_ID_LEN:
         raise argparse.ArgumentTypeError(
-            f"dataset id tidak sah: {value[:MAX_ID_LEN + 16]!r}; gunakan huruf kecil, angka, '-', '_' atau '.', "
-            f"paling banyak {MAX_ID_LEN} karakter (contoh: pmd-ntt-2023)")
+            f"dataset id tidak sah: {value[: MAX_ID_LEN + 16]!r}; gunakan huruf kecil, angka, '-', '_' atau '.', "
+            f"paling banyak {MAX_ID_LEN} karakter (contoh: pmd-ntt-2023)"
+        )
     return value
 
 
 def _number(kind, lo, hi, what: str):
     """An argparse type: a finite number of ``kind`` within [lo, hi]."""
+
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} harus berupa {'bilangan bulat' if kind is int else 'angka'}, "
-                                             f"bukan {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{what} harus berupa {'bilangan bulat' if kind is int else 'angka'}, bukan {text!r}"
+            ) from None
         if not math.isfinite(value) or not lo <= value <= hi:
             raise argparse.ArgumentTypeError(f"{what} harus antara {lo:g} dan {hi:g}, bukan {text!r}")
         return value
+
     return parse
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, with a bad argument reported as one line (no usage block) and exit 2."""
 
-    _ENGLISH = ((re.compile(r"^argument [^:]+: (?=.*(tidak sah|harus))"), ""),  # our own message names the value
-                (re.compile(r"^argument ([^:]+): invalid choice: (\S+) \(choose from (.*)\)$"),
-                 r"pilihan \1 tidak dikenal: \2; pilih salah satu: \3"),
-                (re.compile(r"^the following arguments are required: (.*)$"), r"argumen wajib belum diisi: \1"),
-                (re.compile(r"^unrecognized arguments: (.*)$"), r"argumen tidak dikenal: \1"),
-                (re.compile(r"^argument ([^:]+): expected one argument$"), r"\1 memerlukan satu nilai"))
+    _ENGLISH = (
+        (re.compile(r"^argument [^:]+: (?=.*(tidak sah|harus))"), ""),  # our own message names the value
+        (
+            re.compile(r"^argument ([^:]+): invalid choice: (\S+) \(choose from (.*)\)$"),
+            r"pilihan \1 tidak dikenal: \2; pilih salah satu: \3",
+        ),
+        (re.compile(r"^the following arguments are required: (.*)$"), r"argumen wajib belum diisi: \1"),
+        (re.compile(r"^unrecognized arguments: (.*)$"), r"argumen tidak dikenal: \1"),
+        (re.compile(r"^argument ([^:]+): expected one argument$"), r"\1 memerlukan satu nilai"),
+    )
 
     def error(self, message: str):
         for pattern, text in self._ENGLISH:
@@ -75,13 +84,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _validate(args) -> int:
-    from .loading import load_dataset
-    from .schema import TABLES
+    from lkip_helpers.data.loading import load_dataset
+    from lkip_helpers.data.schema import TABLES
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ds = load_dataset(args.dataset)
-    from .plausibility import plausibility_warnings
+    from lkip_helpers.analysis.plausibility import plausibility_warnings
 
     for w in caught:
         print(f"peringatan: {w.message}", file=sys.stderr)
@@ -94,8 +103,8 @@ def _validate(args) -> int:
 
 
 def _describe(args) -> int:
-    from .loading import load_metadata
-    from .schema import TABLES, describe
+    from lkip_helpers.data.loading import load_metadata
+    from lkip_helpers.data.schema import TABLES, describe
 
     meta = load_metadata(paths.dataset_dir(args.dataset))
     sources = meta.get("tables", {})
@@ -114,17 +123,23 @@ def _describe(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build_many
+    from lkip_helpers.pipeline.build import build_many
 
     datasets = paths.list_datasets() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
     if args.all and not datasets:
         raise LkipError(f"tidak ada dataset di {paths.data_dir()}")
-    return build_many(datasets, force=args.force, threshold=args.threshold, jobs=args.jobs, scheduler=args.scheduler,
-                      document=not args.no_document)
+    return build_many(
+        datasets,
+        force=args.force,
+        threshold=args.threshold,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        document=not args.no_document,
+    )
 
 
 def _synth(args) -> int:
-    from .synth import write_synthetic
+    from lkip_helpers.data.synth import write_synthetic
 
     ids = write_synthetic(args.n, seed=args.seed, year=args.year)
     print(f"{len(ids)} dataset sintetis ditulis ke {paths.data_dir()}: {ids[0]} … {ids[-1]}")
@@ -134,21 +149,25 @@ def _synth(args) -> int:
 def _audit(args) -> int:
     import pandas as pd
 
-    from .audit import audit
-    from .loading import load_dataset
-    from .numbers import format_number
+    from lkip_helpers.analysis.audit import audit
+    from lkip_helpers.data.loading import load_dataset
+    from lkip_helpers.numbers import format_number
 
     ds = load_dataset(args.dataset)
     findings, checked = audit(ds, args.tolerance)
     n_bad = int((checked["status"] == "berbeda").sum())
-    print(f"{ds.id}: {len(checked)} angka tercetak diperiksa, {n_bad} berbeda; "
-          f"{int((findings['jenis'] == 'rujukan').sum())} temuan rujukan")
+    print(
+        f"{ds.id}: {len(checked)} angka tercetak diperiksa, {n_bad} berbeda; "
+        f"{int((findings['jenis'] == 'rujukan').sum())} temuan rujukan"
+    )
     for _, f in findings.iterrows():
         numbers = "" if f["jenis"] == "rujukan" else f" (hitung ulang {format_number(round(f['recomputed'], 2))})"
         year = "" if pd.isna(f["year"]) else f" {f['year']}"
-        print(f"- {f['report_table']} · {f['subject_label']} · {f['metric']}{year}: tercetak {f['printed_text']}{numbers} — {f['cause']}")
+        print(
+            f"- {f['report_table']} · {f['subject_label']} · {f['metric']}{year}: tercetak {f['printed_text']}{numbers} — {f['cause']}"
+        )
     if args.csv:
-        from .safe_cells import write_csv  # text from data never becomes a formula
+        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
 
         write_csv(findings, args.csv)
         print(f"CSV: {args.csv}")
@@ -157,7 +176,7 @@ def _audit(args) -> int:
 
 def _print_remaining(ds) -> None:
     """For a draft: how much remains, each column still to fill, and the tables to check."""
-    from . import completeness
+    from lkip_helpers.data import completeness
 
     if not ds.draft:
         return
@@ -174,17 +193,22 @@ def _print_remaining(ds) -> None:
 
 
 def _new(args) -> int:
-    from .loading import load_dataset
+    from lkip_helpers.data.loading import load_dataset
 
     if args.old is None:  # a new agency, from nothing
-        from .blank import new_blank
+        from lkip_helpers.data.blank import new_blank
 
-        missing = [flag for flag, v in (("--year", args.year), ("--agency", args.agency), ("--region", args.region))
-                   if v is None]
+        missing = [
+            flag
+            for flag, v in (("--year", args.year), ("--agency", args.agency), ("--region", args.region))
+            if v is None
+        ]
         if missing:
-            raise LkipError("instansi baru perlu " + ", ".join(missing) + " (mis. lkip new dinkes-contoh-2024 "
-                            "--year 2024 --agency \"Dinas Kesehatan\" --region \"Kabupaten Contoh\"), "
-                            "atau --from DATASET untuk melanjutkan dataset tahun lalu")
+            raise LkipError(
+                "instansi baru perlu " + ", ".join(missing) + " (mis. lkip new dinkes-contoh-2024 "
+                '--year 2024 --agency "Dinas Kesehatan" --region "Kabupaten Contoh"), '
+                "atau --from DATASET untuk melanjutkan dataset tahun lalu"
+            )
         folder = new_blank(args.dataset, args.year, args.agency, args.region, force=args.force)
         ds = load_dataset(args.dataset)
         print(f"{ds.id}: draf LKIP {ds.year} {ds.agency} {ds.region} dibuat di {folder}")
@@ -192,9 +216,11 @@ def _new(args) -> int:
         print(f"Langkah berikutnya: isi tabel inti di {folder}, atau lkip template {ds.id} {ds.id}.xlsx")
         return 0
     if args.agency is not None or args.region is not None:
-        raise LkipError("--agency dan --region hanya untuk instansi baru; dengan --from, nama instansi dan daerah "
-                        "diambil dari dataset asal")
-    from .newyear import new_dataset
+        raise LkipError(
+            "--agency dan --region hanya untuk instansi baru; dengan --from, nama instansi dan daerah "
+            "diambil dari dataset asal"
+        )
+    from lkip_helpers.data.newyear import new_dataset
 
     folder = new_dataset(args.dataset, args.old, args.year, force=args.force)
     ds = load_dataset(args.dataset)
@@ -205,8 +231,8 @@ def _new(args) -> int:
 
 
 def _template(args) -> int:
-    from .excel import write_template
-    from .loading import load_dataset
+    from lkip_helpers.data.excel import write_template
+    from lkip_helpers.data.loading import load_dataset
 
     ds = load_dataset(args.dataset)
     target = Path(args.file)
@@ -218,13 +244,15 @@ def _template(args) -> int:
             target.unlink(missing_ok=True)
         raise
     rows = sum(len(df) for df in ds.tables.values())
-    print(f"{path}: template {ds.id} ditulis — {len(ds.tables)} sheet data, {rows} baris"
-          + (" (draf: kolom 'diisi tiap tahun' masih kosong)" if ds.draft else ""))
+    print(
+        f"{path}: template {ds.id} ditulis — {len(ds.tables)} sheet data, {rows} baris"
+        + (" (draf: kolom 'diisi tiap tahun' masih kosong)" if ds.draft else "")
+    )
     return 0
 
 
 def _import(args) -> int:
-    from .excel import import_workbook
+    from lkip_helpers.data.excel import import_workbook
 
     ds = import_workbook(args.file, args.dataset, force=args.force)
     rows = sum(len(df) for df in ds.tables.values())
@@ -246,37 +274,68 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("datasets", nargs="*", metavar="DATASET", type=dataset_id)
     b.add_argument("--all", action="store_true", help="every dataset under data/")
     b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    b.add_argument("--threshold", type=_number(float, 0, 1000, "--threshold"), default=100.0, metavar="PCT",
-                   help="indicators with capaian below PCT get a drill-down page (default 100)")
-    b.add_argument("--jobs", "-j", type=_number(int, 1, 256, "--jobs"), default=None, metavar="N",
-                   help="parallel workers, each with one kernel (default: number of cores)")
-    b.add_argument("--scheduler", default="local", metavar="WHERE",
-                   help="local (default), dask (a LocalCluster) or tcp://HOST:PORT (an existing Dask scheduler)")
-    b.add_argument("--no-document", action="store_true",
-                   help="skip the LKIP document (dokumen/lkip-<dataset>.docx and .pdf)")
+    b.add_argument(
+        "--threshold",
+        type=_number(float, 0, 1000, "--threshold"),
+        default=100.0,
+        metavar="PCT",
+        help="indicators with capaian below PCT get a drill-down page (default 100)",
+    )
+    b.add_argument(
+        "--jobs",
+        "-j",
+        type=_number(int, 1, 256, "--jobs"),
+        default=None,
+        metavar="N",
+        help="parallel workers, each with one kernel (default: number of cores)",
+    )
+    b.add_argument(
+        "--scheduler",
+        default="local",
+        metavar="WHERE",
+        help="local (default), dask (a LocalCluster) or tcp://HOST:PORT (an existing Dask scheduler)",
+    )
+    b.add_argument(
+        "--no-document", action="store_true", help="skip the LKIP document (dokumen/lkip-<dataset>.docx and .pdf)"
+    )
     b.set_defaults(func=_build)
-    s_ = sub.add_parser("synth", help="write N plausible synthetic datasets (marked synthetic) for tests and benchmarks")
+    s_ = sub.add_parser(
+        "synth", help="write N plausible synthetic datasets (marked synthetic) for tests and benchmarks"
+    )
     s_.add_argument("n", type=_number(int, 1, 999, "N"))  # ids synth-NNN-YEAR
     s_.add_argument("--seed", type=_number(int, 0, 2**31 - 1, "--seed"), default=1)
     s_.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=2023)
     s_.set_defaults(func=_synth)
     a = sub.add_parser("audit", help="recompute every printed figure and list disagreements")
     a.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
-    a.add_argument("--tolerance", type=_number(float, 0, 1e12, "--tolerance"), default=None,
-                   help="absolute tolerance (default: half a unit of the last printed digit)")
+    a.add_argument(
+        "--tolerance",
+        type=_number(float, 0, 1e12, "--tolerance"),
+        default=None,
+        help="absolute tolerance (default: half a unit of the last printed digit)",
+    )
     a.add_argument("--csv", metavar="FILE", help="also write the findings to FILE")
     a.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
     a.set_defaults(func=_audit)
-    n = sub.add_parser("new", help="start a dataset (a draft): next year's from this year's (--from), "
-                       "or a new agency from nothing (--year, --agency, --region)")
+    n = sub.add_parser(
+        "new",
+        help="start a dataset (a draft): next year's from this year's (--from), "
+        "or a new agency from nothing (--year, --agency, --region)",
+    )
     n.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id of the new dataset, e.g. pmd-ntt-2024")
-    n.add_argument("--from", dest="old", default=None, metavar="OLD", type=dataset_id,
-                   help="the dataset to carry forward")
-    n.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=None,
-                   help="year of the new LKIP (with --from, default: OLD's year + 1)")
-    n.add_argument("--agency", default=None, metavar="NAME", help="a new agency: its name, e.g. \"Dinas Kesehatan\"")
-    n.add_argument("--region", default=None, metavar="NAME",
-                   help="a new agency: its government, e.g. \"Kabupaten Contoh\"")
+    n.add_argument(
+        "--from", dest="old", default=None, metavar="OLD", type=dataset_id, help="the dataset to carry forward"
+    )
+    n.add_argument(
+        "--year",
+        type=_number(int, 1900, 2200, "--year"),
+        default=None,
+        help="year of the new LKIP (with --from, default: OLD's year + 1)",
+    )
+    n.add_argument("--agency", default=None, metavar="NAME", help='a new agency: its name, e.g. "Dinas Kesehatan"')
+    n.add_argument(
+        "--region", default=None, metavar="NAME", help='a new agency: its government, e.g. "Kabupaten Contoh"'
+    )
     n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
     n.set_defaults(func=_new)
     t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")
@@ -308,8 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:  # build.Interrupted carries 130 (Ctrl-C) or 143 (SIGTERM)
         code = getattr(exc, "exit_code", 130)
-        print(f"lkip: dihentikan ({'Ctrl-C' if code == 130 else 'SIGTERM'}); output sebelumnya tidak diubah",
-              file=sys.stderr)
+        print(
+            f"lkip: dihentikan ({'Ctrl-C' if code == 130 else 'SIGTERM'}); output sebelumnya tidak diubah",
+            file=sys.stderr,
+        )
         return code
 
 

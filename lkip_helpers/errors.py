@@ -20,8 +20,9 @@ class DataError(LkipError):
         key: key of a YAML file (e.g. ``capaian.scale[2].label``), if the file is YAML.
     """
 
-    def __init__(self, file: Path | str, message: str, row: int | None = None, column: str | None = None,
-                 key: str | None = None):
+    def __init__(
+        self, file: Path | str, message: str, row: int | None = None, column: str | None = None, key: str | None = None
+    ):
         self.file = Path(file)
         self.row = row
         self.column = column
@@ -44,8 +45,9 @@ def os_error_message(exc: OSError) -> str:
     """One line for a failed read or write: what happened, to which file, and what to do."""
     import errno
 
-    what, todo = _OS_ADVICE.get(exc.errno, (f"gagal membaca/menulis ({exc.strerror or exc})",
-                                            "periksa folder dan berkas itu lalu ulangi"))
+    what, todo = _OS_ADVICE.get(
+        exc.errno, (f"gagal membaca/menulis ({exc.strerror or exc})", "periksa folder dan berkas itu lalu ulangi")
+    )
     where = exc.filename if exc.filename is not None else ""
     if exc.filename2 is not None:
         where = f"{where} -> {exc.filename2}"
@@ -58,18 +60,22 @@ def _advice() -> dict:
     import errno
 
     full = ("disk penuh", "kosongkan ruang disk lalu ulangi")
-    denied = ("tidak ada izin menulis/membaca", "periksa izin folder itu, atau pilih folder lain "
-              "(mis. LKIP_OUTPUTS_DIR) lalu ulangi")
-    table = {errno.ENOSPC: full,
-             errno.EROFS: ("folder hanya-baca", "pilih folder yang dapat ditulisi (mis. LKIP_OUTPUTS_DIR) lalu ulangi"),
-             errno.EACCES: denied, errno.EPERM: denied,
-             errno.ENAMETOOLONG: ("nama berkas terlalu panjang", "gunakan id dataset atau nama berkas yang lebih "
-                                  "pendek"),
-             errno.ENOTDIR: ("ada berkas di tempat yang seharusnya folder", "pindahkan atau ganti nama berkas itu"),
-             errno.EISDIR: ("ada folder di tempat yang seharusnya berkas", "pilih nama berkas lain"),
-             errno.EEXIST: ("sudah ada berkas/folder dengan nama itu", "pindahkan atau ganti nama berkas itu"),
-             errno.ENOENT: ("berkas atau folder tidak ditemukan", "periksa jalurnya lalu ulangi"),
-             errno.EMFILE: ("terlalu banyak berkas terbuka", "tutup program lain lalu ulangi")}
+    denied = (
+        "tidak ada izin menulis/membaca",
+        "periksa izin folder itu, atau pilih folder lain (mis. LKIP_OUTPUTS_DIR) lalu ulangi",
+    )
+    table = {
+        errno.ENOSPC: full,
+        errno.EROFS: ("folder hanya-baca", "pilih folder yang dapat ditulisi (mis. LKIP_OUTPUTS_DIR) lalu ulangi"),
+        errno.EACCES: denied,
+        errno.EPERM: denied,
+        errno.ENAMETOOLONG: ("nama berkas terlalu panjang", "gunakan id dataset atau nama berkas yang lebih pendek"),
+        errno.ENOTDIR: ("ada berkas di tempat yang seharusnya folder", "pindahkan atau ganti nama berkas itu"),
+        errno.EISDIR: ("ada folder di tempat yang seharusnya berkas", "pilih nama berkas lain"),
+        errno.EEXIST: ("sudah ada berkas/folder dengan nama itu", "pindahkan atau ganti nama berkas itu"),
+        errno.ENOENT: ("berkas atau folder tidak ditemukan", "periksa jalurnya lalu ulangi"),
+        errno.EMFILE: ("terlalu banyak berkas terbuka", "tutup program lain lalu ulangi"),
+    }
     if hasattr(errno, "EDQUOT"):
         table[errno.EDQUOT] = ("kuota disk habis", "kosongkan ruang disk lalu ulangi")
     return table

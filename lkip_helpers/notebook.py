@@ -10,10 +10,10 @@ import re
 
 from IPython.display import HTML, Markdown, display
 
-from .artifacts import Outputs, current, set_current
-from .charts import apply_style
-from .errors import LkipError
-from .loading import Dataset, check_dataset_id, load_dataset
+from lkip_helpers.data.loading import Dataset, check_dataset_id, load_dataset
+from lkip_helpers.errors import LkipError
+from lkip_helpers.report.artifacts import Outputs, current, set_current
+from lkip_helpers.report.charts import apply_style
 
 
 def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | None = None) -> tuple[Dataset, Outputs]:
@@ -25,13 +25,15 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
     """
     check_dataset_id(dataset)
     if variant is not None:  # part of a file name (the artifact registry): same rule as indicator ids
-        from .drilldown import INDICATOR_ID
+        from lkip_helpers.analysis.drilldown import INDICATOR_ID
 
         if not isinstance(variant, str) or not INDICATOR_ID.fullmatch(variant):
             raise LkipError(f"parameter tidak sah: {variant!r}; hanya huruf kecil, angka dan '-' (contoh: indikator-1)")
     ds = load_dataset(dataset)
     apply_style()
-    out = Outputs(dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}", missing=ds.missing_text)
+    out = Outputs(
+        dataset, output_dir, notebook if variant is None else f"{notebook}--{variant}", missing=ds.missing_text
+    )
     set_current(out)  # md() records narrative text in this notebook's document stream
     display(HTML(banner(ds)))
     return ds, out
@@ -39,14 +41,18 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
 
 def banner(ds: Dataset) -> str:
     """Header naming agency, year and source; warns when the data are synthetic or a draft (and what remains)."""
-    from .html import draft_notice
+    from lkip_helpers.report.html import draft_notice
 
     d = ds.meta["dataset"]
-    parts = [f'<div class="lkip-banner"><strong>{html.escape(ds.title)}</strong><br>'
-             f'<span>Dataset <code>{html.escape(ds.id)}</code> · Sumber: {html.escape(str(d["source_document"]))}</span>']
+    parts = [
+        f'<div class="lkip-banner"><strong>{html.escape(ds.title)}</strong><br>'
+        f"<span>Dataset <code>{html.escape(ds.id)}</code> · Sumber: {html.escape(str(d['source_document']))}</span>"
+    ]
     if ds.synthetic:
-        parts.append('<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya; '
-                     "hanya untuk uji dan benchmark.</p>")
+        parts.append(
+            '<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya; '
+            "hanya untuk uji dan benchmark.</p>"
+        )
     parts.append(draft_notice(ds))
     parts.append("</div>")
     return "".join(parts)
@@ -77,5 +83,7 @@ def no_autolinks(text: str) -> str:
     lihat http\://x.id, www\.x.id, a\@b.id, `http://kode`
     """
     parts = _CODE_SPAN.split(text)
-    return "".join(p if i % 2 else _AUTOLINK.sub(lambda m: (m.group(0) + "\\") if m.group(0) != "@" else "\\@", p)
-                   for i, p in enumerate(parts))
+    return "".join(
+        p if i % 2 else _AUTOLINK.sub(lambda m: (m.group(0) + "\\") if m.group(0) != "@" else "\\@", p)
+        for i, p in enumerate(parts)
+    )

@@ -17,9 +17,9 @@ MISSING_TEXT = "–"
 # re.ASCII: \d is 0-9 only (int() would also accept Arabic-Indic and other Unicode digits)
 _CANONICAL = re.compile(r"^-?\d+(\.\d+)?$", re.ASCII)
 # a leading group of thousands never starts with 0: "0,125" and "0.125" are decimals
-_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", re.ASCII)   # 1.476 / 9.051.591.780 / 1.476,5
+_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$", re.ASCII)  # 1.476 / 9.051.591.780 / 1.476,5
 _THOUSANDS_COMMA = re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$", re.ASCII)  # 9,051,591,780 / 1,476.5
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$", re.ASCII)                        # 98,40
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$", re.ASCII)  # 98,40
 
 
 def is_canonical_number(text: str) -> bool:
@@ -94,7 +94,9 @@ def parse_printed(text: str) -> float | None:
 
 
 def _is_missing(x) -> bool:
-    return x is None or (isinstance(x, Real) and math.isnan(x)) or (not isinstance(x, Real) and str(x) in ("<NA>", "nan"))
+    return (
+        x is None or (isinstance(x, Real) and math.isnan(x)) or (not isinstance(x, Real) and str(x) in ("<NA>", "nan"))
+    )
 
 
 def format_number(x, decimals: int | None = None, missing: str = MISSING_TEXT) -> str:

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import DataError
+from lkip_helpers.errors import DataError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -55,6 +55,8 @@ def check_dataset_id(dataset: str) -> str:
     'pmd-ntt-2023'
     """
     if not isinstance(dataset, str) or not _DATASET_ID.fullmatch(dataset):  # fullmatch: '$' alone lets 'x\n' through
-        raise DataError(data_dir(), f"dataset id tidak sah: {dataset!r}; "
-                        "gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)")
+        raise DataError(
+            data_dir(),
+            f"dataset id tidak sah: {dataset!r}; gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)",
+        )
     return dataset

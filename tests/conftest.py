@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from lkip_helpers import paths
-from lkip_helpers.loading import load_dataset
+from lkip_helpers.data.loading import load_dataset
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +59,7 @@ def built(tmp_path_factory):
     """One real build of the default dataset into a temporary outputs folder; returns that folder."""
     import os
 
-    from lkip_helpers.build import build
+    from lkip_helpers.pipeline.build import build
 
     root = tmp_path_factory.mktemp("outputs")
     with pytest.MonkeyPatch.context() as mp:
@@ -75,8 +75,8 @@ def build_edited_copy(root, edit, **build_args):
     Returns (outputs folder of the dataset, data folder); LKIP_DATA_DIR/LKIP_OUTPUTS_DIR point at
     ``root`` only while this runs.
     """
-    from lkip_helpers.build import build
     from lkip_helpers.cli import main
+    from lkip_helpers.pipeline.build import build
 
     data = root / "data" / paths.DEFAULT_DATASET
     shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data)
@@ -87,4 +87,3 @@ def build_edited_copy(root, edit, **build_args):
         assert main(["validate"]) == 0  # such text is valid data: it is shown safely, not refused
         out = build(paths.DEFAULT_DATASET, **build_args)
     return out, data
-

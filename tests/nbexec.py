@@ -3,11 +3,11 @@
 The build runs every notebook in a Jupyter kernel and renders its page; a property
 test over many generated datasets cannot afford that. This harness executes the same
 code: each notebook is read and parameterised with papermill exactly as the build does
-(:mod:`lkip_helpers.runner`), then its code cells run one by one in an in-process
+(:mod:`lkip_helpers.pipeline.runner`), then its code cells run one by one in an in-process
 IPython shell whose namespace is reset before each notebook (as the build's kernel is),
 with matplotlib on Agg and every display computed in all its formats (HTML, Markdown,
 PNG), so a table or text that fails only when shown fails here too. ``06_indikator``
-runs once per indicator the build would choose (:func:`lkip_helpers.drilldown.below_threshold`).
+runs once per indicator the build would choose (:func:`lkip_helpers.analysis.drilldown.below_threshold`).
 What it does not do: write the executed notebook and its HTML page.
 """
 
@@ -30,10 +30,10 @@ _CELLS: dict[tuple[str, dict], list[str]] = {}
 class Failure:
     """A notebook run that raised."""
 
-    run: str        # e.g. ``03_bab3_capaian`` or ``06_indikator--stunting``
-    cell: int       # 1-based number among the code cells (the injected parameters cell counts)
-    source: str     # first line of the cell
-    error: str      # exception type and message
+    run: str  # e.g. ``03_bab3_capaian`` or ``06_indikator--stunting``
+    cell: int  # 1-based number among the code cells (the injected parameters cell counts)
+    source: str  # first line of the cell
+    error: str  # exception type and message
 
     def __str__(self) -> str:
         return f"{self.run} sel [{self.cell}] ({self.source}): {self.error}"
@@ -64,8 +64,8 @@ def _shell():
 
 def run_notebook(notebook: Path, params: dict) -> Failure | None:
     """Execute one notebook with ``params`` in a fresh namespace; the first failing cell, or None."""
-    from IPython.utils.capture import capture_output
     import matplotlib.pyplot as plt
+    from IPython.utils.capture import capture_output
 
     main = sys.modules["__main__"]  # IPython puts its own namespace there; multiprocessing needs the real one back
     shell = _shell()
@@ -91,9 +91,9 @@ def run_all(dataset: str, output_dir: Path, threshold: float = 100.0, stop_first
 
     ``LKIP_DATA_DIR`` must point at the data folder holding ``dataset`` (as for a build).
     """
-    from lkip_helpers.build import is_per_indicator, notebooks
-    from lkip_helpers.drilldown import below_threshold
-    from lkip_helpers.loading import load_dataset
+    from lkip_helpers.analysis.drilldown import below_threshold
+    from lkip_helpers.data.loading import load_dataset
+    from lkip_helpers.pipeline.build import is_per_indicator, notebooks
 
     failures: list[Failure] = []
     ds = load_dataset(dataset)

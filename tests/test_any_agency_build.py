@@ -18,51 +18,96 @@ import pytest
 import yaml
 from docx import Document
 
-from lkip_helpers import synth
 from lkip_helpers.cli import main
-from lkip_helpers.schema import OPTIONAL_TABLES
+from lkip_helpers.data import synth
+from lkip_helpers.data.schema import OPTIONAL_TABLES
 
 pytestmark = pytest.mark.slow
 FIXTURE = Path(__file__).parent / "fixtures" / "dinkes-lembahhijau-2023"
 # text of the sample agency (pmd-ntt-2023) that no other agency's page may carry unless its own data do
-SAMPLE_TEXT = ["Nusa Tenggara Timur", "NTT", "BUMDes", "Bumdes", "Lomba Desa", "Kupang", "PMD", "Pemberdayaan Masyarakat",
-               "empat bidang", "tenaga kontrak", "Dinas PMD"]  # table numbers are derived, not foreign
+SAMPLE_TEXT = [
+    "Nusa Tenggara Timur",
+    "NTT",
+    "BUMDes",
+    "Bumdes",
+    "Lomba Desa",
+    "Kupang",
+    "PMD",
+    "Pemberdayaan Masyarakat",
+    "empat bidang",
+    "tenaga kontrak",
+    "Dinas PMD",
+]  # table numbers are derived, not foreign
 
 BLANK = {
     "metadata.yml": "dataset:\n  id: bapenda-batuampar-2024\n  agency: Badan Pendapatan Daerah\n"
-                    "  region: Kota Batu Ampar\n  year: 2024\n  source_document: Diisi untuk uji (rekaan)\n",
+    "  region: Kota Batu Ampar\n  year: 2024\n  source_document: Diisi untuk uji (rekaan)\n",
     "sasaran.csv": "sasaran_id,level,parent_id,nomor,name\n"
-                   "ss-pad,strategis,,1,Meningkatnya pendapatan asli daerah\n"
-                   "ss-layanan,strategis,,2,Meningkatnya kualitas pelayanan pajak daerah\n",
+    "ss-pad,strategis,,1,Meningkatnya pendapatan asli daerah\n"
+    "ss-layanan,strategis,,2,Meningkatnya kualitas pelayanan pajak daerah\n",
     "indikator.csv": "indikator_id,kind,sasaran_id,parent_id,nomor,name,short_name,unit,polarity,kode_rekening\n"
-                     "pad,iku,ss-pad,,1,Realisasi pendapatan asli daerah,Realisasi PAD,miliar rupiah,higher,\n"
-                     "tunggakan,iku,ss-pad,,2,Rasio tunggakan pajak daerah,Tunggakan pajak,%,lower,\n"
-                     "ikm-pajak,iku,ss-layanan,,3,Indeks kepuasan wajib pajak,Kepuasan wajib pajak,indeks,higher,\n",
+    "pad,iku,ss-pad,,1,Realisasi pendapatan asli daerah,Realisasi PAD,miliar rupiah,higher,\n"
+    "tunggakan,iku,ss-pad,,2,Rasio tunggakan pajak daerah,Tunggakan pajak,%,lower,\n"
+    "ikm-pajak,iku,ss-layanan,,3,Indeks kepuasan wajib pajak,Kepuasan wajib pajak,indeks,higher,\n",
     "target.csv": "indikator_id,year,basis,target\npad,2024,pk,412.5\ntunggakan,2024,pk,8\nikm-pajak,2024,pk,82\n",
     "realisasi.csv": "indikator_id,year,realisasi\npad,2024,398.75\ntunggakan,2024,9.5\nikm-pajak,2024,84.1\n",
     "anggaran.csv": "kode_rekening,parent_kode,level,uraian,pagu_rp,realisasi_rp\n"
-                    "P1,,program,Program Pengelolaan Pendapatan Daerah,,\n"
-                    "P1.01,P1,kegiatan,Pendataan dan Penetapan Pajak Daerah,2150000000,1987400000\n"
-                    "P1.02,P1,kegiatan,Pelayanan dan Penagihan Pajak Daerah,1320000000,1101250000\n",
+    "P1,,program,Program Pengelolaan Pendapatan Daerah,,\n"
+    "P1.01,P1,kegiatan,Pendataan dan Penetapan Pajak Daerah,2150000000,1987400000\n"
+    "P1.02,P1,kegiatan,Pelayanan dan Penagihan Pajak Daerah,1320000000,1101250000\n",
 }
 
 SHAPES = {
     # one sasaran, program -> kegiatan budget, nothing optional, ministries' lower formula, four bands, a kota
-    "synth-kecil-2023": synth.Shape(n_strategis=1, iku_per_sasaran=(3,), lower_share=0.35, budget="program", n_roots=2,
-                                    region_kind="kota", lower_formula="target_over_realisasi", scale="empat",
-                                    cap_pct=None, average="rows"),
+    "synth-kecil-2023": synth.Shape(
+        n_strategis=1,
+        iku_per_sasaran=(3,),
+        lower_share=0.35,
+        budget="program",
+        n_roots=2,
+        region_kind="kota",
+        lower_formula="target_over_realisasi",
+        scale="empat",
+        cap_pct=None,
+        average="rows",
+    ),
     # a province with every level, every optional table, long history, RPJMD ending later, kode budget of two urusan
-    "synth-besar-2023": synth.Shape(n_strategis=5, program_level=True, kegiatan_level=True,
-                                    iku_per_sasaran=(1, 2, 1, 1, 2), ikk_per_leaf=1, sub_rows=True, lower_share=0.2,
-                                    history_years=4, historis_years=2, rpjmd_after=3, budget="kode", n_roots=2,
-                                    organisasi_level=True, optional=frozenset(OPTIONAL_TABLES), region_kind="provinsi",
-                                    average="sasaran", cap_pct=120.0, scale="baik", typo=True),
+    "synth-besar-2023": synth.Shape(
+        n_strategis=5,
+        program_level=True,
+        kegiatan_level=True,
+        iku_per_sasaran=(1, 2, 1, 1, 2),
+        ikk_per_leaf=1,
+        sub_rows=True,
+        lower_share=0.2,
+        history_years=4,
+        historis_years=2,
+        rpjmd_after=3,
+        budget="kode",
+        n_roots=2,
+        organisasi_level=True,
+        optional=frozenset(OPTIONAL_TABLES),
+        region_kind="provinsi",
+        average="sasaran",
+        cap_pct=120.0,
+        scale="baik",
+        typo=True,
+    ),
     # a draft kabupaten agency half filled in, with some optional tables
-    "synth-draf-2023": synth.Shape(n_strategis=3, program_level=True, iku_per_sasaran=(2, 1, 2), ikk_per_leaf=2,
-                                   lower_share=0.5, history_years=1, budget="kode", n_roots=1,
-                                   optional=frozenset({"unit_organisasi", "pegawai_total", "pegawai", "narasi",
-                                                       "dokumen_perencanaan"}),
-                                   region_kind="kabupaten", draft=True, scale="tinggi"),
+    "synth-draf-2023": synth.Shape(
+        n_strategis=3,
+        program_level=True,
+        iku_per_sasaran=(2, 1, 2),
+        ikk_per_leaf=2,
+        lower_share=0.5,
+        history_years=1,
+        budget="kode",
+        n_roots=1,
+        optional=frozenset({"unit_organisasi", "pegawai_total", "pegawai", "narasi", "dokumen_perencanaan"}),
+        region_kind="kabupaten",
+        draft=True,
+        scale="tinggi",
+    ),
 }
 
 
@@ -112,8 +157,13 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
     assert code == 0 and "gagal" not in err, err
 
     texts = {i: _data_text(data / i) for i in ids}
-    others = {i: [str(yaml.safe_load((data / i / "metadata.yml").read_text(encoding="utf-8"))["dataset"][k])
-                  for k in ("agency", "region")] for i in ids}
+    others = {
+        i: [
+            str(yaml.safe_load((data / i / "metadata.yml").read_text(encoding="utf-8"))["dataset"][k])
+            for k in ("agency", "region")
+        ]
+        for i in ids
+    }
     for ds_id in ids:
         pages = sorted((outputs / ds_id / "html").glob("*.html"))
         assert len(pages) >= 7, (ds_id, pages)
@@ -125,8 +175,8 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
             assert not found, (ds_id, page.name, found)
             assert all(not h.startswith(("http:", "https:", "javascript:", "//")) for h in hrefs), (page.name, hrefs)
 
-    from lkip_helpers.audit import audit
-    from lkip_helpers.loading import load_dataset
+    from lkip_helpers.analysis.audit import audit
+    from lkip_helpers.data.loading import load_dataset
 
     for ds_id in ids:  # the manifest's count (read from the build's audit table) against the audit itself
         headline = json.loads((outputs / ds_id / "manifest.json").read_text(encoding="utf-8"))["headline"]
@@ -141,9 +191,13 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
         docs = [f"{ds_id}/dokumen/lkip-{ds_id}.docx", f"{ds_id}/dokumen/lkip-{ds_id}.pdf"]
         assert all((outputs / d).is_file() and d in hrefs for d in docs), (ds_id, hrefs)
         word = Document(str(outputs / docs[0]))
-        text = "\n".join([p.text for p in word.paragraphs]
-                         + [c.text for t in word.tables for row in t.rows for c in row.cells])
-        foreign = {s for s in set(SAMPLE_TEXT) | {n for o, names in others.items() if o != ds_id for n in names}
-                   if not _contains(texts[ds_id], s)}
+        text = "\n".join(
+            [p.text for p in word.paragraphs] + [c.text for t in word.tables for row in t.rows for c in row.cells]
+        )
+        foreign = {
+            s
+            for s in set(SAMPLE_TEXT) | {n for o, names in others.items() if o != ds_id for n in names}
+            if not _contains(texts[ds_id], s)
+        }
         assert not sorted(s for s in foreign if _contains(text, s)), ds_id
     assert "Badan Pendapatan Daerah" in index and "Kota Batu Ampar" in index

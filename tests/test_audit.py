@@ -6,35 +6,45 @@ import json
 import pandas as pd
 import pytest
 
-from lkip_helpers.audit import Printed, audit, printed_decimals
+from lkip_helpers.analysis.audit import Printed, audit, printed_decimals
 from lkip_helpers.cli import main
-from lkip_helpers.loading import load_dataset
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.numbers import format_number
 
 # Reviewed one by one against the seed: each is a genuine inconsistency of the report.
 # A row is named (where printed, subject, metric, year); "semua IKU" is the agency's whole set of IKU.
 ALL = "semua IKU"
 EXPECTED_NUMERIC = {
-    ("Ringkasan Eksekutif", ALL, "jumlah_tercapai", 2023), ("Ringkasan Eksekutif", ALL, "jumlah_belum_tercapai", 2023),
+    ("Ringkasan Eksekutif", ALL, "jumlah_tercapai", 2023),
+    ("Ringkasan Eksekutif", ALL, "jumlah_belum_tercapai", 2023),
     ("Ringkasan Eksekutif", "ss-kemiskinan", "rata_rata_capaian_pct", 2023),
-    ("Bab 3.1", ALL, "jumlah_tercapai", 2023), ("Bab 3.1", ALL, "jumlah_belum_tercapai", 2023),
-    ("Tabel 3.2", "pkk-aktif", "capaian_pct", 2022), ("Tabel 3.2", "lembaga-adat", "capaian_pct", 2022),
-    ("Tabel 3.2", "status-desa-berkembang", "capaian_pct", 2022), ("Tabel 3.2", "kerjasama-desa", "capaian_pct", 2022),
+    ("Bab 3.1", ALL, "jumlah_tercapai", 2023),
+    ("Bab 3.1", ALL, "jumlah_belum_tercapai", 2023),
+    ("Tabel 3.2", "pkk-aktif", "capaian_pct", 2022),
+    ("Tabel 3.2", "lembaga-adat", "capaian_pct", 2022),
+    ("Tabel 3.2", "status-desa-berkembang", "capaian_pct", 2022),
+    ("Tabel 3.2", "kerjasama-desa", "capaian_pct", 2022),
     ("Tabel 3.2", ALL, "rata_rata_capaian_pct", 2022),
     ("Bab 3.3", f"{ALL} (Tabel 3.2)", "rata_rata_capaian_pct", 2022),
     ("Bab 3.3", f"{ALL} (Tabel 3.3)", "rata_rata_capaian_pct", 2022),
     ("Bab 3.3", f"{ALL} (Tabel 3.3)", "peningkatan_pct", 2023),
-    ("Tabel 3.3", "pkk-aktif", "capaian_pct", 2022), ("Tabel 3.3", "pkk-aktif", "peningkatan_pct", 2023),
+    ("Tabel 3.3", "pkk-aktif", "capaian_pct", 2022),
+    ("Tabel 3.3", "pkk-aktif", "peningkatan_pct", 2023),
     ("Tabel 3.3", "status-desa-berkembang", "capaian_pct", 2022),
     ("Tabel 3.3", "status-desa-berkembang", "peningkatan_pct", 2023),
-    ("Tabel 3.3", "kerjasama-desa", "capaian_pct", 2022), ("Tabel 3.3", ALL, "rata_rata_capaian_pct", 2022),
+    ("Tabel 3.3", "kerjasama-desa", "capaian_pct", 2022),
+    ("Tabel 3.3", ALL, "rata_rata_capaian_pct", 2022),
     ("Tabel 3.3", ALL, "peningkatan_pct", 2023),
-    ("Tabel 3.5", "pkk-aktif", "capaian_pct", 2022), ("Tabel 3.5", "status-desa-berkembang", "capaian_pct", 2022),
+    ("Tabel 3.5", "pkk-aktif", "capaian_pct", 2022),
+    ("Tabel 3.5", "status-desa-berkembang", "capaian_pct", 2022),
     ("Tabel 3.5", "kerjasama-desa", "capaian_pct", 2022),
-    ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2018), ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2019),
-    ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2020), ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2022),
+    ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2018),
+    ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2019),
+    ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2020),
+    ("Tabel 3.5", ALL, "rata_rata_capaian_pct", 2022),
     ("Bab 3.5", "semua sub-kegiatan terkait sasaran, di atas 0 dan di bawah 66%", "serapan_min_pct", 2023),
-    ("Tabel 3.10", "ikk-penataan-desa", "capaian_pct", 2023), ("Tabel 3.10", "ikk-lomba-desa", "capaian_pct", 2023),
+    ("Tabel 3.10", "ikk-penataan-desa", "capaian_pct", 2023),
+    ("Tabel 3.10", "ikk-lomba-desa", "capaian_pct", 2023),
     ("Bab 3.6", "indikator sk-kelembagaan", "jumlah_belum_tercapai", 2023),
     ("Bab 3.6", "2.13.05.1.01.09 — capaian dana PKK", "serapan_pct", 2023),
     ("Bab 3.6", "indikator sk-status-desa", "jumlah_indikator", 2023),
@@ -102,8 +112,14 @@ def test_referential_checks(result):
     assert "'Rote Tengah' tidak ada di wilayah.csv" in refs.loc["lomba_desa 3", "cause"]
     assert "tidak ada dalam PK Perubahan" in refs.loc["ikk-inovasi-ttg", "cause"]
     assert "target 0" in refs.loc["ikk-bambu", "cause"]
-    assert set(refs.index) == {"lomba_desa 3", "ikk-buku-transformasi", "ikk-inovasi-ttg", "ikk-bambu",
-                               "ikk-p3pd", "ikk-rakor-dinas"}
+    assert set(refs.index) == {
+        "lomba_desa 3",
+        "ikk-buku-transformasi",
+        "ikk-inovasi-ttg",
+        "ikk-bambu",
+        "ikk-p3pd",
+        "ikk-rakor-dinas",
+    }
 
 
 def test_consistent_report_gets_no_numeric_findings(scratch, result):
@@ -154,16 +170,27 @@ def test_build_writes_audit_and_drilldowns(built):
     table = pd.read_csv(built / "tables" / "audit-konsistensi.csv")
     assert len(table) == len(EXPECTED_NUMERIC) + 6
     assert pd.api.types.is_float_dtype(table["reported"]) and pd.api.types.is_float_dtype(table["recomputed"])
-    below = ["kerjasama-desa", "status-desa-berkembang", "alat-ttg", "desa-persiapan-register", "posyandu-aktif",
-             "bumdes-aktif"]
+    below = [
+        "kerjasama-desa",
+        "status-desa-berkembang",
+        "alat-ttg",
+        "desa-persiapan-register",
+        "posyandu-aktif",
+        "bumdes-aktif",
+    ]
     for ind in below:
         page = by_id[f"indikator-{ind}"]
         assert page["kind"] == "page" and (built / "html" / f"indikator-{ind}.html").is_file()
     index = (built / "html" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="indikator-{ind}.html"' in index for ind in below)
     assert "indikator-pkk-aktif" not in by_id  # 100 %: no drill-down
-    for extra in ("sensitivitas-rata-rata", "grafik-sensitivitas-rata-rata", "kontribusi-rata-rata-2022",
-                  "anggaran-vs-capaian", "grafik-anggaran-vs-capaian"):
+    for extra in (
+        "sensitivitas-rata-rata",
+        "grafik-sensitivitas-rata-rata",
+        "kontribusi-rata-rata-2022",
+        "anggaran-vs-capaian",
+        "grafik-anggaran-vs-capaian",
+    ):
         assert extra in by_id
 
 
@@ -181,7 +208,7 @@ def test_every_printed_value_is_traceable_to_the_report(ds):
 
 def test_each_printed_value_names_its_subject_in_columns(ds):
     """No coded row reference: the subject is in id columns that the data hold, and every pair has a rule."""
-    from lkip_helpers.audit import ID_COLUMNS, RULES
+    from lkip_helpers.analysis.audit import ID_COLUMNS, RULES
 
     t = ds.nilai_tercetak
     assert "row_ref" not in t.columns and "column" not in t.columns

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from lkip_helpers import audit as audit_module
-from lkip_helpers import paths, schema
-from lkip_helpers.audit import RULES, Expected, audit, default_tolerance, likely_cause
-from lkip_helpers.loading import Dataset, load_table
+from lkip_helpers import paths
+from lkip_helpers.analysis import audit as audit_module
+from lkip_helpers.analysis.audit import RULES, Expected, audit, default_tolerance, likely_cause
+from lkip_helpers.data import schema
+from lkip_helpers.data.loading import Dataset, load_table
 
 
 def test_registry_covers_every_metric_present(ds):
@@ -23,9 +24,16 @@ def test_no_dataset_ids_codes_places_or_tables_in_the_audit_code():
     """No id, kode rekening, place name or table number of pmd-ntt-2023 in audit.py."""
     folder = paths.dataset_dir(paths.DEFAULT_DATASET)
     names = set()
-    for table, column in [("indikator", "indikator_id"), ("sasaran", "sasaran_id"), ("anggaran", "kode_rekening"),
-                          ("belanja_jenis", "jenis_id"), ("wilayah", "kabupaten"), ("nilai_tercetak", "report_table"),
-                          ("lomba_desa", "kecamatan"), ("lomba_desa", "desa")]:
+    for table, column in [
+        ("indikator", "indikator_id"),
+        ("sasaran", "sasaran_id"),
+        ("anggaran", "kode_rekening"),
+        ("belanja_jenis", "jenis_id"),
+        ("wilayah", "kabupaten"),
+        ("nilai_tercetak", "report_table"),
+        ("lomba_desa", "kecamatan"),
+        ("lomba_desa", "desa"),
+    ]:
         names |= {n for n in pd.read_csv(folder / f"{table}.csv", dtype=str)[column].dropna() if len(n) >= 3}
     code = Path(audit_module.__file__).read_text(encoding="utf-8")
     found = sorted(n for n in names if re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-]|\.\d)", code))
@@ -44,20 +52,26 @@ def test_truncation_is_not_a_typo():
 # 3 sasaran strategis, one lower-is-better indicator, no earlier years, no region, no PK documents,
 # a program -> kegiatan budget with two programs. Every printed value below is written by hand.
 CORE = {
-    "sasaran": [("s1", "strategis", "", "1", "Meningkatnya derajat kesehatan"),
-                ("s2", "strategis", "", "2", "Meningkatnya mutu layanan"),
-                ("s3", "strategis", "", "3", "Meningkatnya tata kelola")],
-    "indikator": [("i1", "iku", "s1", "", "1", "Cakupan imunisasi", "Imunisasi", "%", "higher", ""),
-                  ("i2", "iku", "s1", "", "2", "Angka kematian bayi", "Kematian bayi", "per 1000", "lower", ""),
-                  ("i3", "iku", "s2", "", "1", "Puskesmas terakreditasi", "Akreditasi", "unit", "higher", ""),
-                  ("i4", "iku", "s3", "", "1", "Nilai SAKIP", "SAKIP", "nilai", "higher", "")],
+    "sasaran": [
+        ("s1", "strategis", "", "1", "Meningkatnya derajat kesehatan"),
+        ("s2", "strategis", "", "2", "Meningkatnya mutu layanan"),
+        ("s3", "strategis", "", "3", "Meningkatnya tata kelola"),
+    ],
+    "indikator": [
+        ("i1", "iku", "s1", "", "1", "Cakupan imunisasi", "Imunisasi", "%", "higher", ""),
+        ("i2", "iku", "s1", "", "2", "Angka kematian bayi", "Kematian bayi", "per 1000", "lower", ""),
+        ("i3", "iku", "s2", "", "1", "Puskesmas terakreditasi", "Akreditasi", "unit", "higher", ""),
+        ("i4", "iku", "s3", "", "1", "Nilai SAKIP", "SAKIP", "nilai", "higher", ""),
+    ],
     "target": [("i1", 2024, "pk", 80), ("i2", 2024, "pk", 10), ("i3", 2024, "pk", 70), ("i4", 2024, "pk", 50)],
     "realisasi": [("i1", 2024, 72), ("i2", 2024, 12), ("i3", 2024, 100), ("i4", 2024, 35)],
-    "anggaran": [("P1", "", "program", "Program kesehatan masyarakat", "", ""),
-                 ("P1.01", "P1", "kegiatan", "Imunisasi", 1000000, 800000),
-                 ("P1.02", "P1", "kegiatan", "Gizi", 500000, 450000),
-                 ("P2", "", "program", "Program penunjang", "", ""),
-                 ("P2.01", "P2", "kegiatan", "Administrasi", 2000000, 1000000)],
+    "anggaran": [
+        ("P1", "", "program", "Program kesehatan masyarakat", "", ""),
+        ("P1.01", "P1", "kegiatan", "Imunisasi", 1000000, 800000),
+        ("P1.02", "P1", "kegiatan", "Gizi", 500000, 450000),
+        ("P2", "", "program", "Program penunjang", "", ""),
+        ("P2.01", "P2", "kegiatan", "Administrasi", 2000000, 1000000),
+    ],
 }
 # capaian: I1 90; I2 (2*10-12)/10 = 80; I3 100/70 = 142,857…; I4 70. Average 95,71; S1 85.
 PRINTED = [
@@ -93,10 +107,21 @@ def _write(path: Path, header: list[str], rows) -> None:
 def _agency(root: Path, printed=PRINTED) -> Path:
     folder = root / "dinkes-contoh-2024"
     folder.mkdir(parents=True)
-    meta = {"dataset": {"id": folder.name, "agency": "Dinas Kesehatan", "province": "Contoh", "year": 2024,
-                        "source_document": "contoh untuk pengujian", "synthetic": True},
-            "capaian": {"cap_pct": None, "average": "rows",
-                        "scale": [{"min_pct": 100, "label": "Tercapai"}, {"min_pct": 0, "label": "Belum"}]}}
+    meta = {
+        "dataset": {
+            "id": folder.name,
+            "agency": "Dinas Kesehatan",
+            "province": "Contoh",
+            "year": 2024,
+            "source_document": "contoh untuk pengujian",
+            "synthetic": True,
+        },
+        "capaian": {
+            "cap_pct": None,
+            "average": "rows",
+            "scale": [{"min_pct": 100, "label": "Tercapai"}, {"min_pct": 0, "label": "Belum"}],
+        },
+    }
     (folder / "metadata.yml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     for name, table in schema.TABLES.items():
         rows = CORE.get(name, [])
@@ -113,14 +138,25 @@ def _agency(root: Path, printed=PRINTED) -> Path:
 def _printed_row(columns, p):
     table, subject, ind, sas, kode, metric, text, value = p
     row = dict.fromkeys(columns, "")
-    row.update(report_table=table, subject=subject, indikator_id=ind, sasaran_id=sas, kode_rekening=kode,
-               metric=metric, year="2024", printed_text=text, value=value)
+    row.update(
+        report_table=table,
+        subject=subject,
+        indikator_id=ind,
+        sasaran_id=sas,
+        kode_rekening=kode,
+        metric=metric,
+        year="2024",
+        printed_text=text,
+        value=value,
+    )
     return [row[c] for c in columns]
 
 
 def _with_slip(table, ind, text, value):
-    return [(t, s, i, sa, k, m, text, value) if (t, i, m) == (table, ind, "capaian_pct") else (t, s, i, sa, k, m, tx, v)
-            for t, s, i, sa, k, m, tx, v in PRINTED]
+    return [
+        (t, s, i, sa, k, m, text, value) if (t, i, m) == (table, ind, "capaian_pct") else (t, s, i, sa, k, m, tx, v)
+        for t, s, i, sa, k, m, tx, v in PRINTED
+    ]
 
 
 def _load(folder: Path) -> Dataset:
@@ -132,8 +168,9 @@ def _load(folder: Path) -> Dataset:
         if len(path.read_text(encoding="utf-8").splitlines()) > 1:
             tables[name] = load_table(path, table, False)
         else:
-            tables[name] = pd.DataFrame({c.column: pd.Series(dtype=schema.DTYPES[schema.FIELDS[c.field].dtype])
-                                         for c in table.cols})
+            tables[name] = pd.DataFrame(
+                {c.column: pd.Series(dtype=schema.DTYPES[schema.FIELDS[c.field].dtype]) for c in table.cols}
+            )
     return Dataset(folder.name, folder, meta, tables)
 
 
@@ -154,8 +191,9 @@ def test_another_agency_a_planted_slip_is_found_and_nothing_else(agency_root):
     table, ind, _, text, value = SLIP
     ds = _load(_agency(agency_root, _with_slip(table, ind, text, value)))
     findings, checked = audit(ds)
-    assert list(zip(findings["report_table"], findings["subject_label"], findings["metric"])) == \
-        [("Tabel III.1", "i4", "capaian_pct")]
+    assert list(zip(findings["report_table"], findings["subject_label"], findings["metric"])) == [
+        ("Tabel III.1", "i4", "capaian_pct")
+    ]
     f = findings.iloc[0]
     assert f["reported"] == 75 and round(f["recomputed"], 2) == 70.0
     assert f["cause"].startswith("salah ketik: satu digit berbeda")
@@ -189,20 +227,29 @@ def test_dataset_alternatives_come_from_metadata(agency_root):
     """A report habit declared in metadata.yml names the cause; without it, the generic cause."""
     folder = _agency(agency_root, _with_slip("Tabel III.1", "i4", "64,29", 64.29))
     meta = yaml.safe_load((folder / "metadata.yml").read_text(encoding="utf-8"))
-    meta["audit"] = {"alternatives": [{"metric": ["capaian_pct"],
-                                       "set": {"subject": "anggaran", "metric": "serapan_pct"},
-                                       "cause": "serapan seluruh anggaran ({value}%) dicetak sebagai capaian"}]}
+    meta["audit"] = {
+        "alternatives": [
+            {
+                "metric": ["capaian_pct"],
+                "set": {"subject": "anggaran", "metric": "serapan_pct"},
+                "cause": "serapan seluruh anggaran ({value}%) dicetak sebagai capaian",
+            }
+        ]
+    }
     (folder / "metadata.yml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     findings, _ = audit(_load(folder))
     assert list(findings["cause"]) == ["serapan seluruh anggaran (64,29%) dicetak sebagai capaian"]
 
 
-@pytest.mark.parametrize("alternative, fragment", [
-    ({"metric": "capaian_pct"}, "harus berisi 'metric' dan 'cause'"),
-    ({"metric": "capaian_pct", "cause": "x", "set": {"baris": 1}}, "kolom tidak dikenal ['baris']"),
-    ({"metric": "capaian_pct", "cause": "x", "set": {"ambang_pct": "75%"}}, "set.ambang_pct: tertulis '75%'"),
-    ({"metric": "capaian_pct", "cause": "x", "set": {"subject": "desa"}}, "set.subject: tertulis 'desa'"),
-])
+@pytest.mark.parametrize(
+    "alternative, fragment",
+    [
+        ({"metric": "capaian_pct"}, "harus berisi 'metric' dan 'cause'"),
+        ({"metric": "capaian_pct", "cause": "x", "set": {"baris": 1}}, "kolom tidak dikenal ['baris']"),
+        ({"metric": "capaian_pct", "cause": "x", "set": {"ambang_pct": "75%"}}, "set.ambang_pct: tertulis '75%'"),
+        ({"metric": "capaian_pct", "cause": "x", "set": {"subject": "desa"}}, "set.subject: tertulis 'desa'"),
+    ],
+)
 def test_a_malformed_audit_section_is_one_clear_message(agency_root, alternative, fragment):
     from lkip_helpers.errors import DataError
 

@@ -24,30 +24,78 @@ def _validate(capsys):
 
 CASES = [
     # (id, file, edit(old, new), expected fragments in the message)
-    ("missing-column", "wilayah.csv", ("nomor,kabupaten,", "kabupaten,"),
-     ["wilayah.csv", "baris 1", "kolom 'nomor'", "kolom wajib tidak ada"]),
-    ("unknown-column", "hadiah_lomba_pkk.csv", ("source_section\n", "source_section,catatan\n"),
-     ["hadiah_lomba_pkk.csv", "baris 1", "kolom 'catatan'", "kolom tidak dikenal"]),
-    ("text-in-money", "anggaran.csv", (",8211600,8211600", ",delapan juta,8211600"),
-     ["anggaran.csv", "baris 6", "kolom 'pagu_rp'", "'delapan juta'", "diharapkan angka dalam Rp"]),
-    ("negative-money", "anggaran.csv", (",12867500,12448600", ",-12867500,12448600"),
-     ["anggaran.csv", "baris 7", "kolom 'pagu_rp'", ">= 0"]),
-    ("indonesian-number", "realisasi.csv", ("bumdes-aktif,2023,1476,", "bumdes-aktif,2023,1.476,"),
-     ["realisasi.csv", "baris 2", "kolom 'realisasi'", "'1.476'", "1476"]),
-    ("decimal-comma", "realisasi.csv", ("desa-persiapan-register,2023,84.09,", 'desa-persiapan-register,2023,"84,09",'),
-     ["realisasi.csv", "baris 8", "kolom 'realisasi'", "'84,09'", "98.4"]),
-    ("duplicate-key", "target.csv", ("alat-ttg,2023,pk,873,", "bumdes-aktif,2023,pk,873,"),
-     ["target.csv", "baris 4", "kolom 'indikator_id'", "kunci ganda", "bumdes-aktif"]),
-    ("unknown-indicator", "realisasi.csv", ("kerjasama-desa,2023,37.74", "kerja-sama,2023,37.74"),
-     ["realisasi.csv", "baris 10", "kolom 'indikator_id'", "'kerja-sama' tidak ada di indikator.csv"]),
-    ("unknown-kode-rekening", "sasaran_kegiatan.csv", ("ss-kemiskinan,2.13.05.1.01.06,", "ss-kemiskinan,2.13.05.1.01.99,"),
-     ["sasaran_kegiatan.csv", "baris 6", "kolom 'kode_rekening'", "'2.13.05.1.01.99' tidak ada di anggaran.csv"]),
-    ("blank-required", "indikator.csv", (",Alat TTG ke desa,Unit,higher,", ",Alat TTG ke desa,Unit,,"),
-     ["indikator.csv", "baris 5", "kolom 'polarity'", "wajib diisi"]),
-    ("bad-choice", "indikator.csv", (",Alat TTG ke desa,Unit,higher,", ",Alat TTG ke desa,Unit,tinggi,"),
-     ["indikator.csv", "baris 5", "kolom 'polarity'", "higher, lower"]),
-    ("subtotal-typed-in", "anggaran.csv", ("2.13.02,1,program,PROGRAM PENATAAN DESA,,", "2.13.02,1,program,PROGRAM PENATAAN DESA,44132080,"),
-     ["anggaran.csv", "kolom 'pagu_rp'", "dihitung dari rinciannya"]),
+    (
+        "missing-column",
+        "wilayah.csv",
+        ("nomor,kabupaten,", "kabupaten,"),
+        ["wilayah.csv", "baris 1", "kolom 'nomor'", "kolom wajib tidak ada"],
+    ),
+    (
+        "unknown-column",
+        "hadiah_lomba_pkk.csv",
+        ("source_section\n", "source_section,catatan\n"),
+        ["hadiah_lomba_pkk.csv", "baris 1", "kolom 'catatan'", "kolom tidak dikenal"],
+    ),
+    (
+        "text-in-money",
+        "anggaran.csv",
+        (",8211600,8211600", ",delapan juta,8211600"),
+        ["anggaran.csv", "baris 6", "kolom 'pagu_rp'", "'delapan juta'", "diharapkan angka dalam Rp"],
+    ),
+    (
+        "negative-money",
+        "anggaran.csv",
+        (",12867500,12448600", ",-12867500,12448600"),
+        ["anggaran.csv", "baris 7", "kolom 'pagu_rp'", ">= 0"],
+    ),
+    (
+        "indonesian-number",
+        "realisasi.csv",
+        ("bumdes-aktif,2023,1476,", "bumdes-aktif,2023,1.476,"),
+        ["realisasi.csv", "baris 2", "kolom 'realisasi'", "'1.476'", "1476"],
+    ),
+    (
+        "decimal-comma",
+        "realisasi.csv",
+        ("desa-persiapan-register,2023,84.09,", 'desa-persiapan-register,2023,"84,09",'),
+        ["realisasi.csv", "baris 8", "kolom 'realisasi'", "'84,09'", "98.4"],
+    ),
+    (
+        "duplicate-key",
+        "target.csv",
+        ("alat-ttg,2023,pk,873,", "bumdes-aktif,2023,pk,873,"),
+        ["target.csv", "baris 4", "kolom 'indikator_id'", "kunci ganda", "bumdes-aktif"],
+    ),
+    (
+        "unknown-indicator",
+        "realisasi.csv",
+        ("kerjasama-desa,2023,37.74", "kerja-sama,2023,37.74"),
+        ["realisasi.csv", "baris 10", "kolom 'indikator_id'", "'kerja-sama' tidak ada di indikator.csv"],
+    ),
+    (
+        "unknown-kode-rekening",
+        "sasaran_kegiatan.csv",
+        ("ss-kemiskinan,2.13.05.1.01.06,", "ss-kemiskinan,2.13.05.1.01.99,"),
+        ["sasaran_kegiatan.csv", "baris 6", "kolom 'kode_rekening'", "'2.13.05.1.01.99' tidak ada di anggaran.csv"],
+    ),
+    (
+        "blank-required",
+        "indikator.csv",
+        (",Alat TTG ke desa,Unit,higher,", ",Alat TTG ke desa,Unit,,"),
+        ["indikator.csv", "baris 5", "kolom 'polarity'", "wajib diisi"],
+    ),
+    (
+        "bad-choice",
+        "indikator.csv",
+        (",Alat TTG ke desa,Unit,higher,", ",Alat TTG ke desa,Unit,tinggi,"),
+        ["indikator.csv", "baris 5", "kolom 'polarity'", "higher, lower"],
+    ),
+    (
+        "subtotal-typed-in",
+        "anggaran.csv",
+        ("2.13.02,1,program,PROGRAM PENATAAN DESA,,", "2.13.02,1,program,PROGRAM PENATAAN DESA,44132080,"),
+        ["anggaran.csv", "kolom 'pagu_rp'", "dihitung dari rinciannya"],
+    ),
 ]
 
 
@@ -65,7 +113,7 @@ def test_bad_cell(scratch, capsys, case):
 
 def test_not_utf8(scratch, capsys):
     path = scratch / "wilayah.csv"
-    raw = path.read_bytes().replace("Kota Kupang".encode(), "Kota K\xfcpang".encode("latin-1"))
+    raw = path.read_bytes().replace(b"Kota Kupang", "Kota K\xfcpang".encode("latin-1"))
     path.write_bytes(raw)
     rc, err = _validate(capsys)
     assert rc == 2 and "wilayah.csv" in err and "baris 23" in err and "UTF-8" in err
@@ -84,8 +132,9 @@ def test_header_only_core_table(scratch, capsys):
 
 
 def test_header_only_optional_table_passes(scratch, capsys):
-    (scratch / "lomba_desa.csv").write_text("peringkat,kategori,desa,kecamatan,kabupaten,source_section\n",
-                                            encoding="utf-8")
+    (scratch / "lomba_desa.csv").write_text(
+        "peringkat,kategori,desa,kecamatan,kabupaten,source_section\n", encoding="utf-8"
+    )
     rc, _ = _validate(capsys)
     assert rc == 0
 

@@ -1,6 +1,6 @@
 """A catalogue of bad inputs, generated from the schema: every table gets every applicable case.
 
-For each table of :data:`lkip_helpers.schema.TABLES` the cases are derived from its
+For each table of :data:`lkip_helpers.data.schema.TABLES` the cases are derived from its
 definition (columns, required, dtype, ge/le, isin, key, links), so a new table or
 column is covered without editing this file. Each case breaks one thing in a scratch
 copy of the default dataset and checks what the user sees from ``lkip validate``: exit
@@ -36,9 +36,9 @@ import pytest
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
+from lkip_helpers.data.loading import load_table
+from lkip_helpers.data.schema import FIELDS, TABLES, Table, may_leave_out
 from lkip_helpers.errors import DataError
-from lkip_helpers.loading import load_table
-from lkip_helpers.schema import FIELDS, TABLES, Table, may_leave_out
 
 SOURCE = paths.dataset_dir(paths.DEFAULT_DATASET)  # read-only: cases are derived from it, applied to copies
 MARK = "\u00a7BYTE\u00a7"  # placeholder replaced by a non-UTF-8 byte after writing
@@ -88,9 +88,9 @@ class Case:
     id: str
     table: str
     kind: str
-    column: str | None          # the column broken (None: whole file)
+    column: str | None  # the column broken (None: whole file)
     apply: Callable[[Path], tuple[int | None, str | None]]  # breaks the copy; returns (line, column) expected
-    expect: list[str]           # fragments of the expectation the message must state
+    expect: list[str]  # fragments of the expectation the message must state
 
 
 def _original(table: Table) -> tuple[list[list[str]], str]:
@@ -112,6 +112,7 @@ def _cell_case(table: Table, kind: str, column: str, value: str, expect: list[st
         rows[n][rows[0].index(column)] = value
         starts = write_csv(folder / table.filename, rows, nl)
         return starts[n], column
+
     return Case(f"{table.name}-{kind}-{column}", table.name, kind, column, apply, expect)
 
 
@@ -123,25 +124,45 @@ def _cases_for(table: Table) -> list[Case]:
 
     # --- header
     for col in (c for c in cols if not may_leave_out(table, c.column)):  # others may be left out
+
         def drop(folder, c=col.column):
             rows, nl = _original(table)
             i = rows[0].index(c)
-            write_csv(folder / table.filename, [r[:i] + r[i + 1:] for r in rows], nl)
+            write_csv(folder / table.filename, [r[:i] + r[i + 1 :] for r in rows], nl)
             return 1, c
-        cases.append(Case(f"{name}-missing-column-{col.column}", name, "missing-column", col.column, drop,
-                          ["kolom wajib tidak ada", col.column]))
+
+        cases.append(
+            Case(
+                f"{name}-missing-column-{col.column}",
+                name,
+                "missing-column",
+                col.column,
+                drop,
+                ["kolom wajib tidak ada", col.column],
+            )
+        )
 
     def unknown(folder):
         rows, nl = _original(table)
         write_csv(folder / table.filename, [rows[0] + ["catatan_tambahan"]] + [r + [""] for r in rows[1:]], nl)
         return 1, "catatan_tambahan"
-    cases.append(Case(f"{name}-unknown-column", name, "unknown-column", None, unknown,
-                      ["kolom tidak dikenal", "kolom yang diharapkan: " + ", ".join(table.columns)]))
+
+    cases.append(
+        Case(
+            f"{name}-unknown-column",
+            name,
+            "unknown-column",
+            None,
+            unknown,
+            ["kolom tidak dikenal", "kolom yang diharapkan: " + ", ".join(table.columns)],
+        )
+    )
 
     def duplicate_header(folder):
         rows, nl = _original(table)
         write_csv(folder / table.filename, [rows[0] + [rows[0][-1]]] + [r + [r[-1]] for r in rows[1:]], nl)
         return 1, rows[0][-1]
+
     cases.append(Case(f"{name}-duplicate-column", name, "duplicate-column", None, duplicate_header, ["kolom ganda"]))
 
     # --- cells
@@ -151,15 +172,25 @@ def _cases_for(table: Table) -> list[Case]:
             cases.append(_cell_case(table, "blank-required", c, "", ["sel kosong", "wajib diisi"]))
         if f.dtype in ("int", "float"):
             expected = "bilangan bulat" if f.dtype == "int" else "angka"
-            cases.append(_cell_case(table, "text-in-number", c, "tidak tahu",
-                                    ["'tidak tahu'", f"diharapkan {expected}" + (f" dalam {f.unit}" if f.unit else "")]))
-            cases.append(_cell_case(table, "indonesian-decimal-comma", c, "98,40",
-                                    ["'98,40'", "angka kanonik", "98,40 -> 98.4"]))
+            cases.append(
+                _cell_case(
+                    table,
+                    "text-in-number",
+                    c,
+                    "tidak tahu",
+                    ["'tidak tahu'", f"diharapkan {expected}" + (f" dalam {f.unit}" if f.unit else "")],
+                )
+            )
+            cases.append(
+                _cell_case(table, "indonesian-decimal-comma", c, "98,40", ["'98,40'", "angka kanonik", "98,40 -> 98.4"])
+            )
             if f.dtype == "float":  # 1.476: a decimal to a machine, a thousand-something to a reader
-                cases.append(_cell_case(table, "thousands-dot", c, "1.476",
-                                        ["'1.476'", "pemisah ribuan", "1476", "1.4760"]))
-                cases.append(_cell_case(table, "rupiah-as-printed", c, "Rp 8.211.600",
-                                        ["'Rp 8.211.600'", "angka kanonik"]))
+                cases.append(
+                    _cell_case(table, "thousands-dot", c, "1.476", ["'1.476'", "pemisah ribuan", "1476", "1.4760"])
+                )
+                cases.append(
+                    _cell_case(table, "rupiah-as-printed", c, "Rp 8.211.600", ["'Rp 8.211.600'", "angka kanonik"])
+                )
             else:
                 cases.append(_cell_case(table, "thousands-dot", c, "1.476", ["'1.476'", "angka kanonik", "1476"]))
                 cases.append(_cell_case(table, "decimal-in-integer", c, "2.5", ["'2.5'", "bilangan bulat"]))
@@ -167,13 +198,25 @@ def _cases_for(table: Table) -> list[Case]:
             cases.append(_cell_case(table, "unicode-digits", c, "\u0661\u0662", ["diharapkan"]))
         if f.ge is not None:
             low = f.ge - 1 if f.ge > 0 else -5  # negative money, negative counts, rank 0, year 1999
-            cases.append(_cell_case(table, "below-minimum", c, f"{low:g}", [f"nilai harus >= {f.ge:,.0f}".replace(",", ".")]))
+            cases.append(
+                _cell_case(table, "below-minimum", c, f"{low:g}", [f"nilai harus >= {f.ge:,.0f}".replace(",", ".")])
+            )
         if f.le is not None:  # absurd percentages (capaian above 10000%), years past 2100
-            cases.append(_cell_case(table, "above-maximum", c, f"{f.le * 25:f}".rstrip("0").rstrip("."),
-                                    [f"nilai harus <= {f.le:,.0f}".replace(",", ".")]))
+            cases.append(
+                _cell_case(
+                    table,
+                    "above-maximum",
+                    c,
+                    f"{f.le * 25:f}".rstrip("0").rstrip("."),
+                    [f"nilai harus <= {f.le:,.0f}".replace(",", ".")],
+                )
+            )
         if f.isin is not None:
-            cases.append(_cell_case(table, "not-allowed", c, "tidak-sah",
-                                    ["'tidak-sah'", "salah satu dari: " + ", ".join(f.isin)]))
+            cases.append(
+                _cell_case(
+                    table, "not-allowed", c, "tidak-sah", ["'tidak-sah'", "salah satu dari: " + ", ".join(f.isin)]
+                )
+            )
         if f.dtype == "bool":
             cases.append(_cell_case(table, "not-a-boolean", c, "ya", ["'ya'", "true atau false"]))
         if f.dtype == "str":
@@ -185,30 +228,51 @@ def _cases_for(table: Table) -> list[Case]:
         rows, nl = _original(table)
         starts = write_csv(folder / table.filename, rows + [list(rows[1])], nl)
         return starts[-1], table.key[0]
-    cases.append(Case(f"{name}-duplicate-key", name, "duplicate-key", None, duplicate_row,
-                      ["kunci ganda", "setiap baris harus unik menurut " + ", ".join(table.key)]))
+
+    cases.append(
+        Case(
+            f"{name}-duplicate-key",
+            name,
+            "duplicate-key",
+            None,
+            duplicate_row,
+            ["kunci ganda", "setiap baris harus unik menurut " + ", ".join(table.key)],
+        )
+    )
 
     def ragged(folder):
         rows, nl = _original(table)
         rows[-1] = rows[-1] + ["sel lebih"]
         starts = write_csv(folder / table.filename, rows, nl)
         return starts[-1], None
-    cases.append(Case(f"{name}-extra-cell", name, "extra-cell", None, ragged,
-                      [f"jumlah sel {len(table.columns) + 1}, diharapkan {len(table.columns)}"]))
+
+    cases.append(
+        Case(
+            f"{name}-extra-cell",
+            name,
+            "extra-cell",
+            None,
+            ragged,
+            [f"jumlah sel {len(table.columns) + 1}, diharapkan {len(table.columns)}"],
+        )
+    )
 
     for link in table.links:
         c = link.columns[0]
         if table.field_of(c).isin:
             continue  # an unknown value fails the allowed-values check first
-        cases.append(_cell_case(table, "unknown-reference", c, "tidak-ada-999",
-                                [f"'tidak-ada-999' tidak ada di {link.table}.csv"]))
+        cases.append(
+            _cell_case(
+                table, "unknown-reference", c, "tidak-ada-999", [f"'tidak-ada-999' tidak ada di {link.table}.csv"]
+            )
+        )
 
     # --- whole file
     def empty(folder):
         (folder / table.filename).write_bytes(b"")
         return None, None
-    cases.append(Case(f"{name}-empty-file", name, "empty-file", None, empty,
-                      ["file kosong", ",".join(table.columns)]))
+
+    cases.append(Case(f"{name}-empty-file", name, "empty-file", None, empty, ["file kosong", ",".join(table.columns)]))
 
     if not table.core:  # an optional table may be absent or hold a header only (tests/test_bad_input.py)
         return cases
@@ -217,13 +281,23 @@ def _cases_for(table: Table) -> list[Case]:
         rows, nl = _original(table)
         write_csv(folder / table.filename, rows[:1], nl)
         return 2, None
+
     cases.append(Case(f"{name}-header-only", name, "header-only", None, header_only, ["tidak ada baris data"]))
 
     def missing(folder):
         (folder / table.filename).unlink()
         return None, None
-    cases.append(Case(f"{name}-missing-file", name, "missing-file", None, missing,
-                      ["file tidak ditemukan", f"tabel inti '{name}' wajib ada"]))
+
+    cases.append(
+        Case(
+            f"{name}-missing-file",
+            name,
+            "missing-file",
+            None,
+            missing,
+            ["file tidak ditemukan", f"tabel inti '{name}' wajib ada"],
+        )
+    )
     return cases
 
 
@@ -262,9 +336,23 @@ def _expected_prefix(folder: Path, table: Table, line: int | None, column: str |
 
 def test_catalogue_covers_every_table_and_kind():
     kinds = {c.kind for c in CATALOGUE}
-    assert {"missing-column", "unknown-column", "blank-required", "text-in-number", "indonesian-decimal-comma",
-            "thousands-dot", "below-minimum", "above-maximum", "not-allowed", "duplicate-key", "empty-file",
-            "missing-file", "not-utf8", "unknown-reference", "not-a-boolean"} <= kinds
+    assert {
+        "missing-column",
+        "unknown-column",
+        "blank-required",
+        "text-in-number",
+        "indonesian-decimal-comma",
+        "thousands-dot",
+        "below-minimum",
+        "above-maximum",
+        "not-allowed",
+        "duplicate-key",
+        "empty-file",
+        "missing-file",
+        "not-utf8",
+        "unknown-reference",
+        "not-a-boolean",
+    } <= kinds
     assert {c.table for c in CLI_CASES} == set(TABLES)
     # every money column and every count refuses negatives; every percentage has an upper bound
     for f in FIELDS.values():
@@ -273,8 +361,9 @@ def test_catalogue_covers_every_table_and_kind():
         if f.unit == "%" or f.name.endswith("_pct"):
             assert f.le is not None, f"{f.name}: percentage without an upper bound"
     # every column of every table is broken at least once through the CLI or load_table
-    assert {(c.table, c.column) for c in CATALOGUE if c.column} == {(t.name, c) for t in TABLES.values()
-                                                                    for c in t.columns}
+    assert {(c.table, c.column) for c in CATALOGUE if c.column} == {
+        (t.name, c) for t in TABLES.values() for c in t.columns
+    }
 
 
 def test_untouched_copy_is_valid(scratch, capsys):
@@ -303,11 +392,12 @@ def test_catalogue_validate(scratch, capsys, case):
 REFERENCES = [(t, link) for t in TABLES.values() for link in t.links]
 
 
-@pytest.mark.parametrize("table, link", REFERENCES,
-                         ids=[f"{t.name}.{lk.columns[0]}->{lk.table}" for t, lk in REFERENCES])
+@pytest.mark.parametrize(
+    "table, link", REFERENCES, ids=[f"{t.name}.{lk.columns[0]}->{lk.table}" for t, lk in REFERENCES]
+)
 def test_every_reference(ds, table, link):
     """An id that does not exist where it points: the file, its line and column, and which table lacks it."""
-    from lkip_helpers.loading import check_links
+    from lkip_helpers.data.loading import check_links
 
     column = link.columns[0]
     df = ds.tables[table.name]
@@ -418,11 +508,15 @@ def test_copied_dataset_folder_is_a_new_dataset(scratch, capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("text, expect", [
-    ("", "bagian 'dataset:' tidak ada"),
-    ("[1, 2", "YAML tidak sah"),
-    ("- satu\n- dua\n", "bagian 'dataset:' tidak ada"),
-], ids=["empty", "broken-yaml", "not-a-mapping"])
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        ("", "bagian 'dataset:' tidak ada"),
+        ("[1, 2", "YAML tidak sah"),
+        ("- satu\n- dua\n", "bagian 'dataset:' tidak ada"),
+    ],
+    ids=["empty", "broken-yaml", "not-a-mapping"],
+)
 def test_bad_metadata(scratch, capsys, text, expect):
     (scratch / "metadata.yml").write_text(text, encoding="utf-8")
     assert main(["validate"]) == 2
@@ -433,9 +527,19 @@ def test_bad_metadata(scratch, capsys, text, expect):
 
 # ---------------------------------------------------------------- through `lkip build`
 
-BUILD_CASES = [c for c in CATALOGUE if c.id in {
-    "wilayah-missing-column-kabupaten", "anggaran-below-minimum-pagu_rp", "target-duplicate-key",
-    "realisasi-thousands-dot-realisasi", "narasi-not-utf8-text", "indikator-empty-file"}]
+BUILD_CASES = [
+    c
+    for c in CATALOGUE
+    if c.id
+    in {
+        "wilayah-missing-column-kabupaten",
+        "anggaran-below-minimum-pagu_rp",
+        "target-duplicate-key",
+        "realisasi-thousands-dot-realisasi",
+        "narasi-not-utf8-text",
+        "indikator-empty-file",
+    }
+]
 
 
 def test_build_cases_exist():
@@ -460,8 +564,8 @@ def test_bad_data_stops_build_before_anything_is_written(scratch, capsys, case):
 
 def test_renamed_place_is_an_audit_finding_not_a_crash(scratch):
     """A printed value about a kabupaten the data no longer name: a finding, not a KeyError in the notebook."""
-    from lkip_helpers.audit import audit
-    from lkip_helpers.loading import load_dataset
+    from lkip_helpers.analysis.audit import audit
+    from lkip_helpers.data.loading import load_dataset
 
     rows, nl = read_csv(scratch / "wilayah.csv")
     i = rows[0].index("kabupaten")

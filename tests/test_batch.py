@@ -9,10 +9,10 @@ import shutil
 import pytest
 
 from lkip_helpers import paths
-from lkip_helpers.build import STATE_FILE, build_many
 from lkip_helpers.cli import main
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.synth import write_synthetic
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.synth import write_synthetic
+from lkip_helpers.pipeline.build import STATE_FILE, build_many
 
 
 @pytest.fixture()
@@ -27,8 +27,11 @@ def workspace(tmp_path, monkeypatch):
 
 
 def _hashes(folder) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STATE_FILE}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != STATE_FILE
+    }
 
 
 def test_synth_writes_valid_marked_datasets(workspace):
@@ -82,8 +85,9 @@ def test_incremental_rebuilds_only_what_changed(workspace, capsys):
     second = _hashes(final)
     changed = {k for k in first if first[k] != second.get(k)}
     # the LKIP document holds every notebook's content, so it is rewritten too
-    assert changed and all("02_bab2" in k or k in ("manifest.json", "html/index.html") or k.startswith("dokumen/")
-                           for k in changed), changed
+    assert changed and all(
+        "02_bab2" in k or k in ("manifest.json", "html/index.html") or k.startswith("dokumen/") for k in changed
+    ), changed
 
     # changed data re-run everything; --force too
     with (data / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:

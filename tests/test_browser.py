@@ -30,11 +30,17 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("Playwright for Python is not installed: run `make test`, or "
-                    "`.venv/bin/python -m pip install -e '.[test]'`", pytrace=False)
+        pytest.fail(
+            "Playwright for Python is not installed: run `make test`, or "
+            "`.venv/bin/python -m pip install -e '.[test]'`",
+            pytrace=False,
+        )
     if not CHROMIUM.is_file():
-        pytest.fail(f"Debian's chromium is not at {CHROMIUM}: run `make browser` "
-                    "(apt-get install -y chromium); Playwright's own browser download is not used", pytrace=False)
+        pytest.fail(
+            f"Debian's chromium is not at {CHROMIUM}: run `make browser` "
+            "(apt-get install -y chromium); Playwright's own browser download is not used",
+            pytrace=False,
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
@@ -79,7 +85,8 @@ def test_every_page_offline_without_code_and_images_drawn(browser, built):
                 problems.append(f"{path.name}: {len(visible_inputs)} code cell(s) visible")
             images = page.evaluate(
                 "() => Array.from(document.images).map(i => ({src: i.currentSrc.slice(0, 40), "
-                "complete: i.complete, w: i.naturalWidth, h: i.naturalHeight}))")
+                "complete: i.complete, w: i.naturalWidth, h: i.naturalHeight}))"
+            )
             broken = [i for i in images if not (i["complete"] and i["w"] > 0 and i["h"] > 0)]
             if broken:
                 problems.append(f"{path.name}: images not rendered: {broken}")
@@ -107,7 +114,8 @@ def test_fits_a_phone_without_horizontal_scrolling(browser, built, name):
                 """(w) => Array.from(document.querySelectorAll('body *'))
                     .filter(e => e.getBoundingClientRect().right > w + 1)
                     .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
-                PHONE["width"])
+                PHONE["width"],
+            )
             pytest.fail(f"{name}: scrollWidth {width} > {PHONE['width']} (body {body}); too wide: {wide}")
     finally:
         context.close()
@@ -127,12 +135,18 @@ def test_links_between_pages_resolve(built):
 
 def test_page_policy_blocks_scripts_and_outside_requests(browser, tmp_path):
     """Behind escaping, the page shell itself: even markup that slipped through runs nothing and fetches nothing."""
-    from lkip_helpers.html import page as shell
+    from lkip_helpers.report.html import page as shell
 
     path = tmp_path / "uji.html"
-    path.write_text(shell("aman", "<p>isi</p><img src='http://contoh.invalid/x.png'>"
-                                  "<script>document.title = 'skrip jalan'</script>"
-                                  "<link rel='stylesheet' href='https://contoh.invalid/gaya.css'>"), encoding="utf-8")
+    path.write_text(
+        shell(
+            "aman",
+            "<p>isi</p><img src='http://contoh.invalid/x.png'>"
+            "<script>document.title = 'skrip jalan'</script>"
+            "<link rel='stylesheet' href='https://contoh.invalid/gaya.css'>",
+        ),
+        encoding="utf-8",
+    )
     context = browser.new_context()
     page = context.new_page()
     outside, blocked, answered = [], [], []
@@ -143,7 +157,9 @@ def test_page_policy_blocks_scripts_and_outside_requests(browser, tmp_path):
         page.goto(path.as_uri(), wait_until="load")
         assert page.title() == "aman"  # the script did not run
         assert page.inner_text("main") == "isi"
-        assert len(outside) == 2 and sorted(blocked) == sorted(outside)  # both refused by the policy, before the network
+        assert len(outside) == 2 and sorted(blocked) == sorted(
+            outside
+        )  # both refused by the policy, before the network
         assert answered == []
     finally:
         context.close()

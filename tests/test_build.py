@@ -8,27 +8,64 @@ import nbformat
 import pandas as pd
 import pytest
 
-from lkip_helpers import build as build_mod
 from lkip_helpers import paths
 from lkip_helpers.cli import main
+from lkip_helpers.pipeline import build as build_mod
 
-REQUIRED_IDS = (["ringkasan-eksekutif"] + [f"tabel-2.{i}" for i in range(1, 5)]
-                + [f"tabel-3.{i}" for i in range(1, 14)] + [f"gambar-1.{i}" for i in range(1, 4)])
+REQUIRED_IDS = (
+    ["ringkasan-eksekutif"]
+    + [f"tabel-2.{i}" for i in range(1, 5)]
+    + [f"tabel-3.{i}" for i in range(1, 14)]
+    + [f"gambar-1.{i}" for i in range(1, 4)]
+)
 
 
 # Every artifact id the default dataset had before its report structure moved into laporan.yml.
-KEPT_IDS = ["ringkasan-eksekutif", "grafik-capaian-indikator", "gambar-1.1", "gambar-1.2", "gambar-1.3",
-            "grafik-penempatan-kontrak", "tabel-3.11", "grafik-desa-kelurahan", "tabel-2.1", "tabel-2.2", "tabel-2.3",
-            "tabel-2.4", "perubahan-pk", "tabel-3.1", "tabel-3.2", "tabel-3.3", "tabel-3.4", "tabel-3.5",
-            "grafik-tren-indikator", "grafik-tren-rata-rata", "tabel-3.6", "tabel-3.7", "tabel-3.8", "tabel-3.9",
-            "tabel-3.10", "penyebab-dan-rencana", "tabel-3.12", "tabel-3.13", "grafik-serapan-program",
-            "anggaran-vs-capaian", "grafik-anggaran-vs-capaian", "audit-konsistensi", "sensitivitas-rata-rata",
-            "grafik-sensitivitas-rata-rata", "kontribusi-rata-rata-2022", "grafik-kontribusi-2022"]
-PRINTED_TITLES = {"tabel-3.7": "Ringkasan Target, Realisasi dan Capaian IKU Sasaran Program 1",
-                  "tabel-3.10": "Capaian Sasaran Kegiatan — Sasaran Program 2",
-                  "tabel-3.11": "Rekapitulasi Jumlah Desa dan Kelurahan di NTT Tahun 2023",
-                  "tabel-3.1": "Capaian Kinerja Terhadap Target dalam Perjanjian Kinerja Perubahan Tahun 2023",
-                  "tabel-3.5": "Perbandingan Capaian Kinerja Tahun 2018–2023 dengan Target RPJMD"}
+KEPT_IDS = [
+    "ringkasan-eksekutif",
+    "grafik-capaian-indikator",
+    "gambar-1.1",
+    "gambar-1.2",
+    "gambar-1.3",
+    "grafik-penempatan-kontrak",
+    "tabel-3.11",
+    "grafik-desa-kelurahan",
+    "tabel-2.1",
+    "tabel-2.2",
+    "tabel-2.3",
+    "tabel-2.4",
+    "perubahan-pk",
+    "tabel-3.1",
+    "tabel-3.2",
+    "tabel-3.3",
+    "tabel-3.4",
+    "tabel-3.5",
+    "grafik-tren-indikator",
+    "grafik-tren-rata-rata",
+    "tabel-3.6",
+    "tabel-3.7",
+    "tabel-3.8",
+    "tabel-3.9",
+    "tabel-3.10",
+    "penyebab-dan-rencana",
+    "tabel-3.12",
+    "tabel-3.13",
+    "grafik-serapan-program",
+    "anggaran-vs-capaian",
+    "grafik-anggaran-vs-capaian",
+    "audit-konsistensi",
+    "sensitivitas-rata-rata",
+    "grafik-sensitivitas-rata-rata",
+    "kontribusi-rata-rata-2022",
+    "grafik-kontribusi-2022",
+]
+PRINTED_TITLES = {
+    "tabel-3.7": "Ringkasan Target, Realisasi dan Capaian IKU Sasaran Program 1",
+    "tabel-3.10": "Capaian Sasaran Kegiatan — Sasaran Program 2",
+    "tabel-3.11": "Rekapitulasi Jumlah Desa dan Kelurahan di NTT Tahun 2023",
+    "tabel-3.1": "Capaian Kinerja Terhadap Target dalam Perjanjian Kinerja Perubahan Tahun 2023",
+    "tabel-3.5": "Perbandingan Capaian Kinerja Tahun 2018–2023 dengan Target RPJMD",
+}
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +130,9 @@ def test_tabel_3_12_and_3_13_key_numbers(built, printed):
     t12 = pd.read_csv(built / "tables" / "tabel-3.12.csv").set_index("jenis_id")
     assert t12.loc["jumlah-belanja", "anggaran_rp"] == 9_051_591_780
     assert t12.loc["jumlah-belanja", "realisasi_rp"] == 7_401_465_357
-    assert round(t12.loc["belanja-barang-jasa", "serapan_pct"], 2) == printed("Tabel 3.12", "belanja-barang-jasa", "serapan_pct")
+    assert round(t12.loc["belanja-barang-jasa", "serapan_pct"], 2) == printed(
+        "Tabel 3.12", "belanja-barang-jasa", "serapan_pct"
+    )
     t13 = pd.read_csv(built / "tables" / "tabel-3.13.csv", dtype={"kode_rekening": str}).set_index("kode_rekening")
     assert len(t13) == 48
     for kode in ("2.13", "2.13.01", "2.13.02", "2.13.04", "2.13.05", "2.13.01.1.08", "2.13.04.1.01"):
@@ -116,8 +155,14 @@ def test_xlsx_has_display_formats(built):
 def test_leadership_html(built):
     pages = sorted((built / "html").glob("*.html"))
     names = [p.name for p in pages]
-    assert names[:6] == ["00_ringkasan_eksekutif.html", "01_bab1_pendahuluan.html", "02_bab2_perencanaan.html",
-                         "03_bab3_capaian.html", "04_anggaran.html", "05_audit_konsistensi.html"]
+    assert names[:6] == [
+        "00_ringkasan_eksekutif.html",
+        "01_bab1_pendahuluan.html",
+        "02_bab2_perencanaan.html",
+        "03_bab3_capaian.html",
+        "04_anggaran.html",
+        "05_audit_konsistensi.html",
+    ]
     assert "index.html" in names and len([n for n in names if n.startswith("indikator-")]) == 6
     for page in pages:
         text = page.read_text(encoding="utf-8")

@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from lkip_helpers import budget, kinerja
+from lkip_helpers.analysis import anggaran as budget
+from lkip_helpers.analysis import kinerja
 from lkip_helpers.capaian import CapaianPolicy, Scale, averages, capaian_pct, efficiency_verdict
 
 
@@ -16,9 +17,16 @@ def test_bumdes_1476_of_1500_is_98_40():
 def test_tabel_3_1_capaian_from_data(ds):
     m = kinerja.measured(ds).set_index("indikator_id")["capaian_pct"].round(2)
     assert m.to_dict() == {
-        "bumdes-aktif": 98.40, "bumdes-pariwisata": 104.00, "alat-ttg": 77.32, "posyandu-aktif": 88.20,
-        "pkk-aktif": 100.0, "lembaga-adat": 100.0, "desa-persiapan-register": 84.09,
-        "status-desa-berkembang": 51.09, "kerjasama-desa": 37.74}
+        "bumdes-aktif": 98.40,
+        "bumdes-pariwisata": 104.00,
+        "alat-ttg": 77.32,
+        "posyandu-aktif": 88.20,
+        "pkk-aktif": 100.0,
+        "lembaga-adat": 100.0,
+        "desa-persiapan-register": 84.09,
+        "status-desa-berkembang": 51.09,
+        "kerjasama-desa": 37.74,
+    }
 
 
 def test_sasaran_and_overall_averages(ds):

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from lkip_helpers import build as build_mod
 from lkip_helpers import paths
 from lkip_helpers.cli import main
 from lkip_helpers.errors import os_error_message
-from lkip_helpers.runner import NotebookFailed, Task
+from lkip_helpers.pipeline import build as build_mod
+from lkip_helpers.pipeline.runner import NotebookFailed, Task
 
 
 def _one_line_error(capsys) -> str:
@@ -26,26 +25,30 @@ def _one_line_error(capsys) -> str:
 
 # ---------------------------------------------------------------- arguments
 
-@pytest.mark.parametrize("argv, expected", [
-    (["build", "--threshold", "nan"], "--threshold harus antara 0 dan 1000"),
-    (["build", "--threshold", "inf"], "--threshold harus antara 0 dan 1000"),
-    (["build", "--threshold", "-5"], "--threshold harus antara 0 dan 1000"),
-    (["build", "--threshold", "sembilan"], "--threshold harus berupa angka"),
-    (["build", "--jobs", "0"], "--jobs harus antara 1 dan 256"),
-    (["build", "--jobs", "2.5"], "--jobs harus berupa bilangan bulat"),
-    (["audit", "--tolerance", "-0.1"], "--tolerance harus antara 0"),
-    (["audit", "--tolerance", "nan"], "--tolerance harus antara 0"),
-    (["synth", "0"], "N harus antara 1 dan 999"),
-    (["synth", "2", "--year", "99999"], "--year harus antara 1900 dan 2200"),
-    (["new", "pmd-ntt-2024", "--from", "pmd-ntt-2023", "--year", "-1"], "--year harus antara 1900 dan 2200"),
-    (["validate", "a" * 300], "dataset id tidak sah"),
-    (["build", "pmd-ntt-2023", "A/../b"], "dataset id tidak sah"),
-    (["new", "pmd-ntt-2024", "--from", "../pmd-ntt-2023"], "dataset id tidak sah"),
-    (["import", "x.xlsx", "Data Baru"], "dataset id tidak sah"),
-    (["template", "x" * 65, "x.xlsx"], "paling banyak 64 karakter"),
-    (["frobnicate"], "pilihan command tidak dikenal"),
-    (["new", "pmd-ntt-2024"], "instansi baru perlu --year, --agency, --region"),
-])
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["build", "--threshold", "nan"], "--threshold harus antara 0 dan 1000"),
+        (["build", "--threshold", "inf"], "--threshold harus antara 0 dan 1000"),
+        (["build", "--threshold", "-5"], "--threshold harus antara 0 dan 1000"),
+        (["build", "--threshold", "sembilan"], "--threshold harus berupa angka"),
+        (["build", "--jobs", "0"], "--jobs harus antara 1 dan 256"),
+        (["build", "--jobs", "2.5"], "--jobs harus berupa bilangan bulat"),
+        (["audit", "--tolerance", "-0.1"], "--tolerance harus antara 0"),
+        (["audit", "--tolerance", "nan"], "--tolerance harus antara 0"),
+        (["synth", "0"], "N harus antara 1 dan 999"),
+        (["synth", "2", "--year", "99999"], "--year harus antara 1900 dan 2200"),
+        (["new", "pmd-ntt-2024", "--from", "pmd-ntt-2023", "--year", "-1"], "--year harus antara 1900 dan 2200"),
+        (["validate", "a" * 300], "dataset id tidak sah"),
+        (["build", "pmd-ntt-2023", "A/../b"], "dataset id tidak sah"),
+        (["new", "pmd-ntt-2024", "--from", "../pmd-ntt-2023"], "dataset id tidak sah"),
+        (["import", "x.xlsx", "Data Baru"], "dataset id tidak sah"),
+        (["template", "x" * 65, "x.xlsx"], "paling banyak 64 karakter"),
+        (["frobnicate"], "pilihan command tidak dikenal"),
+        (["new", "pmd-ntt-2024"], "instansi baru perlu --year, --agency, --region"),
+    ],
+)
 def test_bad_arguments_are_one_line(tmp_path, monkeypatch, capsys, argv, expected):
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "outputs"))
     monkeypatch.setenv("LKIP_DATA_DIR", str(tmp_path / "data"))
@@ -61,10 +64,17 @@ def test_good_arguments_still_pass(capsys):
 
 # ---------------------------------------------------------------- files that cannot be written
 
-@pytest.mark.parametrize("code, words", [
-    (errno.ENOSPC, "disk penuh"), (errno.EROFS, "folder hanya-baca"), (errno.EACCES, "tidak ada izin"),
-    (errno.ENAMETOOLONG, "nama berkas terlalu panjang"), (errno.ENOTDIR, "ada berkas di tempat yang seharusnya folder"),
-])
+
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        (errno.ENOSPC, "disk penuh"),
+        (errno.EROFS, "folder hanya-baca"),
+        (errno.EACCES, "tidak ada izin"),
+        (errno.ENAMETOOLONG, "nama berkas terlalu panjang"),
+        (errno.ENOTDIR, "ada berkas di tempat yang seharusnya folder"),
+    ],
+)
 def test_os_error_message_says_what_to_do(code, words):
     msg = os_error_message(OSError(code, os.strerror(code), "/data/keluaran/berkas.csv"))
     assert msg.startswith(words) and "/data/keluaran/berkas.csv" in msg and " — " in msg and "\n" not in msg
@@ -124,8 +134,17 @@ def test_disk_full_while_keeping_the_failed_notebook_leaves_no_empty_copy(scratc
     b = build_mod.DatasetBuild(paths.DEFAULT_DATASET, 100.0, False)
     (b.tmp / "notebooks").mkdir(parents=True)
     (b.tmp / "notebooks" / "03_bab3_capaian.ipynb").write_text("{}", encoding="utf-8")
-    task = Task(paths.DEFAULT_DATASET, "03_bab3_capaian.ipynb", {}, "03_bab3_capaian.ipynb", "03.html", "h", "H",
-                str(b.tmp), str(paths.data_dir()))
+    task = Task(
+        paths.DEFAULT_DATASET,
+        "03_bab3_capaian.ipynb",
+        {},
+        "03_bab3_capaian.ipynb",
+        "03.html",
+        "h",
+        "H",
+        str(b.tmp),
+        str(paths.data_dir()),
+    )
 
     def full_copy(src, dst, *a, **k):
         Path(dst).write_bytes(b"")  # what a full disk leaves: the file made, nothing in it
@@ -163,9 +182,10 @@ def test_name_too_long(tmp_path, capsys):
 
 # ---------------------------------------------------------------- headline
 
+
 def test_headline_of_a_draft_is_unknown_not_zero(scratch):
-    from lkip_helpers.loading import load_dataset
-    from lkip_helpers.newyear import new_dataset
+    from lkip_helpers.data.loading import load_dataset
+    from lkip_helpers.data.newyear import new_dataset
 
     real = build_mod._headline(load_dataset(paths.DEFAULT_DATASET))
     assert round(real["rata_rata_capaian_pct"], 2) == 82.32 and real["n_indikator"] == 9  # as the report prints

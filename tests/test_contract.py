@@ -23,12 +23,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lkip_helpers import budget, kinerja, paths
+from lkip_helpers import paths
+from lkip_helpers.analysis import anggaran as budget
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.capaian import CapaianPolicy, PolicyError, Scale, capaian_pct
 from lkip_helpers.cli import main
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.plausibility import plausibility_warnings
-from lkip_helpers.schema import CORE_TABLES, TABLES, is_id
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.schema import CORE_TABLES, TABLES, is_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DINKES = "dinkes-lembahhijau-2023"
@@ -93,21 +95,40 @@ NEW = "dinas-baru-2024"
 NEW_ARGS = ["new", NEW, "--year", "2024", "--agency", "Dinas Kesehatan", "--region", "Kabupaten Contoh"]
 
 CORE_ROWS = {
-    "sasaran": [["sasaran_id", "level", "parent_id", "nomor", "name"],
-                ["ss-akses", "strategis", "", "1", "Meningkatnya akses layanan"],
-                ["ss-gizi", "strategis", "", "2", "Menurunnya masalah gizi"]],
-    "indikator": [["indikator_id", "kind", "sasaran_id", "parent_id", "nomor", "name", "short_name", "unit", "polarity",
-                   "kode_rekening"],
-                  ["akses", "iku", "ss-akses", "", "1", "Persentase akses", "Akses", "%", "higher", ""],
-                  ["stunting", "iku", "ss-gizi", "", "2", "Prevalensi stunting", "Stunting", "%", "lower", ""]],
-    "target": [["indikator_id", "year", "basis", "target"],
-               ["akses", "2024", "pk", "80"], ["stunting", "2024", "pk", "20"]],
+    "sasaran": [
+        ["sasaran_id", "level", "parent_id", "nomor", "name"],
+        ["ss-akses", "strategis", "", "1", "Meningkatnya akses layanan"],
+        ["ss-gizi", "strategis", "", "2", "Menurunnya masalah gizi"],
+    ],
+    "indikator": [
+        [
+            "indikator_id",
+            "kind",
+            "sasaran_id",
+            "parent_id",
+            "nomor",
+            "name",
+            "short_name",
+            "unit",
+            "polarity",
+            "kode_rekening",
+        ],
+        ["akses", "iku", "ss-akses", "", "1", "Persentase akses", "Akses", "%", "higher", ""],
+        ["stunting", "iku", "ss-gizi", "", "2", "Prevalensi stunting", "Stunting", "%", "lower", ""],
+    ],
+    "target": [
+        ["indikator_id", "year", "basis", "target"],
+        ["akses", "2024", "pk", "80"],
+        ["stunting", "2024", "pk", "20"],
+    ],
     "realisasi": [["indikator_id", "year", "realisasi"], ["akses", "2024", "60"], ["stunting", "2024", "25"]],
-    "anggaran": [["kode_rekening", "parent_kode", "level", "uraian", "pagu_rp", "realisasi_rp"],
-                 ["P1", "", "program", "Program layanan", "", ""],
-                 ["P1.01", "P1", "kegiatan", "Kegiatan layanan", "1000", "900"],
-                 ["P2", "", "program", "Program gizi", "", ""],
-                 ["P2.01", "P2", "kegiatan", "Kegiatan gizi", "500", "100"]],
+    "anggaran": [
+        ["kode_rekening", "parent_kode", "level", "uraian", "pagu_rp", "realisasi_rp"],
+        ["P1", "", "program", "Program layanan", "", ""],
+        ["P1.01", "P1", "kegiatan", "Kegiatan layanan", "1000", "900"],
+        ["P2", "", "program", "Program gizi", "", ""],
+        ["P2.01", "P2", "kegiatan", "Kegiatan gizi", "500", "100"],
+    ],
 }
 
 
@@ -122,10 +143,18 @@ def test_new_agency_from_nothing_lists_what_to_fill(data_dir, capsys):
     d = meta["dataset"]
     assert (d["agency"], d["region"], d["year"], d["status"]) == ("Dinas Kesehatan", "Kabupaten Contoh", 2024, "draft")
     # the default policy written out for the agency to edit
-    assert meta["capaian"] == {"cap_pct": None, "average": "rows", "lower_formula": "two_target_minus",
-                               "scale": [{"min_pct": 91, "label": "Sangat Tinggi"}, {"min_pct": 76, "label": "Tinggi"},
-                                         {"min_pct": 66, "label": "Sedang"}, {"min_pct": 51, "label": "Rendah"},
-                                         {"min_pct": 0, "label": "Sangat Rendah"}]}
+    assert meta["capaian"] == {
+        "cap_pct": None,
+        "average": "rows",
+        "lower_formula": "two_target_minus",
+        "scale": [
+            {"min_pct": 91, "label": "Sangat Tinggi"},
+            {"min_pct": 76, "label": "Tinggi"},
+            {"min_pct": 66, "label": "Sedang"},
+            {"min_pct": 51, "label": "Rendah"},
+            {"min_pct": 0, "label": "Sangat Rendah"},
+        ],
+    }
     # nothing of another agency
     assert set(meta) == {"dataset", "capaian"} and "province" not in d
     text = (folder / "metadata.yml").read_text(encoding="utf-8")
@@ -171,13 +200,20 @@ def test_template_and_import_work_on_a_new_agency(data_dir, tmp_path, capsys):
     assert (ds.agency, ds.region, ds.year, ds.draft) == ("Dinas Kesehatan", "Kabupaten Contoh", 2024, True)
 
 
-@pytest.mark.parametrize("args, expect", [
-    (["new", NEW, "--year", "2024"], "instansi baru perlu --agency, --region"),
-    (["new", NEW, "--year", "1999", "--agency", "A", "--region", "B"], "tahun tidak sah: 1999"),
-    (["new", NEW, "--year", "2024", "--agency", " ", "--region", "B"], "nama instansi tidak sah"),
-    (["new", "Dinas Baru", "--year", "2024", "--agency", "A", "--region", "B"], "dataset id tidak sah"),
-    (["new", NEW, "--from", paths.DEFAULT_DATASET, "--agency", "A"], "--agency dan --region hanya untuk instansi baru"),
-], ids=["no-agency", "bad-year", "blank-agency", "bad-id", "from-and-agency"])
+@pytest.mark.parametrize(
+    "args, expect",
+    [
+        (["new", NEW, "--year", "2024"], "instansi baru perlu --agency, --region"),
+        (["new", NEW, "--year", "1999", "--agency", "A", "--region", "B"], "tahun tidak sah: 1999"),
+        (["new", NEW, "--year", "2024", "--agency", " ", "--region", "B"], "nama instansi tidak sah"),
+        (["new", "Dinas Baru", "--year", "2024", "--agency", "A", "--region", "B"], "dataset id tidak sah"),
+        (
+            ["new", NEW, "--from", paths.DEFAULT_DATASET, "--agency", "A"],
+            "--agency dan --region hanya untuk instansi baru",
+        ),
+    ],
+    ids=["no-agency", "bad-year", "blank-agency", "bad-id", "from-and-agency"],
+)
 def test_new_agency_refuses_bad_arguments(data_dir, capsys, args, expect):
     shutil.copytree(PMD, data_dir / paths.DEFAULT_DATASET)
     assert main(args) == 2
@@ -192,8 +228,11 @@ def test_new_agency_refuses_bad_arguments(data_dir, capsys, args, expect):
 HIGHER = {"puskesmas-paripurna": 48 / 60 * 100, "persalinan-faskes": 97.3 / 95 * 100, "tbc-sembuh": 84.6 / 90 * 100}
 TARGET_OVER = {"stunting": 18 / 21.4 * 100, "gizi-buruk": 40 / 31 * 100, "dbd": 20 / 27.5 * 100}
 TWO_MINUS = {"stunting": (36 - 21.4) / 18 * 100, "gizi-buruk": (80 - 31) / 40 * 100, "dbd": (40 - 27.5) / 20 * 100}
-SASARAN = {"ss-akses": ("puskesmas-paripurna", "persalinan-faskes"), "ss-gizi": ("stunting", "gizi-buruk"),
-           "ss-penyakit": ("tbc-sembuh", "dbd")}
+SASARAN = {
+    "ss-akses": ("puskesmas-paripurna", "persalinan-faskes"),
+    "ss-gizi": ("stunting", "gizi-buruk"),
+    "ss-penyakit": ("tbc-sembuh", "dbd"),
+}
 
 
 def _expected_overall(values: dict[str, float], cap: float | None, average: str) -> float:
@@ -210,23 +249,39 @@ def test_fixture_policy_target_over_realisasi_capped_by_sasaran(dinkes):
     _, overall = kinerja.sasaran_summary(ds)
     assert overall == pytest.approx(_expected_overall({**HIGHER, **TARGET_OVER}, 120, "sasaran"))
     kelas = kinerja.measured(ds).set_index("indikator_id")["kelas"].to_dict()
-    assert kelas == {"puskesmas-paripurna": "Baik", "persalinan-faskes": "Sangat Baik", "stunting": "Baik",
-                     "gizi-buruk": "Sangat Baik", "tbc-sembuh": "Sangat Baik", "dbd": "Cukup"}
+    assert kelas == {
+        "puskesmas-paripurna": "Baik",
+        "persalinan-faskes": "Sangat Baik",
+        "stunting": "Baik",
+        "gizi-buruk": "Sangat Baik",
+        "tbc-sembuh": "Sangat Baik",
+        "dbd": "Cukup",
+    }
 
 
-@pytest.mark.parametrize("formula, cap, average", [
-    ("two_target_minus", "120", "sasaran"), ("two_target_minus", "null", "rows"),
-    ("target_over_realisasi", "null", "rows"), ("target_over_realisasi", "110", "rows")])
+@pytest.mark.parametrize(
+    "formula, cap, average",
+    [
+        ("two_target_minus", "120", "sasaran"),
+        ("two_target_minus", "null", "rows"),
+        ("target_over_realisasi", "null", "rows"),
+        ("target_over_realisasi", "110", "rows"),
+    ],
+)
 def test_fixture_policy_options(dinkes, formula, cap, average):
-    _edit_meta(dinkes, "cap_pct: 120\n  average: sasaran\n  lower_formula: target_over_realisasi",
-               f"cap_pct: {cap}\n  average: {average}\n  lower_formula: {formula}")
+    _edit_meta(
+        dinkes,
+        "cap_pct: 120\n  average: sasaran\n  lower_formula: target_over_realisasi",
+        f"cap_pct: {cap}\n  average: {average}\n  lower_formula: {formula}",
+    )
     ds = load_dataset(DINKES)
     lower = TWO_MINUS if formula == "two_target_minus" else TARGET_OVER
     m = kinerja.measured(ds).set_index("indikator_id")["capaian_pct"]
     assert m.to_dict() == pytest.approx({**HIGHER, **lower})
     _, overall = kinerja.sasaran_summary(ds)
-    assert overall == pytest.approx(_expected_overall({**HIGHER, **lower}, None if cap == "null" else float(cap),
-                                                      average))
+    assert overall == pytest.approx(
+        _expected_overall({**HIGHER, **lower}, None if cap == "null" else float(cap), average)
+    )
 
 
 def test_default_lower_formula_when_left_out(dinkes):
@@ -265,10 +320,16 @@ def test_pmd_numbers_unchanged(ds):
 def test_scale_colours_follow_band_rank():
     five = Scale.default().colors()
     # the colours charts have always used for the five default bands
-    assert five == {"Sangat Tinggi": "#1a7f4b", "Tinggi": "#6ab04c", "Sedang": "#f0b429", "Rendah": "#e67e22",
-                    "Sangat Rendah": "#c0392b"}
-    three = Scale.from_config([{"min_pct": 100, "label": "A"}, {"min_pct": 50, "label": "B"},
-                               {"min_pct": 0, "label": "C"}]).colors()
+    assert five == {
+        "Sangat Tinggi": "#1a7f4b",
+        "Tinggi": "#6ab04c",
+        "Sedang": "#f0b429",
+        "Rendah": "#e67e22",
+        "Sangat Rendah": "#c0392b",
+    }
+    three = Scale.from_config(
+        [{"min_pct": 100, "label": "A"}, {"min_pct": 50, "label": "B"}, {"min_pct": 0, "label": "C"}]
+    ).colors()
     assert three == {"A": "#1a7f4b", "B": "#f0b429", "C": "#c0392b"}
     seven = Scale.from_config([{"min_pct": 10 * i, "label": f"k{i}"} for i in range(7)]).colors()
     assert list(seven) == [f"k{i}" for i in range(6, -1, -1)]  # highest band first
@@ -276,20 +337,23 @@ def test_scale_colours_follow_band_rank():
     assert Scale.default().color(95) == "#1a7f4b" and Scale.default().color(float("nan")) == "#8d99ae"
 
 
-@pytest.mark.parametrize("cfg, key", [
-    ({"average": "median"}, "capaian.average"),
-    ({"lower_formula": "2t-r"}, "capaian.lower_formula"),
-    ({"cap_pct": 80}, "capaian.cap_pct"),
-    ({"cap_pct": True}, "capaian.cap_pct"),
-    ({"cap": 120}, "capaian.cap"),
-    ({"scale": []}, "capaian.scale"),
-    ({"scale": [{"min_pct": 50, "label": "A"}]}, "capaian.scale"),
-    ({"scale": [{"min_pct": 0, "label": "A"}, {"min_pct": 0, "label": "B"}]}, "capaian.scale[1].min_pct"),
-    ({"scale": [{"min_pct": 0, "label": "A"}, {"min_pct": 50, "label": "A"}]}, "capaian.scale[1].label"),
-    ({"scale": [{"min_pct": 0, "label": "A"}, {"min_pct": "x", "label": "B"}]}, "capaian.scale[1].min_pct"),
-    ({"scale": [{"min_pct": 0, "label": ""}]}, "capaian.scale[0].label"),
-    ({"scale": [{"min_pct": 0, "label": "A", "warna": "merah"}]}, "capaian.scale[0].warna"),
-])
+@pytest.mark.parametrize(
+    "cfg, key",
+    [
+        ({"average": "median"}, "capaian.average"),
+        ({"lower_formula": "2t-r"}, "capaian.lower_formula"),
+        ({"cap_pct": 80}, "capaian.cap_pct"),
+        ({"cap_pct": True}, "capaian.cap_pct"),
+        ({"cap": 120}, "capaian.cap"),
+        ({"scale": []}, "capaian.scale"),
+        ({"scale": [{"min_pct": 50, "label": "A"}]}, "capaian.scale"),
+        ({"scale": [{"min_pct": 0, "label": "A"}, {"min_pct": 0, "label": "B"}]}, "capaian.scale[1].min_pct"),
+        ({"scale": [{"min_pct": 0, "label": "A"}, {"min_pct": 50, "label": "A"}]}, "capaian.scale[1].label"),
+        ({"scale": [{"min_pct": 0, "label": "A"}, {"min_pct": "x", "label": "B"}]}, "capaian.scale[1].min_pct"),
+        ({"scale": [{"min_pct": 0, "label": ""}]}, "capaian.scale[0].label"),
+        ({"scale": [{"min_pct": 0, "label": "A", "warna": "merah"}]}, "capaian.scale[0].warna"),
+    ],
+)
 def test_policy_errors_name_the_key(cfg, key):
     with pytest.raises(PolicyError) as info:
         CapaianPolicy.from_meta({"capaian": cfg})
@@ -327,8 +391,14 @@ def test_pmd_levels(ds):
 def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
     _set(dinkes / "indikator.csv", "stunting", "kode_rekening", "P2")
     # ss-akses linked to a program and to one of its kegiatan: the kegiatan is the closer tie
-    _write(dinkes / "sasaran_kegiatan.csv", [["sasaran_id", "kode_rekening", "source_table"],
-                                              ["ss-akses", "P1", "Renstra"], ["ss-akses", "P1.01", "Renstra"]])
+    _write(
+        dinkes / "sasaran_kegiatan.csv",
+        [
+            ["sasaran_id", "kode_rekening", "source_table"],
+            ["ss-akses", "P1", "Renstra"],
+            ["ss-akses", "P1.01", "Renstra"],
+        ],
+    )
     e = budget.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     stunting = e.loc["stunting"]
     pagu, real = 1380000000 + 2100000000, 1104615500 + 2089950000
@@ -344,24 +414,53 @@ def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
 
 # ---------------------------------------------------------------- one line per error
 
-@pytest.mark.parametrize("old, new, key, expect", [
-    ("  year: 2023\n", "  year: 2025\n", "dataset.year", "target.csv tidak memuat target PK (basis pk) tahun 2025"),
-    ("  year: 2023\n", "  year: '2023'\n", "dataset.year", "bilangan bulat"),
-    ("  year: 2023\n", "  year: 1850\n", "dataset.year", "2000-2100"),
-    ("  status: draft\n", "  status: selesai\n", "dataset.status", "draft, final"),
-    ("  synthetic: true\n", "  synthetic: ya\n", "dataset.synthetic", "true atau false"),
-    ("  agency: Dinas Kesehatan\n", "  agency: ''\n", "dataset.agency", "teks tidak kosong"),
-    ("  average: sasaran\n", "  average: median\n", "capaian.average", "rows"),
-    ("  lower_formula: target_over_realisasi\n", "  lower_formula: terbalik\n", "capaian.lower_formula",
-     "two_target_minus"),
-    ("  cap_pct: 120\n", "  cap_pct: 90\n", "capaian.cap_pct", ">= 100"),
-    ("  cap_pct: 120\n", "  cap: 120\n", "capaian.cap", "kunci tidak dikenal"),
-    ("    - {min_pct: 65, label: Cukup}\n", "    - {min_pct: 65, label: Baik}\n", "capaian.scale[2].label",
-     "dipakai dua kali"),
-    ("    - {min_pct: 0, label: Sangat Kurang}\n", "    - {min_pct: 5, label: Sangat Kurang}\n", "capaian.scale",
-     "min_pct: 0"),
-], ids=["year-without-rows", "year-text", "year-range", "status", "synthetic", "agency-blank", "average", "formula",
-        "cap-below-100", "unknown-key", "duplicate-label", "no-zero-band"])
+
+@pytest.mark.parametrize(
+    "old, new, key, expect",
+    [
+        ("  year: 2023\n", "  year: 2025\n", "dataset.year", "target.csv tidak memuat target PK (basis pk) tahun 2025"),
+        ("  year: 2023\n", "  year: '2023'\n", "dataset.year", "bilangan bulat"),
+        ("  year: 2023\n", "  year: 1850\n", "dataset.year", "2000-2100"),
+        ("  status: draft\n", "  status: selesai\n", "dataset.status", "draft, final"),
+        ("  synthetic: true\n", "  synthetic: ya\n", "dataset.synthetic", "true atau false"),
+        ("  agency: Dinas Kesehatan\n", "  agency: ''\n", "dataset.agency", "teks tidak kosong"),
+        ("  average: sasaran\n", "  average: median\n", "capaian.average", "rows"),
+        (
+            "  lower_formula: target_over_realisasi\n",
+            "  lower_formula: terbalik\n",
+            "capaian.lower_formula",
+            "two_target_minus",
+        ),
+        ("  cap_pct: 120\n", "  cap_pct: 90\n", "capaian.cap_pct", ">= 100"),
+        ("  cap_pct: 120\n", "  cap: 120\n", "capaian.cap", "kunci tidak dikenal"),
+        (
+            "    - {min_pct: 65, label: Cukup}\n",
+            "    - {min_pct: 65, label: Baik}\n",
+            "capaian.scale[2].label",
+            "dipakai dua kali",
+        ),
+        (
+            "    - {min_pct: 0, label: Sangat Kurang}\n",
+            "    - {min_pct: 5, label: Sangat Kurang}\n",
+            "capaian.scale",
+            "min_pct: 0",
+        ),
+    ],
+    ids=[
+        "year-without-rows",
+        "year-text",
+        "year-range",
+        "status",
+        "synthetic",
+        "agency-blank",
+        "average",
+        "formula",
+        "cap-below-100",
+        "unknown-key",
+        "duplicate-label",
+        "no-zero-band",
+    ],
+)
 def test_metadata_errors_one_line_with_key_and_line(dinkes, capsys, old, new, key, expect):
     if old == "  status: draft\n":
         _edit_meta(dinkes, "  year: 2023\n", "  year: 2023\n  status: draft\n")
@@ -369,24 +468,36 @@ def test_metadata_errors_one_line_with_key_and_line(dinkes, capsys, old, new, ke
     err = _one_line_error(capsys, DINKES)
     where = f"lkip: {dinkes.resolve() / 'metadata.yml'}, baris "
     assert err.startswith(where) and f"kunci '{key}'" in err and expect in err, err
-    shown = int(err[len(where):].split(",")[0])
+    shown = int(err[len(where) :].split(",")[0])
     if key.startswith("dataset.") or key.count(".") == 1 and "[" not in key and key != "capaian.scale":
         assert shown == line, err  # the line of the key itself
     else:
         assert shown <= line, err  # the list the item belongs to
 
 
-@pytest.mark.parametrize("table, key, column, value, expect", [
-    ("indikator", "dbd", "indikator_id", "Kesakitan_DBD", "id tidak sah: 'Kesakitan_DBD'"),
-    ("indikator", "dbd", "indikator_id", "../../x", "mis. 'x'"),
-    ("sasaran", "ss-gizi", "sasaran_id", "ss gizi", "id tidak sah"),
-    ("anggaran", "P3.02", "kode_rekening", "P3/02", "kode tidak sah: 'P3/02'"),
-    ("anggaran", "P3.02", "parent_kode", "P3\\", "kode tidak sah"),
-    ("realisasi", "dbd", "year", "2024", "tahun 2024 sesudah tahun laporan 2023"),
-    ("target", "dbd", "year", "2024", "tahun 2024 sesudah tahun laporan 2023"),
-    ("anggaran", "P3.02", "pagu_rp", "2000000000000000", "nilai harus <= 1.000.000.000.000.000"),
-], ids=["id-upper-case", "id-path", "id-space", "kode-slash", "kode-backslash", "realisasi-after-year",
-        "pk-target-after-year", "amount-too-large"])
+@pytest.mark.parametrize(
+    "table, key, column, value, expect",
+    [
+        ("indikator", "dbd", "indikator_id", "Kesakitan_DBD", "id tidak sah: 'Kesakitan_DBD'"),
+        ("indikator", "dbd", "indikator_id", "../../x", "mis. 'x'"),
+        ("sasaran", "ss-gizi", "sasaran_id", "ss gizi", "id tidak sah"),
+        ("anggaran", "P3.02", "kode_rekening", "P3/02", "kode tidak sah: 'P3/02'"),
+        ("anggaran", "P3.02", "parent_kode", "P3\\", "kode tidak sah"),
+        ("realisasi", "dbd", "year", "2024", "tahun 2024 sesudah tahun laporan 2023"),
+        ("target", "dbd", "year", "2024", "tahun 2024 sesudah tahun laporan 2023"),
+        ("anggaran", "P3.02", "pagu_rp", "2000000000000000", "nilai harus <= 1.000.000.000.000.000"),
+    ],
+    ids=[
+        "id-upper-case",
+        "id-path",
+        "id-space",
+        "kode-slash",
+        "kode-backslash",
+        "realisasi-after-year",
+        "pk-target-after-year",
+        "amount-too-large",
+    ],
+)
 def test_row_errors_one_line_with_row_and_column(dinkes, capsys, table, key, column, value, expect):
     path = dinkes / f"{table}.csv"
     line = _set(path, key, column, value)
@@ -410,7 +521,7 @@ def test_final_dataset_needs_realisasi_of_its_year(dinkes, capsys):
 
 
 def test_one_definition_of_an_id():
-    from lkip_helpers import schema
+    from lkip_helpers.data import schema
 
     for good in ("bumdes-aktif", "ikk_p3pd", "p1.01", "n01", "a"):
         assert is_id(good) and schema.suggest_id(good) == good
@@ -427,6 +538,7 @@ def test_one_definition_of_an_id():
 
 # ---------------------------------------------------------------- implausible figures: warnings
 
+
 def test_realisasi_thousands_of_times_its_target_is_a_warning(scratch, capsys):
     rows = _rows(scratch / "realisasi.csv")
     n = next(i for i, r in enumerate(rows) if r[:2] == ["bumdes-aktif", "2023"])
@@ -437,11 +549,15 @@ def test_realisasi_thousands_of_times_its_target_is_a_warning(scratch, capsys):
     out, err = capsys.readouterr()
     warnings = [w for w in err.splitlines() if w.startswith("peringatan: ")]
     assert len(warnings) == 2, err
-    assert warnings[0].startswith(f"peringatan: realisasi.csv baris {n + 1}, kolom 'realisasi' (bumdes-aktif, 2023): "
-                                  "realisasi 1.476.000.000 terhadap target PK 1.500 = 984.000 kali target"), err
-    assert warnings[1].startswith(f"peringatan: anggaran.csv baris {line}, kolom 'realisasi_rp' (2.13.01.1.01.01): "
-                                  "realisasi Rp 98.539.200 melebihi pagu_rp Rp 8.211.600 (serapan 1.200,00 %)"), err
-    assert plausibility_warnings(load_dataset(paths.DEFAULT_DATASET)) == [w[len("peringatan: "):] for w in warnings]
+    assert warnings[0].startswith(
+        f"peringatan: realisasi.csv baris {n + 1}, kolom 'realisasi' (bumdes-aktif, 2023): "
+        "realisasi 1.476.000.000 terhadap target PK 1.500 = 984.000 kali target"
+    ), err
+    assert warnings[1].startswith(
+        f"peringatan: anggaran.csv baris {line}, kolom 'realisasi_rp' (2.13.01.1.01.01): "
+        "realisasi Rp 98.539.200 melebihi pagu_rp Rp 8.211.600 (serapan 1.200,00 %)"
+    ), err
+    assert plausibility_warnings(load_dataset(paths.DEFAULT_DATASET)) == [w[len("peringatan: ") :] for w in warnings]
 
 
 def test_zero_realisasi_under_target_over_realisasi_is_safe(dinkes, capsys):

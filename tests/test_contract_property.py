@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lkip_helpers import budget, kinerja
+from lkip_helpers.analysis import anggaran as budget
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis.plausibility import plausibility_warnings
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.errors import DataError
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.plausibility import plausibility_warnings
 
 YEAR = 2024
 DEFECTS = ("none", "bad-id", "late-row", "meta-year", "huge-realisasi", "overspent", "zero-target", "zero-realisasi")
@@ -43,8 +44,14 @@ def agencies(draw):
     indicators = []
     for s in range(n_sasaran):
         for k in range(draw(st.integers(1, 3))):
-            indicators.append((f"ind-{s}-{k}", f"ss-{s}", draw(st.sampled_from(["higher", "lower"])),
-                               draw(st.sampled_from(["iku", "iku", "ikk"]))))
+            indicators.append(
+                (
+                    f"ind-{s}-{k}",
+                    f"ss-{s}",
+                    draw(st.sampled_from(["higher", "lower"])),
+                    draw(st.sampled_from(["iku", "iku", "ikk"])),
+                )
+            )
     if not any(kind == "iku" for *_, kind in indicators):
         indicators[0] = indicators[0][:3] + ("iku",)
     amount = st.integers(0, 10**10)
@@ -74,8 +81,20 @@ def agencies(draw):
             row[4:6] = [str(pagu), str(draw(st.integers(0, max(pagu, 1))))]
             leaves.append(row[0])
     tie = draw(st.sampled_from(["none", "kode", "links"]))
-    indikator = [["indikator_id", "kind", "sasaran_id", "parent_id", "nomor", "name", "short_name", "unit", "polarity",
-                  "kode_rekening"]]
+    indikator = [
+        [
+            "indikator_id",
+            "kind",
+            "sasaran_id",
+            "parent_id",
+            "nomor",
+            "name",
+            "short_name",
+            "unit",
+            "polarity",
+            "kode_rekening",
+        ]
+    ]
     for i, (ind, s, pol, kind) in enumerate(indicators):
         kode = leaves[i % len(leaves)] if tie == "kode" and leaves else ""
         indikator.append([ind, kind, s, "", str(i + 1), f"Indikator {ind}", ind, "", pol, kode])
@@ -89,16 +108,22 @@ def agencies(draw):
             target.append([ind, str(YEAR - 1), "rpjmd", str(draw(value))])
             realisasi.append([ind, str(YEAR - 1), str(draw(value))])
     tables = {
-        "sasaran": [["sasaran_id", "level", "parent_id", "nomor", "name"]] + [
-            [f"ss-{s}", "strategis", "", str(s + 1), f"Sasaran {s}"] for s in range(n_sasaran)],
-        "indikator": indikator, "target": target, "realisasi": realisasi, "anggaran": anggaran,
+        "sasaran": [["sasaran_id", "level", "parent_id", "nomor", "name"]]
+        + [[f"ss-{s}", "strategis", "", str(s + 1), f"Sasaran {s}"] for s in range(n_sasaran)],
+        "indikator": indikator,
+        "target": target,
+        "realisasi": realisasi,
+        "anggaran": anggaran,
     }
     if tie == "links" and leaves:
         tables["sasaran_kegiatan"] = [["sasaran_id", "kode_rekening", "source_table"]] + [
-            [f"ss-{s}", leaves[s % len(leaves)], "Renstra"] for s in range(n_sasaran)]
-    policy = {"lower_formula": draw(st.sampled_from(["two_target_minus", "target_over_realisasi"])),
-              "average": draw(st.sampled_from(["rows", "sasaran"])),
-              "cap_pct": draw(st.sampled_from(["null", "100", "120", "150.5"]))}
+            [f"ss-{s}", leaves[s % len(leaves)], "Renstra"] for s in range(n_sasaran)
+        ]
+    policy = {
+        "lower_formula": draw(st.sampled_from(["two_target_minus", "target_over_realisasi"])),
+        "average": draw(st.sampled_from(["rows", "sasaran"])),
+        "cap_pct": draw(st.sampled_from(["null", "100", "120", "150.5"])),
+    }
     bands = draw(st.lists(st.integers(1, 150), min_size=0, max_size=6, unique=True))
     scale = [(0, "Kategori 0")] + [(b, f"Kategori {b}") for b in sorted(bands, reverse=True)]
     defect = draw(st.sampled_from(DEFECTS))
@@ -122,10 +147,12 @@ def agencies(draw):
         target[1][3] = "0"
     elif defect == "zero-realisasi":
         realisasi[1][2] = "0"
-    meta = (f"dataset:\n  agency: Dinas Uji\n  region: Kabupaten Uji\n  year: {meta_year}\n"
-            f"  source_document: data uji\ncapaian:\n  cap_pct: {policy['cap_pct']}\n"
-            f"  average: {policy['average']}\n  lower_formula: {policy['lower_formula']}\n  scale:\n"
-            + "".join(f"    - {{min_pct: {b}, label: {label}}}\n" for b, label in scale))
+    meta = (
+        f"dataset:\n  agency: Dinas Uji\n  region: Kabupaten Uji\n  year: {meta_year}\n"
+        f"  source_document: data uji\ncapaian:\n  cap_pct: {policy['cap_pct']}\n"
+        f"  average: {policy['average']}\n  lower_formula: {policy['lower_formula']}\n  scale:\n"
+        + "".join(f"    - {{min_pct: {b}, label: {label}}}\n" for b, label in scale)
+    )
     return tables, meta, defect
 
 
@@ -174,8 +201,12 @@ def test_accepted_means_computable(agency):
 def test_the_generator_reaches_every_defect():
     seen = set()
 
-    @settings(max_examples=150, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(agencies())
     def collect(agency):
         seen.add(agency[2])

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from lkip_helpers import paths
-from lkip_helpers.build import STATE_FILE
 from lkip_helpers.cli import main
+from lkip_helpers.pipeline.build import STATE_FILE
 
 START_DEADLINE_S = 120
 STOP_DEADLINE_S = 15
@@ -41,8 +41,11 @@ def _free_port() -> int:
 
 def _hashes(folder: Path) -> dict[str, str]:
     """Every output file but the build state (it records this build's own inputs), as in test_batch."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STATE_FILE}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != STATE_FILE
+    }
 
 
 def _stop(procs: list[subprocess.Popen]) -> None:
@@ -69,7 +72,6 @@ def _stop(procs: list[subprocess.Popen]) -> None:
 @pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
 def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, capsys):
     from distributed import Client
-
     from test_processes import _wait_gone  # the same "no process of ours left" check
 
     data = tmp_path / "data"
@@ -91,15 +93,38 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
         cwd.mkdir()
         log = (tmp_path / f"{name}.log").open("wb")
         logs.append(log)
-        procs.append(subprocess.Popen([str(BIN / "dask"), *args], cwd=cwd, env=env, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [str(BIN / "dask"), *args],
+                cwd=cwd,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
 
     try:
         start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"])
         for i in (1, 2):
-            start(f"worker{i}", ["worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--nworkers", "1",
-                                 "--no-dashboard", "--local-directory", str(tmp_path / f"worker{i}"),
-                                 "--death-timeout", "60"])
+            start(
+                f"worker{i}",
+                [
+                    "worker",
+                    address,
+                    "--host",
+                    "127.0.0.1",
+                    "--nthreads",
+                    "1",
+                    "--nworkers",
+                    "1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(tmp_path / f"worker{i}"),
+                    "--death-timeout",
+                    "60",
+                ],
+            )
         with Client(address, timeout=START_DEADLINE_S) as probe:
             probe.wait_for_workers(2, timeout=START_DEADLINE_S)
             workers = probe.scheduler_info()["workers"]
@@ -124,8 +149,9 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
     diff = sorted(k for k in local if local[k] != cluster[k])
     assert not diff, diff[:10]
     # the pages come from the test's edited copy of the data, which only the tasks carried to the workers
-    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "cluster" / paths.DEFAULT_DATASET
-                                                             / "html").glob("*.html"))
+    pages = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "cluster" / paths.DEFAULT_DATASET / "html").glob("*.html")
+    )
     assert "hanya ada di folder data uji" in pages
     report = json.loads((tmp_path / "cluster" / "build-report.json").read_text(encoding="utf-8"))
     assert report["scheduler"] == address and len(report["workers"]) == 2  # both workers ran notebooks
@@ -133,7 +159,7 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
 
 
 def test_files_from_a_worker_stay_inside_the_build_folder(tmp_path):
-    from lkip_helpers.runner import write_files
+    from lkip_helpers.pipeline.runner import write_files
 
     write_files(tmp_path / "out", {"tables/a.csv": b"x", "notebooks/b.ipynb": b"{}"})
     assert (tmp_path / "out" / "tables" / "a.csv").read_bytes() == b"x"
@@ -146,7 +172,7 @@ def test_files_from_a_worker_stay_inside_the_build_folder(tmp_path):
 def test_batch_progress_is_one_plain_line_per_dataset(capsys):
     from collections import Counter
 
-    from lkip_helpers.build import _Progress
+    from lkip_helpers.pipeline.build import _Progress
 
     progress = _Progress(Counter({"a": 2, "b": 1, "c": 1}))
     progress.run_ended("a", 1, 4)
@@ -155,7 +181,9 @@ def test_batch_progress_is_one_plain_line_per_dataset(capsys):
     progress.dataset_ended("b", 3, 4, failed=True)
     progress.run_ended("c", 4, 4)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(",")[:2] for line in lines] == [["[batch] 1/3 dataset selesai", " 0 gagal"],
-                                                       ["[batch] 2/3 dataset selesai", " 1 gagal"],
-                                                       ["[batch] 3/3 dataset selesai", " 1 gagal"]]
+    assert [line.split(",")[:2] for line in lines] == [
+        ["[batch] 1/3 dataset selesai", " 0 gagal"],
+        ["[batch] 2/3 dataset selesai", " 1 gagal"],
+        ["[batch] 3/3 dataset selesai", " 1 gagal"],
+    ]
     assert lines[-1].endswith("perkiraan sisa 0 mnt 00 dtk") and "\r" not in "".join(lines)

@@ -135,8 +135,9 @@ def _parse_id(text: str) -> float | None:
     return float(t.replace(".", "").replace(",", "."))
 
 
-@pytest.mark.parametrize("table_id", ["tabel-3.1", "tabel-3.5", "tabel-3.11", "tabel-3.12", "tabel-3.13",
-                                      "anggaran-vs-capaian"])
+@pytest.mark.parametrize(
+    "table_id", ["tabel-3.1", "tabel-3.5", "tabel-3.11", "tabel-3.12", "tabel-3.13", "anggaran-vs-capaian"]
+)
 def test_word_numbers_equal_the_csv(out, table_id):
     """Every numeric column of the Word table equals a column of tables/<id>.csv (as shown, rounded)."""
     ids = [a["id"] for a in _artifacts(out, MAIN, "table")]
@@ -152,10 +153,16 @@ def test_word_numbers_equal_the_csv(out, table_id):
             continue  # a text column (names, kode rekening such as 2.13.01)
         shown = [_parse_id(c) for c in cells]
         decimals = max((len(c.split(",")[1].rstrip("%").strip()) if "," in c else 0) for c in cells)
-        tolerance = 0.5 * 10 ** -decimals + 1e-9  # the document shows the CSV's number rounded
-        matches = [name for name in csv.columns if pd.api.types.is_numeric_dtype(csv[name]) and all(
-            (v is None and pd.isna(x)) or (v is not None and pd.notna(x) and abs(float(x) - v) <= tolerance)
-            for v, x in zip(shown, csv[name]))]
+        tolerance = 0.5 * 10**-decimals + 1e-9  # the document shows the CSV's number rounded
+        matches = [
+            name
+            for name in csv.columns
+            if pd.api.types.is_numeric_dtype(csv[name])
+            and all(
+                (v is None and pd.isna(x)) or (v is not None and pd.notna(x) and abs(float(x) - v) <= tolerance)
+                for v, x in zip(shown, csv[name])
+            )
+        ]
         assert matches, f"{table_id}: kolom {rows[0][j]!r} tidak sama dengan kolom CSV mana pun"
         checked += 1
     assert checked >= 1
@@ -219,19 +226,32 @@ def test_template_supplies_letterhead_and_styles(tmp_path):
     """An agency's template.docx: its header (letterhead) and styles stay, its sample text goes."""
     from docx.shared import Pt
 
-    from lkip_helpers.dokumen.model import Document as Model
-    from lkip_helpers.dokumen.model import Heading, Paragraph, Run, Table
-    from lkip_helpers.dokumen.word import write_docx
+    from lkip_helpers.report.dokumen.model import Document as Model
+    from lkip_helpers.report.dokumen.model import Heading, Paragraph, Run, Table
+    from lkip_helpers.report.dokumen.word import write_docx
 
     template = Document()
     template.sections[0].header.paragraphs[0].text = "PEMERINTAH PROVINSI CONTOH — KOP SURAT"
     template.styles["Heading 1"].font.size = Pt(20)
     template.add_paragraph("teks contoh di template")
     template.save(tmp_path / "template.docx")
-    model = Model([Heading("Bab I Pendahuluan", 1), Paragraph([Run("isi =1+1 <b>")]),
-                   Table("tabel-1.1", "Tabel 1.1 Contoh", ["Uraian", "Pagu (Rp)"], ["text", "rp"],
-                         [["Belanja", "9.051.591.780"]], widths=[0.6, 0.4])],
-                  title="Contoh", footer="LKIP Contoh", template=tmp_path / "template.docx")
+    model = Model(
+        [
+            Heading("Bab I Pendahuluan", 1),
+            Paragraph([Run("isi =1+1 <b>")]),
+            Table(
+                "tabel-1.1",
+                "Tabel 1.1 Contoh",
+                ["Uraian", "Pagu (Rp)"],
+                ["text", "rp"],
+                [["Belanja", "9.051.591.780"]],
+                widths=[0.6, 0.4],
+            ),
+        ],
+        title="Contoh",
+        footer="LKIP Contoh",
+        template=tmp_path / "template.docx",
+    )
     write_docx(model, tmp_path / "out.docx")
     d = Document(str(tmp_path / "out.docx"))
     assert d.sections[0].header.paragraphs[0].text.startswith("PEMERINTAH PROVINSI CONTOH")

@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
-from lkip_helpers.excel import FIRST_DATA_ROW, HELP_ROW, write_template
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.schema import TABLES
+from lkip_helpers.data.excel import FIRST_DATA_ROW, HELP_ROW, write_template
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.schema import TABLES
 
 
 @pytest.fixture()
@@ -46,15 +46,21 @@ def test_template_layout_and_validation(workbook, ds):
         assert ws.max_row >= FIRST_DATA_ROW + len(ds.tables[name]) - 1
     ind = wb["indikator"]
     assert ind.cell(HELP_ROW, ind_col(ind, "polarity")).value.startswith("higher = higher realisasi is better")
-    rules = {(str(dv.sqref).split(":")[0][0], dv.type, dv.formula1, dv.operator) for dv in ind.data_validations.dataValidation}
+    rules = {
+        (str(dv.sqref).split(":")[0][0], dv.type, dv.formula1, dv.operator)
+        for dv in ind.data_validations.dataValidation
+    }
     letter = lambda ws, col: chr(ord("A") + ind_col(ws, col) - 1)  # noqa: E731
     assert (letter(ind, "polarity"), "list", '"higher,lower"', None) in rules
     assert (letter(ind, "kind"), "list", '"iku,ikk"', None) in rules
-    units = next(dv.formula1 for dv in ind.data_validations.dataValidation if str(dv.sqref).startswith(letter(ind, "unit")))
+    units = next(
+        dv.formula1 for dv in ind.data_validations.dataValidation if str(dv.sqref).startswith(letter(ind, "unit"))
+    )
     assert "Unit" in units and "%" in units
     real = wb["realisasi"]
     assert (letter(real, "realisasi"), "decimal", "0", "between") in {  # 0 to schema.MAX_AMOUNT
-        (str(dv.sqref)[0], dv.type, dv.formula1, dv.operator) for dv in real.data_validations.dataValidation}
+        (str(dv.sqref)[0], dv.type, dv.formula1, dv.operator) for dv in real.data_validations.dataValidation
+    }
     ang = wb["anggaran"]
     assert ang.cell(HELP_ROW, ind_col(ang, "pagu_rp")).value.startswith("Budget ceiling (pagu) after amendment [Rp]")
     assert ang.cell(FIRST_DATA_ROW, 1).number_format == "@"  # codes such as 2.13 stay text
@@ -73,18 +79,42 @@ def _edit(src, dst, sheet, cell, value):
 
 BAD = [
     # (id, sheet, cell, value, fragments)
-    ("text-in-number", "realisasi", "C5", "banyak",
-     ["sheet 'realisasi', baris Excel 5, kolom 'realisasi'", "'banyak'", "diharapkan angka"]),
-    ("outside-list", "indikator", "I6", "tinggi",
-     ["sheet 'indikator', baris Excel 6, kolom 'polarity'", "'tinggi'", "higher, lower"]),
-    ("negative-money", "anggaran", "E9", -5,
-     ["sheet 'anggaran', baris Excel 9, kolom 'pagu_rp'", ">= 0"]),
-    ("unknown-id", "realisasi", "A7", "kerja-sama",
-     ["sheet 'realisasi', baris Excel 7, kolom 'indikator_id'", "'kerja-sama' tidak ada di sheet 'indikator'"]),
-    ("decimal-comma-text", "realisasi", "C10", "84,09",
-     ["sheet 'realisasi', baris Excel 10, kolom 'realisasi'", "'84,09'"]),
-    ("metadata-year", "_metadata", "A8", "  year: dua ribu",
-     ["sheet '_metadata', baris Excel 8, kolom 'year'", "bilangan bulat"]),
+    (
+        "text-in-number",
+        "realisasi",
+        "C5",
+        "banyak",
+        ["sheet 'realisasi', baris Excel 5, kolom 'realisasi'", "'banyak'", "diharapkan angka"],
+    ),
+    (
+        "outside-list",
+        "indikator",
+        "I6",
+        "tinggi",
+        ["sheet 'indikator', baris Excel 6, kolom 'polarity'", "'tinggi'", "higher, lower"],
+    ),
+    ("negative-money", "anggaran", "E9", -5, ["sheet 'anggaran', baris Excel 9, kolom 'pagu_rp'", ">= 0"]),
+    (
+        "unknown-id",
+        "realisasi",
+        "A7",
+        "kerja-sama",
+        ["sheet 'realisasi', baris Excel 7, kolom 'indikator_id'", "'kerja-sama' tidak ada di sheet 'indikator'"],
+    ),
+    (
+        "decimal-comma-text",
+        "realisasi",
+        "C10",
+        "84,09",
+        ["sheet 'realisasi', baris Excel 10, kolom 'realisasi'", "'84,09'"],
+    ),
+    (
+        "metadata-year",
+        "_metadata",
+        "A8",
+        "  year: dua ribu",
+        ["sheet '_metadata', baris Excel 8, kolom 'year'", "bilangan bulat"],
+    ),
 ]
 
 
@@ -132,7 +162,7 @@ def test_missing_sheet_and_not_a_workbook(workbook, scratch, tmp_path, capsys):
 
 
 def test_draft_round_trip(scratch, tmp_path):
-    from lkip_helpers.newyear import new_dataset
+    from lkip_helpers.data.newyear import new_dataset
 
     new_dataset("draf-2024", paths.DEFAULT_DATASET, 2024)
     draft = load_dataset("draf-2024")

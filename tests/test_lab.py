@@ -26,8 +26,12 @@ def _run_as_opened(name: str) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     nb = nbformat.read(paths.NOTEBOOKS_DIR / name, as_version=4)
-    NotebookClient(nb, kernel_name=nb.metadata["kernelspec"]["name"], timeout=600,
-                   resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name=nb.metadata["kernelspec"]["name"],
+        timeout=600,
+        resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}},
+    ).execute()
     return nb
 
 

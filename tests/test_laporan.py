@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from lkip_helpers import laporan, paths
+from lkip_helpers import paths
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.errors import DataError
-from lkip_helpers.loading import load_dataset
+from lkip_helpers.report import laporan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = "dinkes-lembahhijau-2023"
@@ -29,7 +30,7 @@ def page_text(path: Path) -> str:
 @pytest.fixture(scope="module")
 def fixture_build(tmp_path_factory):
     """One real build of the fixture agency (--jobs 1) into a temporary outputs folder."""
-    from lkip_helpers.build import build
+    from lkip_helpers.pipeline.build import build
 
     root = tmp_path_factory.mktemp("outputs")
     with pytest.MonkeyPatch.context() as mp:
@@ -48,9 +49,24 @@ def pmd_words() -> set[str]:
     """Text that belongs to the default dataset's agency and must not appear on another agency's pages."""
     folder = paths.dataset_dir(paths.DEFAULT_DATASET)
     meta = yaml.safe_load((folder / "metadata.yml").read_text(encoding="utf-8"))["dataset"]
-    words = {"NTT", "Desa", "desa", "BUMDes", "Bumdes", "empat bidang", "tenaga kontrak", meta["province"], meta["agency"]}
-    for table, col in [("sasaran", "name"), ("indikator", "short_name"), ("anggaran", "uraian"), ("wilayah", "kabupaten"),
-                       ("unit_organisasi", "name")]:
+    words = {
+        "NTT",
+        "Desa",
+        "desa",
+        "BUMDes",
+        "Bumdes",
+        "empat bidang",
+        "tenaga kontrak",
+        meta["province"],
+        meta["agency"],
+    }
+    for table, col in [
+        ("sasaran", "name"),
+        ("indikator", "short_name"),
+        ("anggaran", "uraian"),
+        ("wilayah", "kabupaten"),
+        ("unit_organisasi", "name"),
+    ]:
         words |= {w for w in pd.read_csv(folder / f"{table}.csv", dtype=str)[col].dropna() if len(w) > 6}
     return words
 
@@ -58,8 +74,14 @@ def pmd_words() -> set[str]:
 def test_fixture_builds_every_page(fixture_build, fixture_manifest):
     pages = {a["id"] for a in fixture_manifest["artifacts"] if a["kind"] == "page"}
     assert len([p for p in pages if p.startswith("indikator-")]) == 4  # four IKU below target
-    for name in ("00_ringkasan_eksekutif", "01_bab1_pendahuluan", "02_bab2_perencanaan", "03_bab3_capaian",
-                 "04_anggaran", "05_audit_konsistensi"):
+    for name in (
+        "00_ringkasan_eksekutif",
+        "01_bab1_pendahuluan",
+        "02_bab2_perencanaan",
+        "03_bab3_capaian",
+        "04_anggaran",
+        "05_audit_konsistensi",
+    ):
         assert (fixture_build / "html" / f"{name}.html").is_file(), name
 
 
@@ -80,8 +102,15 @@ def test_fixture_artifacts_follow_the_default_numbering(fixture_manifest):
     assert numbered == ["tabel-2.1", "tabel-2.2", "tabel-3.1", "tabel-3.2", "tabel-3.3", "tabel-3.4"]
     titles = {a["id"]: a["title"] for a in fixture_manifest["artifacts"]}
     assert titles["tabel-3.2"].startswith("Capaian Kinerja Tahun 2023 Dibandingkan Target Jangka Menengah")
-    for left_out in ("gambar-1.1", "perubahan-pk", "audit-konsistensi", "kontribusi-rata-rata-2022",
-                     "grafik-tren-indikator", "penyebab-dan-rencana", "grafik-penempatan-kontrak"):
+    for left_out in (
+        "gambar-1.1",
+        "perubahan-pk",
+        "audit-konsistensi",
+        "kontribusi-rata-rata-2022",
+        "grafik-tren-indikator",
+        "penyebab-dan-rencana",
+        "grafik-penempatan-kontrak",
+    ):
         assert left_out not in ids
     assert "efisiensi-iku" in ids
 
@@ -114,6 +143,7 @@ def test_fixture_numbers_and_notes_follow_its_data(fixture_build):
 
 # --- laporan.yml ----------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def fixture_copy(tmp_path, monkeypatch):
     root = tmp_path / "data"
@@ -122,16 +152,22 @@ def fixture_copy(tmp_path, monkeypatch):
     return root / FIXTURE
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("bagian:\n  tidak_ada: {id: tabel-9.9}\n", "bagian 'tidak_ada' tidak dikenal"),
-    ("bagian:\n  capaian: {id: tabel-3.1, warna: merah}\n", "bagian 'capaian': kunci tidak dikenal"),
-    ("bagian:\n  capaian: {judul: 'Capaian {tahun_depan}'}\n", "memuat {tahun_depan}"),
-    ("bagian:\n  capaian: {id: tabel-3.1}\n  anggaran: {id: tabel-3.1}\n", "id dipakai lebih dari satu bagian: tabel-3.1"),
-    ("bagian:\n  iku_sasaran_program:\n    sp-x: {id: tabel-3.9}\n", "'sp-x' bukan sasaran_id tingkat program"),
-    ("bagian:\n  capaian: {indikator: [stunting]}\n", "'indikator' hanya untuk iku_sasaran_program"),
-    ("bagian: [1, 2]\n", "'bagian' harus berupa pemetaan"),
-    ("judul: x\n", "kunci teratas yang dikenal hanya 'bagian'"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("bagian:\n  tidak_ada: {id: tabel-9.9}\n", "bagian 'tidak_ada' tidak dikenal"),
+        ("bagian:\n  capaian: {id: tabel-3.1, warna: merah}\n", "bagian 'capaian': kunci tidak dikenal"),
+        ("bagian:\n  capaian: {judul: 'Capaian {tahun_depan}'}\n", "memuat {tahun_depan}"),
+        (
+            "bagian:\n  capaian: {id: tabel-3.1}\n  anggaran: {id: tabel-3.1}\n",
+            "id dipakai lebih dari satu bagian: tabel-3.1",
+        ),
+        ("bagian:\n  iku_sasaran_program:\n    sp-x: {id: tabel-3.9}\n", "'sp-x' bukan sasaran_id tingkat program"),
+        ("bagian:\n  capaian: {indikator: [stunting]}\n", "'indikator' hanya untuk iku_sasaran_program"),
+        ("bagian: [1, 2]\n", "'bagian' harus berupa pemetaan"),
+        ("judul: x\n", "kunci teratas yang dikenal hanya 'bagian'"),
+    ],
+)
 def test_bad_laporan_yml_is_one_clear_message(fixture_copy, text, expected):
     (fixture_copy / "laporan.yml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as e:
@@ -142,7 +178,8 @@ def test_bad_laporan_yml_is_one_clear_message(fixture_copy, text, expected):
 
 def test_laporan_yml_numbers_titles_and_chooses_indicators(fixture_copy):
     (fixture_copy / "laporan.yml").write_text(
-        "bagian:\n  capaian: {id: tabel-3.7, judul: 'Capaian IKU {tahun} (dibanding {tahun_lalu})'}\n", encoding="utf-8")
+        "bagian:\n  capaian: {id: tabel-3.7, judul: 'Capaian IKU {tahun} (dibanding {tahun_lalu})'}\n", encoding="utf-8"
+    )
     ds = load_dataset(FIXTURE)
     plan = laporan.plan(ds)
     assert plan.get("capaian").id == "tabel-3.7" and plan.get("capaian").title == "Capaian IKU 2023 (dibanding 2022)"
@@ -166,15 +203,22 @@ def test_without_laporan_yml_the_default_dataset_is_numbered_from_its_sections(s
     plan = laporan.plan(ds)
     # Bab I: organisation, staff, education (stated as not available), region table
     assert [plan.get(k).id for k in ("struktur_organisasi", "komposisi_jabatan", "komposisi_pendidikan")] == [
-        "gambar-1.1", "gambar-1.2", "gambar-1.3"]
+        "gambar-1.1",
+        "gambar-1.2",
+        "gambar-1.3",
+    ]
     assert plan.get("wilayah").id == "tabel-1.1"
     # the per-program tables follow the sasaran program / kegiatan tree, however many there are
     per = [(k, i) for (k, i) in plan.artifacts if k in ("iku_sasaran_program", "ikk_sasaran_kegiatan")]
-    assert per == [("iku_sasaran_program", "sp-kemiskinan"), ("ikk_sasaran_kegiatan", "sk-kelembagaan"),
-                   ("iku_sasaran_program", "sp-pemerintahan-desa"), ("ikk_sasaran_kegiatan", "sk-status-desa")]
+    assert per == [
+        ("iku_sasaran_program", "sp-kemiskinan"),
+        ("ikk_sasaran_kegiatan", "sk-kelembagaan"),
+        ("iku_sasaran_program", "sp-pemerintahan-desa"),
+        ("ikk_sasaran_kegiatan", "sk-status-desa"),
+    ]
     numbers = [plan.get(k, i).id for k, i in per]
     assert numbers == sorted(numbers, key=lambda x: float(x.split("-")[1].split(".")[1]))
-    from lkip_helpers import reports
+    from lkip_helpers.report import tables as reports
 
     assert len(reports.iku_sasaran_program(ds, "sp-kemiskinan").frame) == 6  # every IKU of the sasaran above it
 
@@ -188,14 +232,17 @@ def test_unchanged_pk_perubahan_is_normal(scratch):
     plan = laporan.plan(ds)
     assert plan.get("pk_perubahan") is not None and plan.get("perubahan_pk") is None
     assert plan.reason("perubahan_pk") == "tidak ada perubahan antara PK awal dan PK Perubahan"
-    from lkip_helpers import narrative
+    from lkip_helpers.report import narrative
 
     assert "tidak ada perubahan" in narrative.planning_changes(ds)
 
 
 def test_unknown_indicator_in_laporan_yml(scratch):
-    text = (scratch / "laporan.yml").read_text(encoding="utf-8").replace("indikator: [bumdes-aktif]",
-                                                                          "indikator: [tidak-ada]")
+    text = (
+        (scratch / "laporan.yml")
+        .read_text(encoding="utf-8")
+        .replace("indikator: [bumdes-aktif]", "indikator: [tidak-ada]")
+    )
     (scratch / "laporan.yml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as e:
         load_dataset(paths.DEFAULT_DATASET)
@@ -208,9 +255,26 @@ def test_drilldown_default_is_the_first_indicator_below_target(tmp_path, monkeyp
 
     monkeypatch.setenv("LKIP_DATA_DIR", str(FIXTURES))
     out = tmp_path / "hasil"
-    proc = subprocess.run([sys.executable, "-m", "papermill", str(paths.NOTEBOOKS_DIR / "06_indikator.ipynb"),
-                           str(tmp_path / "run.ipynb"), "-p", "dataset", FIXTURE, "-p", "output_dir", str(out),
-                           "-k", "python3"], cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(paths.NOTEBOOKS_DIR / "06_indikator.ipynb"),
+            str(tmp_path / "run.ipynb"),
+            "-p",
+            "dataset",
+            FIXTURE,
+            "-p",
+            "output_dir",
+            str(out),
+            "-k",
+            "python3",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     # lowest capaian of the fixture: dengue incidence, 27,5 against a target of 20 (lower is better)
     assert (out / "tables" / "indikator-dbd-fakta.csv").is_file()

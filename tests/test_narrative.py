@@ -7,10 +7,13 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from lkip_helpers import charts, kinerja, narrative, paths, reports
+from lkip_helpers import paths
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis.sensitivity import methods_table
 from lkip_helpers.capaian import Scale
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.sensitivity import methods_table
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.report import charts, narrative
+from lkip_helpers.report import tables as reports
 
 matplotlib.use("Agg")
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -93,6 +96,7 @@ def test_conclusions_follow_the_numbers(ds):
 
 # --- charts -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("n", [2, 3, 5, 7])
 def test_chart_colours_come_from_the_scale(n):
     scale = Scale.from_config([{"min_pct": 100 - 10 * i if i < n - 1 else 0, "label": f"Kelas {i}"} for i in range(n)])
@@ -112,9 +116,8 @@ def test_huge_capaian_is_drawn_clipped_and_said(ds):
 
 
 def test_org_chart_of_a_single_unit():
-    units = pd.DataFrame({"unit_id": ["kepala"], "parent_id": [None], "unit_type": ["kepala"], "name": ["Kepala"],
-                          "in_struktur": [True]})
+    units = pd.DataFrame(
+        {"unit_id": ["kepala"], "parent_id": [None], "unit_type": ["kepala"], "name": ["Kepala"], "in_struktur": [True]}
+    )
     fig, data = charts.org_chart(units)
     assert list(data["unit"]) == ["Kepala"]
-
-

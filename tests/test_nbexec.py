@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import nbformat
-
 import nbexec
+import nbformat
 
 
 def _notebook(path, *cells):
@@ -19,8 +18,11 @@ def _notebook(path, *cells):
 
 def test_parameters_are_injected_and_every_cell_runs(tmp_path):
     out = tmp_path / "hasil.txt"
-    nb = _notebook(tmp_path / "uji.ipynb", "import pandas as pd\ndf = pd.DataFrame({'a': [nilai]})\ndf",
-                   f"open({str(out)!r}, 'w').write(dataset + str(nilai))")
+    nb = _notebook(
+        tmp_path / "uji.ipynb",
+        "import pandas as pd\ndf = pd.DataFrame({'a': [nilai]})\ndf",
+        f"open({str(out)!r}, 'w').write(dataset + str(nilai))",
+    )
     assert nbexec.run_notebook(nb, {"dataset": "lain", "nilai": 7}) is None
     assert out.read_text() == "lain7"
 

@@ -7,10 +7,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from lkip_helpers import completeness, kinerja, paths
+from lkip_helpers import paths
+from lkip_helpers.analysis import kinerja
 from lkip_helpers.cli import main
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.newyear import new_dataset
+from lkip_helpers.data import completeness
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.newyear import new_dataset
 
 NEW = "pmd-ntt-2024"
 
@@ -42,8 +44,15 @@ def test_validate_passes_and_lists_what_remains(env, capsys):
     assert main(["validate", NEW]) == 0
     out = capsys.readouterr().out
     assert f"{NEW}: valid" in out and "DRAF" in out
-    for item in ("realisasi.realisasi: 18 dari", "target.target: 18 dari", "anggaran.pagu_rp:", "anggaran.realisasi_rp:",
-                 "belanja_jenis.anggaran_rp:", "narasi: belum ada baris", "nilai_tercetak: belum ada baris"):
+    for item in (
+        "realisasi.realisasi: 18 dari",
+        "target.target: 18 dari",
+        "anggaran.pagu_rp:",
+        "anggaran.realisasi_rp:",
+        "belanja_jenis.anggaran_rp:",
+        "narasi: belum ada baris",
+        "nilai_tercetak: belum ada baris",
+    ):
         assert item in out, (item, out)
     assert "Perlu diperiksa (disalin dari pmd-ntt-2023): dokumen_perencanaan" in out
 
@@ -62,8 +71,17 @@ def test_draft_metadata(draft):
 
 
 def test_carries_the_frame_and_empties_the_year(draft, ds):
-    for name in ("sasaran", "indikator", "dokumen_perencanaan", "sasaran_kegiatan", "wilayah", "unit_organisasi",
-                 "pegawai_total", "pegawai", "capaian_historis"):
+    for name in (
+        "sasaran",
+        "indikator",
+        "dokumen_perencanaan",
+        "sasaran_kegiatan",
+        "wilayah",
+        "unit_organisasi",
+        "pegawai_total",
+        "pegawai",
+        "capaian_historis",
+    ):
         pd.testing.assert_frame_equal(draft.tables[name], ds.tables[name], check_exact=True)
     assert list(draft.anggaran["kode_rekening"]) == list(ds.anggaran["kode_rekening"])
     assert draft.anggaran[["pagu_rp", "realisasi_rp"]].isna().all().all()
@@ -124,16 +142,18 @@ def test_blanks_are_errors_in_a_final_dataset(scratch, capsys):
     err = capsys.readouterr().err
     assert "anggaran.csv, baris 6, kolom 'pagu_rp'" in err and "harus berisi pagu_rp" in err and "status: draft" in err
     meta = scratch / "metadata.yml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("  year: 2023\n", "  year: 2023\n  status: draft\n"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("  year: 2023\n", "  year: 2023\n  status: draft\n"), encoding="utf-8"
+    )
     assert main(["validate"]) == 0
     assert "anggaran.pagu_rp: 1 dari 32 baris belum diisi" in capsys.readouterr().out
 
 
 def test_unknown_status_is_refused(scratch, capsys):
     meta = scratch / "metadata.yml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("  year: 2023\n", "  year: 2023\n  status: hampir\n"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("  year: 2023\n", "  year: 2023\n  status: hampir\n"), encoding="utf-8"
+    )
     assert main(["validate"]) == 2
     err = capsys.readouterr().err
     assert "kunci 'dataset.status': tertulis 'hampir'" in err and "draft, final" in err, err
@@ -144,7 +164,7 @@ def test_remaining_summary(draft):
 
 
 def test_build_of_the_draft_shows_what_is_missing(env, tmp_path):
-    from lkip_helpers.build import build
+    from lkip_helpers.pipeline.build import build
 
     out = build(NEW)
     index = (out / "html" / "index.html").read_text(encoding="utf-8")

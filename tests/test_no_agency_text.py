@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from lkip_helpers import paths
-from lkip_helpers.schema import FIELDS
+from lkip_helpers.data.schema import FIELDS
 
 PACKAGE = paths.NOTEBOOKS_DIR.parent / "lkip_helpers"
 # synth.py draws synthetic agencies from the national nomenclature of kegiatan, posts and spending classes
@@ -38,9 +38,17 @@ def agency_terms() -> set[str]:
     terms |= col("indikator", "indikator_id") | col("sasaran", "sasaran_id") | col("unit_organisasi", "unit_id")
     terms |= col("belanja_jenis", "jenis_id")
     terms |= {k for k in col("anggaran", "kode_rekening") if "." in k}  # "1" alone is not telling
-    for table, c in [("sasaran", "name"), ("indikator", "name"), ("indikator", "short_name"), ("anggaran", "uraian"),
-                     ("unit_organisasi", "name"), ("wilayah", "kabupaten"), ("lomba_desa", "desa"),
-                     ("lomba_desa", "kecamatan"), ("lomba_desa", "kabupaten")]:
+    for table, c in [
+        ("sasaran", "name"),
+        ("indikator", "name"),
+        ("indikator", "short_name"),
+        ("anggaran", "uraian"),
+        ("unit_organisasi", "name"),
+        ("wilayah", "kabupaten"),
+        ("lomba_desa", "desa"),
+        ("lomba_desa", "kecamatan"),
+        ("lomba_desa", "kabupaten"),
+    ]:
         terms |= col(table, c)
     meta = yaml.safe_load((_folder() / "metadata.yml").read_text(encoding="utf-8"))["dataset"]
     terms |= {meta["province"], meta["region"], meta["agency"], meta["id"].split("-")[1].upper()}
@@ -57,9 +65,14 @@ def package_strings():
         if path.name in ALLOWED_FILES:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-                      and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 yield path.name, node.value

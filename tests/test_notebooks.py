@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from lkip_helpers import paths
-from lkip_helpers.build import notebooks
+from lkip_helpers.pipeline.build import notebooks
 
 NOTEBOOKS = notebooks()
 
@@ -38,9 +38,26 @@ def test_thin_and_parameterised(path):
 def test_plain_papermill_from_another_directory(tmp_path):
     out = tmp_path / "hasil"
     nb = paths.NOTEBOOKS_DIR / "02_bab2_perencanaan.ipynb"
-    proc = subprocess.run([sys.executable, "-m", "papermill", str(nb), str(tmp_path / "run.ipynb"),
-                           "-p", "dataset", "pmd-ntt-2023", "-p", "output_dir", str(out), "-k", "python3"],
-                          cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(nb),
+            str(tmp_path / "run.ipynb"),
+            "-p",
+            "dataset",
+            "pmd-ntt-2023",
+            "-p",
+            "output_dir",
+            str(out),
+            "-k",
+            "python3",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (out / "tables" / "tabel-2.4.csv").is_file()
     assert (out / "tables" / "perubahan-pk.xlsx").is_file()
@@ -50,7 +67,15 @@ def test_plain_papermill_from_another_directory(tmp_path):
 def test_text_true_for_any_agency(path):
     nb = nbformat.read(path, as_version=4)
     text = "\n".join(c.source for c in nb.cells if "parameters" not in c.metadata.get("tags", [])).lower()
-    for phrase in ("empat bidang", "ntt", "sasaran program 1", "sasaran program 2", "tabel 3.", "tabel 2.", "gambar 1."):
+    for phrase in (
+        "empat bidang",
+        "ntt",
+        "sasaran program 1",
+        "sasaran program 2",
+        "tabel 3.",
+        "tabel 2.",
+        "gambar 1.",
+    ):
         assert phrase not in text, phrase  # numbers and titles come from the dataset's laporan.yml
 
 

@@ -31,8 +31,11 @@ DEADLINE_S = 300
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _children() -> dict[int, list[int]]:
@@ -83,9 +86,15 @@ def killed(built, tmp_path_factory):
 
     env = {k: v for k, v in os.environ.items() if k != "LKIP_DATA_DIR"}
     env.update(LKIP_OUTPUTS_DIR=str(outputs), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "lkip_helpers.cli", "build", "--force"], env=env,
-                            cwd=paths.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lkip_helpers.cli", "build", "--force"],
+        env=env,
+        cwd=paths.PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen, finished_one, deadline = [], False, time.monotonic() + DEADLINE_S
@@ -118,8 +127,13 @@ def killed(built, tmp_path_factory):
             break
         time.sleep(0.1)
     assert not [pid for pid in victims if _alive(pid)], "processes of the killed build still running"
-    return {"outputs": outputs, "before": before, "after_kill": _hashes(previous),
-            "temp_after_kill": _temp_folders(outputs), "printed": seen}
+    return {
+        "outputs": outputs,
+        "before": before,
+        "after_kill": _hashes(previous),
+        "temp_after_kill": _temp_folders(outputs),
+        "printed": seen,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -132,10 +146,14 @@ def rebuilt(killed):
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             rc = main(["build"])
-    return {"rc": rc, "stderr": err.getvalue(), "temp": _temp_folders(outputs),
-            "after": _hashes(outputs / paths.DEFAULT_DATASET),
-            # the usual case: same data and code as the previous outputs, so nothing is re-run
-            "skipped": "tidak berubah" in out.getvalue()}
+    return {
+        "rc": rc,
+        "stderr": err.getvalue(),
+        "temp": _temp_folders(outputs),
+        "after": _hashes(outputs / paths.DEFAULT_DATASET),
+        # the usual case: same data and code as the previous outputs, so nothing is re-run
+        "skipped": "tidak berubah" in out.getvalue(),
+    }
 
 
 def test_killed_build_leaves_previous_outputs_intact(killed):
@@ -152,13 +170,17 @@ def test_next_build_succeeds_and_outputs_stay_complete(killed, rebuilt):
     assert "Traceback" not in rebuilt["stderr"]
     assert sorted(rebuilt["after"]) == sorted(killed["before"])
     assert (killed["outputs"] / paths.DEFAULT_DATASET / "html" / "index.html").is_file()
-    if not rebuilt["skipped"]:  # the code changed since the previous outputs (a working tree being edited): a real build
+    if not rebuilt[
+        "skipped"
+    ]:  # the code changed since the previous outputs (a working tree being edited): a real build
         assert rebuilt["temp"] == [], f"left by the killed build: {rebuilt['temp']}"
 
 
 def test_next_build_removes_the_killed_builds_temporary_folder(killed, rebuilt):
     """Even when the next build finds nothing to do (the usual case after a kill)."""
     if not rebuilt["skipped"]:
-        pytest.skip("package code changed during the test session, so the next build re-ran instead of "
-                    "finding the outputs up to date; the real build's clean-up is checked in the test above")
+        pytest.skip(
+            "package code changed during the test session, so the next build re-ran instead of "
+            "finding the outputs up to date; the real build's clean-up is checked in the test above"
+        )
     assert rebuilt["temp"] == [], f"left by the killed build: {rebuilt['temp']}"

@@ -15,12 +15,12 @@ def test_report_examples():
     assert parse_printed("9,051,591,780,-") == 9051591780
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=-(10**12), max_value=10**12))
 def test_integers_round_trip(n):
     assert parse_printed(format_number(n)) == n
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_two_decimals_round_trip(d):
     text = format_number(float(d), 2)
     assert "," in text and text.count(",") == 1
@@ -44,16 +44,16 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import assume, settings  # noqa: E402
 
+from lkip_helpers.data.loading import load_table  # noqa: E402
+from lkip_helpers.data.schema import TABLES  # noqa: E402
 from lkip_helpers.errors import DataError  # noqa: E402
-from lkip_helpers.loading import load_table  # noqa: E402
 from lkip_helpers.numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian  # noqa: E402
-from lkip_helpers.schema import TABLES  # noqa: E402
 
 _ascii_digits = st.text(alphabet="0123456789", min_size=1, max_size=12)
 _printed_chars = st.text(alphabet="0123456789.,-Rp% ", max_size=16)
 
 
-@given(st.integers(min_value=-10**6, max_value=10**6), st.integers(min_value=0, max_value=4))
+@given(st.integers(min_value=-(10**6), max_value=10**6), st.integers(min_value=0, max_value=4))
 def test_decimals_round_trip_including_leading_zero(n, decimals):
     """``0,125`` is a decimal, never 125: a group of thousands does not start with 0.
 
@@ -153,7 +153,7 @@ def test_money_cell_is_a_number_or_one_clear_message(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.one_of(st.integers(min_value=-10**25, max_value=10**25).map(str), _cells))
+@given(st.one_of(st.integers(min_value=-(10**25), max_value=10**25).map(str), _cells))
 def test_integer_cell_is_an_integer_or_one_clear_message(text):
     result = _load_cell("peringkat", text)
     if isinstance(result, DataError):

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lkip_helpers import overview
-from lkip_helpers.build import write_outputs_index
+from lkip_helpers.pipeline.build import write_outputs_index
+from lkip_helpers.report import overview
 
 
 def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True):
@@ -18,9 +18,19 @@ def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True
     (d / "html").mkdir(parents=True)
     if page:
         (d / "html" / "index.html").write_text("<p>laporan</p>", encoding="utf-8")
-    (d / "manifest.json").write_text(json.dumps({"dataset": folder, "title": title, "year": year,
-                                                 "synthetic": synthetic, "headline": headline, "artifacts": []}),
-                                     encoding="utf-8")
+    (d / "manifest.json").write_text(
+        json.dumps(
+            {
+                "dataset": folder,
+                "title": title,
+                "year": year,
+                "synthetic": synthetic,
+                "headline": headline,
+                "artifacts": [],
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 class _Tags(HTMLParser):
@@ -50,17 +60,56 @@ class _Tags(HTMLParser):
 def outputs(tmp_path, monkeypatch):
     root = tmp_path / "outputs"
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(root))
-    _manifest(root, "dinkes-a-2023", title="Dinas Kesehatan Kabupaten A — LKIP 2023", year=2023, headline={
-        "rata_rata_capaian_pct": 82.3156, "n_indikator": 9, "n_tercapai": 4, "serapan_pct": 71.0062,
-        "instansi": "Dinas Kesehatan", "wilayah": "Kabupaten A", "status": "final", "n_temuan_audit": 3})
-    _manifest(root, "synth-001-2024", title="x", year=2024, synthetic=True, headline={
-        "rata_rata_capaian_pct": 120.5, "n_indikator": 3, "n_tercapai": 3, "serapan_pct": 99.999,
-        "instansi": "Dinas <script>alert(1)</script> Sosial", "wilayah": "Kota \"B\" & C", "status": "draft",
-        "n_temuan_audit": 0})
-    _manifest(root, "draf-2025", title="Badan Baru — LKIP 2025", year=2025, headline={
-        "rata_rata_capaian_pct": None, "n_indikator": 4, "n_tercapai": None, "serapan_pct": None,
-        "instansi": "Badan <img src=x onerror=alert(1)>", "wilayah": "javascript:alert(1)", "status": "draft",
-        "n_temuan_audit": None}, page=False)
+    _manifest(
+        root,
+        "dinkes-a-2023",
+        title="Dinas Kesehatan Kabupaten A — LKIP 2023",
+        year=2023,
+        headline={
+            "rata_rata_capaian_pct": 82.3156,
+            "n_indikator": 9,
+            "n_tercapai": 4,
+            "serapan_pct": 71.0062,
+            "instansi": "Dinas Kesehatan",
+            "wilayah": "Kabupaten A",
+            "status": "final",
+            "n_temuan_audit": 3,
+        },
+    )
+    _manifest(
+        root,
+        "synth-001-2024",
+        title="x",
+        year=2024,
+        synthetic=True,
+        headline={
+            "rata_rata_capaian_pct": 120.5,
+            "n_indikator": 3,
+            "n_tercapai": 3,
+            "serapan_pct": 99.999,
+            "instansi": "Dinas <script>alert(1)</script> Sosial",
+            "wilayah": 'Kota "B" & C',
+            "status": "draft",
+            "n_temuan_audit": 0,
+        },
+    )
+    _manifest(
+        root,
+        "draf-2025",
+        title="Badan Baru — LKIP 2025",
+        year=2025,
+        headline={
+            "rata_rata_capaian_pct": None,
+            "n_indikator": 4,
+            "n_tercapai": None,
+            "serapan_pct": None,
+            "instansi": "Badan <img src=x onerror=alert(1)>",
+            "wilayah": "javascript:alert(1)",
+            "status": "draft",
+            "n_temuan_audit": None,
+        },
+        page=False,
+    )
     _manifest(root, "lama-2022", title="Dinas Lama Provinsi D — LKIP 2022", year=2022, headline={})  # older manifest
     (root / "rusak").mkdir()
     (root / "rusak" / "manifest.json").write_text("{bukan json", encoding="utf-8")
@@ -80,9 +129,14 @@ def test_one_row_per_agency_year_with_the_manifest_figures(outputs):
         "Badan <img src=x onerror=alert(1)>javascript:alert(1) · 2025 · DRAF",
         'Dinas <script>alert(1)</script> SosialKota "B" & C · 2024 · DRAF · sintetis',
         "Dinas KesehatanKabupaten A · 2023 · final",
-        "Dinas Lama Provinsi D– · 2022 · status tidak diketahui"]  # older manifest: agency from the title
-    assert list(by_agency.values()) == [["–", "–", "–", "–"], ["120,50", "3/3", "100,00", "0"],
-                                        ["82,32", "4/9", "71,01", "3"], ["–", "–", "–", "–"]]
+        "Dinas Lama Provinsi D– · 2022 · status tidak diketahui",
+    ]  # older manifest: agency from the title
+    assert list(by_agency.values()) == [
+        ["–", "–", "–", "–"],
+        ["120,50", "3/3", "100,00", "0"],
+        ["82,32", "4/9", "71,01", "3"],
+        ["–", "–", "–", "–"],
+    ]
     assert "rusak" not in text and "_gagal" not in text
 
 
@@ -96,8 +150,11 @@ def test_text_from_manifests_is_escaped_and_links_are_ours(outputs):
     assert [a["src"][:26] for t, a in p.tags if t == "img"] == ["data:image/svg+xml;base64,"]
     assert not any(k.startswith("on") for _, a in p.tags for k in a)
     hrefs = [a["href"] for t, a in p.tags if t == "a"]
-    assert sorted(hrefs) == ["dinkes-a-2023/html/index.html", "lama-2022/html/index.html",
-                             "synth-001-2024/html/index.html"]  # draf-2025 has no page yet: no link
+    assert sorted(hrefs) == [
+        "dinkes-a-2023/html/index.html",
+        "lama-2022/html/index.html",
+        "synth-001-2024/html/index.html",
+    ]  # draf-2025 has no page yet: no link
     assert "Content-Security-Policy" in text and "http://" not in text and "https://" not in text
     assert text.count("· sintetis") == 1 and "DATA SINTETIS" in text
 
@@ -128,8 +185,11 @@ def test_audit_count_is_read_from_the_builds_audit_table(tmp_path):
     record = [{"id": "audit-konsistensi", "files": ["tables/audit-konsistensi.csv", "tables/audit-konsistensi.xlsx"]}]
     (tmp_path / "tables").mkdir()
     table = tmp_path / "tables" / "audit-konsistensi.csv"
-    table.write_text("jenis,report_table,row_ref,column,cause\nangka,Tabel 3.1,a,capaian_pct,x\n"
-                     "rujukan,Bab 3.6,b,kabupaten,\"y, z\"\nangka,Tabel 3.1,c,capaian_pct,w\n", encoding="utf-8")
+    table.write_text(
+        "jenis,report_table,row_ref,column,cause\nangka,Tabel 3.1,a,capaian_pct,x\n"
+        'rujukan,Bab 3.6,b,kabupaten,"y, z"\nangka,Tabel 3.1,c,capaian_pct,w\n',
+        encoding="utf-8",
+    )
     assert overview.audit_count(tmp_path, record) == 3
     table.write_text("jenis,report_table,row_ref,column,cause\n-,-,-,-,tidak ada ketidaksesuaian\n", encoding="utf-8")
     assert overview.audit_count(tmp_path, record) == 0

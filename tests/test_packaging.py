@@ -1,8 +1,8 @@
 """pyproject.toml and environment.yml ask for the same packages with the same bounds."""
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 from lkip_helpers import paths

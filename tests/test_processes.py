@@ -26,17 +26,19 @@ import pytest
 
 from lkip_helpers import paths
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")]
 
-START_DEADLINE_S = 300   # a loaded machine may take long to finish its first notebook
-STOP_DEADLINE_S = 20     # "within a few seconds": generous, it only catches a build that ignores the signal
+START_DEADLINE_S = 300  # a loaded machine may take long to finish its first notebook
+STOP_DEADLINE_S = 20  # "within a few seconds": generous, it only catches a build that ignores the signal
 GONE_DEADLINE_S = 20
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _ours(marker: str) -> list[int]:
@@ -84,8 +86,13 @@ def stage(built, tmp_path):
     tmp = Path(tempfile.mkdtemp(prefix="lkp-", dir="/tmp"))  # short: kernels' IPC socket paths have a length limit
     env = {k: v for k, v in os.environ.items() if k != "LKIP_DATA_DIR"}
     env.update(LKIP_OUTPUTS_DIR=str(outputs), PYTHONUNBUFFERED="1", TMPDIR=str(tmp))
-    yield {"outputs": outputs, "tmp": tmp, "env": env, "marker": f"LKIP_OUTPUTS_DIR={outputs}\0",
-           "before": _hashes(outputs / paths.DEFAULT_DATASET)}
+    yield {
+        "outputs": outputs,
+        "tmp": tmp,
+        "env": env,
+        "marker": f"LKIP_OUTPUTS_DIR={outputs}\0",
+        "before": _hashes(outputs / paths.DEFAULT_DATASET),
+    }
     for pid in _ours(f"LKIP_OUTPUTS_DIR={outputs}\0"):  # never leave a stray build to the next test
         try:
             os.kill(pid, signal.SIGKILL)
@@ -96,9 +103,15 @@ def stage(built, tmp_path):
 
 def _start_and_wait_for_a_notebook(stage, *extra: str) -> tuple[subprocess.Popen, list[str]]:
     """Start ``lkip build --force --jobs 2``; return once a notebook has finished (the build is mid-way)."""
-    proc = subprocess.Popen([sys.executable, "-m", "lkip_helpers.cli", "build", "--force", "--jobs", "2", *extra],
-                            env=stage["env"], cwd=paths.PROJECT_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lkip_helpers.cli", "build", "--force", "--jobs", "2", *extra],
+        env=stage["env"],
+        cwd=paths.PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     seen, deadline = [], time.monotonic() + START_DEADLINE_S
@@ -127,9 +140,11 @@ def _rest(proc) -> list[str]:
             return out
 
 
-@pytest.mark.parametrize("signum, code, scheduler", [(signal.SIGINT, 130, "local"), (signal.SIGTERM, 143, "local"),
-                                                     (signal.SIGINT, 130, "dask")],
-                         ids=["SIGINT", "SIGTERM", "SIGINT-dask"])
+@pytest.mark.parametrize(
+    "signum, code, scheduler",
+    [(signal.SIGINT, 130, "local"), (signal.SIGTERM, 143, "local"), (signal.SIGINT, 130, "dask")],
+    ids=["SIGINT", "SIGTERM", "SIGINT-dask"],
+)
 def test_signal_to_the_group_stops_the_build_and_keeps_previous_outputs(stage, signum, code, scheduler):
     if scheduler == "dask":
         pytest.importorskip("distributed")
@@ -169,6 +184,7 @@ def test_kill_9_of_the_build_leaves_no_worker_or_kernel(stage):
 
 # ------------------------------------------------ a failing notebook fails its own dataset only
 
+
 def _notebook(path: Path, *code: str) -> Path:
     import nbformat
 
@@ -183,15 +199,16 @@ def _notebook(path: Path, *code: str) -> Path:
 
 
 def _task(nb: Path, dataset: str, workdir: Path):
-    from lkip_helpers.runner import Task
+    from lkip_helpers.pipeline.runner import Task
 
-    return Task(dataset, str(nb), {}, "uji.ipynb", "uji.html", "halaman-uji", "Uji", str(workdir),
-                str(paths.data_dir()), "")
+    return Task(
+        dataset, str(nb), {}, "uji.ipynb", "uji.html", "halaman-uji", "Uji", str(workdir), str(paths.data_dir()), ""
+    )
 
 
 def test_a_run_never_runs_in_a_folder_that_is_not_its_own(tmp_path):
     """The kernel's last folder may belong to another dataset; a run whose own folder is gone is dropped."""
-    from lkip_helpers import runner
+    from lkip_helpers.pipeline import runner
 
     nb = _notebook(tmp_path / "uji.ipynb", "from pathlib import Path\nPath('ditulis.txt').write_text(dataset)")
     folders = {name: tmp_path / name for name in ("a", "b", "c")}
@@ -217,19 +234,22 @@ def test_a_run_never_runs_in_a_folder_that_is_not_its_own(tmp_path):
 
 
 def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
-    from lkip_helpers.build import FAILED_DIR, is_per_indicator
     from lkip_helpers.cli import main
+    from lkip_helpers.pipeline.build import FAILED_DIR, is_per_indicator
 
     data, outputs, books = tmp_path / "data", tmp_path / "outputs", tmp_path / "notebooks"
     shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
     meta = data / paths.DEFAULT_DATASET / "metadata.yml"
     shutil.copytree(data / paths.DEFAULT_DATASET, data / "rusak-2023")
     (data / "rusak-2023" / "metadata.yml").write_text(
-        meta.read_text(encoding="utf-8").replace("  id: pmd-ntt-2023\n", ""), encoding="utf-8")
+        meta.read_text(encoding="utf-8").replace("  id: pmd-ntt-2023\n", ""), encoding="utf-8"
+    )
     shutil.copytree(paths.NOTEBOOKS_DIR, books)
     # runs first; fails for one dataset only, after a pause so that the dataset's other runs are under way
-    _notebook(books / "00_aa_rusak.ipynb",
-              "import time\nif dataset == 'rusak-2023':\n    time.sleep(3)\n    raise RuntimeError('sengaja gagal')")
+    _notebook(
+        books / "00_aa_rusak.ipynb",
+        "import time\nif dataset == 'rusak-2023':\n    time.sleep(3)\n    raise RuntimeError('sengaja gagal')",
+    )
     previous = outputs / "rusak-2023"
     previous.mkdir(parents=True)
     (previous / "manifest.json").write_text("hasil lama", encoding="utf-8")

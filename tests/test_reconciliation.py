@@ -2,7 +2,7 @@
 
 import pytest
 
-from lkip_helpers import budget
+from lkip_helpers.analysis import anggaran as budget
 
 
 def test_every_tabel_3_13_parent_equals_sum_of_children(ds, printed):
@@ -37,7 +37,8 @@ def test_tabel_3_11_totals(ds, printed):
     assert (w["jumlah_desa"] + w["jumlah_kelurahan"]).sum() == 3442
     for _, row in w.iterrows():
         assert row["jumlah_desa"] + row["jumlah_kelurahan"] == printed(
-            "Tabel 3.11", row["kabupaten"], "jumlah_desa_kelurahan"), row["kabupaten"]
+            "Tabel 3.11", row["kabupaten"], "jumlah_desa_kelurahan"
+        ), row["kabupaten"]
 
 
 def test_tabel_3_12_totals_match_tabel_3_13(ds, printed):
@@ -47,7 +48,9 @@ def test_tabel_3_12_totals_match_tabel_3_13(ds, printed):
     total = tree[tree["depth"] == 0][["anggaran_rp", "realisasi_rp"]].sum()
     pagu, real, _ = budget.total(ds)
     assert (total["anggaran_rp"], total["realisasi_rp"]) == (pagu, real)
-    assert round(tree.loc["belanja-pegawai", "serapan_pct"], 2) == printed("Tabel 3.12", "belanja-pegawai", "serapan_pct")
+    assert round(tree.loc["belanja-pegawai", "serapan_pct"], 2) == printed(
+        "Tabel 3.12", "belanja-pegawai", "serapan_pct"
+    )
 
 
 def test_contract_staff_placement_adds_up(ds):

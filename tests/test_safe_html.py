@@ -13,12 +13,11 @@ import io
 import re
 
 import pytest
+from conftest import build_edited_copy
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
 from lkip_helpers.errors import LkipError
-
-from conftest import build_edited_copy
 
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
@@ -45,11 +44,13 @@ def _edit(path, change):
 
 def _hostile_copy(folder):
     """Markup in an indicator's names, a stated cause, a kabupaten, a sasaran and a program name."""
+
     def indikator(row):
         if row["indikator_id"] == INDICATOR:
             row["name"] = f"Alat TTG {PAYLOAD}"
             row["short_name"] = f"TTG {PAYLOAD} {MARKDOWN}"
             return True
+
     _edit(folder / "indikator.csv", indikator)
 
     first = {}
@@ -59,6 +60,7 @@ def _hostile_copy(folder):
             first["id"] = row["narasi_id"]
             row["text"] = f"{row['text']} {PAYLOAD} {MARKDOWN}"
             return True
+
     _edit(folder / "narasi.csv", narasi)
 
     rows = list(csv.DictReader(io.StringIO((folder / "wilayah.csv").read_text(encoding="utf-8"), newline="")))
@@ -68,6 +70,7 @@ def _hostile_copy(folder):
         if row["kabupaten"] == top:
             row["kabupaten"] = f"{top} {PAYLOAD}"
             return True
+
     _edit(folder / "wilayah.csv", wilayah)
 
     def sasaran(row):
@@ -75,6 +78,7 @@ def _hostile_copy(folder):
             sasaran.done = True
             row["name"] = f"{row['name']} {PAYLOAD}"
             return True
+
     sasaran.done = False
     _edit(folder / "sasaran.csv", sasaran)
 
@@ -83,6 +87,7 @@ def _hostile_copy(folder):
             anggaran.done = True
             row["uraian"] = f"{row['uraian']} {PAYLOAD}"
             return True
+
     anggaran.done = False
     _edit(folder / "anggaran.csv", anggaran)
 
@@ -108,7 +113,7 @@ def test_no_markup_from_data_in_any_page(hostile_build):
         assert BOLD not in text, page.name
         assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", text, re.IGNORECASE), page.name
         assert not re.search(r"<img[^>]+src\s*=\s*[\"']?https?:", text, re.IGNORECASE), page.name
-        assert "alt=\"gambar\"" not in text, page.name  # (a bare URL may become a link: no request)
+        assert 'alt="gambar"' not in text, page.name  # (a bare URL may become a link: no request)
         assert "Content-Security-Policy" in text and "default-src 'none'" in text, page.name
 
 
@@ -116,12 +121,12 @@ def test_data_text_is_shown_escaped(hostile_build):
     html = hostile_build / paths.DEFAULT_DATASET / "html"
     shown = {p.name for p in html.glob("*.html") if ESCAPED_SCRIPT in p.read_text(encoding="utf-8")}
     expected = {
-        "index.html",                    # sasaran name, the drill-down page title
-        "00_ringkasan_eksekutif.html",   # sasaran name (table, narrative), short name below target
-        "01_bab1_pendahuluan.html",      # kabupaten (Tabel 3.11, narrative 'Terbanyak: ...')
-        "03_bab3_capaian.html",          # indicator name (Tabel 3.1), stated cause (narasi)
-        "04_anggaran.html",              # program name (Tabel 3.13, narrative)
-        f"indikator-{INDICATOR}.html",   # heading of the drill-down page
+        "index.html",  # sasaran name, the drill-down page title
+        "00_ringkasan_eksekutif.html",  # sasaran name (table, narrative), short name below target
+        "01_bab1_pendahuluan.html",  # kabupaten (Tabel 3.11, narrative 'Terbanyak: ...')
+        "03_bab3_capaian.html",  # indicator name (Tabel 3.1), stated cause (narasi)
+        "04_anggaran.html",  # program name (Tabel 3.13, narrative)
+        f"indikator-{INDICATOR}.html",  # heading of the drill-down page
     }
     assert expected <= shown, sorted(expected - shown)
     page = (html / f"indikator-{INDICATOR}.html").read_text(encoding="utf-8")
@@ -175,24 +180,27 @@ def test_setup_rejects_bad_variant(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("../x", "parameter indikator tidak sah"),
-    ("a;b", "parameter indikator tidak sah"),
-    ("Alat-TTG", "parameter indikator tidak sah"),
-    ("alat-ttg\n", "parameter indikator tidak sah"),
-    (None, "parameter indikator tidak sah"),
-    ("tidak-ada", "tidak diukur"),
-    ("ikk-bambu", "tidak diukur"),  # an output indicator: no drill-down page
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("../x", "parameter indikator tidak sah"),
+        ("a;b", "parameter indikator tidak sah"),
+        ("Alat-TTG", "parameter indikator tidak sah"),
+        ("alat-ttg\n", "parameter indikator tidak sah"),
+        (None, "parameter indikator tidak sah"),
+        ("tidak-ada", "tidak diukur"),
+        ("ikk-bambu", "tidak diukur"),  # an output indicator: no drill-down page
+    ],
+)
 def test_check_indicator(ds, bad, message):
-    from lkip_helpers.drilldown import check_indicator
+    from lkip_helpers.analysis.drilldown import check_indicator
 
     with pytest.raises(LkipError, match=message):
         check_indicator(ds, bad)
 
 
 def test_check_indicator_accepts_measured_ids(ds):
-    from lkip_helpers.drilldown import below_threshold, check_indicator
+    from lkip_helpers.analysis.drilldown import below_threshold, check_indicator
 
     for ind in below_threshold(ds):
         assert check_indicator(ds, ind)["capaian_pct"] < 100

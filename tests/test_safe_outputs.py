@@ -23,27 +23,33 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import build_edited_copy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from lkip_helpers import paths, safe_yaml
-from lkip_helpers.artifacts import write_xlsx
+from lkip_helpers import paths
 from lkip_helpers.cli import main
-from lkip_helpers.excel import FIRST_DATA_ROW, MAX_ERRORS, write_template
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.report_table import Column, ReportTable
-from lkip_helpers.safe_cells import write_csv
-from lkip_helpers.schema import TABLES
-
-from conftest import build_edited_copy
+from lkip_helpers.data import safe_yaml
+from lkip_helpers.data.excel import FIRST_DATA_ROW, MAX_ERRORS, write_template
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.safe_cells import write_csv
+from lkip_helpers.data.schema import TABLES
+from lkip_helpers.report.artifacts import write_xlsx
+from lkip_helpers.report.report_table import Column, ReportTable
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # harmless after a sign: digits, '.', ',', spaces, an exponent, a '%' (-12.5, -1.476,50, "-" for none)
 NUMBER = re.compile(r"^[+-]?[0-9., ]*([eE][+-]?[0-9]+)? ?%?$")
 FORMULA = '=HYPERLINK("http://evil.example/x","klik")'
-PAYLOADS = [FORMULA, "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-            "\t=1+1 tab", "=1+1"]
+PAYLOADS = [
+    FORMULA,
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1 tab",
+    "=1+1",
+]
 URL = "http://evil.example/jalan"
 MARKDOWN = "**tebal** _miring_ `kode` # judul <http://evil.example/sudut> www.evil.example"
 INDICATOR = "alat-ttg"  # below target: named in the narrative, bold
@@ -74,8 +80,10 @@ numbers = st.floats(min_value=-1e15, max_value=1e15, allow_nan=False)  # up to a
 
 
 @settings(max_examples=200, deadline=None)
-@given(values=st.lists(st.one_of(text, dangerous_text), min_size=1, max_size=8),
-       amounts=st.lists(numbers, min_size=1, max_size=8))
+@given(
+    values=st.lists(st.one_of(text, dangerous_text), min_size=1, max_size=8),
+    amounts=st.lists(numbers, min_size=1, max_size=8),
+)
 def test_csv_cells_never_run_and_numbers_stay_numbers(tmp_path_factory, values, amounts):
     path = tmp_path_factory.mktemp("csv") / "t.csv"
     n = max(len(values), len(amounts))
@@ -91,13 +99,16 @@ def test_csv_cells_never_run_and_numbers_stay_numbers(tmp_path_factory, values, 
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=st.lists(st.one_of(text, dangerous_text), min_size=1, max_size=6),
-       amounts=st.lists(numbers, min_size=1, max_size=6))
+@given(
+    values=st.lists(st.one_of(text, dangerous_text), min_size=1, max_size=6),
+    amounts=st.lists(numbers, min_size=1, max_size=6),
+)
 def test_xlsx_text_is_text_and_numbers_are_numbers(tmp_path, values, amounts):
     n = max(len(values), len(amounts))
     frame = pd.DataFrame({"nama": (values * n)[:n], "nilai": (amounts * n)[:n]})
-    table = ReportTable("uji", values[0], frame, [Column("nama", values[-1]), Column("nilai", "Nilai", "number")],
-                        notes=list(values))
+    table = ReportTable(
+        "uji", values[0], frame, [Column("nama", values[-1]), Column("nilai", "Nilai", "number")], notes=list(values)
+    )
     write_xlsx(table, tmp_path / "uji.xlsx")
     assert _formulas(tmp_path / "uji.xlsx") == []
     ws = load_workbook(tmp_path / "uji.xlsx").active
@@ -128,21 +139,33 @@ def _edit(path: Path, change) -> None:
 def _hostile_copy(folder: Path) -> None:
     """Formula-like text in every indicator's short name and in names, places and printed references;
     URLs and Markdown in an indicator name and a narrative."""
+
     def indikator(i, row):
         if row["indikator_id"] == INDICATOR:
             row["short_name"], row["name"] = FORMULA, f"Alat TTG {URL} {MARKDOWN}"
         else:
             row["short_name"] = f"{PAYLOADS[i % len(PAYLOADS)]} {row['short_name']}"
         return True
+
     _edit(folder / "indikator.csv", indikator)
     _edit(folder / "narasi.csv", lambda i, row: i == 0 and row.update(text=f"{row['text']} {URL} {MARKDOWN}") is None)
-    _edit(folder / "sasaran.csv", lambda i, row: row["level"] == "strategis"
-          and row.update(name=f"@{row['name']}") is None)
-    _edit(folder / "anggaran.csv", lambda i, row: row["level"] == "program"
-          and row.update(uraian=f"-{row['uraian']}") is None)
+    _edit(
+        folder / "sasaran.csv",
+        lambda i, row: row["level"] == "strategis" and row.update(name=f"@{row['name']}") is None,
+    )
+    _edit(
+        folder / "anggaran.csv",
+        lambda i, row: row["level"] == "program" and row.update(uraian=f"-{row['uraian']}") is None,
+    )
     _edit(folder / "wilayah.csv", lambda i, row: i == 0 and row.update(kabupaten=f"+{row['kabupaten']}") is None)
-    _edit(folder / "nilai_tercetak.csv", lambda i, row: row["report_table"] == "Tabel 3.11" and row["kabupaten"] == "TTS"
-          and row.update(kabupaten="=cmd|' /C calc'!A0") is None)
+    _edit(
+        folder / "nilai_tercetak.csv",
+        lambda i, row: (
+            row["report_table"] == "Tabel 3.11"
+            and row["kabupaten"] == "TTS"
+            and row.update(kabupaten="=cmd|' /C calc'!A0") is None
+        ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +190,9 @@ def test_no_formula_in_any_xlsx(hostile):
         assert _formulas(book) == [], book.name
         wb = load_workbook(book)
         cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-        hits = [c for c in cells if c.value.lstrip().startswith(("=", "+", "@")) and "cmd|" in c.value or FORMULA in c.value]
+        hits = [
+            c for c in cells if c.value.lstrip().startswith(("=", "+", "@")) and "cmd|" in c.value or FORMULA in c.value
+        ]
         assert all(c.data_type == "s" for c in hits), book.name
         reached += len(hits)
     assert reached >= 10  # the payloads did reach the workbooks, as text
@@ -250,16 +275,36 @@ def _letter(ws, name: str) -> str:
 
 UNREADABLE = [
     # (id, sheet, column, change(ws, cell), message fragment)
-    ("formula-without-value", "realisasi", "realisasi", lambda ws, c: ws.__setitem__(c, "=C3*2"),
-     "rumus tanpa nilai tersimpan (=C3*2)"),
+    (
+        "formula-without-value",
+        "realisasi",
+        "realisasi",
+        lambda ws, c: ws.__setitem__(c, "=C3*2"),
+        "rumus tanpa nilai tersimpan (=C3*2)",
+    ),
     ("error-value", "anggaran", "pagu_rp", lambda ws, c: ws.__setitem__(c, "#REF!"), "nilai galat Excel #REF!"),
     ("error-value-na", "target", "target", lambda ws, c: ws.__setitem__(c, "#N/A"), "nilai galat Excel #N/A"),
-    ("date-in-number-column", "realisasi", "realisasi", lambda ws, c: ws.__setitem__(c, dt.datetime(2023, 1, 5)),
-     "tanggal/waktu (2023-01-05) di kolom angka"),
-    ("date-in-text-column", "anggaran", "kode_rekening", lambda ws, c: ws.__setitem__(c, dt.date(2023, 2, 13)),
-     "sebagai tanggal/waktu (2023-02-13)"),
-    ("merged-range", "indikator", "name", lambda ws, c: ws.merge_cells(f"{c}:{chr(ord(c[0]) + 1)}{c[1:]}"),
-     "sel gabungan (merge)"),
+    (
+        "date-in-number-column",
+        "realisasi",
+        "realisasi",
+        lambda ws, c: ws.__setitem__(c, dt.datetime(2023, 1, 5)),
+        "tanggal/waktu (2023-01-05) di kolom angka",
+    ),
+    (
+        "date-in-text-column",
+        "anggaran",
+        "kode_rekening",
+        lambda ws, c: ws.__setitem__(c, dt.date(2023, 2, 13)),
+        "sebagai tanggal/waktu (2023-02-13)",
+    ),
+    (
+        "merged-range",
+        "indikator",
+        "name",
+        lambda ws, c: ws.merge_cells(f"{c}:{chr(ord(c[0]) + 1)}{c[1:]}"),
+        "sel gabungan (merge)",
+    ),
 ]
 
 
@@ -390,9 +435,11 @@ def test_alias_in_the_metadata_sheet_is_refused(workbook, tmp_path, capsys):
 
 
 words = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=10)  # metadata text
-shared = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), words),
-                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
-                      max_leaves=10)
+shared = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), words),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(words, inner, max_size=3),
+    max_leaves=10,
+)
 
 
 @settings(max_examples=100, deadline=None)
@@ -414,13 +461,20 @@ def test_formula_with_a_value_excel_computed_is_read_as_that_value(workbook, tmp
     index = wb.sheetnames.index("realisasi") + 1
     wb.save(tmp_path / "rumus.xlsx")
     # openpyxl stores no computed value; write the one Excel would (<v>1476</v>) into the sheet's XML
-    with zipfile.ZipFile(tmp_path / "rumus.xlsx") as src, \
-            zipfile.ZipFile(tmp_path / "dihitung.xlsx", "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(tmp_path / "rumus.xlsx") as src,
+        zipfile.ZipFile(tmp_path / "dihitung.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == f"xl/worksheets/sheet{index}.xml":
-                data, n = re.subn(rb"(<c r=\"" + cell.encode() + rb"\"[^>]*>\s*<f>1000\+476</f>)\s*(?:<v\s*/>|<v></v>)",  # openpyxl versions differ
-                                  rb"\1<v>1476</v>", data)
+                data, n = re.subn(
+                    rb"(<c r=\""
+                    + cell.encode()
+                    + rb"\"[^>]*>\s*<f>1000\+476</f>)\s*(?:<v\s*/>|<v></v>)",  # openpyxl versions differ
+                    rb"\1<v>1476</v>",
+                    data,
+                )
                 assert n == 1
             dst.writestr(item, data)
     assert main(["import", str(tmp_path / "dihitung.xlsx"), "rumus-2023"]) == 0

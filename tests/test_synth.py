@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lkip_helpers import paths, synth
+from lkip_helpers import paths
 from lkip_helpers.cli import main
+from lkip_helpers.data import synth
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.schema import CORE_TABLES, OPTIONAL_TABLES
 from lkip_helpers.errors import DataError
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.schema import CORE_TABLES, OPTIONAL_TABLES
 
 N = 14  # datasets written by the shared fixture: enough for every dimension to vary, ~5 s
 
@@ -71,9 +72,25 @@ def test_every_dataset_loads_marked_synthetic(batch):
 def test_shapes_vary_in_the_written_data(batch):
     """Each dimension of variety shows in the files themselves, read here with the csv module."""
     root, ids = batch
-    seen: dict[str, set] = {k: set() for k in (
-        "n_strategis", "levels", "lower", "history", "rpjmd_after", "budget", "roots", "region", "scale", "formula",
-        "average", "cap", "status", "ikk")}
+    seen: dict[str, set] = {
+        k: set()
+        for k in (
+            "n_strategis",
+            "levels",
+            "lower",
+            "history",
+            "rpjmd_after",
+            "budget",
+            "roots",
+            "region",
+            "scale",
+            "formula",
+            "average",
+            "cap",
+            "status",
+            "ikk",
+        )
+    }
     optional_seen = {t: set() for t in OPTIONAL_TABLES}
     for ds_id in ids:
         folder = root / ds_id
@@ -118,7 +135,10 @@ def test_drawn_shapes_cover_every_dimension():
     assert {s.n_strategis for s in shapes} == set(range(1, 7))
     assert {n for s in shapes for n in s.iku_per_sasaran} == set(range(1, 6))
     assert {s.scale for s in shapes} == set(synth.SCALES) and {s.region_kind for s in shapes} == {
-        "kabupaten", "kota", "provinsi"}
+        "kabupaten",
+        "kota",
+        "provinsi",
+    }
     assert {(s.program_level, s.kegiatan_level) for s in shapes} == {(False, False), (True, False), (True, True)}
     for t in OPTIONAL_TABLES:
         assert 0 < sum(t in s.optional for s in shapes) < 200, t
@@ -146,10 +166,16 @@ def test_printed_values_follow_the_inputs(batch):
         meta = _meta(folder)
         year, formula = meta["dataset"]["year"], meta["capaian"]["lower_formula"]
         polarity = {r["indikator_id"]: r["polarity"] for r in _rows(folder, "indikator")}
-        target = {r["indikator_id"]: float(r["target"]) for r in _rows(folder, "target")
-                  if r["basis"] == "pk" and int(r["year"]) == year}
-        real = {r["indikator_id"]: float(r["realisasi"]) for r in _rows(folder, "realisasi")
-                if int(r["year"]) == year and r["realisasi"]}
+        target = {
+            r["indikator_id"]: float(r["target"])
+            for r in _rows(folder, "target")
+            if r["basis"] == "pk" and int(r["year"]) == year
+        }
+        real = {
+            r["indikator_id"]: float(r["realisasi"])
+            for r in _rows(folder, "realisasi")
+            if int(r["year"]) == year and r["realisasi"]
+        }
         budget = _rows(folder, "anggaran")
         parents = {r["parent_kode"] for r in budget}
         leaves = [r for r in budget if r["kode_rekening"] not in parents]
@@ -162,7 +188,8 @@ def test_printed_values_follow_the_inputs(batch):
                 pagu = sum(float(r["pagu_rp"]) for r in leaves)
                 spent = sum(float(r["realisasi_rp"]) for r in leaves)
                 expected = {"pagu_rp": pagu, "realisasi_rp": spent, "serapan_pct": spent / pagu * 100 if pagu else 0}[
-                    p["metric"]]
+                    p["metric"]
+                ]
             else:
                 expected = float(sum(r["level"] == "strategis" for r in _rows(folder, "sasaran")))
             agrees = abs(float(p["value"]) - expected) <= 0.005 + 1e-9 * abs(expected)
@@ -176,7 +203,7 @@ def test_printed_values_follow_the_inputs(batch):
 
 def test_audit_finds_exactly_the_planted_slips(batch, monkeypatch):
     """The audit (its own recomputation) flags the slip the synthesiser planted, and nothing else it prints."""
-    from lkip_helpers.audit import audit
+    from lkip_helpers.analysis.audit import audit
 
     root, ids = batch
     monkeypatch.setenv("LKIP_DATA_DIR", str(root))
@@ -186,8 +213,11 @@ def test_audit_finds_exactly_the_planted_slips(batch, monkeypatch):
         if not printed:
             continue
         findings, _ = audit(load_dataset(ds_id))
-        found = {(f.subject, f.indikator_id if isinstance(f.indikator_id, str) else "", f.metric)
-                 for f in findings.itertuples() if f.jenis == "angka"}
+        found = {
+            (f.subject, f.indikator_id if isinstance(f.indikator_id, str) else "", f.metric)
+            for f in findings.itertuples()
+            if f.jenis == "angka"
+        }
         planted = {(p["subject"], p["indikator_id"], p["metric"]) for p in printed if "salah ketik" in p["note"]}
         if found != planted:
             wrong.append((ds_id, _meta(root / ds_id)["capaian"]["lower_formula"], sorted(found ^ planted)))

@@ -16,16 +16,16 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import nbexec
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import nbexec
-from lkip_helpers import saving, synth
+from lkip_helpers.data import saving, synth
+from lkip_helpers.data.loading import load_dataset
+from lkip_helpers.data.schema import OPTIONAL_TABLES
 from lkip_helpers.errors import DataError
-from lkip_helpers.loading import load_dataset
-from lkip_helpers.schema import OPTIONAL_TABLES
 
 pytestmark = pytest.mark.slow
 YEAR = 2023
@@ -71,9 +71,23 @@ def _no_history(tables, meta, rng):
 def _sasaran_without_indicator(tables, meta, rng):
     s = tables["sasaran"]
     n = int((s["level"] == "strategis").sum()) + 1
-    tables["sasaran"] = pd.concat([s, pd.DataFrame([{"sasaran_id": f"ss-{n}", "level": "strategis", "parent_id": None,
-                                                     "nomor": str(n), "name": "Meningkatnya sasaran tanpa indikator"}])],
-                                  ignore_index=True)
+    tables["sasaran"] = pd.concat(
+        [
+            s,
+            pd.DataFrame(
+                [
+                    {
+                        "sasaran_id": f"ss-{n}",
+                        "level": "strategis",
+                        "parent_id": None,
+                        "nomor": str(n),
+                        "name": "Meningkatnya sasaran tanpa indikator",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def _indicator_without_realisasi(tables, meta, rng):
@@ -93,7 +107,9 @@ def _unknown_policy(tables, meta, rng):
 
 def _hostile_text(tables, meta, rng):
     i = tables["indikator"]
-    i.loc[rng.choice(list(i.index)), "name"] = '=HYPERLINK("http://x.invalid") <script>alert(1)</script> [a](javascript:x)'
+    i.loc[rng.choice(list(i.index)), "name"] = (
+        '=HYPERLINK("http://x.invalid") <script>alert(1)</script> [a](javascript:x)'
+    )
     meta["dataset"]["agency"] = "<b>Dinas</b> & {Uji}"
 
 
@@ -109,10 +125,23 @@ def _one_indicator(tables, meta, rng):
     tables.pop("nilai_tercetak", None)
 
 
-MUTATIONS = {f.__name__.strip("_"): f for f in (
-    _drop_optional, _empty_optional, _draft_without_realisasi, _zero_target, _huge_realisasi, _no_history,
-    _sasaran_without_indicator, _indicator_without_realisasi, _zero_budget, _unknown_policy, _hostile_text,
-    _one_indicator)} | {"none": lambda tables, meta, rng: None}
+MUTATIONS = {
+    f.__name__.strip("_"): f
+    for f in (
+        _drop_optional,
+        _empty_optional,
+        _draft_without_realisasi,
+        _zero_target,
+        _huge_realisasi,
+        _no_history,
+        _sasaran_without_indicator,
+        _indicator_without_realisasi,
+        _zero_budget,
+        _unknown_policy,
+        _hostile_text,
+        _one_indicator,
+    )
+} | {"none": lambda tables, meta, rng: None}
 
 
 @pytest.fixture(scope="module")
@@ -125,10 +154,19 @@ def data_dir(tmp_path_factory):
         yield root
 
 
-@settings(max_examples=6, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=list(HealthCheck))
-@given(seed=st.integers(0, 2**31 - 1), mutation=st.sampled_from(sorted(MUTATIONS)), draft=st.booleans(),
-       budget=st.sampled_from(["kode", "program"]))
+@settings(
+    max_examples=6,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    mutation=st.sampled_from(sorted(MUTATIONS)),
+    draft=st.booleans(),
+    budget=st.sampled_from(["kode", "program"]),
+)
 def test_what_validate_accepts_every_notebook_completes(data_dir, seed, mutation, draft, budget):
     rng = random.Random(seed)
     shape = replace(synth.draw_shape(rng), draft=draft, budget=budget)
@@ -137,8 +175,7 @@ def test_what_validate_accepts_every_notebook_completes(data_dir, seed, mutation
     MUTATIONS[mutation](tables, meta, rng)
     folder = data_dir / "data" / ds_id
     folder.mkdir()
-    saving.write_folder(folder, {k: v.reset_index(drop=True) for k, v in tables.items()},
-                        saving.metadata_text(meta))
+    saving.write_folder(folder, {k: v.reset_index(drop=True) for k, v in tables.items()}, saving.metadata_text(meta))
     try:
         load_dataset(ds_id)
     except DataError as exc:  # refused: one clear message naming the file

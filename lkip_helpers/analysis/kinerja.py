@@ -1,0 +1,172 @@
+"""Indicator performance from a dataset: capaian per indicator, per sasaran, per year."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lkip_helpers.capaian import CapaianPolicy, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
+
+IKU, IKK = "iku", "ikk"
+
+
+def policy(ds) -> CapaianPolicy:
+    """The dataset's capaian policy (lower-is-better formula, cap, averaging, scale) from its metadata.
+
+    The metadata were checked when the dataset loaded, so this does not fail for a loaded dataset.
+    """
+    cache = getattr(ds, "cache", None)
+    if cache is None:
+        return CapaianPolicy.from_meta(ds.meta)
+    if "policy" not in cache:
+        cache["policy"] = CapaianPolicy.from_meta(ds.meta)
+    return cache["policy"]
+
+
+def _memo(ds, key: tuple, compute) -> pd.DataFrame:
+    """``compute()`` once per loaded dataset (a kernel keeps it between notebooks); callers get a copy."""
+    cache = getattr(ds, "cache", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key].copy()
+
+
+def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
+    """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
+
+    Columns: indikator identity, sasaran, target, realisasi, capaian_pct, status, kelas.
+    Indicators with sub-rows are measured through their sub-rows (the parent row has no target). Ordered by sasaran number, then as listed in indikator.csv.
+    """
+    year = ds.year if year is None else year
+    return _memo(ds, ("measured", year, basis, kind), lambda: _measured(ds, year, basis, kind))
+
+
+def _measured(ds, year: int, basis: str, kind: str) -> pd.DataFrame:
+    ind = ds.indikator[ds.indikator["kind"] == kind]
+    targets = ds.target[(ds.target["year"] == year) & (ds.target["basis"] == basis)]
+    frame = ind.merge(targets[["indikator_id", "target"]], on="indikator_id", how="inner")
+    real = ds.realisasi[ds.realisasi["year"] == year][["indikator_id", "realisasi"]]
+    frame = frame.merge(real, on="indikator_id", how="left")
+    sasaran = ds.sasaran[["sasaran_id", "nomor", "name"]].rename(
+        columns={"nomor": "sasaran_nomor", "name": "sasaran_name"}
+    )
+    frame = frame.merge(sasaran, on="sasaran_id", how="left")
+    frame["_order"] = frame["indikator_id"].map({k: i for i, k in enumerate(ds.indikator["indikator_id"])})
+    frame = frame.sort_values(["sasaran_nomor", "_order"], kind="stable").drop(columns="_order")
+    pol = policy(ds)
+    frame["capaian_pct"] = [
+        pol.capaian_pct(r, t, p) for r, t, p in zip(frame["realisasi"], frame["target"], frame["polarity"])
+    ]
+    frame["capaian_pct"] = frame["capaian_pct"].astype(float)
+    frame["status"] = [pol.status(r, t, p) for r, t, p in zip(frame["realisasi"], frame["target"], frame["polarity"])]
+    frame["kelas"] = frame["capaian_pct"].map(pol.scale.classify)
+    frame["tercapai"] = frame["capaian_pct"] >= 100
+    return frame.reset_index(drop=True)
+
+
+def capaian_of(ds, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:
+    """Capaian under the dataset's policy (its lower-is-better formula, floor at 0 %)."""
+    return (pol or policy(ds)).capaian_pct(realisasi, target, polarity)
+
+
+FORMULAS = {
+    "two_target_minus": "(2 × target − realisasi) ÷ target × 100",
+    "target_over_realisasi": "target ÷ realisasi × 100",
+}
+
+
+def formula_note(ds) -> str:
+    """How capaian is computed here, named from the policy and the polarities present."""
+    text = "Capaian = realisasi ÷ target × 100 (makin tinggi makin baik)"
+    if (ds.indikator["polarity"] == "lower").any():
+        # the configured formula is the one in effect only where the policy computes capaian itself
+        cfg = (
+            (ds.meta.get("capaian") or {}).get("lower_formula") if hasattr(policy(ds), "capaian_pct") else None
+        ) or "two_target_minus"
+        text += f"; untuk indikator yang makin rendah makin baik: {FORMULAS.get(cfg, FORMULAS['two_target_minus'])}"
+    return text + "."
+
+
+def average_method(ds) -> str:
+    """The averaging method of the policy, in words."""
+    pol = policy(ds)
+    how = (
+        "rata-rata seluruh baris indikator yang terukur"
+        if pol.average == "rows"
+        else "rata-rata dari rata-rata tiap sasaran strategis (bobot sama per sasaran)"
+    )
+    return how + (f", tiap capaian dibatasi {pol.cap_pct:g}%" if pol.cap_pct is not None else ", tanpa batas atas")
+
+
+def require_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Fail loudly when a notebook would otherwise show an empty table."""
+    if frame.empty:
+        raise ValueError(f"tidak ada data untuk {what}")
+    return frame
+
+
+def sasaran_summary(ds, year: int | None = None) -> tuple[pd.DataFrame, float]:
+    """Average capaian per strategic sasaran and overall (the executive summary table).
+
+    Returns:
+        (frame with sasaran_id, nomor, name, n_indikator, n_tercapai, rata_rata_capaian_pct; overall mean).
+        Averages are NaN while no indicator has a realisasi (a draft).
+    """
+    from lkip_helpers.capaian import averages_so_far
+
+    frame = require_rows(measured(ds, year), f"indikator kinerja tahun {year or ds.year}")
+    per, overall = averages_so_far(frame, policy(ds))
+    counts = (
+        frame.assign(terukur=frame["capaian_pct"].notna())
+        .groupby("sasaran_id", sort=False)
+        .agg(n_indikator=("indikator_id", "size"), n_tercapai=("tercapai", "sum"), n_terukur=("terukur", "sum"))
+    )
+    # nothing measured yet (a draft): "how many reached target" is unknown, not zero
+    counts["n_tercapai"] = counts["n_tercapai"].where(counts.pop("n_terukur") > 0)
+    out = (
+        ds.sasaran[ds.sasaran["level"] == "strategis"][["sasaran_id", "nomor", "name"]]
+        .merge(counts, on="sasaran_id")
+        .sort_values("nomor")
+    )
+    out["rata_rata_capaian_pct"] = out["sasaran_id"].map(per).astype(float)
+    return out.reset_index(drop=True), overall
+
+
+def trend(ds) -> pd.DataFrame:
+    """Capaian per indicator and year: computed where target and realisasi exist, else as published.
+
+    Columns: indikator_id, short_name, sasaran_id, year, capaian_pct, sumber
+    (``dihitung`` = computed from target/realisasi; ``dilaporkan`` = published capaian only).
+    """
+    return _memo(ds, ("trend",), lambda: _trend(ds))
+
+
+def _trend(ds) -> pd.DataFrame:
+    parts = []
+    years = sorted(set(ds.realisasi["year"]))
+    for year in years:
+        m = measured(ds, year, basis="pk") if year == ds.year else measured(ds, year, basis="rpjmd")
+        if m.empty:
+            m = measured(ds, year, basis="rpjmd")
+        parts.append(m[["indikator_id", "capaian_pct"]].assign(year=year, sumber="dihitung"))
+    hist = ds.capaian_historis[~ds.capaian_historis["year"].isin(years)]
+    parts.append(hist[["indikator_id", "year", "capaian_pct"]].assign(sumber="dilaporkan"))
+    kept = [p for p in parts if not p.empty] or parts[:1]  # empty frames would blur the column types
+    out = pd.concat(kept, ignore_index=True)
+    out["year"] = out["year"].astype(int)
+    out["capaian_pct"] = out["capaian_pct"].astype(float)
+    ind = ds.indikator[["indikator_id", "short_name", "sasaran_id"]]
+    out = out.merge(ind, on="indikator_id", how="left")
+    order = {k: i for i, k in enumerate(ds.indikator["indikator_id"])}
+    out["_o"] = out["indikator_id"].map(order)
+    return out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
+
+
+def yearly_average(ds) -> pd.DataFrame:
+    """Average capaian per year over the indicators with a value that year (policy applied)."""
+    pol = policy(ds)
+    t = trend(ds).dropna(subset=["capaian_pct"])
+    out = t.groupby("year").agg(n_indikator=("indikator_id", "size"))
+    out["rata_rata_capaian_pct"] = t.assign(c=pol.capped(t["capaian_pct"])).groupby("year")["c"].mean()
+    return out.reset_index()

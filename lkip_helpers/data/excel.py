@@ -1,0 +1,539 @@
+"""Excel in and out: a workbook to fill (``lkip template``) and its import (``lkip import``).
+
+Layout of every table sheet: row 1 holds the column names (read back on import), row 2
+says what each column holds (description, unit, required or not), data start on row 3.
+Allowed values, units and number ranges become Excel data validation, from the
+schema. A ``_metadata`` sheet carries ``metadata.yml`` line by line; ``_info`` explains
+the workbook.
+
+Import writes each sheet as CSV text and runs the very checks of ``lkip validate``;
+a problem is reported by sheet, Excel row and column. ``data/<dataset>/`` is written
+only when the whole workbook is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from lkip_helpers.data import safe_yaml
+from lkip_helpers.data import saving
+from lkip_helpers.errors import DataError, LkipError
+from lkip_helpers.data.completeness import is_draft
+from lkip_helpers.data.loading import Dataset, _coerce, load_dataset, load_metadata, load_table
+from lkip_helpers.data.safe_cells import xlsx_cell
+from lkip_helpers.data.schema import FIELDS, TABLES, Table
+
+INFO_SHEET = "_info"
+META_SHEET = "_metadata"
+HEADER_ROW, HELP_ROW, FIRST_DATA_ROW = 1, 2, 3
+SPARE_ROWS = 500  # validation and text format reach this far below the data, for rows the analyst adds
+META_FIRST_ROW = 2  # row 1 of the _metadata sheet is a note; YAML line n sits on row n + 1
+
+
+class WorkbookError(DataError):
+    """Bad input in a workbook: names the sheet, the Excel row and the column."""
+
+    def __init__(self, file: Path | str, sheet: str, message: str, row: int | None = None, column: str | None = None):
+        self.sheet = sheet
+        super().__init__(file, message, row, column)
+
+    def _compose(self) -> str:
+        return f"{self.file}, {self.located()}"
+
+    def located(self) -> str:
+        """Sheet, Excel row, column and the problem, without the file name."""
+        where = [f"sheet '{self.sheet}'"]
+        if self.row is not None:
+            where.append(f"baris Excel {self.row}")
+        if self.column is not None:
+            where.append(f"kolom '{self.column}'")
+        return ", ".join(where) + ": " + self.detail
+
+
+# --- template ---------------------------------------------------------------------------------
+
+def write_template(ds: Dataset, path: Path | str) -> Path:
+    """Write a workbook with one sheet per table, filled with the dataset's values.
+
+    Returns:
+        the path written.
+    """
+    from openpyxl import Workbook
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise LkipError(f"nama file template harus berakhiran .xlsx: {path}")
+    wb = Workbook()
+    info = wb.active
+    info.title = INFO_SHEET
+    for name, table in TABLES.items():
+        _table_sheet(wb.create_sheet(name), table, ds.tables[name], ds)
+    _metadata_sheet(wb.create_sheet(META_SHEET), ds)
+    _info_sheet(info, ds)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _help_text(table: Table, column: str) -> str:
+    col = table.col(column)
+    f = FIELDS[col.field]
+    unit = f" [{f.unit}]" if f.unit else ""
+    if col.fill:
+        need = "Diisi tiap tahun (boleh kosong selama draf)"
+    else:
+        need = "Wajib" if col.required else "Opsional"
+    key = ", kunci" if column in table.key else ""
+    allowed = f" Pilihan: {', '.join(f.isin)}." if f.isin else ""
+    return f"{f.description.rstrip('.')}{unit}. {need}{key}.{allowed}"
+
+
+def _cell_value(value, dtype: str):
+    """A DataFrame value as an Excel cell value: numbers stay numbers, missing stays empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if dtype == "int":
+        return int(value)
+    if dtype == "float":
+        return float(value)
+    if dtype == "bool":
+        return bool(value)
+    return str(value)
+
+
+def _table_sheet(ws, table: Table, df: pd.DataFrame, ds: Dataset) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold, help_font = Font(bold=True, color="FFFFFF"), Font(italic=True, color="666666", size=9)
+    fill = PatternFill("solid", fgColor="1F4E79")
+    last = FIRST_DATA_ROW + len(df) + SPARE_ROWS
+    for j, column in enumerate(table.columns, start=1):
+        f = table.field_of(column)
+        head = ws.cell(HEADER_ROW, j, column)
+        head.font, head.fill = bold, fill
+        head.comment = Comment(_help_text(table, column), "lkip")
+        note = ws.cell(HELP_ROW, j, _help_text(table, column))
+        note.font, note.alignment = help_font, Alignment(wrap_text=True, vertical="top")
+        for i, value in enumerate(df[column], start=FIRST_DATA_ROW):
+            xlsx_cell(ws, i, j, _cell_value(value, f.dtype))  # text such as "=..." stays text, never a formula
+        letter = get_column_letter(j)
+        fmt = _number_format(f)
+        for i in range(FIRST_DATA_ROW, last + 1):
+            ws.cell(i, j).number_format = fmt
+        width = max([len(column) + 2] + [len(str(v)) for v in df[column].head(200) if v is not pd.NA])
+        ws.column_dimensions[letter].width = min(max(12, width + 2), 60)
+        validation = _validation(table, column, ds, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")
+        if validation is not None:
+            ws.add_data_validation(validation)
+    ws.row_dimensions[HELP_ROW].height = 60
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+
+
+def _number_format(f) -> str:
+    # Text format keeps codes like 1.02 or 1.10 as typed; Rupiah shows grouped, other numbers as typed.
+    return {"str": "@", "int": "0"}.get(f.dtype, "#,##0" if f.unit == "Rp" else "General")
+
+
+def _validation(table: Table, column: str, ds: Dataset, cells: str):
+    """Excel data validation for one column, from the schema (None when Excel has nothing to offer)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    f = table.field_of(column)
+    if f.isin:
+        dv = DataValidation(type="list", formula1='"' + ",".join(f.isin) + '"', allow_blank=True,
+                            errorTitle="Nilai tidak sah", error="Pilih salah satu: " + ", ".join(f.isin))
+    elif f.name == "unit" and table.name == "indikator":
+        units = sorted({str(u) for u in ds.indikator["unit"].dropna()})
+        listed = ",".join(units)
+        if not units or len(listed) > 250 or any("," in u or '"' in u for u in units):
+            return None  # Excel's inline list cannot hold these
+        # A new unit is possible: Excel warns but lets it through.
+        dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, errorStyle="warning",
+                            errorTitle="Satuan baru?", error="Satuan ini belum dipakai: " + listed)
+    elif f.dtype in ("int", "float") and (f.ge is not None or f.le is not None):
+        kind = "whole" if f.dtype == "int" else "decimal"
+        if f.ge is not None and f.le is not None:
+            dv = DataValidation(type=kind, operator="between", formula1=f"{f.ge:g}", formula2=f"{f.le:g}")
+            rule = f"antara {f.ge:g} dan {f.le:g}"
+        else:
+            op, bound = ("greaterThanOrEqual", f.ge) if f.ge is not None else ("lessThanOrEqual", f.le)
+            dv = DataValidation(type=kind, operator=op, formula1=f"{bound:g}")
+            rule = (">= " if f.ge is not None else "<= ") + f"{bound:g}"
+        dv.allow_blank = True
+        dv.errorTitle = "Angka tidak sah"
+        dv.error = ("Bilangan bulat " if kind == "whole" else "Angka ") + rule + (f" ({f.unit})" if f.unit else "")
+    else:
+        return None
+    dv.showErrorMessage = True
+    dv.promptTitle = column[:32]
+    dv.prompt = f.description[:250]
+    dv.showInputMessage = True
+    dv.add(cells)
+    return dv
+
+
+def _metadata_sheet(ws, ds: Dataset) -> None:
+    from openpyxl.styles import Font
+
+    ws.cell(1, 1, "metadata.yml (YAML), satu baris per sel. Ubah bila perlu (mis. tahun, status); "
+                  "jaga indentasi.").font = Font(italic=True, color="666666")
+    meta = {k: v for k, v in ds.meta.items()}
+    text = saving.metadata_text(meta)
+    for i, line in enumerate(text.splitlines(), start=META_FIRST_ROW):
+        xlsx_cell(ws, i, 1, line)
+    ws.column_dimensions["A"].width = 110
+
+
+def _info_sheet(ws, ds: Dataset) -> None:
+    from openpyxl.styles import Font
+
+    rows = [
+        (f"Template data LKIP — {ds.title}", Font(bold=True, size=13)),
+        (f"Dataset: {ds.id}" + (" (DRAF)" if ds.draft else ""), None),
+        ("", None),
+        ("Cara mengisi", Font(bold=True)),
+        ("1. Setiap sheet adalah satu tabel data. Baris 1 = nama kolom (jangan diubah); baris 2 = penjelasan "
+         "kolom; data mulai baris 3.", None),
+        ("2. Angka ditulis sebagai angka biasa (1476; 98,4 atau 98.4 sesuai pengaturan Excel). Jangan menulis "
+         "'Rp' atau satuan di dalam sel.", None),
+        ("3. Kolom berpilihan (polarity, kind, level, ...) punya daftar tarik-turun; satuan indikator "
+         "disarankan dari daftar.", None),
+        ("4. Kolom 'diisi tiap tahun' (target, realisasi, pagu, realisasi anggaran) boleh kosong selama "
+         "dataset berstatus draf.", None),
+        ("5. Simpan, lalu jalankan: lkip import FILE.xlsx DATASET — kesalahan disebut per sheet, baris "
+         "Excel dan kolom.", None),
+        ("", None),
+        ("Sheet", Font(bold=True)),
+    ]
+    rows += [(f"{name}: {t.description}", None) for name, t in TABLES.items()]
+    rows += [(f"{META_SHEET}: metadata dataset (nama instansi, tahun, status, sumber).", None)]
+    for i, (text, font) in enumerate(rows, start=1):
+        cell = xlsx_cell(ws, i, 1, text)
+        if font is not None:
+            cell.font = font
+    ws.column_dimensions["A"].width = 120
+
+
+# --- import -----------------------------------------------------------------------------------
+
+MAX_ERRORS = 50  # problems shown at once; any beyond are counted
+
+
+class WorkbookErrors(LkipError):
+    """Every problem found in a workbook, shown together: one line each, at most :data:`MAX_ERRORS`."""
+
+    def __init__(self, path: Path, errors: list[WorkbookError]):
+        self.errors = errors
+        lines = [f"{path}: {len(errors)} kesalahan, tidak ada yang ditulis; perbaiki semuanya lalu impor ulang:"]
+        lines += [f"  - {e.located()}" for e in errors[:MAX_ERRORS]]
+        if len(errors) > MAX_ERRORS:
+            lines.append(f"  … dan {len(errors) - MAX_ERRORS} kesalahan lain")
+        super().__init__("\n".join(lines))
+
+
+def _raise_all(path: Path, errors: list[WorkbookError]) -> None:
+    """Raise the problems found, in sheet and row order (one alone keeps its one-line form)."""
+    if not errors:
+        return
+    order = {name: i for i, name in enumerate([*TABLES, META_SHEET])}
+    errors = sorted(errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
+    raise errors[0] if len(errors) == 1 else WorkbookErrors(path, errors)
+
+
+def _open(path: Path):
+    """The workbook twice: with the values Excel last computed, and with the formulas themselves."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise LkipError(f"file tidak ditemukan: {path}")
+    try:
+        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise LkipError(f"{path}: bukan workbook Excel .xlsx yang dapat dibaca ({exc})") from None
+
+
+def cell_text(value, dtype: str) -> str:
+    """An Excel cell as the text a data file holds.
+
+    Numbers typed in Excel arrive as int or float: written without float noise
+    (``1476``, ``84.09``); text stays as typed, so the loader can say what is wrong.
+
+    >>> cell_text(1476.0, "float"), cell_text(84.09000000000001, "float"), cell_text(2, "str"), cell_text(None, "int")
+    ('1476', '84.09', '2', '')
+    >>> cell_text(True, "bool"), cell_text("1.476", "float"), cell_text(1.1, "str")
+    ('true', '1.476', '1.1')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        # 15 significant digits is what Excel itself keeps: drops binary noise such as ...000000001.
+        x = float(f"{float(value):.15g}")
+        return np.format_float_positional(x, trim="-") if dtype == "str" else saving.canonical(x, "float")
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()  # (import refuses date cells before this: see _unreadable)
+    return str(value)
+
+
+def read_workbook(path: Path | str) -> dict[str, pd.DataFrame]:
+    """Every table sheet as text cells, one DataFrame per table (columns as in the sheet's row 1).
+
+    Blank rows are left out; ``df.attrs["excel_rows"]`` gives the Excel row of each
+    DataFrame row. A cell that cannot be read as a value raises (all of them at once).
+    """
+    path = Path(path)
+    errors: list[WorkbookError] = []
+    sheets = _sheets(*_open(path), path, errors)
+    _raise_all(path, errors)
+    return sheets
+
+
+def _sheets(wb, formulas, path: Path, errors: list) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, table in TABLES.items():
+        if name not in wb.sheetnames:
+            errors.append(WorkbookError(path, name, f"sheet tidak ada; workbook harus memuat satu sheet per tabel "
+                                        f"({table.description})"))
+            continue
+        df = _sheet_frame(wb[name], formulas[name], table, path, errors)
+        if df is not None:
+            out[name] = df
+    return out
+
+
+def _column_name(header: list[str], j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return header[j] if j < len(header) and header[j] else get_column_letter(j + 1)
+
+
+def _unreadable(cell, formula, dtype: str) -> str | None:
+    """Why a cell cannot be read as a value (None when it can): import never guesses."""
+    value = cell.value
+    if formula is not None and value is None:
+        text = str(getattr(formula, "text", formula))
+        text = text if len(text) <= 60 else text[:57] + "..."
+        return (f"rumus tanpa nilai tersimpan ({text}); buka workbook di Excel dan simpan ulang agar nilainya "
+                "dihitung, atau ketik nilainya langsung")
+    if cell.data_type == "e":
+        return f"nilai galat Excel {value}; perbaiki rumusnya atau ketik nilainya langsung"
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()  # Excel keeps every date as a date-time
+        shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if dtype == "str":
+            return (f"Excel membaca isinya sebagai tanggal/waktu ({shown}); format sel sebagai Teks lalu ketik "
+                    "ulang nilainya (mis. kode 1.02)")
+        return (f"tanggal/waktu ({shown}) di kolom angka; format sel sebagai Angka (General) lalu ketik ulang "
+                "nilainya")
+    return None
+
+
+def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.DataFrame | None:
+    """One sheet as text cells; problems go to ``errors``. None when its rows cannot be placed."""
+    rows = list(ws.iter_rows())
+    header = [("" if c.value is None else str(c.value).strip()) for c in (rows[0] if rows else ())]
+    help_row = [c.value for c in rows[HELP_ROW - 1]] if len(rows) >= HELP_ROW else []
+    expected = {_help_text(table, h) for h in header if h in table.columns}
+    if any(v is not None for v in help_row) and not expected & {str(v) for v in help_row if v is not None}:
+        # Data typed on row 2, or the help row deleted so the first data row moved up: either would be lost.
+        errors.append(WorkbookError(path, ws.title, "baris 2 harus baris penjelasan kolom dari template (data mulai "
+                                    f"baris {FIRST_DATA_ROW}); kembalikan baris penjelasan atau kosongkan baris ini",
+                                    HELP_ROW))
+        return None
+    body = rows[FIRST_DATA_ROW - 1:]
+    width = len(header)
+    while width and not header[width - 1] and all(len(r) < width or r[width - 1].value is None for r in body):
+        width -= 1  # trailing columns with neither header nor data
+    header = header[:width]
+    reported = set()  # (Excel row, column) of cells already named: not named again as, say, blank
+    for merged in ws.merged_cells.ranges:
+        if merged.min_col <= width and not merged.min_row == merged.max_row == HELP_ROW:
+            reported |= {(r, c) for r in range(merged.min_row, merged.max_row + 1)
+                         for c in range(merged.min_col, merged.max_col + 1)}
+            errors.append(WorkbookError(path, ws.title, f"sel gabungan (merge) {merged.coord}; pisahkan selnya "
+                                        "(Unmerge Cells) dan isi setiap sel dengan nilainya sendiri",
+                                        merged.min_row, _column_name(header, merged.min_col - 1)))
+    formulas = {(c.row, c.column): c.value for r in ws_formulas.iter_rows(min_row=FIRST_DATA_ROW, max_col=max(width, 1))
+                for c in r if c.data_type == "f"}
+    dtypes = [table.field_of(h).dtype if h in table.columns else "str" for h in header]
+    data, excel_rows = [], []
+    for excel_row, r in enumerate(body, start=FIRST_DATA_ROW):
+        texts = []
+        for j in range(width):
+            cell = r[j] if j < len(r) else None
+            value = None if cell is None else cell.value
+            problem = None if cell is None else _unreadable(cell, formulas.get((excel_row, j + 1)), dtypes[j])
+            if problem:
+                errors.append(WorkbookError(path, ws.title, problem, excel_row, _column_name(header, j)))
+                reported.add((excel_row, j + 1))
+                value = None
+            texts.append(cell_text(value, dtypes[j]))
+        if any(t.strip() for t in texts) or any((excel_row, j + 1) in reported for j in range(width)):
+            # blank rows (the template's spare rows) are never written
+            data.append(texts)
+            excel_rows.append(excel_row)
+    df = pd.DataFrame(data, columns=header, dtype=object) if header else pd.DataFrame()
+    df.attrs["excel_rows"] = excel_rows
+    df.attrs["reported"] = reported
+    return df
+
+
+def _metadata(wb, path: Path, errors: list) -> tuple[str, dict | None]:
+    """The ``_metadata`` sheet's YAML text and its parsed content (None after a problem)."""
+    if META_SHEET not in wb.sheetnames:
+        errors.append(WorkbookError(path, META_SHEET, "sheet tidak ada; sheet ini memuat metadata.yml dataset "
+                                    "(buat workbook dengan 'lkip template')"))
+        return "", None
+    ws = wb[META_SHEET]
+    lines = [("" if r[0] is None else str(r[0])) if r else "" for r in
+             ws.iter_rows(min_row=META_FIRST_ROW, max_col=1, values_only=True)]
+    text = "\n".join(lines).rstrip() + "\n"
+    try:
+        meta = safe_yaml.load(text)
+    except safe_yaml.YamlProblem as exc:
+        mark = exc.problem_mark
+        errors.append(WorkbookError(path, META_SHEET, f"YAML tidak sah: {exc.problem}",
+                                    None if mark is None else mark.line + META_FIRST_ROW))
+        return text, None
+    if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
+        errors.append(WorkbookError(path, META_SHEET, "bagian 'dataset:' tidak ada", META_FIRST_ROW))
+        return text, None
+    return text, meta
+
+
+def _csv_with_rows(df: pd.DataFrame) -> tuple[str, dict[int, int]]:
+    """CSV text of a sheet and, for each line where a record starts, its Excel row."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(list(df.columns))
+    rows = {1: HEADER_ROW}
+    line = 1 + buf.getvalue().count("\n")
+    for excel_row, record in zip(df.attrs["excel_rows"], df.itertuples(index=False)):
+        rows[line] = excel_row
+        before = len(buf.getvalue())
+        writer.writerow(list(record))
+        line += buf.getvalue()[before:].count("\n")  # a cell with line breaks spans several lines
+    rows[line] = (df.attrs["excel_rows"][-1] + 1) if df.attrs["excel_rows"] else FIRST_DATA_ROW
+    return buf.getvalue(), rows
+
+
+_MORE = re.compile(r" \(dan \d+ masalah lain di file ini\)")
+_CSV_NAME = re.compile(r"\b([a-z_]+)\.csv\b")
+
+
+def _translate(exc: DataError, path: Path, rows: dict[str, dict[int, int]], meta_text: str) -> WorkbookError:
+    """A loader error on the staged files, restated for the workbook (sheet, Excel row, column)."""
+    detail = _CSV_NAME.sub(lambda m: f"sheet '{m.group(1)}'" if m.group(1) in TABLES else m.group(0), exc.detail)
+    if exc.file.name == "metadata.yml":
+        # The staged file is re-written YAML: find the key's line in the sheet instead (the last one wins in YAML).
+        name = re.sub(r"\[\d+\]", "", getattr(exc, "key", None) or exc.column or "").rsplit(".", 1)[-1] or None
+        hits = [n for n, line in enumerate(meta_text.splitlines(), start=META_FIRST_ROW)
+                if name and re.match(rf"[\s{{-]*{re.escape(name)}\s*:", line)]
+        return WorkbookError(path, META_SHEET, detail, hits[-1] if hits else None, name)
+    sheet = exc.file.stem
+    row = None if exc.row is None else rows.get(sheet, {}).get(exc.row, exc.row)
+    return WorkbookError(path, sheet, detail, row, exc.column)
+
+
+def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft: bool,
+                 errors: list) -> dict[int, int]:
+    """Write one sheet as ``staged/<table>.csv`` and find every problem the loader finds in it.
+
+    Each cell is checked on its own with the loader's own rules, so all bad cells are
+    named; the rows left are then checked as a table (values, keys) one problem at a
+    time, setting aside the row at fault, up to :data:`MAX_ERRORS`. Returns the
+    line-to-Excel-row map of the file written.
+    """
+    file = staged / table.filename
+    excel_rows = list(df.attrs["excel_rows"])
+    header = list(df.columns)
+    reported = df.attrs.get("reported", set())
+    bad = {pos for pos, r in enumerate(excel_rows) if any((r, j + 1) in reported for j in range(len(header)))}
+    for column in [c for c in table.columns if header.count(c) == 1]:
+        values = pd.Series(list(df[column]), index=excel_rows, dtype=object)
+        try:
+            _coerce(file, table, column, values, draft)
+            continue
+        except DataError:
+            pass
+        for pos in range(len(values)):
+            try:
+                _coerce(file, table, column, values.iloc[pos:pos + 1], draft)
+            except DataError as exc:
+                if (excel_rows[pos], header.index(column) + 1) not in reported:
+                    errors.append(WorkbookError(path, table.name, exc.detail, excel_rows[pos], column))
+                bad.add(pos)
+    keep = [pos for pos in range(len(df)) if pos not in bad]
+    for _ in range(MAX_ERRORS):
+        part = df.iloc[keep]
+        part.attrs["excel_rows"] = [excel_rows[pos] for pos in keep]
+        text, rows = _csv_with_rows(part)
+        file.write_text(text, encoding="utf-8", newline="")
+        if not keep and len(df):
+            break  # every row already has a problem: "no data rows" would only repeat them
+        try:
+            load_table(file, table, draft)
+            break
+        except DataError as exc:
+            error = _translate(exc, path, {table.name: rows}, "")
+            error.detail = _MORE.sub("", error.detail)  # the others are listed too
+            errors.append(WorkbookError(path, error.sheet, error.detail, error.row, error.column))
+            if exc.row is None or rows.get(exc.row, HEADER_ROW) == HEADER_ROW or rows[exc.row] not in \
+                    part.attrs["excel_rows"]:
+                break  # a problem of the header or of the whole table: nothing to set aside
+            keep.remove(keep[part.attrs["excel_rows"].index(rows[exc.row])])
+    return rows
+
+
+def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Dataset:
+    """Validate a workbook and write it as ``data/<dataset>/``; return the loaded dataset.
+
+    Every problem of the workbook is reported at once (see :class:`WorkbookErrors`).
+    Nothing is written unless every sheet passes the checks of ``lkip validate``; an
+    existing dataset folder is replaced only with ``force``.
+    """
+    path = Path(path)
+    dest = saving.check_target(dataset, force)
+    errors: list[WorkbookError] = []
+    wb, formulas = _open(path)
+    sheets = _sheets(wb, formulas, path, errors)
+    meta_text, meta = _metadata(wb, path, errors)
+    draft = True if meta is None else is_draft(meta)  # unknown: do not report blanks a draft allows
+    staged = saving.staging(dataset)
+    try:
+        if meta is not None:
+            meta["dataset"]["id"] = dataset  # the folder name is the id
+            (staged / "metadata.yml").write_text(saving.metadata_text(meta), encoding="utf-8")
+            try:
+                load_metadata(staged)
+            except DataError as exc:
+                errors.append(_translate(exc, path, {}, meta_text))
+        rows = {name: _check_sheet(df, TABLES[name], staged, path, draft, errors) for name, df in sheets.items()}
+        _raise_all(path, errors)
+        for name, df in sheets.items():
+            table = TABLES[name]
+            if not table.core and df.empty and not (dest / table.filename).is_file():
+                # an empty sheet of a table the agency does not use: no file ("not used", not "still to fill")
+                (staged / table.filename).unlink(missing_ok=True)
+        try:  # rules across tables (links, hierarchies, totals): one at a time
+            load_dataset(dataset, root=staged)
+        except DataError as exc:
+            raise _translate(exc, path, rows, meta_text) from None
+        saving.put_in_place(staged, dest)
+    finally:
+        saving.discard(staged)
+    return load_dataset(dataset)

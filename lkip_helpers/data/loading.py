@@ -1,0 +1,599 @@
+"""Load a dataset folder into typed, validated DataFrames.
+
+Load inputs -> check each file (encoding, header, types, values, key) -> check links
+between tables and the rules that span rows. Any problem raises
+:class:`~lkip_helpers.errors.DataError` naming file, row (line in the file) and
+column, and saying what was expected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from lkip_helpers import paths
+from lkip_helpers.data import safe_yaml
+from lkip_helpers.paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
+from lkip_helpers.capaian import CapaianPolicy, PolicyError
+from lkip_helpers.errors import DataError, LkipError
+from lkip_helpers.numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
+from lkip_helpers.data.completeness import is_draft, missing_text
+from lkip_helpers.data.completeness import check as check_complete
+from lkip_helpers.data.schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode, may_leave_out,
+                     pandera_schema, suggest_id)
+
+_INT = re.compile(r"^-?[0-9]+$")
+_INT64_MAX = 2**63 - 1
+# invisible control characters (what Excel cannot store either); tab and line breaks are allowed
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BOOL = {"true": True, "false": False}
+
+
+@dataclass
+class Dataset:
+    """A loaded dataset: its id, folder, metadata and one DataFrame per table."""
+
+    id: str
+    path: Path
+    meta: dict
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived results (e.g. the audit)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def has(self, table: str) -> bool:
+        """True when ``table`` holds at least one row (an optional table may be absent or empty)."""
+        return table in self.tables and not self.tables[table].empty
+
+    @property
+    def year(self) -> int:
+        return int(self.meta["dataset"]["year"])
+
+    @property
+    def region(self) -> str:
+        """The government the agency belongs to, e.g. ``Provinsi Jawa Tengah`` or ``Kabupaten X``."""
+        d = self.meta["dataset"]
+        return str(d.get("region") or f"Provinsi {d['province']}")
+
+    @property
+    def agency(self) -> str:
+        return str(self.meta["dataset"]["agency"])
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency} {self.region} — LKIP {self.year}"
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.meta["dataset"].get("synthetic", False))
+
+    @property
+    def draft(self) -> bool:
+        """True while the metadata say ``status: draft``: values may still be blank."""
+        return is_draft(self.meta)
+
+    @property
+    def missing_text(self) -> str:
+        """How a missing value is shown for this dataset (``belum diisi`` in a draft)."""
+        return missing_text(self.draft)
+
+
+_LOADED: dict[str, tuple[tuple, Dataset]] = {}
+KEEP_LOADED = 2  # datasets kept in memory: a kernel that builds a hundred in turn must not hold them all
+
+
+def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None) -> Dataset:
+    """Load and validate every table of a dataset.
+
+    A dataset whose files are unchanged (same names, sizes and modification times) is
+    returned from memory: a build runs many notebooks in one kernel, each loading it.
+    Callers must not modify the returned tables.
+
+    Args:
+        dataset: dataset id, the name of its folder under ``data/``.
+        root: the folder itself, when it is not under the data directory.
+    """
+    folder = Path(root) if root is not None else paths.dataset_dir(check_dataset_id(dataset))
+    if not folder.is_dir():
+        known = ", ".join(paths.list_datasets()) or "(tidak ada)"
+        raise DataError(folder, f"folder dataset tidak ditemukan; dataset yang ada: {known}")
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    key = str(folder.resolve())
+    if key in _LOADED and _LOADED[key][0] == stamp:
+        _LOADED[key] = _LOADED.pop(key)  # most recently used last
+        return _LOADED[key][1]
+    ds = _load(folder)
+    _LOADED.pop(key, None)
+    _LOADED[key] = (stamp, ds)
+    while len(_LOADED) > KEEP_LOADED:
+        del _LOADED[next(iter(_LOADED))]
+    return ds
+
+
+def _load(folder: Path) -> Dataset:
+    meta = load_metadata(folder)
+    draft = is_draft(meta)
+    tables = {name: load_table(folder / t.filename, t, draft) for name, t in TABLES.items()}
+    check_links(folder, tables)
+    check_rules(folder, tables)
+    check_years(folder, tables, int(meta["dataset"]["year"]), draft)
+    check_complete(folder, tables, draft)
+    ds = Dataset(folder.name, folder, meta, tables)
+    from lkip_helpers.report.laporan import load as check_laporan  # laporan.yml (numbers, titles of the report) checked at load
+    check_laporan(ds)
+    return ds
+
+
+def load_metadata(folder: Path) -> dict:
+    """Read ``metadata.yml``; a differing dataset id is only a warning (copied folders are normal)."""
+    path = folder / "metadata.yml"
+    if not path.is_file():
+        raise DataError(path, "file metadata tidak ditemukan; setiap dataset perlu metadata.yml")
+    try:
+        meta = safe_yaml.load(_read_text(path)) or {}  # no aliases, bounded size: see safe_yaml
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise DataError(path, f"YAML tidak sah: {getattr(exc, 'problem', exc)}",
+                        row=None if line is None else line + 1) from None
+    check_metadata(path, meta)
+    ds = meta["dataset"]
+    if ds.get("id") not in (None, folder.name):
+        warnings.warn(f"{path}: id '{ds.get('id')}' berbeda dengan nama folder '{folder.name}'; "
+                      "nama folder yang dipakai", stacklevel=2)
+    ds["id"] = folder.name
+    return meta
+
+
+def check_metadata(path: Path, meta) -> None:
+    """Every key of ``metadata.yml`` against :data:`lkip_helpers.data.schema.METADATA` and the capaian policy.
+
+    An error names the key (and its line in the file); an unknown key is only a warning
+    (a newer version of the tool may know it).
+    """
+    def fail(key: str, message: str):
+        raise DataError(path, message, row=yaml_line(path, key), key=key)
+
+    def shown(value) -> str:
+        text = repr(value)
+        return text if len(text) <= 60 else text[:50] + "…"
+
+    if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
+        found = "" if not isinstance(meta, dict) or "dataset" not in meta else f" (tertulis {meta['dataset']!r})"
+        raise DataError(path, "bagian 'dataset:' tidak ada" + found + "; metadata.yml harus memuat 'dataset:' "
+                        "dengan agency, region, year", key="dataset")
+    for name in meta:
+        if str(name) not in METADATA:
+            warnings.warn(f"{path}: kunci '{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
+                          + ", ".join(k for k in METADATA if "." not in k), stacklevel=3)
+    ds = meta["dataset"]
+    known = [k.split(".", 1)[1] for k in METADATA if k.startswith("dataset.")]
+    for name in ds:
+        if str(name) not in known:
+            warnings.warn(f"{path}: kunci 'dataset.{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
+                          + ", ".join(known), stacklevel=3)
+    for spec in METADATA.values():
+        section, _, name = spec.key.partition(".")
+        holder = ds if name else meta
+        value = holder.get(name or section)
+        if value is None:
+            if spec.required:
+                fail(spec.key, f"kunci wajib tidak ada atau kosong ({spec.description})")
+            continue
+        problem = _meta_problem(spec, value)
+        if problem:
+            fail(spec.key, f"tertulis {shown(value)}; diharapkan {problem}")
+    if ds.get("region") is None and ds.get("province") is None:
+        fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Contoh' atau "
+             "'region: Provinsi Jawa Tengah')")
+    for name, entry in (meta.get("tables") or {}).items():
+        if str(name) not in TABLES:
+            warnings.warn(f"{path}: kunci 'tables.{name}' bukan nama tabel; tabel yang dikenal: "
+                          + ", ".join(TABLES), stacklevel=3)
+        if entry is not None and not (isinstance(entry, dict) and all(isinstance(v, (str, int, float)) or v is None
+                                                                      for v in entry.values())):
+            fail(f"tables.{name}", f"tertulis {shown(entry)}; diharapkan {{source: TEKS, notes: TEKS}}")
+    for i, entry in enumerate(meta.get("not_available") or []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            fail(f"not_available[{i}]", f"tertulis {shown(entry)}; diharapkan {{id: TEKS, title: TEKS, reason: TEKS}}")
+    check = (meta.get("draft") or {}).get("check")
+    if check is not None and not (isinstance(check, list) and all(str(t) in TABLES for t in check)):
+        fail("draft.check", f"tertulis {shown(check)}; diharapkan daftar nama tabel, mis. [wilayah, pegawai]")
+    try:
+        CapaianPolicy.from_meta(meta)
+    except PolicyError as exc:
+        fail(exc.key, exc.message)
+
+
+def _meta_problem(spec: MetaKey, value) -> str | None:
+    """What ``value`` should have been for ``spec``, or None when it is fine."""
+    if spec.kind == "text":
+        ok = isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip() != ""
+        return None if ok else "teks tidak kosong"
+    if spec.kind == "year":
+        lo, hi = int(FIELDS["year"].ge), int(FIELDS["year"].le)
+        ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+        return None if ok else f"tahun sebagai bilangan bulat {lo}-{hi} (mis. 2023, tanpa tanda kutip)"
+    if spec.kind == "bool":
+        return None if isinstance(value, bool) else "true atau false"
+    if spec.kind == "choice":
+        return None if value in spec.isin else "salah satu dari: " + ", ".join(spec.isin)
+    if spec.kind == "mapping":
+        return None if isinstance(value, dict) else "bagian berisi kunci: nilai"
+    if spec.kind == "list":
+        return None if isinstance(value, list) else "daftar (baris diawali '- ')"
+    raise ValueError(spec.kind)
+
+
+def yaml_line(path: Path, key: str) -> int | None:
+    """Line of ``key`` (dotted, with ``[i]`` for list items) in the YAML file, or of its nearest parent.
+
+    Only used to point an error message at a line; None when the file cannot be walked.
+    """
+    try:
+        node = yaml.compose(_read_text(path), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, LkipError, OSError):
+        return None
+    line = None
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
+        if part.startswith("[") and isinstance(node, yaml.SequenceNode) and int(part[1:-1]) < len(node.value):
+            node = node.value[int(part[1:-1])]
+            line = node.start_mark.line + 1
+        elif isinstance(node, yaml.MappingNode):
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        else:
+            break
+    return line
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    # a BOM written by Excel is harmless and is dropped.
+    raw = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = _column_at(raw[: exc.start].decode("utf-8", errors="replace")) if path.suffix == ".csv" else None
+        raise DataError(path, f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai "
+                        "'CSV UTF-8'", row=line, column=column) from None
+
+
+def _column_at(before: str) -> str | None:
+    """Name of the CSV column in which the text ``before`` ends (None within the header)."""
+    try:
+        rows = list(csv.reader(io.StringIO(before + "x", newline="")))  # "x" stands for the bad byte
+    except csv.Error:
+        return None
+    if len(rows) < 2:
+        return None
+    header, last = [h.strip() for h in rows[0]], rows[-1]
+    return header[len(last) - 1] if 0 < len(last) <= len(header) else None
+
+
+def _read_rows(path: Path, text: str) -> list[list[str]]:
+    """Parse CSV text; a row the csv module cannot read is a DataError naming the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        detail = (f"sel terlalu panjang (lebih dari {csv.field_size_limit()} karakter)"
+                  if "field larger" in str(exc) else f"CSV tidak dapat dibaca ({exc})")
+        raise DataError(path, detail + "; periksa tanda kutip yang tidak ditutup", row=start) from None
+    return rows
+
+
+def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
+    """Read one CSV file and enforce its schema.
+
+    Returns a DataFrame with pandas nullable dtypes; blank cells are missing values.
+    An optional table (not ``core``) may be absent or hold a header only: it loads
+    empty. A column that may stay blank may also be left out of the file.
+
+    Args:
+        draft: the dataset is a draft: columns still to fill may be blank, and core
+            tables may have a header only.
+    """
+    if not path.is_file():
+        if not table.core:
+            df = empty_table(table)
+            df.attrs["absent"] = True  # not used by this agency (a header-only file means: still to fill)
+            return df
+        raise DataError(path, f"file tidak ditemukan; tabel inti '{table.name}' wajib ada ({table.description})")
+    text = _read_text(path)
+    if not text.strip():
+        raise DataError(path, "file kosong; baris pertama harus header: " + ",".join(table.columns))
+    rows = _read_rows(path, text)
+    header, body = [h.strip() for h in rows[0]], rows[1:]
+    omittable = {c for c in table.columns if may_leave_out(table, c)}
+    missing = [c for c in table.columns if c not in header and c not in omittable]
+    if missing:
+        raise DataError(path, "kolom wajib tidak ada: " + ", ".join(missing), row=1, column=missing[0])
+    unknown = [c for c in header if c not in table.columns]
+    if unknown:
+        raise DataError(path, "kolom tidak dikenal: " + ", ".join(unknown) + "; kolom yang diharapkan: "
+                        + ", ".join(table.columns), row=1, column=unknown[0])
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise DataError(path, "kolom ganda", row=1, column=dupes[0])
+    body = [r for r in body if any(cell.strip() for cell in r)]
+    if not body:
+        if table.core and not draft:
+            raise DataError(path, "tidak ada baris data (hanya header); tabel inti harus diisi, atau tulis "
+                            "'status: draft' di metadata.yml selama masih diisi", row=2)
+        return empty_table(table)
+    for i, r in enumerate(body):
+        if len(r) != len(header):
+            raise DataError(path, f"jumlah sel {len(r)}, diharapkan {len(header)} (periksa koma dan tanda kutip)",
+                            row=_line_of(text, i))
+    line_numbers = _line_numbers(text, len(body))
+    df = pd.DataFrame(body, columns=header)
+    for c in table.columns:
+        if c not in header:  # an optional column left out of the file: blank throughout
+            df[c] = ""
+    df = df[table.columns]
+    df.index = line_numbers
+    df = pd.DataFrame({c: _coerce(path, table, c, df[c], draft) for c in table.columns}, index=df.index)
+    try:
+        pandera_schema(table, draft).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise _schema_error(path, table, df, exc) from None
+    df = df.reset_index(drop=True)
+    df.attrs["lines"] = line_numbers
+    return df
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    """A table with its columns and dtypes but no rows (an optional table not given)."""
+    df = pd.DataFrame({c.column: pd.Series([], dtype=DTYPES[table.field_of(c.column).dtype]) for c in table.cols})
+    df.attrs["lines"] = []
+    return df
+
+
+def line_of(df: pd.DataFrame, position: int) -> int:
+    """Line in the source file of the row at ``position`` (header = line 1)."""
+    lines = df.attrs.get("lines")
+    return lines[position] if lines else position + 2
+
+
+def _line_numbers(text: str, n: int) -> list[int]:
+    """Line in the file where each non-blank data row starts (header is line 1)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    out = []
+    line = reader.line_num
+    for r in reader:
+        if any(cell.strip() for cell in r):
+            out.append(line + 1)
+        line = reader.line_num
+    return out[:n]
+
+
+def _line_of(text: str, i: int) -> int:
+    return _line_numbers(text, i + 1)[i]
+
+
+def _coerce(path: Path, table: Table, column: str, values: pd.Series, draft: bool = False) -> pd.Series:
+    """Turn the text of one column into its dtype, or raise at the first bad cell."""
+    f = table.field_of(column)
+    required = not table.col(column).blank_allowed(draft)
+    out = []
+    for line, raw in values.items():
+        cell = raw.strip()
+        if cell == "":
+            if required:
+                raise DataError(path, "sel kosong; kolom ini wajib diisi (" + f.description + ")",
+                                row=line, column=column)
+            out.append(None)
+        elif f.dtype == "str":
+            bad = _CONTROL.search(cell)
+            if bad:
+                raise DataError(path, f"karakter kontrol tak terlihat (kode 0x{ord(bad.group()):02x}) pada posisi "
+                                f"{bad.start() + 1}; hapus karakter itu", row=line, column=column)
+            if f.form == "id" and not is_id(cell):
+                raise DataError(path, f"id tidak sah: {_shown(cell)}; id hanya memuat {ID_RULE} — "
+                                f"mis. '{suggest_id(cell)}'", row=line, column=column)
+            if f.form == "kode" and not is_kode(cell):
+                raise DataError(path, f"kode tidak sah: {_shown(cell)}; kode rekening ditulis {KODE_RULE}",
+                                row=line, column=column)
+            out.append(cell)
+        elif f.dtype == "bool":
+            if cell.lower() not in _BOOL:
+                raise DataError(path, f"tertulis {cell!r}; diharapkan true atau false", row=line, column=column)
+            out.append(_BOOL[cell.lower()])
+        else:
+            ok = _INT.match(cell) if f.dtype == "int" else is_canonical_number(cell)
+            if ok and f.dtype == "float" and is_ambiguous_thousands(cell):
+                raise DataError(path, f"tertulis {cell!r}: titik sebagai pemisah ribuan? Tulis "
+                                f"{cell.replace('.', '')} untuk bilangan ribuan, atau {cell}0 bila "
+                                "memang desimal (angka kanonik: titik hanya untuk desimal)", row=line, column=column)
+            if not ok:
+                expected = "bilangan bulat" if f.dtype == "int" else "angka"
+                hint = ""
+                if looks_indonesian(cell):
+                    hint = ("; angka ditulis dengan format tampilan (pemisah ribuan/koma desimal). "
+                            "Tulis angka kanonik: tanpa pemisah ribuan, titik sebagai desimal "
+                            "(1.476 -> 1476; 98,40 -> 98.4)")
+                raise DataError(path, f"tertulis {cell!r}; diharapkan {expected}"
+                                + (f" dalam {f.unit}" if f.unit else "") + hint, row=line, column=column)
+            value = int(cell) if f.dtype == "int" else float(cell)
+            if (abs(value) > _INT64_MAX) if f.dtype == "int" else not math.isfinite(value):
+                shown = cell if len(cell) <= 30 else f"{cell[:12]}…{cell[-6:]} ({len(cell)} digit)"
+                raise DataError(path, f"tertulis {shown!r}: angka terlalu besar", row=line, column=column)
+            out.append(value)
+    return pd.Series(out, index=values.index, dtype=DTYPES[f.dtype])
+
+
+def _shown(cell: str) -> str:
+    """A cell for a message: quoted, cut short when long."""
+    return repr(cell) if len(cell) <= 40 else repr(cell[:30] + "…") + f" ({len(cell)} karakter)"
+
+
+def _schema_error(path: Path, table: Table, df: pd.DataFrame, exc: pa.errors.SchemaErrors) -> DataError:
+    cases = exc.failure_cases
+    first = cases.iloc[0]
+    n = len(cases)
+    more = f" (dan {n - 1} masalah lain di file ini)" if n > 1 else ""
+    if first["check"] in ("multiple_fields_uniqueness", "field_uniqueness") or "unique" in str(first["check"]):
+        dup = df.duplicated(list(table.key), keep="first")
+        line = int(dup[dup].index[0])
+        keyval = ", ".join(f"{k}={df.loc[line, k]}" for k in table.key)
+        return DataError(path, f"kunci ganda ({keyval}); setiap baris harus unik menurut "
+                         + ", ".join(table.key) + more, row=line, column=table.key[0])
+    column = first["column"] if isinstance(first["column"], str) else None
+    index = first["index"]
+    line = int(index) if pd.notna(index) else None
+    value = first["failure_case"]
+    value = value.item() if hasattr(value, "item") else value  # np.float64(-5.0) -> -5.0
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
+    return DataError(path, f"nilai {value!r} tidak sah: {first['check']}{more}",
+                     row=line, column=column)
+
+
+def check_links(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Every id a table refers to exists in the table it refers to."""
+    for name, table in TABLES.items():
+        df = tables[name]
+        for link in table.links:
+            ref = tables[link.table]
+            known = set(zip(*(ref[c] for c in link.ref_columns)))
+            for i, row in df.iterrows():
+                value = tuple(row[c] for c in link.columns)
+                if any(pd.isna(v) for v in value):
+                    continue
+                if value not in known:
+                    shown = ", ".join(str(v) for v in value)
+                    raise DataError(folder / table.filename,
+                                    f"'{shown}' tidak ada di {link.table}.csv (kolom "
+                                    f"{', '.join(link.ref_columns)})", row=line_of(df, i), column=link.columns[0])
+
+
+def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Rules that span rows: amounts only on leaves, hierarchies without cycles, breakdowns within totals.
+
+    Leaves left blank are judged by :func:`lkip_helpers.data.completeness.check` (a draft may have them).
+    """
+    for name, table in TABLES.items():
+        if not table.parent:
+            continue
+        df, key, parent_col = tables[name], table.key[0], table.parent
+        path = folder / table.filename
+        parents = set(df[parent_col].dropna())
+        amounts = [c.column for c in table.cols if c.fill]
+        for i, row in df.iterrows():
+            for col in amounts:
+                if row[key] in parents and pd.notna(row[col]):
+                    raise DataError(path, f"{row[key]} punya rincian di bawahnya: {col} dihitung dari rinciannya, "
+                                    "kosongkan sel ini", row=line_of(df, i), column=col)
+        _check_acyclic(path, df, key, parent_col)
+    _check_iku_sasaran(folder, tables)
+    _check_labels(folder, tables["indikator"])
+    totals = tables["pegawai_total"].set_index("status")["jumlah"]
+    listed = tables["pegawai"].groupby("status")["jumlah"].sum()
+    for status, n in listed.items():
+        if n > totals[status]:
+            raise DataError(folder / "pegawai.csv", f"rincian {status} berjumlah {n}, melebihi total "
+                            f"{totals[status]} di pegawai_total.csv", column="jumlah")
+
+
+# Rows that describe what happened in a year: none may lie after the report year. RPJMD
+# targets (basis rpjmd) may: they run to the end of the medium-term plan.
+_DONE_BY_YEAR = {"realisasi": None, "capaian_historis": None, "target": ("basis", "pk")}
+
+
+def check_years(folder: Path, tables: dict[str, pd.DataFrame], year: int, draft: bool) -> None:
+    """The years of the rows against ``dataset.year``.
+
+    No realisasi, published capaian or PK target after the report year; a final dataset
+    has PK targets of its year for at least one IKU and a realisasi for at least one of
+    them (otherwise the report would measure nothing: most often ``year`` in
+    metadata.yml is wrong).
+    """
+    for name, only in _DONE_BY_YEAR.items():
+        df = tables[name]
+        late = df["year"] > year
+        if only:
+            late &= df[only[0]] == only[1]
+        if late.any():
+            i = int(late.to_numpy().nonzero()[0][0])
+            what = "target PK" if only else ("realisasi" if name == "realisasi" else "capaian")
+            raise DataError(folder / TABLES[name].filename,
+                            f"tahun {df['year'].iloc[i]} sesudah tahun laporan {year} (dataset.year di metadata.yml): "
+                            f"{what} tahun mendatang belum ada; perbaiki tahunnya, atau 'year' di metadata.yml",
+                            row=line_of(df, i), column="year")
+    if draft:
+        return
+    iku = set(tables["indikator"].loc[tables["indikator"]["kind"] == "iku", "indikator_id"])
+    t = tables["target"]
+    pk = t[(t["basis"] == "pk") & t["indikator_id"].isin(iku)]
+    measured = set(pk.loc[pk["year"] == year, "indikator_id"])
+    meta = folder / "metadata.yml"
+    if not measured:
+        years = sorted(int(y) for y in set(pk["year"]))
+        found = f"target PK IKU ada untuk tahun: {', '.join(map(str, years))}" if years else "belum ada target PK IKU"
+        raise DataError(meta, f"tahun laporan {year}, tetapi target.csv tidak memuat target PK (basis pk) tahun {year} "
+                        f"untuk satu pun IKU ({found}); periksa 'year' di metadata.yml atau isi target.csv",
+                        row=yaml_line(meta, "dataset.year"), key="dataset.year")
+    r = tables["realisasi"]
+    done = r[(r["year"] == year) & r["indikator_id"].isin(measured) & r["realisasi"].notna()]
+    if done.empty:
+        years = sorted(int(y) for y in set(r.loc[r["realisasi"].notna(), "year"]))
+        found = f"realisasi ada untuk tahun: {', '.join(map(str, years))}" if years else "belum ada realisasi"
+        raise DataError(meta, f"tahun laporan {year}, tetapi realisasi.csv tidak memuat realisasi tahun {year} untuk IKU "
+                        f"yang bertarget ({found}); isi realisasi, periksa 'year' di metadata.yml, atau tulis "
+                        "'status: draft' selama masih diisi", row=yaml_line(meta, "dataset.year"), key="dataset.year")
+
+
+def _check_iku_sasaran(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """An IKU measures a sasaran strategis (the pages average IKU per sasaran strategis)."""
+    level = dict(zip(tables["sasaran"]["sasaran_id"], tables["sasaran"]["level"]))
+    ind = tables["indikator"]
+    for i, (ind_id, kind, sasaran) in enumerate(zip(ind["indikator_id"], ind["kind"], ind["sasaran_id"])):
+        if kind == "iku" and level.get(sasaran, "strategis") != "strategis":
+            raise DataError(folder / "indikator.csv", f"IKU {ind_id} terkait sasaran '{sasaran}' berlevel "
+                            f"{level[sasaran]}; IKU mengukur sasaran strategis (level strategis di sasaran.csv) — "
+                            "pilih sasaran strategisnya, atau jadikan indikator ini ikk", row=line_of(ind, i),
+                            column="sasaran_id")
+
+
+def _check_labels(folder: Path, ind: pd.DataFrame) -> None:
+    """Each indicator has its own short_name: it labels the indicator in charts and tables."""
+    seen: dict[str, int] = {}
+    for i, (ind_id, label) in enumerate(zip(ind["indikator_id"], ind["short_name"])):
+        key = str(label).strip().casefold()
+        if key in seen:
+            first = seen[key]
+            raise DataError(folder / "indikator.csv", f"short_name '{label}' sudah dipakai {ind['indikator_id'].iloc[first]} "
+                            f"(baris {line_of(ind, first)}); setiap indikator perlu label singkat sendiri untuk grafik",
+                            row=line_of(ind, i), column="short_name")
+        seen[key] = i
+
+
+def _check_acyclic(path: Path, df: pd.DataFrame, key: str, parent_col: str) -> None:
+    parent = dict(zip(df[key], df[parent_col]))
+    for i, start in enumerate(df[key]):
+        seen, node = set(), start
+        while pd.notna(parent.get(node)):
+            if node in seen:
+                raise DataError(path, f"hierarki berputar (siklus) melalui {start}", row=line_of(df, i), column=parent_col)
+            seen.add(node)
+            node = parent[node]

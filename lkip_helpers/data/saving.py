@@ -1,0 +1,115 @@
+"""Write a dataset folder: canonical CSV text, validated before it is put in place.
+
+The inverse of :mod:`lkip_helpers.data.loading`. Everything is written to a temporary
+folder beside the target, loaded back with the same checks as ``lkip validate``, and
+only then renamed into ``data/<dataset>/``: a failure never leaves half a dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lkip_helpers import paths
+from lkip_helpers.data import safe_yaml
+from lkip_helpers.errors import LkipError
+from lkip_helpers.numbers import is_ambiguous_thousands
+from lkip_helpers.data.schema import TABLES, Table
+
+
+def canonical(value, dtype: str) -> str:
+    """A cell as a data file holds it: plain numbers, ``true``/``false``, blank for missing.
+
+    Floats are written in their shortest exact form, so 84.09 stays ``84.09`` (never
+    ``84.09000000000001``) and 1476.0 becomes ``1476``.
+
+    >>> canonical(1476.0, "float"), canonical(84.09, "float"), canonical(1e-05, "float"), canonical(None, "int")
+    ('1476', '84.09', '0.00001', '')
+    >>> canonical(1.476, "float"), canonical(True, "bool"), canonical(" Kota Contoh ", "str")
+    ('1.4760', 'true', 'Kota Contoh')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if dtype == "bool":
+        return "true" if bool(value) else "false"
+    if dtype == "int":
+        return str(int(value))
+    if dtype == "float":
+        text = np.format_float_positional(float(value), trim="-")
+        # "1.476" would be refused as ambiguous (thousands or decimal?); a trailing zero says decimal.
+        return text + "0" if is_ambiguous_thousands(text) else text
+    return str(value).strip()
+
+
+def table_text(df: pd.DataFrame, table: Table) -> str:
+    """CSV text of one table: its columns in schema order, canonical cells, CRLF line ends like the data files."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(table.columns)
+    dtypes = [table.field_of(c).dtype for c in table.columns]
+    for row in df[table.columns].itertuples(index=False):
+        writer.writerow([canonical(v, t) for v, t in zip(row, dtypes)])
+    return buf.getvalue()
+
+
+def metadata_text(meta: dict, header: str = "") -> str:
+    """``metadata.yml`` text: an optional comment header, then the YAML in the given key order."""
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return comment + safe_yaml.dump(meta, allow_unicode=True, sort_keys=False, width=110)
+
+
+def staging(dataset: str) -> Path:
+    """A fresh temporary folder named like the dataset, beside the data folders (same file system)."""
+    root = paths.data_dir() / f".tmp-{dataset}-{os.getpid()}"
+    shutil.rmtree(root, ignore_errors=True)
+    folder = root / dataset
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_folder(folder: Path, tables: dict[str, pd.DataFrame], meta_text: str) -> None:
+    """Write the core tables, every optional table that has rows, and ``metadata.yml`` into ``folder``.
+
+    An optional table without rows is written as a header only when ``tables`` holds it
+    with its file present (``attrs['absent']`` unset): "still to fill", not "not used".
+    """
+    for name, table in TABLES.items():
+        df = tables.get(name)
+        if df is None or (not table.core and df.empty and df.attrs.get("absent", False)):
+            continue
+        (folder / table.filename).write_text(table_text(df, table), encoding="utf-8", newline="")
+    (folder / "metadata.yml").write_text(meta_text, encoding="utf-8")
+
+
+def check_target(dataset: str, force: bool = False) -> Path:
+    """The folder ``data/<dataset>``; refuse to replace an existing one unless ``force``."""
+    from lkip_helpers.data.loading import check_dataset_id
+
+    dest = paths.dataset_dir(check_dataset_id(dataset))
+    if dest.exists() and not force:
+        raise LkipError(f"dataset {dataset} sudah ada di {dest}; pilih id lain, atau tambahkan --force "
+                        "untuk menimpanya")
+    return dest
+
+
+def put_in_place(staged: Path, dest: Path) -> None:
+    """Move a validated staging folder to ``dest``; an old folder is removed only once the new one is there."""
+    old = dest.parent / f".old-{dest.name}-{os.getpid()}"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.rename(old)
+    staged.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staged.parent, ignore_errors=True)
+
+
+def discard(staged: Path) -> None:
+    """Remove a staging folder and its temporary parent."""
+    shutil.rmtree(staged.parent, ignore_errors=True)

@@ -1,0 +1,485 @@
+"""The worker side of a build: run notebooks on a kernel that stays alive between them.
+
+A fresh kernel and the imports of pandas, matplotlib and seaborn cost seconds per
+notebook; a worker pays them once. Before each notebook the kernel's namespace is
+reset (``reset(new_session=True)``) and its working directory set to the run's output
+folder, so each notebook starts clean and writes where it should. ``run`` serves the
+local process pool and Dask workers that see the build's folders; ``run_remote`` serves
+workers that do not (``--scheduler tcp://``): the task brings the dataset's files and the
+notebook, and the run's outputs go back as bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import signal
+import sys
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+KERNEL_START_ATTEMPTS = 3
+WATCH_INTERVAL_S = 0.5  # how often a worker checks that the build that started it is still there
+_STATE: dict = {}  # per worker process: the kernel manager and client
+KEEP_DATASETS = 2  # datasets a remote worker keeps materialised (as loading keeps two in a kernel's memory)
+
+
+@dataclass
+class Task:
+    """One notebook run, everything a worker needs (picklable)."""
+
+    dataset: str
+    notebook: str  # path of the source notebook
+    parameters: dict  # extra parameters (e.g. indikator)
+    executed_name: str  # file name of the executed notebook
+    page_file: str  # file name of the HTML page
+    page_id: str
+    title: str
+    workdir: str  # the dataset's temporary output folder
+    data_dir: str  # LKIP_DATA_DIR for the kernel
+    key: str = ""  # incremental-build key (inputs hash)
+    build_id: str = ""  # the build that sent it (a shared cluster serves several)
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.dataset}/{self.executed_name}"
+
+
+class NotebookFailed(Exception):
+    """A cell raised: carries what the build reports to the user."""
+
+    def __init__(self, executed: str, cell: int | None, ename: str, evalue: str, source: str):
+        super().__init__(f"{executed}: {ename}: {evalue}")
+        self.executed, self.cell, self.ename, self.evalue, self.source = executed, cell, ename, evalue, source
+
+    def __reduce__(self):  # travels back from worker processes
+        return (NotebookFailed, (self.executed, self.cell, self.ename, self.evalue, self.source))
+
+
+class Cancelled(Exception):
+    """The run's folder is gone (its dataset already failed): the run is dropped, never run elsewhere."""
+
+    def __init__(self, run_id: str, workdir: str = ""):
+        super().__init__(
+            f"{run_id} dibatalkan: folder kerja {workdir} tidak ada (dataset ini sudah gagal, "
+            "atau worker tidak dapat melihat folder ini)"
+            if workdir
+            else f"{run_id} dibatalkan"
+        )
+        self.run_id, self.workdir = run_id, workdir
+
+    def __reduce__(self):
+        return (Cancelled, (self.run_id, self.workdir))
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process in KiB (0 where the OS does not tell)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS reports bytes
+
+
+def _kernel_env(data_dir: str) -> dict:
+    env = dict(os.environ)
+    env["LKIP_DATA_DIR"] = data_dir
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def _start_kernel(data_dir: str):
+    """Start a kernel, retrying when it dies at start (the port race of parallel kernel starts)."""
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient.util import run_sync
+
+    last = None
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        import tempfile
+
+        # connection file (and on POSIX the IPC sockets) in a private folder, removed with the kernel
+        sockets = tempfile.mkdtemp(prefix="lkip-kernel-")
+        conn = os.path.join(sockets, "kernel.json")
+        if os.name == "posix":
+            # IPC sockets: no TCP ports to race for, nothing sent over the network
+            km = AsyncKernelManager(
+                kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"), connection_file=conn
+            )
+        else:
+            km = AsyncKernelManager(kernel_name="python3", connection_file=conn)
+        _STATE["sockets"] = sockets
+        try:
+            # jupyter_client starts the kernel in a session of its own (Ctrl-C in a terminal does not reach
+            # it) and tells it our pid: ipykernel exits when this worker is gone (JPY_PARENT_PID)
+            run_sync(km.start_kernel)(env=_kernel_env(data_dir))
+            _STATE["kernel_pid"] = _kernel_pid(km)
+            kc = km.client()
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=60)
+            return km, kc
+        except Exception as exc:  # noqa: BLE001 — any start failure is retried, then reported
+            last = exc
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001
+                pass
+            _kill_kernel()
+            time.sleep(0.2 * attempt)
+    raise RuntimeError(f"kernel tidak dapat dijalankan setelah {KERNEL_START_ATTEMPTS} percobaan: {last}")
+
+
+def _kernel(data_dir: str):
+    if _STATE.get("stopping") or _STATE.get("current") in _STATE.get("stopped", ()):
+        raise Cancelled("kernel")  # the build is being stopped: no new kernel
+    if _STATE.get("data_dir") != data_dir and "km" in _STATE:
+        shutdown()
+    if "km" not in _STATE:
+        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir)
+        _STATE["data_dir"] = data_dir
+    return _STATE["km"], _STATE["kc"]
+
+
+def _kernel_pid(km) -> int | None:
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    return getattr(proc, "pid", None)
+
+
+def _kill_kernel() -> None:
+    """Kill this worker's kernel and everything it started, at once, and remove its socket folder.
+
+    Safe from a signal handler or the watchdog thread: no messages to the kernel, no waiting on it.
+    """
+    pid = _STATE.pop("kernel_pid", None)
+    if pid:
+        try:
+            if os.name == "posix":
+                os.killpg(pid, signal.SIGKILL)  # the kernel leads its own process group (its own session)
+            else:
+                os.kill(pid, signal.SIGTERM)  # Windows: TerminateProcess
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+    sockets = _STATE.pop("sockets", None)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def stop_now() -> None:
+    """The build was interrupted: kill this worker's kernel now and start no other (Dask workers)."""
+    _STATE["stopping"] = True
+    _kill_kernel()
+
+
+def stop_build(build_id: str) -> None:
+    """A build on a shared cluster was interrupted: drop its queued runs, kill the kernel only if it runs one.
+
+    Other builds' runs on this worker go on; the worker stays (it is not ours to stop).
+    """
+    _STATE.setdefault("stopped", set()).add(build_id)
+    if _STATE.get("current") == build_id:
+        _kill_kernel()
+
+
+def shutdown() -> None:
+    """Stop this worker's kernel (called when the worker ends)."""
+    from nbclient.util import run_sync
+
+    km, kc = _STATE.pop("km", None), _STATE.pop("kc", None)
+    _STATE.pop("data_dir", None)
+    if kc is not None:
+        kc.stop_channels()
+    if km is not None:
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 — best effort at exit
+            pass
+    _kill_kernel()  # whatever a polite shutdown left, and the socket folder
+
+
+def warm(data_dir: str, modules: list[str]) -> None:
+    """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
+
+    Sent while the build plans; a module that is not one (``from lkip_helpers import x``) is skipped.
+    """
+    import nbclient  # noqa: F401 — the worker's own imports for its first run
+    import papermill.parameterize  # noqa: F401
+
+    from lkip_helpers.report import html  # noqa: F401
+
+    try:
+        _, kc = _kernel(data_dir)
+        _silent(
+            kc,
+            f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
+            "    except ImportError:\n        pass",
+        )
+    except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
+        pass
+
+
+def _silent(kc, code: str) -> dict:
+    """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
+    from nbclient.util import run_sync
+
+    reply = run_sync(kc.execute_interactive)(
+        code,
+        silent=True,
+        store_history=False,
+        timeout=60,
+        user_expressions={"rss": "__import__('lkip_helpers.pipeline.runner', fromlist=['x']).peak_rss_kb()"},
+    )
+    return reply["content"]
+
+
+def run(task: Task) -> dict:
+    """Execute one notebook run and render its page; return its records (runs in a worker)."""
+    from nbclient.exceptions import DeadKernelError
+
+    if not Path(task.workdir).is_dir():
+        raise Cancelled(task.run_id, task.workdir)  # its dataset failed and its folder is gone: no kernel needed
+    try:
+        return _run_once(task)
+    except (DeadKernelError, RuntimeError):
+        shutdown()  # a kernel that died (or never came up) is replaced once
+        return _run_once(task)
+
+
+def _run_once(task: Task) -> dict:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from lkip_helpers.paths import REGISTRY_DIR
+    from lkip_helpers.report.html import notebook_page
+
+    start = time.perf_counter()
+    km, kc = _kernel(task.data_dir)
+    work = Path(task.workdir)
+    # into the run's own folder first (the previous one may be gone), then a clean namespace; a folder that
+    # is gone means the dataset failed meanwhile: the run is dropped, never run in whatever folder the
+    # kernel was in before (that may belong to another dataset still building)
+    moved = _silent(kc, f"import os\nos.chdir({str(work)!r})\nget_ipython().reset(new_session=True)")
+    if moved.get("status") != "ok":
+        raise Cancelled(task.run_id, task.workdir)
+    nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
+    params = {"dataset": task.dataset, "output_dir": ".", **task.parameters}
+    nb = parameterize_notebook(nb, params)
+    for cell in nb.cells:  # papermill gives the injected cell a random id; a fixed one keeps runs identical
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+    client = NotebookClient(nb, km=km, kernel_name="python3", record_timing=False, timeout=900, allow_errors=False)
+    client.kc = kc
+    executed = work / "notebooks" / task.executed_name
+    try:
+        client.execute(cleanup_kc=False)
+    except CellExecutionError as exc:
+        nbformat.write(nb, executed)
+        cell = next(
+            (
+                c
+                for c in nb.cells
+                if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
+            None,
+        )
+        raise NotebookFailed(
+            task.executed_name,
+            cell.get("execution_count") if cell else None,
+            exc.ename,
+            exc.evalue,
+            cell.source if cell else "",
+        ) from None
+    nbformat.write(nb, executed)
+    (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
+    registry = work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json"
+    records = json.loads(registry.read_text(encoding="utf-8")) if registry.exists() else []
+    rss = _silent(kc, "0").get("user_expressions", {}).get("rss", {})
+    kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
+    worker_kb = peak_rss_kb()
+    return {
+        "task": asdict(task),
+        "records": records,
+        "seconds": time.perf_counter() - start,
+        "worker": f"{platform.node()}:{os.getpid()}",
+        "peak_kernel_mb": kernel_kb / 1024,
+        "peak_worker_mb": worker_kb / 1024,
+    }
+
+
+# --- workers that do not see the build's folders ---------------------------------------------
+
+_RUN_LOCK = threading.Lock()  # one kernel per worker: a worker started with several threads runs one at a time
+
+
+def run_remote(task: Task, payload: dict) -> dict:
+    """Run ``task`` in this worker's own folder; return its result with every file it wrote as bytes.
+
+    ``payload``: ``data`` (the dataset's files, relative path -> bytes) and its ``data_digest``,
+    ``notebook`` (the notebook's JSON text), ``inputs`` (outputs of the runs it reads, path -> bytes)
+    and ``helpers`` (fingerprint of the build's lkip_helpers). The dataset stays materialised
+    between runs while its digest is unchanged, so the kernel's loaded dataset is reused; the
+    run's own folder is removed afterwards.
+    """
+    from lkip_helpers.errors import LkipError
+    from lkip_helpers.pipeline.build import helpers_hash
+
+    with _RUN_LOCK:
+        if task.build_id in _STATE.get("stopped", ()):
+            raise Cancelled(task.run_id)
+        if "helpers" not in _STATE:
+            _STATE["helpers"] = helpers_hash()
+        if payload["helpers"] != _STATE["helpers"]:
+            raise LkipError(
+                f"lkip_helpers di worker {platform.node()} berbeda dengan milik build ini; "
+                "pasang versi yang sama di semua worker"
+            )
+        root = _remote_root()
+        data = root / "data"
+        known = _STATE.setdefault("datasets", {})  # dataset -> digest of the files materialised, oldest first
+        if known.get(task.dataset) != payload["data_digest"]:
+            shutil.rmtree(data / task.dataset, ignore_errors=True)
+            known.pop(task.dataset, None)
+            write_files(data / task.dataset, payload["data"])
+            known[task.dataset] = payload["data_digest"]
+            while len(known) > KEEP_DATASETS:  # a worker serving a whole province keeps only the latest
+                shutil.rmtree(data / known.pop(next(iter(known))), ignore_errors=True)
+        notebook = root / "notebooks" / Path(task.notebook).name
+        notebook.parent.mkdir(parents=True, exist_ok=True)
+        notebook.write_text(payload["notebook"], encoding="utf-8")
+        work = root / "runs" / uuid.uuid4().hex
+        from lkip_helpers.paths import REGISTRY_DIR
+
+        for sub in ("notebooks", "html", "tables", "figures", REGISTRY_DIR):
+            (work / sub).mkdir(parents=True, exist_ok=True)
+        write_files(work, payload["inputs"])
+        _STATE["current"] = task.build_id
+        try:
+            res = run(replace(task, notebook=str(notebook), workdir=str(work), data_dir=str(data)))
+            res["task"] = asdict(task)
+            res["outputs"] = {
+                p.relative_to(work).as_posix(): p.read_bytes()
+                for p in sorted(work.rglob("*"))
+                if p.is_file() and p.relative_to(work).as_posix() not in payload["inputs"]
+            }
+            return res
+        finally:
+            _STATE.pop("current", None)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _remote_root() -> Path:
+    """This worker's private folder (inside Dask's scratch space when there is one), removed at exit."""
+    if "remote_root" not in _STATE:
+        import atexit
+        import tempfile
+
+        base = None
+        try:
+            from distributed import get_worker
+
+            base = get_worker().local_directory
+        except (ImportError, ValueError):
+            pass
+        root = Path(tempfile.mkdtemp(prefix="lkip-worker-", dir=base))
+        atexit.register(shutil.rmtree, root, True)
+        atexit.register(shutdown)  # runs first: the kernel goes before its folder
+        _STATE["remote_root"] = root
+    return _STATE["remote_root"]
+
+
+def safe_relative(name: str) -> bool:
+    """True for a relative path that stays inside its folder (files travel between machines by name)."""
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and ".." not in parts and "\\" not in name
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write files received by name (a task's dataset, a remote run's outputs) under ``folder``."""
+    for name, content in files.items():
+        if not safe_relative(name):
+            raise ValueError(f"nama file tidak sah dalam tugas: {name!r}")
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+# --- a worker never outlives the build that started it -----------------------------------------
+
+
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    if os.name != "posix":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000 | 0x00100000, False, pid)  # QUERY_LIMITED_INFORMATION | SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return True  # no /proc (macOS): kill(pid, 0) said it is there
+
+
+def _die(code: int) -> None:
+    _kill_kernel()
+    os._exit(code)
+
+
+def watch_main(main_pid: int) -> None:
+    """Exit this process (and kill its kernel) within a second of ``main_pid`` ending.
+
+    Started in every worker (local pool initializer, or ``Client.run`` on Dask workers and nannies of a
+    LocalCluster): a build killed with SIGKILL cannot clean up, so its workers clean up after themselves.
+    """
+    if _STATE.get("watching") == main_pid:
+        return
+    _STATE["watching"] = main_pid
+
+    def watch():
+        while process_alive(main_pid):
+            time.sleep(WATCH_INTERVAL_S)
+        _die(1)
+
+    threading.Thread(target=watch, name="lkip-watch-main", daemon=True).start()
+
+
+def worker_init(main_pid: int | None = None) -> None:
+    """Process-pool initializer: kernel stopped when the worker ends; worker ends when the build ends."""
+    from multiprocessing import util
+
+    # Ctrl-C reaches the whole process group: the build decides, and stops its workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        # asked to stop (the build was interrupted): kill the kernel first, then go, without a traceback.
+        # A Python handler would wait for the main thread, which sits in a C call while a cell runs; so
+        # SIGTERM is blocked in every thread (threads started later inherit this) and taken by one that waits.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+        def on_term():
+            signum = signal.sigwait({signal.SIGTERM})
+            _die(128 + signum)
+
+        threading.Thread(target=on_term, name="lkip-sigterm", daemon=True).start()
+    util.Finalize(None, shutdown, exitpriority=10)
+    if main_pid:
+        watch_main(main_pid)
+    sys.stdout.flush()

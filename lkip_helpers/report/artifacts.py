@@ -1,0 +1,262 @@
+"""Writing a notebook's artifacts: tables (CSV + XLSX), figures (PNG + SVG + CSV), and their registry.
+
+Each notebook records what it wrote in ``<output_dir>/.artifacts/<notebook>.json``;
+the build reads each run's record into ``manifest.json``. Beside it,
+``<notebook>.dokumen.json`` is the run's *document stream*: headings, narrative text,
+tables (with their display cells) and figures in the order the notebook produced them,
+from which the build writes the LKIP document (:mod:`lkip_helpers.report.dokumen`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Image, Markdown, display
+
+from lkip_helpers import paths
+from lkip_helpers.data.safe_cells import write_csv, xlsx_cell
+from lkip_helpers.paths import REGISTRY_DIR
+from lkip_helpers.report.narrative import escape
+from lkip_helpers.report.report_table import KINDS, ReportTable
+
+ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")  # may hold an id of the data (schema.ID_PATTERN)
+STREAM_SUFFIX = ".dokumen.json"
+PNG_DPI = 150  # figures' PNG resolution; the document sizes images from it
+_CURRENT: list = []  # the Outputs of the notebook being run (set by notebook.setup), for md()
+
+
+def current() -> Outputs | None:
+    """The Outputs that :func:`lkip_helpers.notebook.setup` made last in this kernel (None outside a build)."""
+    return _CURRENT[0] if _CURRENT else None
+
+
+def set_current(out: Outputs | None) -> None:
+    _CURRENT[:] = [out] if out is not None else []
+
+
+def _cell() -> str | None:
+    """Fingerprint of the running notebook cell's source: places stream entries among the notebook's Markdown cells.
+
+    IPython stores a cell's input in its history before running it; the executed
+    notebook holds the same source, so the build can match the two.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    ip = get_ipython()
+    history = getattr(getattr(ip, "history_manager", None), "input_hist_raw", None)
+    return cell_key(history[-1]) if history else None
+
+
+def cell_key(source: str) -> str:
+    """Short fingerprint of a cell's source (trailing whitespace ignored)."""
+    return hashlib.sha1(source.rstrip().encode("utf-8")).hexdigest()[:12]
+
+
+class Outputs:
+    """Where one notebook writes, and the record of what it wrote.
+
+    Args:
+        dataset: dataset id.
+        output_dir: the output folder; default ``outputs/<dataset>``.
+        notebook: the notebook's file stem (e.g. ``03_bab3_capaian``).
+        missing: how tables show a missing number (``belum diisi`` for a draft dataset).
+    """
+
+    def __init__(self, dataset: str, output_dir: str | Path | None, notebook: str, missing: str | None = None):
+        self.root = Path(output_dir) if output_dir else paths.output_dir(dataset)
+        self.notebook = notebook
+        self.missing = missing
+        self.records: list[dict] = []
+        self.stream: list[dict] = []
+        for sub in ("tables", "figures", REGISTRY_DIR):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def _register(self, record: dict) -> None:
+        if not ARTIFACT_ID.match(record["id"]):
+            raise ValueError(f"artifact id tidak sah: {record['id']!r}")
+        self.records = [r for r in self.records if r["id"] != record["id"]] + [record]
+        path = self.root / REGISTRY_DIR / f"{self.notebook}.json"
+        path.write_text(json.dumps(self.records, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def _append(self, entry: dict) -> None:
+        """Add one entry to the document stream (a re-run cell replaces its earlier entry of the same id)."""
+        entry = {**entry, "cell": _cell()}
+        if entry.get("id"):
+            self.stream = [e for e in self.stream if e.get("id") != entry["id"]]
+        self.stream.append(entry)
+        path = self.root / REGISTRY_DIR / f"{self.notebook}{STREAM_SUFFIX}"
+        path.write_text(json.dumps(self.stream, ensure_ascii=False), encoding="utf-8")
+
+    def heading(self, text: str, level: int = 2) -> None:
+        """Show a section heading (text from data escaped) and put it in the document.
+
+        Level 1 = chapter such as "Bab III — …"; 2 and 3 = sections.
+        """
+        if level not in (1, 2, 3):
+            raise ValueError(f"level judul harus 1, 2 atau 3, bukan {level!r}")
+        display(Markdown("#" * level + " " + escape(text)))
+        self._append({"type": "heading", "text": str(text), "level": level})
+
+    def text(self, text: str) -> None:
+        """Narrative text for the document (Markdown as :mod:`lkip_helpers.report.narrative` writes it)."""
+        self._append({"type": "text", "text": str(text)})
+
+    def _stream_table(self, table: ReportTable) -> None:
+        shown = table.display_frame()  # the same cells the HTML shows: one formatting for every output
+        self._append(
+            {
+                "type": "table",
+                "id": table.id,
+                "title": table.title,
+                "source": table.source,
+                "notes": [str(n) for n in table.notes],
+                "columns": [{"label": str(c.label), "kind": c.kind} for c in table.columns],
+                "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)],
+                "emphasis": [int(r) for r in table.emphasis_rows],
+            }
+        )
+
+    def table(self, table: ReportTable):
+        """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
+        folder = self.root / "tables"
+        if self.missing is not None:
+            table.missing = self.missing
+        write_csv(table.data, folder / f"{table.id}.csv")
+        write_xlsx(table, folder / f"{table.id}.xlsx")
+        self._register(
+            {
+                "id": table.id,
+                "kind": "table",
+                "title": table.title,
+                "source": table.source,
+                "notebook": self.notebook,
+                "files": [f"tables/{table.id}.csv", f"tables/{table.id}.xlsx"],
+            }
+        )
+        self._stream_table(table)
+        return ShownTable(table)
+
+    def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
+        """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
+        folder = self.root / "figures"
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
+        (folder / f"{id}.png").write_bytes(png.getvalue())
+        fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
+        write_csv(data, folder / f"{id}.csv")
+        self._register(
+            {
+                "id": id,
+                "kind": "figure",
+                "title": title,
+                "notebook": self.notebook,
+                "notes": notes,
+                "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"],
+            }
+        )
+        self._append(
+            {
+                "type": "figure",
+                "id": id,
+                "title": str(title),
+                "notes": str(notes or ""),
+                "image": f"figures/{id}.png",
+                "dpi": PNG_DPI,
+            }
+        )
+        plt.close(fig)
+        # show the saved PNG rather than drawing the figure a third time
+        return Image(data=png.getvalue(), format="png", width=min(900, int(fig.get_figwidth() * 100)))
+
+
+class ShownTable:
+    """How a table appears in a notebook and its HTML page: title, table, source and notes, escaped."""
+
+    def __init__(self, table: ReportTable):
+        self.table = table
+
+    def __repr__(self) -> str:  # plain-text fallback; no memory address, so outputs stay identical
+        return f"{self.table.title} ({self.table.id})"
+
+    def _repr_html_(self) -> str:
+        t = self.table
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in t.notes)
+        source = f'<p class="lkip-source">Sumber: {html.escape(t.source)} · id: {html.escape(t.id)}</p>'
+        return (
+            f'<div class="lkip-table-block"><h4>{html.escape(t.title)}</h4>'
+            f'<div class="lkip-scroll">{t.styler().to_html()}</div>{source}'
+            + (f'<ul class="lkip-notes">{notes}</ul>' if notes else "")
+            + "</div>"
+        )
+
+
+def write_xlsx(table: ReportTable, path: Path) -> None:
+    """One sheet: canonical values, Excel number formats (shown with the reader's locale separators)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.id[:31]
+    # every cell through xlsx_cell: text from data stays text, never a formula
+    xlsx_cell(ws, 1, 1, table.title).font = Font(bold=True, size=12)
+    for j, c in enumerate(table.columns, start=1):
+        xlsx_cell(ws, 2, j, c.label).font = Font(bold=True)
+    last = 2
+    for last, (_, row) in enumerate(table.frame.iterrows(), start=3):
+        for j, c in enumerate(table.columns, start=1):
+            v = row[c.name]
+            if pd.isna(v):
+                continue
+            if c.kind == "text":
+                v = ("  " * int(row[c.indent] or 0) if c.indent else "") + str(v)
+            else:
+                v = float(v)
+            xlsx_cell(ws, last, j, v)
+    for i, c in enumerate(table.columns, start=1):
+        letter = get_column_letter(i)
+        fmt = KINDS[c.kind][1]
+        for cell in ws[letter][2:]:
+            cell.number_format = fmt
+        width = max([len(str(c.label))] + [len(str(v)) for v in table.frame[c.name].head(50)])
+        ws.column_dimensions[letter].width = min(max(10, width + 2), 60)
+    for r in table.emphasis_rows:
+        for cell in ws[r + 3]:
+            cell.font = Font(bold=True)
+    ws.freeze_panes = "A3"
+    if table.notes:
+        for i, note in enumerate(table.notes, start=last + 2):  # after one empty row
+            xlsx_cell(ws, i, 1, note)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(_fixed_zip(buffer.getvalue()))
+
+
+_FIXED_TIME = "2000-01-01T00:00:00Z"
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Same workbook, same bytes: clear the save time openpyxl stamps into the file and its zip entries."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME.encode(), content
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, content)
+    return out.getvalue()

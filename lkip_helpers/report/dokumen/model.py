@@ -1,0 +1,306 @@
+"""The document model: one list of blocks that both writers (Word and PDF) render.
+
+Blocks carry display text only (numbers already formatted the Indonesian way by the
+report tables), so the Word draft and the PDF cannot disagree with each other or with
+the HTML pages. Text from data stays text: writers never turn it into fields or links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NUMERIC_KINDS = {"int", "number", "pct", "pct_sign", "rp", "rp_sign", "index"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in Word's XML
+
+
+def clean(text) -> str:
+    """Text safe for both writers: control characters dropped, never markup."""
+    return _CONTROL.sub("", str(text))
+
+
+@dataclass
+class Run:
+    """A piece of a paragraph with its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Paragraph:
+    """A paragraph. ``style``: body, bullet, placeholder (a place to fill), note, cover, cover-sub.
+
+    ``align``: left (default), center or right.
+    """
+
+    runs: list[Run]
+    style: str = "body"
+    align: str = "left"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int  # 1 = chapter (Bab), 2-3 = sections
+
+
+@dataclass
+class Table:
+    """A report table: caption, header labels, display cells, and how to lay it out."""
+
+    id: str
+    caption: str
+    labels: list[str]
+    kinds: list[str]
+    rows: list[list[str]]
+    emphasis: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    source: str = ""
+    widths: list[float] = field(default_factory=list)  # fractions of the text width
+    landscape: bool = False
+
+    def numeric(self, col: int) -> bool:
+        return self.kinds[col] in NUMERIC_KINDS
+
+
+@dataclass
+class Figure:
+    id: str
+    caption: str
+    image: Path
+    width_in: float  # natural size of the image
+    height_in: float
+    notes: str = ""
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class Contents:
+    """The table of contents (a TOC field in Word, computed in the PDF)."""
+
+    title: str = "Daftar Isi"
+
+
+@dataclass
+class Document:
+    """Everything a writer needs: the blocks plus page furniture."""
+
+    blocks: list
+    title: str  # document title (properties, footer)
+    footer: str  # short name shown in the footer
+    draft: bool = False
+    marks: list[str] = field(default_factory=list)  # shown in every page header (DRAF, DATA SINTETIS)
+    template: Path | None = None  # an agency's template.docx (letterhead, styles)
+
+    @property
+    def mark_line(self) -> str:
+        """The line every page header carries (empty for a final, real dataset)."""
+        return " · ".join(self.marks) + (" — data belum lengkap, bukan dokumen final" if self.draft else "")
+
+
+def landscape_flags(blocks: list) -> list[bool]:
+    """Which blocks stand on landscape pages: wide tables, the headings that introduce them and the text after them.
+
+    Text that follows a wide table stays on its page rather than opening a portrait page of its own.
+    """
+    flags = [isinstance(b, Table) and b.landscape for b in blocks]
+    for i in range(len(blocks) - 2, -1, -1):
+        if isinstance(blocks[i], Heading) and flags[i + 1]:
+            flags[i] = True
+    for i in range(1, len(blocks)):
+        if isinstance(blocks[i], Paragraph) and flags[i - 1]:
+            flags[i] = True
+    return flags
+
+
+# --- captions ----------------------------------------------------------------------------
+
+_NUMBERED = re.compile(r"^(tabel|gambar)-(\d+(?:\.\d+)*)$")
+
+
+def caption(kind: str, artifact_id: str, title: str) -> str:
+    """ "Tabel 3.1 Judul" for ids such as ``tabel-3.1``; "Tabel: Judul" for unnumbered artifacts.
+
+    >>> caption("table", "tabel-3.1", "Capaian"), caption("figure", "gambar-1.2", "ASN")
+    ('Tabel 3.1 Capaian', 'Gambar 1.2 ASN')
+    >>> caption("figure", "grafik-tren", "Tren")
+    'Gambar: Tren'
+    """
+    m = _NUMBERED.match(artifact_id)
+    if m:
+        return f"{m.group(1).capitalize()} {m.group(2)} {clean(title)}"
+    return f"{'Tabel' if kind == 'table' else 'Gambar'}: {clean(title)}"
+
+
+def note_lines(source: str, notes: list[str], artifact_id: str) -> list[str]:
+    """Lines under a table or figure: its source with the artifact id (to find the CSV), then its notes."""
+    first = f"Sumber: {source} · id: {artifact_id}" if source else f"id: {artifact_id}"
+    return [first] + [f"Catatan: {n}" for n in notes if n]
+
+
+# --- table layout -------------------------------------------------------------------------
+
+PORTRAIT_CHARS = 90  # characters of 8 pt table text across an A4 portrait text width
+LANDSCAPE_CHARS = 135  # ... and across a landscape one
+PAD_CHARS = 2  # cell padding, in characters
+_TEXT_MIN, _TEXT_MAX = 10, 60
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def layout(labels: list[str], kinds: list[str], rows: list[list[str]]) -> tuple[list[float], bool]:
+    """Column widths (fractions of the text width) and whether the table needs a landscape page.
+
+    Numbers never wrap, so a numeric column is as wide as its widest cell; a text column
+    is at least as wide as its longest word and shares the rest by how much text it
+    holds. A table whose unbreakable part does not fit a portrait page goes landscape.
+
+    >>> widths, wide = layout(["Uraian", "Pagu (Rp)"], ["text", "rp"], [["Belanja Operasi", "9.051.591.780"]])
+    >>> [round(w, 2) for w in widths], wide
+    ([0.53, 0.47], False)
+    """
+    want, floor, mean = [], [], []
+    for i, kind in enumerate(kinds):
+        cells = [r[i] for r in rows]
+        label_word = _longest_word(labels[i])
+        mean.append(sum(len(c) for c in cells) / max(len(cells), 1) + 1)
+        if kind in NUMERIC_KINDS:
+            w = max([len(c) for c in cells] + [label_word, 4]) + PAD_CHARS
+            want.append(w)
+            floor.append(w)
+        else:
+            longest = max([len(c) for c in cells] + [len(labels[i])])
+            word = max([_longest_word(c) for c in cells] + [label_word])
+            want.append(min(max(longest, _TEXT_MIN), _TEXT_MAX) + PAD_CHARS)
+            floor.append(min(max(word, 4), 15) + PAD_CHARS)  # a longer word (an id) may break
+
+    def allocate(capacity: float) -> list[float]:
+        if sum(want) <= capacity:
+            return list(want)
+        widths = list(floor)
+        for _ in range(len(kinds)):  # the room left goes to the columns holding the most text, up to what they want
+            room = capacity - sum(widths)
+            open_ = [i for i in range(len(kinds)) if widths[i] < want[i] - 1e-9]
+            if room <= 1e-9 or not open_:
+                break
+            weight = sum(mean[i] for i in open_)
+            for i in open_:
+                widths[i] = min(want[i], widths[i] + room * mean[i] / weight)
+        return widths
+
+    portrait = allocate(PORTRAIT_CHARS)
+    # landscape when the unbreakable part does not fit, or a column of long text would be squeezed
+    squeezed = any(k not in NUMERIC_KINDS and want[i] >= 30 and portrait[i] < 22 for i, k in enumerate(kinds))
+    landscape = sum(floor) > PORTRAIT_CHARS or squeezed
+    widths = allocate(LANDSCAPE_CHARS) if landscape else portrait
+    total = sum(widths)
+    return [w / total for w in widths], landscape
+
+
+# --- Markdown (as lkip_helpers.report.narrative writes it) -----------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
+
+
+def inline(text: str) -> list[Run]:
+    """Runs of a Markdown line: **bold**, *italic*/_italic_, `code` as plain text, ``\\x`` literal.
+
+    >>> [(r.text, r.bold, r.italic) for r in inline(r"a **b** *c* \\*d &lt;e&gt;")]
+    [('a ', False, False), ('b', True, False), (' ', False, False), ('c', False, True), (' *d <e>', False, False)]
+    """
+    runs: list[Run] = []
+    buf: list[str] = []
+    bold = italic = code = False
+
+    def flush():
+        if buf:
+            piece = html.unescape("".join(buf))
+            if runs and (runs[-1].bold, runs[-1].italic) == (bold, italic):
+                runs[-1].text += piece
+            else:
+                runs.append(Run(piece, bold, italic))
+            buf.clear()
+
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if code:
+            if ch == "`":
+                code = False
+            else:
+                buf.append(ch)
+        elif ch == "\\" and i + 1 < len(text):
+            buf.append(text[i + 1])
+            i += 1
+        elif ch == "`":
+            code = True
+        elif text.startswith("**", i):
+            flush()
+            bold = not bold
+            i += 1
+        elif ch in "*_" and (ch == "*" or _word_edge(text, i)):
+            flush()
+            italic = not italic
+        else:
+            buf.append(ch)
+        i += 1
+    flush()
+    return [Run(clean(r.text), r.bold, r.italic) for r in runs if r.text]
+
+
+def _word_edge(text: str, i: int) -> bool:
+    """An underscore marks emphasis only at a word edge (snake_case stays text)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not (before.isalnum() and after.isalnum())
+
+
+def markdown(text: str, base_level: int = 2) -> list:
+    """Blocks of a Markdown text: headings, bullet items and paragraphs."""
+    blocks: list = []
+    para: list[str] = []
+
+    def flush():
+        if para:
+            blocks.append(Paragraph(inline(" ".join(para))))
+            para.clear()
+
+    for line in str(text).splitlines():
+        h = _HEADING.match(line)
+        b = _BULLET.match(line)
+        if not line.strip():
+            flush()
+        elif h:
+            flush()
+            runs = inline(h.group(2))
+            blocks.append(Heading("".join(r.text for r in runs), min(3, max(base_level, len(h.group(1))))))
+        elif b:
+            flush()
+            blocks.append(Paragraph(inline(b.group(1)), "bullet"))
+        elif (
+            blocks
+            and isinstance(blocks[-1], Paragraph)
+            and blocks[-1].style == "bullet"
+            and not para
+            and line.startswith(("  ", "\t"))
+        ):
+            blocks[-1].runs += inline(" " + line.strip())  # continuation of a bullet item
+        else:
+            para.append(line.strip())
+    flush()
+    return blocks

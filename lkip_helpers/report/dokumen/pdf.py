@@ -1,0 +1,393 @@
+"""The PDF (ReportLab): the same document as the Word draft, A4, selectable text.
+
+ReportLab is pure pip (wheels for Linux, Windows and macOS, and on conda-forge): no
+browser, no Pango, no LibreOffice. Text is set in DejaVu Sans, the TrueType font that
+matplotlib ships, so every character of Bahasa Indonesia and the report's symbols
+(≥, →, –) are embedded and selectable on any machine. Tables repeat their header row
+on every page and never split a row; wide tables get landscape pages; headings become
+PDF bookmarks, which a phone's reader shows as a table of contents.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+
+from lkip_helpers.report.dokumen.model import (
+    Contents,
+    Document,
+    Figure,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Table,
+    landscape_flags,
+    note_lines,
+)
+
+FONT = "LKIPSans"
+MARGIN = 2.2 * cm
+BLUE = colors.HexColor("#1f4e79")
+GREY = colors.HexColor("#55606d")
+CELL_PT = 8
+
+
+def _fonts() -> None:
+    """DejaVu Sans from matplotlib's own files (always installed with the project)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    import matplotlib
+    from reportlab.lib.fonts import addMapping
+
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    faces = {
+        FONT: "DejaVuSans.ttf",
+        f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
+        f"{FONT}-Italic": "DejaVuSans-Oblique.ttf",
+        f"{FONT}-BoldItalic": "DejaVuSans-BoldOblique.ttf",
+    }
+    for name, file in faces.items():
+        pdfmetrics.registerFont(TTFont(name, str(ttf / file)))
+    for bold, italic, name in (
+        (0, 0, FONT),
+        (1, 0, f"{FONT}-Bold"),
+        (0, 1, f"{FONT}-Italic"),
+        (1, 1, f"{FONT}-BoldItalic"),
+    ):
+        addMapping(FONT, bold, italic, name)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
+    s = {
+        "body": base,
+        "bullet": ParagraphStyle(
+            "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3, bulletFontName=FONT
+        ),
+        "placeholder": ParagraphStyle("placeholder", parent=base, textColor=colors.HexColor("#9c4a00")),
+        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=1),
+        "cover": ParagraphStyle(
+            "cover",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=20,
+            leading=26,
+            alignment=TA_CENTER,
+            textColor=BLUE,
+            spaceAfter=10,
+        ),
+        "cover-sub": ParagraphStyle(
+            "cover-sub",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=14,
+            leading=19,
+            alignment=TA_CENTER,
+            spaceAfter=6,
+        ),
+        "caption": ParagraphStyle(
+            "caption",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=9,
+            leading=12,
+            textColor=BLUE,
+            spaceBefore=6,
+            spaceAfter=4,
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_PT, leading=CELL_PT + 2, spaceAfter=0),
+        "toc1": ParagraphStyle("toc1", parent=base, fontName=f"{FONT}-Bold", spaceBefore=4, spaceAfter=0),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=9.5, leading=12.5, leftIndent=14, spaceAfter=0),
+        "toc-page": ParagraphStyle("toc-page", parent=base, alignment=TA_RIGHT, spaceAfter=0),
+        "toc-title": ParagraphStyle(
+            "toc-title", parent=base, fontName=f"{FONT}-Bold", fontSize=16, leading=20, textColor=BLUE, spaceAfter=12
+        ),
+    }
+    s["cell-bold"] = ParagraphStyle("cell-bold", parent=s["cell"], fontName=f"{FONT}-Bold")
+    for level, size in ((1, 16), (2, 13), (3, 11)):
+        s[f"h{level}"] = ParagraphStyle(
+            f"h{level}",
+            parent=base,
+            fontName=f"{FONT}-Bold",
+            fontSize=size,
+            leading=size * 1.3,
+            textColor=BLUE,
+            spaceBefore=10 if level > 1 else 0,
+            spaceAfter=6,
+            keepWithNext=1,
+        )
+    return s
+
+
+def _markup(runs) -> str:
+    """ReportLab paragraph markup from runs: text escaped, emphasis from the model only."""
+    out = []
+    for r in runs:
+        t = escape(r.text)
+        if r.bold:
+            t = f"<b>{t}</b>"
+        if r.italic:
+            t = f"<i>{t}</i>"
+        out.append(t)
+    return "".join(out)
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, path, doc: Document, pages: dict[str, int]):
+        target = path if isinstance(path, io.BytesIO) else str(path)  # the layout pass writes to memory
+        super().__init__(
+            target,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=doc.title,
+            author="lkip_helpers",
+            subject="Laporan Kinerja",
+            creator="lkip_helpers",
+            invariant=1,
+            lang="id-ID",
+        )
+        self.doc = doc
+        self.pages = pages  # heading key -> page, filled by the layout pass
+        self._last_level = 0
+        templates = []
+        for name, size in (("portrait", A4), ("landscape", landscape(A4))):
+            frame = Frame(
+                MARGIN,
+                MARGIN,
+                size[0] - 2 * MARGIN,
+                size[1] - 2 * MARGIN,
+                id=name,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+            templates.append(PageTemplate(id=name, frames=[frame], onPage=self._furniture, pagesize=size))
+        self.addPageTemplates(templates)
+
+    def _furniture(self, canvas, doc) -> None:
+        """Footer with page number on every page; the DRAF / DATA SINTETIS marks on every page."""
+        width, height = canvas._pagesize
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(GREY)
+        canvas.drawCentredString(width / 2, MARGIN / 2, f"{self.doc.footer} — Halaman {doc.page}")
+        if self.doc.marks:
+            canvas.setFont(f"{FONT}-Bold", 9)
+            canvas.setFillColor(colors.HexColor("#c0392b"))
+            canvas.drawRightString(width - MARGIN, height - MARGIN / 2, self.doc.mark_line)
+            canvas.setFillColor(colors.Color(0.75, 0.22, 0.17, alpha=0.08))
+            canvas.setFont(f"{FONT}-Bold", 110)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -40, self.doc.marks[0])
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable) -> None:
+        info = getattr(flowable, "_lkip_heading", None)
+        if info is None:
+            return
+        level, text, key = info
+        level = min(level, self._last_level + 1)  # PDF outlines may not skip a level
+        self._last_level = level
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
+        self.pages[key] = self.page
+
+
+class _DryCanvas(Canvas):
+    """The layout pass: everything placed as in the final pass, images not encoded, nothing kept."""
+
+    def drawImage(self, *args, **kwargs):  # noqa: N802 — ReportLab's name
+        return None
+
+
+def write_pdf(doc: Document, path: Path) -> None:
+    """Write ``doc`` as an A4 PDF in two passes: the first finds each heading's page for the Daftar Isi.
+
+    The Daftar Isi has all its lines in both passes (the headings are known from the
+    model), so the layout of the second pass is the first one's and its page numbers hold.
+    """
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0  # binary image streams: ASCII85 would only make the file bigger and slower to write
+    _fonts()
+    st = _styles()
+    from reportlab.platypus.doctemplate import LayoutError
+
+    try:
+        _build(doc, st, path, split_rows=False)
+    except LayoutError:  # a single row taller than a page (very long text in data): only then may rows split
+        _build(doc, st, path, split_rows=True)
+
+
+def _build(doc: Document, st: dict, path: Path, split_rows: bool) -> None:
+    pages: dict[str, int] = {}
+    for dry in (True, False):
+        pdf = _Doc(io.BytesIO() if dry else path, doc, pages)
+        pdf.build(_story(doc, st, pages if not dry else None, split_rows), canvasmaker=_DryCanvas if dry else Canvas)
+
+
+def _story(doc: Document, st: dict, pages: dict | None, split_rows: bool = False) -> list:
+    """The flowables of ``doc`` (made anew for each pass: ReportLab's flowables keep layout state)."""
+    frame_w = {False: A4[0] - 2 * MARGIN, True: A4[1] - 2 * MARGIN}
+    frame_h = {False: A4[1] - 2 * MARGIN, True: A4[0] - 2 * MARGIN}
+    headings = [b for b in doc.blocks if isinstance(b, Heading)]
+    story: list = []
+    state = {"landscape": False, "pending": False, "fresh": True, "n": 0}
+
+    def place(needs_landscape: bool) -> None:
+        if needs_landscape != state["landscape"]:
+            story.append(NextPageTemplate("landscape" if needs_landscape else "portrait"))
+            if not state["fresh"] or state["pending"]:
+                story.append(RLPageBreak())
+            state["landscape"] = needs_landscape
+        elif state["pending"] and not state["fresh"]:
+            story.append(RLPageBreak())
+        state["pending"] = False
+        state["fresh"] = False
+
+    for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
+        if isinstance(block, PageBreak):
+            state["pending"] = True
+            continue
+        place(wide)
+        if isinstance(block, Heading):
+            state["n"] += 1
+            p = RLParagraph(escape(block.text), st[f"h{block.level}"])
+            p._lkip_heading = (block.level, block.text, f"h{state['n']}")
+            story.append(p)
+        elif isinstance(block, Paragraph):
+            style = st.get(block.style, st["body"])
+            if block.align != "left":
+                style = ParagraphStyle(
+                    f"{style.name}-{block.align}",
+                    parent=style,
+                    spaceAfter=3,
+                    alignment=TA_CENTER if block.align == "center" else TA_RIGHT,
+                )
+            if block.style == "cover" and not any(isinstance(x, RLParagraph) for x in story):
+                story.append(Spacer(1, 5 * cm))
+            text = _markup(block.runs) or "&nbsp;"
+            if block.style == "placeholder":  # highlighted like Word's yellow marker, only behind the words
+                text = f'<span backColor="#fff3b0">{text}</span>'
+            story.append(RLParagraph(text, style, bulletText="•" if block.style == "bullet" else None))
+        elif isinstance(block, Table):
+            story += _table(block, st, frame_w[block.landscape], split_rows)
+        elif isinstance(block, Figure):
+            story.append(_figure(block, st, frame_w[state["landscape"]], frame_h[state["landscape"]]))
+        elif isinstance(block, Contents):
+            story += [RLParagraph(escape(block.title), st["toc-title"]), _contents(headings, st, frame_w[False], pages)]
+    return story
+
+
+def _contents(headings: list[Heading], st: dict, width: float, pages: dict | None):
+    """Daftar Isi: one line per heading (levels 1-2) with its page, linked to it."""
+    rows = []
+    for n, h in enumerate(headings, start=1):
+        if h.level > 2:
+            continue
+        key = f"h{n}"
+        page = str(pages.get(key, "")) if pages is not None else "000"
+        text = f'<a href="#{key}">{escape(h.text)}</a>'
+        rows.append([RLParagraph(text, st[f"toc{h.level}"]), RLParagraph(page, st["toc-page"])])
+    table = RLTable(rows or [["", ""]], colWidths=[width - 1.5 * cm, 1.5 * cm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+class _Table(RLTable):
+    """A table drawn only in the final pass (the layout pass needs its size, not its ink)."""
+
+    def draw(self):
+        if not isinstance(self.canv, _DryCanvas):
+            super().draw()
+
+
+def _table(t: Table, st: dict, width: float, split_rows: bool = False) -> list:
+    """Caption, table and notes. Cells that fit their column are plain strings (fast to lay out); longer text wraps."""
+    widths = [f * width for f in t.widths]
+    data = [[RLParagraph(escape(x), st["cell-bold"]) for x in t.labels]]
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dce6f0")),
+        ("FONT", (0, 1), (-1, -1), FONT, CELL_PT, CELL_PT + 2),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    commands += [("ALIGN", (j, 1), (j, -1), "RIGHT") for j in range(len(t.labels)) if t.numeric(j)]
+    commands += [
+        ("FONT", (0, r + 1), (-1, r + 1), f"{FONT}-Bold", CELL_PT, CELL_PT + 2) for r in t.emphasis if r < len(t.rows)
+    ]
+    for i, row in enumerate(t.rows):
+        font = f"{FONT}-Bold" if i in t.emphasis else FONT
+        cells = []
+        for j, v in enumerate(row):
+            if t.numeric(j) or pdfmetrics.stringWidth(v, font, CELL_PT) <= widths[j] - 6:
+                cells.append(v)
+            else:  # wraps; a leading indent (hierarchy depth, em spaces) becomes the paragraph's indent
+                depth = len(v) - len(v.lstrip("\u2003"))
+                style = st["cell-bold" if i in t.emphasis else "cell"]
+                if depth:
+                    style = ParagraphStyle(f"{style.name}-{depth}", parent=style, leftIndent=depth * CELL_PT)
+                cells.append(RLParagraph(escape(v.lstrip("\u2003")), style))
+        data.append(cells)
+    table = _Table(data, colWidths=widths, repeatRows=1, hAlign="CENTER", splitInRow=1 if split_rows else 0)
+    table.setStyle(TableStyle(commands))
+    return (
+        [CondPageBreak(4 * cm), RLParagraph(escape(t.caption), st["caption"]), table]
+        + [RLParagraph(escape(x), st["note"]) for x in note_lines(t.source, t.notes, t.id)]
+        + [Spacer(1, 8)]
+    )
+
+
+def _figure(f: Figure, st: dict, width: float, height: float):
+    w = min(f.width_in * 72, width)
+    h = w * f.height_in / f.width_in
+    if h > height * 0.75:
+        w, h = w * height * 0.75 / h, height * 0.75
+    # from bytes, not a path: ReportLab then names the image by its content, so the PDF does not depend on the folder
+    parts = [Image(io.BytesIO(f.image.read_bytes()), width=w, height=h), RLParagraph(escape(f.caption), st["caption"])]
+    parts[1].style = ParagraphStyle("fig-caption", parent=st["caption"], alignment=TA_CENTER)
+    parts += [RLParagraph(escape(x), st["note"]) for x in note_lines("", [f.notes], f.id)]
+    return KeepTogether(parts + [Spacer(1, 8)])

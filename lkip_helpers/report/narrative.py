@@ -1,0 +1,480 @@
+"""Narrative sentences in Bahasa Indonesia, with every number computed from the data.
+
+Text that comes from data files is shown literally: every ASCII punctuation character in
+it is backslash-escaped (CommonMark allows this for all of them), so raw HTML, ``[x](…)``
+links, ``![](http://…)`` images, emphasis, headings, lists and bare ``http://`` or
+``www.`` autolinks all stay text. Ids inside code spans go through :func:`_code`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from lkip_helpers.analysis import anggaran, kinerja
+from lkip_helpers.numbers import format_number, format_pct, format_rp
+from lkip_helpers.report.text import label
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def _e(text) -> str:
+    r"""Data text made safe inside Markdown: shown literally, on one line, no markup, no links.
+
+    >>> print(_e("<b>x</b> [klik](javascript:alert(1)) desa_wisata"))
+    \<b\>x\<\/b\> \[klik\]\(javascript\:alert\(1\)\) desa\_wisata
+    >>> print(_e("lihat http://contoh.invalid, 98%"))
+    lihat http\:\/\/contoh\.invalid\, 98\%
+    """
+    one_line = " ".join(str(text).splitlines())
+    return _PUNCTUATION.sub(r"\\\1", one_line)
+
+
+def _code(text) -> str:
+    """Data text as a Markdown code span (no escapes work inside one: backticks and line breaks are dropped)."""
+    return "`" + " ".join(str(text).replace("`", "'").splitlines()) + "`"
+
+
+escape = _e  # for other modules that put data text into Markdown
+
+
+def ringkasan(ds) -> str:
+    """Headline: how many indicators reached target, the averages, the budget (a draft says what is missing)."""
+    m = kinerja.measured(ds)
+    per, overall = kinerja.sasaran_summary(ds)
+    pol = kinerja.policy(ds)
+    miss = ds.missing_text
+    n, ok = len(m), int(m["tercapai"].sum())
+    unmeasured = int(m["capaian_pct"].isna().sum())
+    pagu, real, serapan = anggaran.total(ds)
+    if unmeasured == n:
+        lines = [
+            f"Pada tahun {ds.year} ada **{n} baris indikator** untuk diukur; realisasinya **{miss}**, "
+            "sehingga capaian belum dapat dihitung."
+        ]
+    else:
+        lines = [
+            f"Pada tahun {ds.year}, dari **{n - unmeasured} baris indikator** yang diukur, **{ok}** mencapai atau "
+            f"melampaui target (capaian ≥ 100%) dan **{n - unmeasured - ok}** belum"
+            + (f"; {unmeasured} baris lain realisasinya {miss}" if unmeasured else "")
+            + f". Rata-rata capaian ({_e(kinerja.average_method(ds))}) **{format_pct(overall, missing=miss)}** "
+            f"(kategori *{_e(pol.scale.classify(overall))}*)."
+        ]
+    for _, row in per.iterrows():
+        reached = (
+            f"{int(row['n_tercapai'])} dari {int(row['n_indikator'])} indikator mencapai target"
+            if pd.notna(row["n_tercapai"])
+            else f"{int(row['n_indikator'])} indikator, realisasi {miss}"
+        )
+        lines.append(
+            f"- Sasaran {_e(row['nomor'])} — {_e(row['name'])}: rata-rata "
+            f"**{format_pct(row['rata_rata_capaian_pct'], missing=miss)}** ({reached})."
+        )
+    lines.append(
+        f"\nAnggaran {format_rp(pagu, miss)} terealisasi {format_rp(real, miss)} atau "
+        f"**{format_pct(serapan, missing=miss)}**."
+    )
+    return "\n".join(lines)
+
+
+def below_target(ds) -> str:
+    """The indicators that missed their target, lowest first."""
+    m = kinerja.measured(ds)
+    if m["capaian_pct"].isna().all():
+        return f"Capaian tahun {ds.year} belum dapat dinilai: realisasi {ds.missing_text}."
+    low = m[~m["tercapai"] & m["capaian_pct"].notna()].sort_values("capaian_pct")
+    if low.empty:
+        return "Semua indikator mencapai target."
+    items = [
+        f"- **{_e(r['short_name'])}**: {format_number(r['realisasi'])} dari target {format_number(r['target'])} "
+        f"{_e(r['unit'] or '')} → {format_pct(r['capaian_pct'])} (*{_e(r['kelas'])}*)"
+        for _, r in low.iterrows()
+    ]
+    return f"Indikator yang belum mencapai target ({len(low)}), dari yang terendah:\n\n" + "\n".join(items)
+
+
+def compared_with_last_year(ds) -> str:
+    """Average now vs last year, and the indicators that fell and rose most (each listed where it belongs)."""
+    avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
+    y = ds.year
+    if y - 1 not in avg.index:
+        return f"Tidak ada data capaian tahun {y - 1} untuk dibandingkan."
+    if y not in avg.index:
+        return (
+            f"Rata-rata capaian {y - 1}: **{format_pct(avg[y - 1])}**. Capaian {y} belum dapat dibandingkan: "
+            f"realisasi {y} {ds.missing_text}."
+        )
+    t = kinerja.trend(ds).pivot(index="short_name", columns="year", values="capaian_pct")
+    delta = (t[y] - t[y - 1]).dropna()
+    direction = "turun" if avg[y] < avg[y - 1] else ("naik" if avg[y] > avg[y - 1] else "tetap")
+    text = (
+        f"Rata-rata capaian ({_e(kinerja.average_method(ds))}) {direction} dari **{format_pct(avg[y - 1])}** "
+        f"({y - 1}) menjadi **{format_pct(avg[y])}** ({y})."
+    )
+    falls = delta[delta < 0].sort_values().head(3)
+    rises = delta[delta > 0].sort_values(ascending=False).head(3)
+    if len(falls):
+        text += (
+            " Penurunan terbesar: " + ", ".join(f"{_e(k)} ({format_number(v, 2)} poin)" for k, v in falls.items()) + "."
+        )
+    if len(rises):
+        text += (
+            " Kenaikan terbesar: " + ", ".join(f"{_e(k)} (+{format_number(v, 2)} poin)" for k, v in rises.items()) + "."
+        )
+    if delta.empty:
+        text += " Tidak ada indikator yang bernilai pada kedua tahun, sehingga perubahan per indikator tidak dapat dihitung."
+    high = t[y - 1][t[y - 1] > 150].sort_values(ascending=False)
+    if len(high):
+        text += (
+            f" Rata-rata {y - 1} terangkat oleh indikator dengan capaian di atas 150%: "
+            + ", ".join(f"{_e(k)} ({format_pct(v)})" for k, v in high.items())
+            + " — realisasi jauh melampaui target, tanda target tahun itu terlalu rendah."
+        )
+    return text
+
+
+def planning_changes(ds) -> str:
+    """What the PK Perubahan changed."""
+    from lkip_helpers.report.tables import pk_changes
+
+    ch = pk_changes(ds)
+    if ch.empty:
+        return "PK Perubahan sama dengan PK awal: tidak ada perubahan."
+    dropped = ch[ch["perubahan"].str.startswith("target dihapus")]
+    renamed = ch[ch["perubahan"] == "nama indikator berubah"]
+    parts = [f"PK Perubahan mengubah **{len(ch)}** baris dibanding PK awal."]
+    if len(dropped):
+        parts.append(
+            f"Target **{len(dropped)}** indikator output dihapus (menjadi 0): "
+            + "; ".join(_e(n) for n in dropped["indikator_awal"])
+            + "."
+        )
+    if len(renamed):
+        parts.append(
+            "Nama indikator berubah: "
+            + "; ".join(f"{_e(a)} → {_e(b)}" for a, b in zip(renamed["indikator_awal"], renamed["indikator_perubahan"]))
+            + "."
+        )
+    return " ".join(parts)
+
+
+def budget_summary(ds) -> str:
+    """Absorption overall and the programs furthest below it."""
+    tree = anggaran.anggaran_tree(ds)
+    progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
+    pagu, real, serapan = anggaran.total(ds)
+    miss = ds.missing_text
+    rows = "\n".join(
+        f"- {_e(label(r['uraian']))}: {format_pct(r['serapan_pct'], missing=miss)} dari {format_rp(r['pagu_rp'], miss)}"
+        for _, r in progs.iterrows()
+    )
+    text = (
+        f"Serapan anggaran keseluruhan **{format_pct(serapan, missing=miss)}** ({format_rp(real, miss)} dari "
+        f"{format_rp(pagu, miss)})."
+    )
+    return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
+
+
+def efficiency(ds) -> str:
+    """Which units of spending were efficient, in plain words."""
+    from lkip_helpers.report.tables import efficiency_frame
+
+    f = efficiency_frame(ds)
+    if (f["verdict"] == "Tidak dapat dinilai").all():
+        return f"Efisiensi belum dapat dinilai: capaian dan serapan anggaran {ds.missing_text}."
+    weak = f[f["verdict"] == "Kurang efisien"]
+    idle = f[f["verdict"] == "Tidak dilaksanakan"]
+    units = "/".join(dict.fromkeys(t.lower() for t in f["tingkat"]))
+    text = [
+        f"Dari {len(f)} {units} yang dinilai, **{int((f['verdict'] == 'Efisien').sum())}** efisien "
+        "(capaian lebih tinggi daripada serapan anggaran)."
+    ]
+    if len(weak):
+        text.append(
+            "Kurang efisien: "
+            + "; ".join(
+                f"{_e(label(u))} (capaian {format_pct(c)}, serapan {format_pct(s)})"
+                for u, c, s in zip(weak["uraian"], weak["capaian_pct"], weak["serapan_pct"])
+            )
+            + "."
+        )
+    if len(idle):
+        text.append(
+            "Tidak dilaksanakan (tanpa serapan dan tanpa capaian): "
+            + "; ".join(_e(label(u)) for u in idle["uraian"])
+            + "."
+        )
+    return " ".join(text)
+
+
+STATUS_LABELS = {"pns": "PNS", "tenaga_kontrak": "tenaga kontrak daerah", "pppk": "PPPK"}
+
+
+def region(ds) -> str:
+    """Who reports, for which government and year (Bab I)."""
+    d = ds.meta["dataset"]
+    period = f" Periode Renstra: {_e(d['renstra_period'])}." if d.get("renstra_period") else ""
+    return f"**{_e(ds.agency)}**, {_e(ds.region)} — laporan kinerja tahun {ds.year}.{period}"
+
+
+def staff(ds) -> str:
+    """Staff totals by status, and how far the posts listed cover them."""
+    t = ds.pegawai_total.groupby("status", sort=False)["jumlah"].sum()
+    parts = [f"**{format_number(v)} {_e(STATUS_LABELS.get(k, k))}**" for k, v in t.items()]
+    text = "Pegawai: " + (", ".join(parts[:-1]) + " dan " + parts[-1] if len(parts) > 1 else parts[0]) + "."
+    if ds.has("pegawai") and "pns" in t.index:
+        named = ds.pegawai.loc[ds.pegawai["status"] == "pns", "jumlah"].sum()
+        if 0 < named < t["pns"]:
+            text += (
+                f" Rincian jabatan dalam data mencakup {format_number(named)} dari {format_number(t['pns'])} PNS; "
+                "sisanya tidak dirinci sehingga tidak ditampilkan."
+            )
+    return text
+
+
+def villages(ds) -> str:
+    w = ds.wilayah
+    top = w.assign(t=w["jumlah_desa"] + w["jumlah_kelurahan"]).sort_values("t", ascending=False).iloc[0]
+    return (
+        f"Wilayah {_e(ds.region)} mencakup **{format_number(w['jumlah_desa'].sum())} desa** dan "
+        f"**{format_number(w['jumlah_kelurahan'].sum())} kelurahan** di {format_number(w['jumlah_kecamatan'].sum())} "
+        f"kecamatan pada {len(w)} kabupaten/kota. Terbanyak: {_e(top['kabupaten'])} "
+        f"({format_number(top['t'])} desa/kelurahan)."
+    )
+
+
+def not_available_reason(ds, figure_id: str) -> str:
+    """The dataset's statement of why a figure's data are missing ('' when it makes none)."""
+    for gap in ds.meta.get("not_available") or []:
+        if isinstance(gap, dict) and gap.get("id") == figure_id:
+            return str(gap.get("reason", ""))
+    return ""
+
+
+def scale_text(ds) -> str:
+    """The configured scale in words: 'Sangat Tinggi ≥ 91%, …, Sangat Rendah < 51%'."""
+    bands = kinerja.policy(ds).scale.bands
+    parts = [f"{lab} ≥ {format_number(lo)}%" for lo, lab in bands[:-1]]
+    parts.append(f"{bands[-1][1]} < {format_number(bands[-2][0])}%" if len(bands) > 1 else bands[-1][1])
+    return ", ".join(parts)
+
+
+def penutup(ds) -> str:
+    """Bab IV: conclusions computed from the numbers, then the plans the data state."""
+    from lkip_helpers.report.tables import efficiency_per_iku
+
+    m = kinerja.measured(ds)
+    per, overall = kinerja.sasaran_summary(ds)
+    pol = kinerja.policy(ds)
+    miss = ds.missing_text
+    lines = ["**Kesimpulan**", ""]
+    if m["capaian_pct"].isna().all():
+        lines.append(f"- Capaian tahun {ds.year} belum dapat disimpulkan: realisasi {miss}.")
+    else:
+        measured = m.dropna(subset=["capaian_pct"])
+        ok = int(measured["tercapai"].sum())
+        lines.append(
+            f"- Rata-rata capaian kinerja {ds.year} **{format_pct(overall)}** (kategori "
+            f"*{_e(pol.scale.classify(overall))}*; {_e(kinerja.average_method(ds))})."
+        )
+        lines.append(
+            f"- {ok} dari {len(measured)} indikator mencapai target"
+            + (
+                "; belum mencapai: "
+                + "; ".join(
+                    f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])})"
+                    for _, r in measured[~measured["tercapai"]].sort_values("capaian_pct").iterrows()
+                )
+                + "."
+                if ok < len(measured)
+                else "."
+            )
+        )
+        valued = per.dropna(subset=["rata_rata_capaian_pct"])
+        if len(valued) > 1:
+            hi = valued.loc[valued["rata_rata_capaian_pct"].idxmax()]
+            lo = valued.loc[valued["rata_rata_capaian_pct"].idxmin()]
+            lines.append(
+                f"- Sasaran dengan rata-rata tertinggi: sasaran {_e(hi['nomor'])} "
+                f"({format_pct(hi['rata_rata_capaian_pct'])}); terendah: sasaran {_e(lo['nomor'])} "
+                f"({format_pct(lo['rata_rata_capaian_pct'])})."
+            )
+        avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
+        if ds.year - 1 in avg.index and ds.year in avg.index:
+            diff = avg[ds.year] - avg[ds.year - 1]
+            word = "naik" if diff > 0 else ("turun" if diff < 0 else "tetap")
+            lines.append(
+                f"- Dibanding {ds.year - 1}, rata-rata capaian {word}"
+                + (f" {format_number(abs(diff), 2)} poin." if diff else ".")
+            )
+    pagu, real, serapan = anggaran.total(ds)
+    lines.append(
+        f"- Serapan anggaran {format_pct(serapan, missing=miss)} ({format_rp(real, miss)} dari "
+        f"{format_rp(pagu, miss)})."
+    )
+    eff = efficiency_per_iku(ds)
+    if len(eff):
+        n_eff = int((eff["verdict"] == "Efisien").sum())
+        lines.append(
+            f"- Dari {len(eff)} IKU yang dikaitkan dengan kegiatan, {n_eff} efisien "
+            "(capaian lebih tinggi daripada serapan anggaran kegiatannya)."
+        )
+    lines += ["", "**Rencana perbaikan**", ""]
+    plans = ds.narasi[ds.narasi["kind"].isin(["rencana_perbaikan", "solusi", "saran"])] if ds.has("narasi") else None
+    if plans is None or plans.empty:
+        lines.append(
+            "Belum ada rencana yang dinyatakan: isi narasi.csv (kind = rencana_perbaikan, solusi atau "
+            "saran) untuk rencana tindak lanjut."
+        )
+    else:
+        lines += [f"- {_e(t)}" for t in plans["text"]]
+    return "\n".join(lines)
+
+
+def plausibility(warnings: list[str]) -> str:
+    """The values that load but look like slips (``lkip validate`` prints the same), as a list."""
+    return (
+        "Nilai berikut sah menurut aturan data, tetapi jauh dari yang wajar; periksa apakah ada salah ketik "
+        "sebelum angka-angka di halaman ini dipakai:\n\n" + "\n".join(f"- {_e(w)}" for w in warnings)
+    )
+
+
+def audit_summary(ds, tolerance: float | None = None) -> str:
+    """How many printed figures were checked, how many disagree, grouped by cause."""
+    from lkip_helpers.analysis.audit import audit
+
+    if ds.nilai_tercetak.empty:
+        return (
+            "Belum ada angka tercetak untuk diperiksa: tabel `nilai_tercetak` masih kosong (laporan "
+            f"{ds.year} belum terbit). Audit membandingkan angka yang dicetak laporan dengan hitung ulang dari "
+            "data; isi tabel itu setelah laporan tersusun."
+        )
+    findings, checked = audit(ds, tolerance)
+    n_ok = int((checked["status"] == "sesuai").sum())
+    n_bad = int((checked["status"] == "berbeda").sum())
+    n_skip = int((checked["status"] == "tidak diperiksa").sum())
+    refs = findings[findings["jenis"] == "rujukan"]
+    by_table = findings[findings["jenis"] == "angka"].groupby("report_table").size().sort_values(ascending=False)
+    where = ", ".join(f"{_e(t)} ({n})" for t, n in by_table.items())
+    text = (
+        f"**{len(checked)}** angka tercetak dibandingkan dengan hasil hitung ulang dari data: **{n_ok}** sesuai, "
+        f"**{n_bad}** berbeda"
+        + (f", {n_skip} tidak dapat diperiksa karena subjeknya tidak jelas dalam teks" if n_skip else "")
+        + f". Ditambah **{len(refs)}** temuan rujukan (nama atau indikator yang tidak cocok dengan tabel rujukan)."
+    )
+    if where:
+        text += f"\n\nLetak ketidaksesuaian angka: {where}."
+    return text
+
+
+def sensitivity(ds) -> str:
+    """What the choice of averaging method does to the headline and to last year's figure."""
+    from lkip_helpers.analysis.sensitivity import contributions, methods_table
+
+    t = methods_table(ds).set_index("metode")
+    y, prev = str(ds.year), str(ds.year - 1)
+    if y not in t.columns or t[y].isna().all():
+        now = f"Rata-rata {y} {ds.missing_text} (realisasi {y} belum ada). "
+    else:
+        low, high = t[y].idxmin(), t[y].idxmax()
+        now = (
+            f"Rata-rata {y} berkisar dari **{format_pct(t.loc[low, y])}** ({_e(low)}) sampai "
+            f"**{format_pct(t.loc[high, y])}** ({_e(high)}), bergantung pada metode. "
+        )
+    if prev not in t.columns or t[prev].isna().all():
+        return now + f"Tidak ada capaian {prev}, sehingga rata-rata tahun lalu tidak dibandingkan."
+    uncapped, capped = t.iloc[0][prev], t.loc["Dibatasi 100%", prev]
+    top = contributions(ds, ds.year - 1)
+    up = top[top["kontribusi_poin"] > 0].head(3)
+    drivers = ", ".join(
+        f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])}, +{format_number(r['kontribusi_poin'], 2)} poin)"
+        for _, r in up.iterrows()
+    )
+    if uncapped - capped < 0.005:
+        return now + (
+            f"Untuk {prev}, pembatasan capaian pada 100% tidak mengubah rata-rata "
+            f"(**{format_pct(uncapped)}**): tidak ada indikator di atas 100%."
+        )
+    level = (
+        "jauh di atas 100%"
+        if uncapped >= 120
+        else "di atas 100%"
+        if uncapped > 100
+        else "di bawah 100% walaupun sebagian indikator melampaui target"
+    )
+    return (
+        now + f"Untuk {prev}, rata-rata tanpa batas **{format_pct(uncapped)}** turun menjadi "
+        f"**{format_pct(capped)}** bila capaian dibatasi 100%: rata-rata {prev} {level}"
+        + (f", didorong oleh {drivers}." if drivers else ".")
+    )
+
+
+def indikator_header(ds, indikator: str) -> str:
+    from lkip_helpers.analysis.drilldown import check_indicator
+
+    r = check_indicator(ds, indikator)
+    miss = ds.missing_text
+    if pd.isna(r["capaian_pct"]):
+        state = f"capaian belum dapat dihitung ({_e(r['status'])})"
+    else:
+        state = f"capaian **{format_pct(r['capaian_pct'])}** (kategori *{_e(r['kelas'])}*), " + (
+            "mencapai target" if r["tercapai"] else "**belum mencapai target**"
+        )
+    unit = "" if pd.isna(r["unit"]) else r["unit"]
+    return (
+        f"### {_e(r['name'])}\n\nSasaran: {_e(r['sasaran_name'])}.\n\nTahun {ds.year}: realisasi "
+        f"**{format_number(r['realisasi'], missing=miss)}** dari target **{format_number(r['target'], missing=miss)}** "
+        f"{_e(unit)} — {state}."
+    )
+
+
+def indikator_efisiensi(ds, indikator: str) -> str:
+    from lkip_helpers.analysis.drilldown import efficiency
+
+    e = efficiency(ds, indikator)
+    miss = ds.missing_text
+    if e is None:
+        return (
+            "Indikator ini tidak dikaitkan dengan kegiatan mana pun (isi kode_rekening di indikator.csv atau "
+            "sasaran_kegiatan.csv), sehingga efisiensinya tidak dinilai."
+        )
+    return (
+        f"Kegiatan pendukung menyerap {format_rp(e['realisasi_rp'], miss)} dari pagu "
+        f"{format_rp(e['pagu_rp'], miss)} (**{format_pct(e['serapan_pct'], missing=miss)}**). Dengan capaian "
+        f"indikator {format_pct(e['capaian_pct'], missing=miss)}, indeks efisiensi = "
+        f"{format_number(e['indeks'], 2, miss)} → **{_e(e['verdict'])}**."
+    )
+
+
+def indikator_observations(ds, indikator: str) -> str:
+    from lkip_helpers.analysis.drilldown import observations
+
+    findings = None
+    if ds.has("nilai_tercetak"):
+        from lkip_helpers.analysis.audit import audit
+
+        findings, _ = audit(ds)
+    return "\n".join(f"- {_e(n)}" for n in observations(ds, indikator, findings))
+
+
+def indicator_choices(ds) -> str:
+    """Every indicator the ``indikator`` parameter accepts, with its id: those below target first."""
+    from lkip_helpers.analysis.drilldown import below_threshold
+
+    names = ds.indikator.set_index("indikator_id")["short_name"]
+    ids = below_threshold(ds)
+    m = kinerja.measured(ds)
+    listed = lambda xs: "; ".join(f"{_e(names[i])} ({_code(i)})" for i in xs) + "."  # noqa: E731
+    if m["capaian_pct"].isna().all():
+        return (
+            f"Belum ada indikator yang terukur (realisasi {ds.year} {ds.missing_text}). Id indikator untuk "
+            "parameter `indikator`: " + listed(m["indikator_id"])
+        )
+    others = [i for i in m["indikator_id"] if i not in ids]
+    text = (
+        ("Indikator di bawah target (id untuk parameter `indikator`): " + listed(ids))
+        if ids
+        else "Semua indikator mencapai target."
+    )
+    return text + ("\n\nIndikator lain yang dapat dipilih: " + listed(others) if others else "")

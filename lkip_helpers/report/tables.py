@@ -1,0 +1,1053 @@
+"""The LKIP's tables rebuilt from data, one function per table.
+
+Every number is computed from ``data/``; nothing is copied from the printed report.
+Functions take a loaded :class:`~lkip_helpers.data.loading.Dataset` and return a
+:class:`~lkip_helpers.report.report_table.ReportTable` whose id is the artifact id.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, serapan_pct
+from lkip_helpers.analysis.anggaran import total as anggaran_total
+from lkip_helpers.capaian import averages_so_far
+from lkip_helpers.report.report_table import Column, ReportTable
+from lkip_helpers.report.text import label
+
+AVERAGE_LABEL = "RATA-RATA CAPAIAN"
+NARASI_KINDS = {
+    "faktor_pendukung": "Faktor pendukung",
+    "penyebab_kendala": "Penyebab/kendala",
+    "rencana_perbaikan": "Rencana perbaikan",
+    "solusi": "Alternatif solusi",
+    "saran": "Saran",
+}
+
+
+def _indicator_label(ds, frame: pd.DataFrame) -> pd.Series:
+    """Indicator name, prefixed by its parent's name for sub-rows (as the capaian table nests them)."""
+    names = ds.indikator.set_index("indikator_id")["name"]
+    return pd.Series(
+        [
+            name if pd.isna(parent) else f"{names[parent]}: {name}"
+            for name, parent in zip(frame["name"], frame["parent_id"])
+        ],
+        index=frame.index,
+    )
+
+
+def _append_row(frame: pd.DataFrame, values: dict) -> pd.DataFrame:
+    """Append one summary row; cells not given stay empty."""
+    row = pd.DataFrame([values])
+    return pd.concat([frame, row.dropna(axis=1, how="all")], ignore_index=True)
+
+
+def _with_average(frame: pd.DataFrame, label_col: str, values: dict) -> pd.DataFrame:
+    """Append the RATA-RATA CAPAIAN row."""
+    return _append_row(frame, {label_col: AVERAGE_LABEL, **values})
+
+
+def _overall(ds, frame: pd.DataFrame, col: str = "capaian_pct") -> float:
+    """Overall average of ``col`` under the dataset's policy (NaN while nothing is measured: a draft)."""
+    values = pd.DataFrame({"sasaran_id": frame["sasaran_id"], "capaian_pct": frame[col].astype(float)})
+    return averages_so_far(values, kinerja.policy(ds))[1]
+
+
+# --- Where a table stands in this dataset's report ------------------------------------------
+
+LEVEL_NAMES = {
+    "urusan": "Urusan",
+    "organisasi": "Organisasi",
+    "program": "Program",
+    "kegiatan": "Kegiatan",
+    "sub_kegiatan": "Sub Kegiatan",
+}
+LEVEL_WORDS = {"program": "program", "kegiatan": "kegiatan", "sub_kegiatan": "sub-kegiatan"}
+TINGKAT = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub-kegiatan"}
+
+
+def _art(ds, key: str, item: str | None = None):
+    """The section's artifact (id, title, source) in this dataset's report; an error when the data lack it."""
+    from lkip_helpers.report import laporan
+
+    plan = laporan.plan(ds)
+    art = plan.get(key, item)
+    if art is None:
+        raise ValueError(f"bagian {key}{'/' + item if item else ''} tidak ada di laporan ini: {plan.reason(key, item)}")
+    return art
+
+
+def _label(ds, key: str, fallback: str = "") -> str:
+    from lkip_helpers.report import laporan
+
+    return laporan.plan(ds).label(key, fallback=fallback)
+
+
+def _table(art, frame, columns, **kw) -> ReportTable:
+    return ReportTable(art.id, art.title, frame, columns, source=art.source, **kw)
+
+
+# --- Ringkasan eksekutif ---------------------------------------------------------------
+
+
+def ringkasan_eksekutif(ds) -> ReportTable:
+    """Average capaian per strategic sasaran and overall (Ikhtisar Eksekutif)."""
+    per, overall = kinerja.sasaran_summary(ds)
+    frame = per.rename(columns={"name": "sasaran"})
+    frame = _with_average(
+        frame,
+        "sasaran",
+        {
+            "rata_rata_capaian_pct": overall,
+            "n_indikator": per["n_indikator"].sum(),
+            "n_tercapai": per["n_tercapai"].sum(min_count=1),
+        },
+    )
+    frame.loc[frame.index[-1], "sasaran"] = "CAPAIAN KINERJA"
+    frame["kelas"] = frame["rata_rata_capaian_pct"].map(kinerja.policy(ds).scale.classify)
+    return _table(
+        _art(ds, "ringkasan"),
+        frame,
+        [
+            Column("nomor", "No"),
+            Column("sasaran", "Sasaran Strategis", merge=True),
+            Column("n_indikator", "Jumlah indikator", "int"),
+            Column("n_tercapai", "Mencapai target (≥100%)", "int"),
+            Column("rata_rata_capaian_pct", "Rata-rata capaian (%)", "pct"),
+            Column("kelas", "Kategori"),
+        ],
+        id_columns=["sasaran_id"],
+        emphasis_rows=[len(frame) - 1],
+    )
+
+
+def anggaran_ringkas(ds) -> dict:
+    """Headline budget figures: pagu, realisasi, serapan %."""
+    pagu, real, pct = anggaran_total(ds)
+    return {"pagu_rp": pagu, "realisasi_rp": real, "serapan_pct": pct}
+
+
+# --- Bab II ------------------------------------------------------------------------------
+
+
+def _planning(ds, document: str, part: str) -> pd.DataFrame:
+    """Rows of one planning document and part (found by the document/part columns)."""
+    d = ds.dokumen_perencanaan
+    rows = d[(d["document"] == document) & (d["part"] == part)].copy()
+    sas = ds.sasaran.set_index("sasaran_id")["name"]
+    rows["sasaran"] = rows["sasaran_id"].map(sas)
+    return rows.reset_index(drop=True)
+
+
+def program_links(ds) -> pd.DataFrame:
+    """sasaran_kegiatan rows that tie a sasaran to a whole program (told apart by anggaran.level)."""
+    if not ds.has("sasaran_kegiatan"):
+        return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
+    levels = ds.anggaran.set_index("kode_rekening")["level"]
+    links = ds.sasaran_kegiatan
+    return links[links["kode_rekening"].map(levels) == "program"]
+
+
+def _core_indicators(ds, kind: str) -> pd.DataFrame:
+    """Indicators of ``kind`` with this year's PK target, from the core tables (no planning document given)."""
+    f = kinerja.measured(ds, kind=kind)
+    return f.assign(
+        sasaran=f["sasaran_name"],
+        target_unit=f["unit"],
+        part="outcome" if kind == "iku" else "output",
+        kode_rekening=f["kode_rekening"] if "kode_rekening" in f.columns else np.nan,
+    )
+
+
+def renstra_outcome(ds) -> ReportTable:
+    """The Renstra's outcome indicators per sasaran, with the programs that serve each sasaran."""
+    art = _art(ds, "renstra_outcome")
+    has_doc = ds.has("dokumen_perencanaan") and not _planning(ds, "renstra", "outcome").empty
+    rows = _planning(ds, "renstra", "outcome") if has_doc else _core_indicators(ds, "iku")
+    programs = program_links(ds).merge(ds.anggaran[["kode_rekening", "uraian"]], on="kode_rekening")
+    prog = programs.groupby("sasaran_id")["uraian"].agg(lambda s: " dan ".join(x.title() for x in s))
+    rows["program"] = rows["sasaran_id"].map(prog)
+    cols = [Column("program", "Program", merge=True)] if rows["program"].notna().any() else []
+    cols += [Column("sasaran", "Sasaran", merge=True), Column("nomor", "No"), Column("name", "Indikator Kinerja Utama")]
+    notes = (
+        [] if has_doc else ["Disusun dari indikator.csv (IKU); dokumen Renstra tidak diisi di dokumen_perencanaan.csv."]
+    )
+    return _table(art, rows, cols, id_columns=["sasaran_id", "indikator_id"], notes=notes)
+
+
+def renstra_output(ds) -> ReportTable:
+    rows = _planning(ds, "renstra", "output")
+    rows["jenis"] = np.where(rows["kode_rekening"].notna(), "Kegiatan", "Indikator output")
+    return _table(
+        _art(ds, "renstra_output"),
+        rows,
+        [
+            Column("sasaran", "Sasaran", merge=True),
+            Column("nomor", "No"),
+            Column("jenis", "Jenis"),
+            Column("name", "Indikator Kinerja Output"),
+        ],
+        id_columns=["sasaran_id", "indikator_id", "kode_rekening"],
+    )
+
+
+PART_LABELS = {"outcome": "Indikator kinerja (outcome)", "output": "Indikator kinerja kegiatan (output)"}
+
+
+def _pk_table(ds, document: str, key: str) -> ReportTable:
+    art = _art(ds, key)
+    has_doc = ds.has("dokumen_perencanaan") and (ds.dokumen_perencanaan["document"] == document).any()
+    if has_doc:
+        rows = pd.concat([_planning(ds, document, p) for p in ("outcome", "output")], ignore_index=True)
+        notes = (
+            ["Baris kegiatan (tanpa target) adalah induk dari indikator output di bawahnya."]
+            if rows["kode_rekening"].notna().any()
+            else []
+        )
+    else:  # the PK from the core tables: every indicator with its PK target of the year
+        rows = pd.concat([_core_indicators(ds, "iku"), _core_indicators(ds, "ikk")], ignore_index=True)
+        notes = [
+            "Disusun dari indikator.csv dan target.csv (basis pk); dokumen PK tidak diisi di dokumen_perencanaan.csv."
+        ]
+    rows["bagian"] = rows["part"].map(PART_LABELS)
+    return _table(
+        art,
+        rows,
+        [
+            Column("bagian", "Bagian", merge=True),
+            Column("sasaran", "Sasaran", merge=True),
+            Column("nomor", "No"),
+            Column("name", "Indikator / Kegiatan"),
+            Column("target", "Target", "number"),
+            Column("target_unit", "Satuan"),
+        ],
+        id_columns=["sasaran_id", "indikator_id", "kode_rekening"],
+        notes=notes,
+    )
+
+
+def pk(ds) -> ReportTable:
+    return _pk_table(ds, "pk_awal", "pk")
+
+
+def pk_perubahan(ds) -> ReportTable:
+    return _pk_table(ds, "pk_perubahan", "pk_perubahan")
+
+
+def pk_changes(ds) -> pd.DataFrame:
+    """Rows whose name, target or unit differ between the PK and the PK Perubahan (empty when unchanged)."""
+    d = ds.dokumen_perencanaan
+    key = ["part", "nomor"]
+    awal = d[d["document"] == "pk_awal"].set_index(key)
+    ubah = d[d["document"] == "pk_perubahan"].set_index(key)
+    both = awal.join(ubah, lsuffix="_awal", rsuffix="_perubahan", how="outer")
+
+    def differs(a, b):
+        return (pd.isna(a) != pd.isna(b)) | ((a != b).fillna(False) & pd.notna(a) & pd.notna(b))
+
+    changed = both[
+        differs(both["name_awal"], both["name_perubahan"])
+        | differs(both["target_awal"], both["target_perubahan"])
+        | differs(both["target_unit_awal"], both["target_unit_perubahan"])
+    ].reset_index()
+    changed["perubahan"] = [
+        _change_kind(ta, tp, na, np_)
+        for ta, tp, na, np_ in zip(
+            changed["target_awal"], changed["target_perubahan"], changed["name_awal"], changed["name_perubahan"]
+        )
+    ]
+    return changed.rename(columns={"name_awal": "indikator_awal", "name_perubahan": "indikator_perubahan"})
+
+
+def _change_kind(target_awal, target_perubahan, name_awal, name_perubahan) -> str:
+    """What the PK Perubahan did to one row, in words (blank cells are missing, never compared).
+
+    >>> _change_kind(5.0, 0.0, "a", "a"), _change_kind(None, 3.0, None, "b"), _change_kind(2.0, 3.0, "a", "a")
+    ('target dihapus (menjadi 0)', 'baris ditambahkan', 'target atau satuan berubah')
+    """
+    if pd.isna(name_awal):
+        return "baris ditambahkan"
+    if pd.isna(name_perubahan):
+        return "baris dihapus"
+    if pd.notna(target_awal) and target_awal > 0 and pd.notna(target_perubahan) and target_perubahan == 0:
+        return "target dihapus (menjadi 0)"
+    return "nama indikator berubah" if name_awal != name_perubahan else "target atau satuan berubah"
+
+
+def perubahan_pk(ds) -> ReportTable:
+    """The PK rows the PK Perubahan changed."""
+    awal, ubah = _label(ds, "pk", "PK"), _label(ds, "pk_perubahan", "PK Perubahan")
+    return _table(
+        _art(ds, "perubahan_pk"),
+        pk_changes(ds),
+        [
+            Column("nomor", "No"),
+            Column("indikator_awal", f"PK awal ({awal})"),
+            Column("target_awal", "Target awal", "number"),
+            Column("target_unit_awal", "Satuan awal"),
+            Column("indikator_perubahan", f"PK perubahan ({ubah})"),
+            Column("target_perubahan", "Target perubahan", "number"),
+            Column("target_unit_perubahan", "Satuan perubahan"),
+            Column("perubahan", "Perubahan"),
+        ],
+        id_columns=["part"],
+    )
+
+
+# --- Bab III: capaian ----------------------------------------------------------------------
+
+
+def _iku(ds, year=None, basis="pk") -> pd.DataFrame:
+    frame = kinerja.require_rows(kinerja.measured(ds, year, basis), f"IKU tahun {year or ds.year}")
+    frame["indikator"] = _indicator_label(ds, frame)
+    return frame
+
+
+def capaian(ds) -> ReportTable:
+    f = _iku(ds)
+    out = _with_average(f, "indikator", {"capaian_pct": _overall(ds, f)})
+    out["kelas"] = out["capaian_pct"].map(kinerja.policy(ds).scale.classify)
+    return _table(
+        _art(ds, "capaian"),
+        out,
+        [
+            Column("sasaran_name", "Sasaran Strategis", merge=True),
+            Column("indikator", "Indikator Kinerja"),
+            Column("unit", "Satuan"),
+            Column("target", "Target", "number"),
+            Column("realisasi", "Realisasi", "number"),
+            Column("capaian_pct", "% Capaian", "pct"),
+            Column("kelas", "Kategori"),
+        ],
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=[kinerja.formula_note(ds)],
+    )
+
+
+def _two_years(ds) -> pd.DataFrame:
+    now = _iku(ds)
+    prev = kinerja.measured(ds, ds.year - 1, basis="rpjmd")[["indikator_id", "target", "realisasi", "capaian_pct"]]
+    now_rpjmd = kinerja.measured(ds, ds.year, basis="rpjmd")[["indikator_id", "target"]]
+    f = now.merge(prev, on="indikator_id", how="left", suffixes=("", "_prev")).merge(
+        now_rpjmd, on="indikator_id", how="left", suffixes=("", "_rpjmd")
+    )
+    f["peningkatan_pct"] = f["capaian_pct"] - f["capaian_pct_prev"]
+    return f
+
+
+def banding_tahun_lalu(ds) -> ReportTable:
+    f = _two_years(ds)
+    prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+    out = _with_average(f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": _overall(ds, f)})
+    y = ds.year
+    where = _label(ds, "banding_rpjmd_tahun_lalu")
+    return _table(
+        _art(ds, "banding_tahun_lalu"),
+        out,
+        [
+            Column("sasaran_name", "Sasaran Strategis", merge=True),
+            Column("indikator", "Indikator Kinerja"),
+            Column("capaian_pct_prev", f"Capaian {y - 1} (%)", "pct"),
+            Column("capaian_pct", f"Capaian {y} (%)", "pct"),
+        ],
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=[
+            f"Capaian {y - 1} dihitung dari target RPJMD dan realisasi {y - 1}" + (f" ({where})." if where else ".")
+        ],
+    )
+
+
+def banding_rpjmd_tahun_lalu(ds) -> ReportTable:
+    f = _two_years(ds)
+    prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+    now_avg = _overall(ds, f)
+    out = _with_average(
+        f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": now_avg, "peningkatan_pct": now_avg - prev_avg}
+    )
+    y = ds.year
+    return _table(
+        _art(ds, "banding_rpjmd_tahun_lalu"),
+        out,
+        [
+            Column("indikator", "Indikator Kinerja"),
+            Column("target_prev", f"Target RPJMD {y - 1}", "number"),
+            Column("realisasi_prev", f"Realisasi {y - 1}", "number"),
+            Column("capaian_pct_prev", f"% Capaian {y - 1}", "pct"),
+            Column("target_rpjmd", f"Target RPJMD {y}", "number"),
+            Column("realisasi", f"Realisasi {y}", "number"),
+            Column("capaian_pct", f"% Capaian {y}", "pct"),
+            Column("peningkatan_pct", "% Peningkatan", "pct"),
+        ],
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=["% Peningkatan = % capaian tahun ini − % capaian tahun lalu (poin persen)."],
+    )
+
+
+def final_rpjmd_year(ds) -> int | None:
+    """The last year with an RPJMD target: the end of the medium-term plan (None when no RPJMD target)."""
+    t = ds.target[ds.target["basis"] == "rpjmd"]
+    return int(t["year"].max()) if len(t) else None
+
+
+def rpjmd_note(ds) -> str:
+    """Whether the report year is the last RPJMD year, from the targets."""
+    y, final = ds.year, final_rpjmd_year(ds)
+    if final == y:
+        return f"Tahun {y} adalah tahun akhir RPJMD, sehingga target RPJMD tahunan sama dengan target akhir."
+    if final is not None and final > y:
+        return f"Target akhir RPJMD adalah target tahun {final}; tahun {y} belum tahun akhir RPJMD."
+    return f"Target RPJMD terakhir yang tersedia adalah untuk tahun {final}."
+
+
+def banding_rpjmd(ds) -> ReportTable:
+    f = _two_years(ds)
+    y, final = ds.year, final_rpjmd_year(ds)
+    akhir = kinerja.measured(ds, final, basis="rpjmd")[["indikator_id", "target"]].rename(
+        columns={"target": "target_akhir"}
+    )
+    f = f.merge(akhir, on="indikator_id", how="left")
+    f["capaian_akhir_pct"] = [
+        kinerja.capaian_of(ds, r, t, p) for r, t, p in zip(f["realisasi"], f["target_akhir"], f["polarity"])
+    ]
+    # "% Capaian" stands beside the year's RPJMD target, so it is measured against that target (where an
+    # agency's PK target differs from the RPJMD's, the PK capaian is Tabel 3.1's, not this one)
+    f["capaian_pct"] = [
+        kinerja.capaian_of(ds, r, t, p) for r, t, p in zip(f["realisasi"], f["target_rpjmd"], f["polarity"])
+    ]
+    f["capaian_pct"] = f["capaian_pct"].astype(float)
+    out = _with_average(
+        f, "indikator", {"capaian_pct": _overall(ds, f), "capaian_akhir_pct": _overall(ds, f, "capaian_akhir_pct")}
+    )
+    cols = [
+        Column("sasaran_name", "Sasaran Strategis", merge=True),
+        Column("indikator", "Indikator Kinerja"),
+        Column("target_rpjmd", "Target RPJMD", "number"),
+        Column("realisasi", "Realisasi", "number"),
+        Column("capaian_pct", "% Capaian", "pct"),
+    ]
+    if final != y:
+        cols.append(Column("target_akhir", f"Target akhir RPJMD ({final})", "number"))
+    cols.append(Column("capaian_akhir_pct", f"Capaian terhadap target akhir RPJMD {final} (%)", "pct"))
+    return _table(
+        _art(ds, "banding_rpjmd"),
+        out,
+        cols,
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=[rpjmd_note(ds)],
+    )
+
+
+def tren(ds) -> ReportTable:
+    t = kinerja.trend(ds)
+    wide = t.pivot(index="indikator_id", columns="year", values="capaian_pct")
+    years = sorted(wide.columns)
+    now = _two_years(ds)
+    frame = now[["indikator_id", "sasaran_id", "sasaran_name", "indikator", "target_rpjmd", "capaian_pct"]].merge(
+        wide.add_prefix("capaian_").reset_index(), on="indikator_id", how="left"
+    )
+    avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
+    out = _with_average(
+        frame, "indikator", {f"capaian_{y}": avg.get(y, np.nan) for y in years} | {"capaian_pct": _overall(ds, now)}
+    )
+    target_label = f"Target akhir RPJMD ({ds.year})" if final_rpjmd_year(ds) == ds.year else f"Target RPJMD {ds.year}"
+    cols = [Column("indikator", "Indikator Kinerja")] + [
+        Column(f"capaian_{y}", f"Capaian {y} (%)", "pct") for y in years
+    ]
+    cols += [
+        Column("target_rpjmd", target_label, "number"),
+        Column("capaian_pct", f"Capaian terhadap {ds.year} (%)", "pct"),
+    ]
+    return _table(
+        _art(ds, "tren"),
+        out,
+        cols,
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=[
+            _years_note(t),
+            "Rata-rata tiap tahun dihitung atas indikator yang memiliki nilai pada tahun itu; "
+            "'–' berarti indikator belum digunakan.",
+        ],
+    )
+
+
+def _years_note(trend: pd.DataFrame) -> str:
+    """Which years are published capaian and which are computed, from the trend itself."""
+
+    def span(kind):
+        ys = sorted(trend.loc[trend["sumber"] == kind, "year"].unique())
+        return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else (str(ys[0]) if ys else "")
+
+    parts = [
+        f"{span('dilaporkan')}: capaian sebagaimana dilaporkan (target dan realisasi tidak tersedia)"
+        if span("dilaporkan")
+        else "",
+        f"{span('dihitung')}: dihitung dari target dan realisasi" if span("dihitung") else "",
+    ]
+    return "; ".join(p for p in parts if p) + "."
+
+
+def _supporting(ds) -> pd.DataFrame:
+    """Kegiatan/sub-kegiatan tied to a sasaran (not whole programs), with their budget, ordered by sasaran."""
+    from lkip_helpers.report.laporan import _supporting_links
+
+    tree = anggaran_tree(ds)
+    f = _supporting_links(ds).merge(tree, on="kode_rekening", how="left")
+    sas = ds.sasaran.set_index("sasaran_id")[["nomor", "name"]]
+    f["sasaran"] = f["sasaran_id"].map(sas["name"])
+    f["_n"] = f["sasaran_id"].map(sas["nomor"])
+    return f.sort_values(["_n"], kind="stable").drop(columns="_n").reset_index(drop=True)
+
+
+def _level_word(ds, kodes) -> str:
+    """'sub-kegiatan', 'kegiatan' or 'kegiatan/sub-kegiatan': the budget levels of ``kodes``."""
+    levels = ds.anggaran.set_index("kode_rekening")["level"]
+    present = [LEVEL_WORDS[lv] for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]
+    return "/".join(present) or "kegiatan"
+
+
+def kegiatan_pendukung(ds) -> ReportTable:
+    f = kinerja.require_rows(_supporting(ds), "kegiatan pendukung")
+    return _table(
+        _art(ds, "kegiatan_pendukung"),
+        f,
+        [
+            Column("sasaran", "Sasaran", merge=True),
+            Column("kode_rekening", "Kode"),
+            Column("uraian", "Kegiatan"),
+            Column("pagu_rp", "Anggaran (Rp)", "rp"),
+            Column("realisasi_rp", "Realisasi (Rp)", "rp"),
+            Column("serapan_pct", "Serapan (%)", "pct"),
+        ],
+        id_columns=["sasaran_id"],
+    )
+
+
+def program_iku(ds, sasaran_program: str, indikator: tuple = ()) -> pd.DataFrame:
+    """The IKU of a sasaran program: its own, else those of the strategic sasaran above it (optionally a chosen few)."""
+    f = _iku(ds) if not kinerja.measured(ds).empty else kinerja.measured(ds)
+    s = ds.sasaran.set_index("sasaran_id")
+    rows = f[f["sasaran_id"] == sasaran_program]
+    if rows.empty and sasaran_program in s.index:
+        rows = f[f["sasaran_id"] == s.loc[sasaran_program, "parent_id"]]
+    if indikator:
+        rows = rows[rows["indikator_id"].isin(indikator)]
+    rows = rows.copy()
+    rows["sasaran_program"] = s["name"].get(sasaran_program)
+    return rows.reset_index(drop=True)
+
+
+def iku_sasaran_program(ds, sasaran_program: str) -> ReportTable:
+    """The IKU shown under one sasaran program."""
+    art = _art(ds, "iku_sasaran_program", sasaran_program)
+    return _table(
+        art,
+        program_iku(ds, sasaran_program, art.indikator),
+        [
+            Column("sasaran_program", "Sasaran Program", merge=True),
+            Column("indikator", "Indikator Kinerja Program"),
+            Column("unit", "Satuan"),
+            Column("target", "Target", "number"),
+            Column("realisasi", "Realisasi", "number"),
+            Column("capaian_pct", "% Capaian", "pct"),
+        ],
+        id_columns=["sasaran_id", "indikator_id"],
+    )
+
+
+def ikk_frame(ds, sasaran_id: str | None = None) -> pd.DataFrame:
+    """Output indicators (IKK) with their kegiatan/sub-kegiatan, budget and serapan."""
+    f = kinerja.measured(ds, kind="ikk")
+    if sasaran_id is not None:
+        f = f[f["sasaran_id"] == sasaran_id]
+    tree = anggaran_tree(ds)[["kode_rekening", "uraian", "pagu_rp", "realisasi_rp", "serapan_pct"]]
+    return f.merge(tree, on="kode_rekening", how="left").reset_index(drop=True)
+
+
+def _ikk_columns(ds, f) -> tuple[list[Column], list[str]]:
+    word = _level_word(ds, f["kode_rekening"])
+    cols = [
+        Column("uraian", f"Sasaran Kegiatan ({word})", merge=True),
+        Column("nomor", "No"),
+        Column("name", "Indikator Kinerja Kegiatan"),
+        Column("unit", "Satuan"),
+        Column("target", "Target", "number"),
+        Column("realisasi", "Realisasi", "number"),
+        Column("capaian_pct", "Capaian (%)", "pct"),
+        Column("serapan_pct", "Serapan anggaran (%)", "pct"),
+    ]
+    where = _label(ds, "anggaran", "anggaran.csv")
+    return cols, [f"Serapan anggaran dari {where}, untuk {word} yang menaungi indikator."]
+
+
+def ikk_sasaran_kegiatan(ds, sasaran_kegiatan: str) -> ReportTable:
+    f = kinerja.require_rows(ikk_frame(ds, sasaran_kegiatan), f"IKK sasaran kegiatan {sasaran_kegiatan}")
+    cols, notes = _ikk_columns(ds, f)
+    return _table(
+        _art(ds, "ikk_sasaran_kegiatan", sasaran_kegiatan),
+        f,
+        cols,
+        id_columns=["sasaran_id", "indikator_id", "kode_rekening"],
+        notes=notes,
+    )
+
+
+def ikk_lain(ds) -> ReportTable:
+    """IKK tied to a sasaran that is not a sasaran kegiatan (agencies without that level)."""
+    levels = ds.sasaran.set_index("sasaran_id")["level"]
+    f = ikk_frame(ds)
+    f = f[f["sasaran_id"].map(levels) != "kegiatan"].reset_index(drop=True)
+    f["sasaran"] = f["sasaran_name"]
+    cols, notes = _ikk_columns(ds, f)
+    cols = [Column("sasaran", "Sasaran", merge=True)] + cols
+    return _table(
+        _art(ds, "ikk_lain"), f, cols, id_columns=["sasaran_id", "indikator_id", "kode_rekening"], notes=notes
+    )
+
+
+# --- Wilayah, anggaran -----------------------------------------------------------------
+
+
+def wilayah(ds) -> ReportTable:
+    w = ds.wilayah.copy()
+    w["jumlah_desa_kelurahan"] = w["jumlah_desa"] + w["jumlah_kelurahan"]
+    total = {c: w[c].sum() for c in ("jumlah_kecamatan", "jumlah_desa", "jumlah_kelurahan", "jumlah_desa_kelurahan")}
+    out = _append_row(w, {"kabupaten": "Total", **total})
+    return _table(
+        _art(ds, "wilayah"),
+        out,
+        [
+            Column("nomor", "No", "int"),
+            Column("kabupaten", "Kabupaten/Kota"),
+            Column("jumlah_kecamatan", "Kecamatan", "int"),
+            Column("jumlah_desa", "Desa", "int"),
+            Column("jumlah_kelurahan", "Kelurahan", "int"),
+            Column("jumlah_desa_kelurahan", "Jumlah Desa/Kelurahan", "int"),
+        ],
+        emphasis_rows=[len(out) - 1],
+    )
+
+
+def belanja_jenis(ds) -> ReportTable:
+    tree = belanja_tree(ds)
+    roots = tree[tree["depth"] == 0]
+    total = {
+        "jenis_id": "jumlah-belanja",
+        "uraian": "Jumlah Belanja",
+        "anggaran_rp": roots["anggaran_rp"].sum(skipna=False),  # blank while a group is (a draft)
+        "realisasi_rp": roots["realisasi_rp"].sum(skipna=False),
+        "depth": 0,
+    }
+    total["serapan_pct"] = serapan_pct(total["realisasi_rp"], total["anggaran_rp"])
+    out = _append_row(tree, total)
+    return _table(
+        _art(ds, "belanja_jenis"),
+        out,
+        [
+            Column("nomor", "No"),
+            Column("uraian", "Uraian Belanja", indent="depth"),
+            Column("anggaran_rp", "Anggaran (Rp)", "rp"),
+            Column("realisasi_rp", "Realisasi (Rp)", "rp"),
+            Column("serapan_pct", "Persentase (%)", "pct"),
+        ],
+        id_columns=["jenis_id"],
+        emphasis_rows=[i for i, d in enumerate(out["depth"]) if d == 0],
+    )
+
+
+def budget_levels(ds) -> list[str]:
+    """The program/kegiatan/sub-kegiatan levels the agency's budget has, top down."""
+    present = set(ds.anggaran["level"])
+    return [lv for lv in ("program", "kegiatan", "sub_kegiatan") if lv in present]
+
+
+def anggaran(ds) -> ReportTable:
+    tree = anggaran_tree(ds)
+    levels = budget_levels(ds)
+    leaf_levels = [lv for lv in levels if lv in set(tree.loc[tree["is_leaf"], "level"])]
+    parents = [LEVEL_WORDS[lv] for lv in levels if lv not in leaf_levels]
+    note = (
+        f"Subtotal {' dan '.join(parents)} dihitung dari {'/'.join(LEVEL_WORDS[lv] for lv in leaf_levels)}."
+        if parents and leaf_levels
+        else "Subtotal dihitung dari baris terbawah."
+    )
+    return _table(
+        _art(ds, "anggaran"),
+        tree,
+        [
+            Column("kode_rekening", "Kode Rekening"),
+            Column("level", "Tingkat", merge=True),
+            Column("uraian", "/".join(LEVEL_NAMES[lv] for lv in levels) or "Uraian", indent="depth"),
+            Column("pagu_rp", "Pagu (Rp)", "rp"),
+            Column("realisasi_rp", "Realisasi (Rp)", "rp"),
+            Column("serapan_pct", "%", "pct"),
+        ],
+        id_columns=["parent_kode"],
+        emphasis_rows=[i for i, leaf in enumerate(tree["is_leaf"]) if not leaf],
+        notes=[note],
+    )
+
+
+def _kegiatan_of_ikk(ds) -> pd.DataFrame:
+    """Kegiatan/sub-kegiatan named by an IKK's kode_rekening, with the IKK's sasaran."""
+    ind = ds.indikator
+    f = ind[(ind["kind"] == "ikk") & ind["kode_rekening"].notna()][["sasaran_id", "kode_rekening"]]
+    return f.drop_duplicates("kode_rekening")
+
+
+def efficiency_frame(ds) -> pd.DataFrame:
+    """Per program and per kegiatan tied to a sasaran or an indicator: serapan beside capaian, index and verdict."""
+    from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+
+    tree = anggaran_tree(ds)
+    levels = tree.set_index("kode_rekening")["level"]
+    # Programs: capaian of the strategic sasaran they serve, averaged under the policy.
+    per, _ = kinerja.sasaran_summary(ds)
+    per = per.set_index("sasaran_id")["rata_rata_capaian_pct"]
+    progs = program_links(ds).merge(tree, on="kode_rekening")
+    progs = progs.assign(
+        tingkat="Program", capaian_pct=progs["sasaran_id"].map(per), dasar_capaian="rata-rata IKU sasaran strategis"
+    )
+    # Kegiatan/sub-kegiatan: those linked to a sasaran, then those an IKK names; capaian = mean of their IKK.
+    links = _supporting(ds)
+    extra = _kegiatan_of_ikk(ds)
+    extra = extra[~extra["kode_rekening"].isin(links["kode_rekening"])].merge(tree, on="kode_rekening")
+    subs = pd.concat([x for x in (links, extra) if not x.empty] or [links], ignore_index=True)
+    ikk = (
+        kinerja.measured(ds, kind="ikk")
+        .groupby("kode_rekening")
+        .agg(capaian_pct=("capaian_pct", "mean"), n_ikk=("indikator_id", "size"))
+        .reset_index()
+    )
+    subs = subs.merge(ikk, on="kode_rekening", how="left")
+    subs = subs.assign(
+        tingkat=subs["kode_rekening"].map(levels).map(TINGKAT).fillna("Kegiatan"),
+        dasar_capaian=np.where(subs["n_ikk"].notna(), "rata-rata capaian IKK", "tidak ada IKK terukur"),
+    )
+    cols = [
+        "tingkat",
+        "kode_rekening",
+        "uraian",
+        "sasaran_id",
+        "pagu_rp",
+        "realisasi_rp",
+        "serapan_pct",
+        "capaian_pct",
+        "dasar_capaian",
+    ]
+    parts = [x.reindex(columns=cols) for x in (progs, subs) if not x.empty]
+    f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    f["indeks_efisiensi"] = [efficiency_index(c, s) for c, s in zip(f["capaian_pct"], f["serapan_pct"])]
+    f["verdict"] = [efficiency_verdict(c, s) for c, s in zip(f["capaian_pct"], f["serapan_pct"])]
+    return f
+
+
+def anggaran_vs_capaian(ds) -> ReportTable:
+    """Per program and per kegiatan: serapan anggaran beside capaian, efficiency index and verdict."""
+    f = efficiency_frame(ds)
+    word = _level_word(ds, f.loc[f["tingkat"] != "Program", "kode_rekening"])
+    notes = ["Indeks efisiensi = % capaian ÷ % serapan anggaran; ≥ 1 berarti efisien."]
+    if (f["tingkat"] == "Program").any():
+        where = _label(ds, "renstra_outcome")
+        notes.append(
+            "Capaian program = rata-rata capaian IKU sasaran strategis yang dilayaninya"
+            + (f" ({where})." if where else ".")
+        )
+    return _table(
+        _art(ds, "efisiensi"),
+        f,
+        [
+            Column("tingkat", "Tingkat", merge=True),
+            Column("kode_rekening", "Kode"),
+            Column("uraian", f"Program/{_cap(word)}"),
+            Column("pagu_rp", "Pagu (Rp)", "rp"),
+            Column("serapan_pct", "Serapan (%)", "pct"),
+            Column("capaian_pct", "Capaian (%)", "pct"),
+            Column("dasar_capaian", "Dasar capaian"),
+            Column("indeks_efisiensi", "Indeks efisiensi", "index"),
+            Column("verdict", "Penilaian"),
+        ],
+        id_columns=["sasaran_id"],
+        notes=notes,
+    )
+
+
+def iku_kegiatan(ds) -> pd.DataFrame:
+    """Which kegiatan support each IKU, and how the tie is known (indikator_id, kode_rekening, dasar).
+
+    In order: the IKU's own kode_rekening; kegiatan linked to its sasaran (sasaran_kegiatan,
+    not whole programs); kegiatan named by the IKK of its sasaran or of the sasaran below it.
+    """
+    m = kinerja.measured(ds)
+    from lkip_helpers.report.laporan import _supporting_links
+
+    links = _supporting_links(ds)
+    ikk = _kegiatan_of_ikk(ds)
+    s = ds.sasaran
+    below = {}
+    for sid in m["sasaran_id"].unique():
+        ids, frontier = {sid}, {sid}
+        while frontier:
+            frontier = set(s.loc[s["parent_id"].isin(frontier), "sasaran_id"]) - ids
+            ids |= frontier
+        below[sid] = ids
+    rows = []
+    for _, r in m.iterrows():
+        own = r.get("kode_rekening")
+        if isinstance(own, str) and own:
+            rows += [(r["indikator_id"], k.strip(), "kode rekening IKU") for k in own.split(";")]
+            continue
+        linked = links.loc[links["sasaran_id"] == r["sasaran_id"], "kode_rekening"]
+        if len(linked):
+            rows += [(r["indikator_id"], k, "kegiatan sasaran") for k in linked]
+            continue
+        named = ikk.loc[ikk["sasaran_id"].isin(below[r["sasaran_id"]]), "kode_rekening"]
+        rows += [(r["indikator_id"], k, "kegiatan IKK sasaran") for k in named]
+    return pd.DataFrame(rows, columns=["indikator_id", "kode_rekening", "dasar"]).drop_duplicates(
+        ["indikator_id", "kode_rekening"]
+    )
+
+
+def efficiency_per_iku(ds) -> pd.DataFrame:
+    """Per IKU tied to kegiatan: capaian, pagu and serapan of those kegiatan, efficiency index and verdict."""
+    from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+
+    ties = iku_kegiatan(ds)
+    if ties.empty:
+        return pd.DataFrame()
+    tree = anggaran_tree(ds).set_index("kode_rekening")
+    ties = ties[ties["kode_rekening"].isin(tree.index)]
+    m = _iku(ds).set_index("indikator_id")
+    rows = []
+    for ind, g in ties.groupby("indikator_id", sort=False):
+        pagu = tree.loc[g["kode_rekening"], "pagu_rp"].sum(min_count=1)
+        real = tree.loc[g["kode_rekening"], "realisasi_rp"].sum(min_count=1)
+        serapan = serapan_pct(real, pagu) if pd.notna(pagu) and pd.notna(real) else np.nan
+        c = m.loc[ind, "capaian_pct"]
+        rows.append(
+            {
+                "indikator_id": ind,
+                "sasaran_id": m.loc[ind, "sasaran_id"],
+                "sasaran": m.loc[ind, "sasaran_name"],
+                "indikator": m.loc[ind, "indikator"],
+                "capaian_pct": c,
+                "n_kegiatan": len(g),
+                "kegiatan": "; ".join(label(tree.loc[k, "uraian"]) for k in g["kode_rekening"]),
+                "pagu_rp": pagu,
+                "realisasi_rp": real,
+                "serapan_pct": serapan,
+                "indeks_efisiensi": efficiency_index(c, serapan),
+                "verdict": efficiency_verdict(c, serapan),
+                "dasar": g["dasar"].iloc[0],
+            }
+        )
+    order = {k: i for i, k in enumerate(m.index)}
+    out = pd.DataFrame(rows)
+    return out.sort_values("indikator_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def efisiensi_iku(ds) -> ReportTable:
+    f = efficiency_per_iku(ds)
+    n_iku = len(kinerja.measured(ds))
+    notes = [
+        "Indeks efisiensi = % capaian IKU ÷ % serapan anggaran kegiatan yang mendukungnya; ≥ 1 berarti efisien.",
+        "Kegiatan pendukung: kode rekening pada IKU, atau kegiatan yang dikaitkan dengan sasarannya "
+        "(sasaran_kegiatan.csv), atau kegiatan yang menaungi IKK sasaran itu.",
+    ]
+    if len(f) < n_iku:
+        notes.append(f"{n_iku - len(f)} IKU lain tidak dikaitkan dengan kegiatan mana pun sehingga tidak dinilai.")
+    return _table(
+        _art(ds, "efisiensi_iku"),
+        f,
+        [
+            Column("sasaran", "Sasaran", merge=True),
+            Column("indikator", "Indikator Kinerja Utama"),
+            Column("capaian_pct", "Capaian (%)", "pct"),
+            Column("kegiatan", "Kegiatan pendukung"),
+            Column("pagu_rp", "Pagu (Rp)", "rp"),
+            Column("serapan_pct", "Serapan (%)", "pct"),
+            Column("indeks_efisiensi", "Indeks efisiensi", "index"),
+            Column("verdict", "Penilaian"),
+        ],
+        id_columns=["sasaran_id", "indikator_id"],
+        notes=notes,
+    )
+
+
+def penyebab_dan_rencana(ds) -> ReportTable:
+    """Causes of success or failure, plans and suggestions the report states, with the indicator they concern."""
+    n = ds.narasi.merge(ds.indikator[["indikator_id", "short_name"]], on="indikator_id", how="left")
+    n["jenis"] = n["kind"].map(NARASI_KINDS)
+    n["indikator"] = n["short_name"].fillna("(umum)")
+    return _table(
+        _art(ds, "penyebab"),
+        n,
+        [
+            Column("section", "Bagian", merge=True),
+            Column("jenis", "Jenis"),
+            Column("indikator", "Indikator"),
+            Column("text", "Uraian"),
+        ],
+        id_columns=["narasi_id", "sasaran_id", "indikator_id"],
+    )
+
+
+# --- Audit and sensitivity (issue: why indicators failed) ---------------------------------
+
+
+def audit_konsistensi(ds, tolerance: float | None = None) -> ReportTable:
+    """Every printed figure that disagrees with the data, one finding per row."""
+    from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS, audit
+
+    findings, _ = audit(ds, tolerance)
+    if findings.empty:
+        findings = pd.DataFrame(
+            [
+                {
+                    **{c: pd.NA for c in FINDING_COLUMNS},
+                    "jenis": "-",
+                    "report_table": "-",
+                    "subject_label": "-",
+                    "metric": "-",
+                    "printed_text": "-",
+                    "cause": "tidak ada ketidaksesuaian",
+                }
+            ],
+            columns=FINDING_COLUMNS,
+        )
+    return _table(
+        _art(ds, "audit"),
+        findings,
+        [
+            Column("jenis", "Jenis"),
+            Column("report_table", "Letak"),
+            Column("subject_label", "Baris"),
+            Column("metric", "Besaran"),
+            Column("year", "Tahun"),
+            Column("printed_text", "Tercetak"),
+            Column("reported", "Nilai tercetak", "number"),
+            Column("recomputed", "Hitung ulang", "number"),
+            Column("difference", "Selisih", "number"),
+            Column("cause", "Kemungkinan penyebab"),
+        ],
+        id_columns=["subject", *ID_COLUMNS, "tolerance"],
+        notes=[
+            "Toleransi: setengah satuan digit terakhir yang tercetak (ditambah pembulatan masukan untuk selisih).",
+            "Jenis 'rujukan': nama atau kode yang tidak ditemukan di tabel rujukan.",
+        ],
+    )
+
+
+def sensitivitas_rata_rata(ds) -> ReportTable:
+    from lkip_helpers.analysis.sensitivity import methods_table
+
+    t = methods_table(ds)
+    years = [c for c in t.columns if c.isdigit()]
+    return _table(
+        _art(ds, "sensitivitas"),
+        t,
+        [Column("metode", "Metode")] + [Column(y, y, "pct") for y in years] + [Column("keterangan", "Keterangan")],
+    )
+
+
+def kontribusi_rata_rata(ds, year: int) -> ReportTable:
+    from lkip_helpers.analysis.sensitivity import contributions
+
+    t = contributions(ds, year)
+    return _table(
+        _art(ds, "kontribusi"),
+        t,
+        [
+            Column("short_name", "Indikator"),
+            Column("capaian_pct", f"Capaian {year} (%)", "pct"),
+            Column("kontribusi_poin", "Sumbangan terhadap selisih rata-rata dari 100% (poin)", "pct"),
+            Column("sumber", "Sumber"),
+        ],
+        id_columns=["indikator_id", "sasaran_id"],
+    )
+
+
+# --- Drill-down per indicator ---------------------------------------------------------------
+
+
+def _sources(ds, *keys) -> str:
+    """'Tabel 3.1, Tabel 3.3' for the sections present (the drill-down cites them)."""
+    from lkip_helpers.report import laporan
+
+    plan = laporan.plan(ds)
+    found = [plan.get(k).label for k in keys if plan.get(k) is not None]
+    return ", ".join(f for f in found if f) or "dihitung dari data"
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def indikator_fakta(ds, indikator: str) -> ReportTable:
+    from lkip_helpers.analysis.drilldown import facts
+
+    return ReportTable(
+        f"indikator-{indikator}-fakta",
+        "Target, Realisasi dan Capaian",
+        facts(ds, indikator),
+        [
+            Column("tahun", "Tahun"),
+            Column("dasar_target", "Dasar target"),
+            Column("target", "Target", "number"),
+            Column("realisasi", "Realisasi", "number"),
+            Column("capaian_pct", "Capaian (%)", "pct"),
+            Column("kelas", "Kategori"),
+        ],
+        source=_sources(ds, "capaian", "banding_rpjmd_tahun_lalu", "banding_rpjmd"),
+    )
+
+
+def indikator_kegiatan(ds, indikator: str) -> ReportTable:
+    from lkip_helpers.analysis.drilldown import supporting
+
+    f = supporting(ds, indikator)
+    word = _level_word(ds, f["kode_rekening"])
+    return ReportTable(
+        f"indikator-{indikator}-kegiatan",
+        f"{_cap(word)} Pendukung, Anggaran dan Output",
+        f,
+        [
+            Column("kode_rekening", "Kode", merge=True),
+            Column("uraian", _cap(word), merge=True),
+            Column("pagu_rp", "Pagu (Rp)", "rp", merge=True),
+            Column("realisasi_rp", "Realisasi (Rp)", "rp", merge=True),
+            Column("serapan_pct", "Serapan (%)", "pct", merge=True),
+            Column("output", "Output (IKK)"),
+            Column("target", "Target", "number"),
+            Column("realisasi", "Realisasi", "number"),
+            Column("capaian_pct", "Capaian output (%)", "pct"),
+        ],
+        source=_sources(ds, "kegiatan_pendukung", "anggaran"),
+        id_columns=["ikk_id"],
+    )
+
+
+def indikator_penyebab(ds, indikator: str) -> ReportTable:
+    from lkip_helpers.analysis.drilldown import stated_causes
+
+    t = stated_causes(ds, indikator)
+    t = t.assign(jenis=t["kind"].map(NARASI_KINDS))
+    return ReportTable(
+        f"indikator-{indikator}-penyebab",
+        "Penyebab dan Rencana yang Dinyatakan Laporan",
+        t,
+        [
+            Column("jenis", "Jenis"),
+            Column("text", "Uraian"),
+            Column("section", "Bagian"),
+            Column("cakupan", "Berlaku untuk"),
+        ],
+        source=_art(ds, "penyebab").source,
+    )

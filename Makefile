@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make report   create .venv, install, build the default dataset into outputs/pmd-ntt-2023/
-#   make test     create .venv, install, run the tests
+#   make test     create .venv, install, run ruff and every test (what CI runs)
+#   make check    ruff plus the fast tests: the inner loop while changing code (under a minute)
 #   make lab      JupyterLab on notebooks/ with the project's kernel (python3 from .venv)
 # Windows/Anaconda users: see README (conda env create -f environment.yml, then lkip build).
 
@@ -10,12 +11,12 @@ BIN    := $(VENV)/bin
 DATASET ?= pmd-ntt-2023
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test lab validate clean bench browser
+.PHONY: report test check lint lab validate clean bench browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (lkip)" >/dev/null
 	touch $(STAMP)
 
@@ -26,8 +27,16 @@ report: $(STAMP)
 browser:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-test: $(STAMP) browser
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint browser
 	$(BIN)/python -m pytest
+
+# slow = real builds, kernels, generated cases; browser = chromium (both run in make test)
+check: lint
+	$(BIN)/python -m pytest -m "not slow and not browser" -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py

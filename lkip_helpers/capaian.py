@@ -54,9 +54,9 @@ def capaian_pct(
     (True, True, True)
     """
     if polarity not in ("higher", "lower"):
-        raise ValueError(f"polarity must be 'higher' or 'lower', not {polarity!r}")
+        raise ValueError(f"polarity harus 'higher' atau 'lower', bukan {polarity!r}")
     if lower_formula not in LOWER_FORMULAS:
-        raise ValueError(f"lower_formula must be one of {', '.join(LOWER_FORMULAS)}, not {lower_formula!r}")
+        raise ValueError(f"lower_formula harus salah satu dari {', '.join(LOWER_FORMULAS)}, bukan {lower_formula!r}")
     if capaian_status(realisasi, target, polarity, lower_formula) != STATUS_OK:
         return math.nan
     if polarity == "higher":

@@ -39,7 +39,7 @@ def dataset_id(value: str) -> str:
     """A dataset id as folder name: lowercase letters, digits, '-', '_', '.'; at most MAX_ID_LEN."""
     if not _ID.fullmatch(value) or len(value) > MAX_ID_LEN:
         raise argparse.ArgumentTypeError(
-            f"dataset id tidak sah: {value[: MAX_ID_LEN + 16]!r}; gunakan huruf kecil, angka, '-', '_' atau '.', "
+            f"id dataset tidak sah: {value[: MAX_ID_LEN + 16]!r}; gunakan huruf kecil, angka, '-', '_' atau '.', "
             f"paling banyak {MAX_ID_LEN} karakter (contoh: pmd-ntt-2023)"
         )
     return value
@@ -62,8 +62,28 @@ def _number(kind, lo, hi, what: str):
     return parse
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with its own fixed word 'usage:' in Bahasa Indonesia."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "penggunaan: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a bad argument reported as one line (no usage block) and exit 2."""
+    """argparse, with a bad argument reported as one line (no usage block) and exit 2.
+
+    Its help is in Bahasa Indonesia throughout: the section titles and ``-h`` are set here
+    rather than taken from argparse (subcommand parsers are of this class too).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "argumen posisi"
+        self._optionals.title = "opsi"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="tampilkan bantuan ini lalu keluar"
+        )
 
     _ENGLISH = (
         (re.compile(r"^argument [^:]+: (?=.*(tidak sah|harus))"), ""),  # our own message names the value
@@ -74,6 +94,8 @@ class _Parser(argparse.ArgumentParser):
         (re.compile(r"^the following arguments are required: (.*)$"), r"argumen wajib belum diisi: \1"),
         (re.compile(r"^unrecognized arguments: (.*)$"), r"argumen tidak dikenal: \1"),
         (re.compile(r"^argument ([^:]+): expected one argument$"), r"\1 memerlukan satu nilai"),
+        (re.compile(r"^argument ([^:]+): ignored explicit argument (.*)$"), r"\1 tidak menerima nilai (tertulis \2)"),
+        (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), r"opsi \1 tidak jelas; bisa berarti \2"),
     )
 
     def error(self, message: str):
@@ -102,6 +124,10 @@ def _validate(args) -> int:
     return 0
 
 
+# a column's type as ``lkip describe`` names it
+_TYPE_WORDS = {"str": "teks", "int": "bilangan bulat", "float": "angka", "bool": "true/false"}
+
+
 def _describe(args) -> int:
     from lkip_helpers.data.loading import load_metadata
     from lkip_helpers.data.schema import TABLES, describe
@@ -118,7 +144,8 @@ def _describe(args) -> int:
         for row in describe(table):
             flags = ("kunci " if row["key"] else "") + ("wajib" if row["required"] else "opsional")
             unit = f" [{row['unit']}]" if row["unit"] else ""
-            print(f"  - {row['column']} ({row['type']}{unit}, {flags}): {row['description']}")
+            kind = _TYPE_WORDS.get(row["type"], row["type"])
+            print(f"  - {row['column']} ({kind}{unit}, {flags}): {row['description']}")
     return 0
 
 
@@ -262,24 +289,41 @@ def _import(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="lkip", description="LKIP analytical notebooks: validate data, build reports.")
-    sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check a dataset folder")
-    v.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
+    p = _Parser(prog="lkip", description="Notebook analitis LKIP: memeriksa data dan membangun laporan.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+    default = f"bawaan: {paths.DEFAULT_DATASET}"
+    v = sub.add_parser("validate", help="periksa dataset: daftar masalah dan isian yang masih kosong")
+    v.add_argument(
+        "dataset",
+        nargs="?",
+        default=paths.DEFAULT_DATASET,
+        type=dataset_id,
+        metavar="DATASET",
+        help=f"id dataset ({default})",
+    )
     v.set_defaults(func=_validate)
-    d = sub.add_parser("describe", help="print the data dictionary")
-    d.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
+    d = sub.add_parser("describe", help="tampilkan kamus data: tabel, kolom, satuan dan sumbernya")
+    d.add_argument(
+        "dataset",
+        nargs="?",
+        default=paths.DEFAULT_DATASET,
+        type=dataset_id,
+        metavar="DATASET",
+        help=f"id dataset ({default})",
+    )
     d.set_defaults(func=_describe)
-    b = sub.add_parser("build", help="run the notebooks and write outputs/<dataset>/")
-    b.add_argument("datasets", nargs="*", metavar="DATASET", type=dataset_id)
-    b.add_argument("--all", action="store_true", help="every dataset under data/")
-    b.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    b = sub.add_parser("build", help="jalankan notebook dan tulis outputs/<dataset>/")
+    b.add_argument(
+        "datasets", nargs="*", metavar="DATASET", type=dataset_id, help=f"id dataset, satu atau lebih ({default})"
+    )
+    b.add_argument("--all", action="store_true", help="semua dataset di folder data/")
+    b.add_argument("--force", action="store_true", help="bangun ulang walaupun tidak ada yang berubah")
     b.add_argument(
         "--threshold",
         type=_number(float, 0, 1000, "--threshold"),
         default=100.0,
-        metavar="PCT",
-        help="indicators with capaian below PCT get a drill-down page (default 100)",
+        metavar="PERSEN",
+        help="indikator dengan capaian di bawah PERSEN mendapat halaman rincian (bawaan: 100)",
     )
     b.add_argument(
         "--jobs",
@@ -287,65 +331,86 @@ def parser() -> argparse.ArgumentParser:
         type=_number(int, 1, 256, "--jobs"),
         default=None,
         metavar="N",
-        help="parallel workers, each with one kernel (default: number of cores)",
+        help="jumlah pekerja paralel, masing-masing dengan satu kernel (bawaan: jumlah inti prosesor)",
     )
     b.add_argument(
         "--scheduler",
         default="local",
-        metavar="WHERE",
-        help="local (default), dask (a LocalCluster) or tcp://HOST:PORT (an existing Dask scheduler)",
+        metavar="PENJADWAL",
+        help="local (bawaan), dask (sebuah LocalCluster) atau tcp://HOST:PORT (scheduler Dask yang sudah berjalan)",
     )
     b.add_argument(
-        "--no-document", action="store_true", help="skip the LKIP document (dokumen/lkip-<dataset>.docx and .pdf)"
+        "--no-document", action="store_true", help="tanpa dokumen LKIP (dokumen/lkip-<dataset>.docx dan .pdf)"
     )
     b.set_defaults(func=_build)
     s_ = sub.add_parser(
-        "synth", help="write N plausible synthetic datasets (marked synthetic) for tests and benchmarks"
+        "synth", help="tulis N dataset sintetis yang masuk akal (bertanda sintetis) untuk uji dan benchmark"
     )
-    s_.add_argument("n", type=_number(int, 1, 999, "N"))  # ids synth-NNN-YEAR
-    s_.add_argument("--seed", type=_number(int, 0, 2**31 - 1, "--seed"), default=1)
-    s_.add_argument("--year", type=_number(int, 1900, 2200, "--year"), default=2023)
+    s_.add_argument(
+        "n", type=_number(int, 1, 999, "N"), metavar="N", help="banyak dataset, 1 sampai 999"
+    )  # ids synth-NNN-YEAR
+    s_.add_argument(
+        "--seed",
+        type=_number(int, 0, 2**31 - 1, "--seed"),
+        default=1,
+        metavar="ANGKA",
+        help="benih acak; benih yang sama menghasilkan dataset yang sama (bawaan: 1)",
+    )
+    s_.add_argument(
+        "--year",
+        type=_number(int, 1900, 2200, "--year"),
+        default=2023,
+        metavar="TAHUN",
+        help="tahun LKIP (bawaan: 2023)",
+    )
     s_.set_defaults(func=_synth)
-    a = sub.add_parser("audit", help="recompute every printed figure and list disagreements")
-    a.add_argument("dataset", nargs="?", default=paths.DEFAULT_DATASET, type=dataset_id)
+    a = sub.add_parser("audit", help="hitung ulang setiap angka tercetak dan daftar yang berbeda")
+    a.add_argument(
+        "dataset",
+        nargs="?",
+        default=paths.DEFAULT_DATASET,
+        type=dataset_id,
+        metavar="DATASET",
+        help=f"id dataset ({default})",
+    )
     a.add_argument(
         "--tolerance",
         type=_number(float, 0, 1e12, "--tolerance"),
         default=None,
-        help="absolute tolerance (default: half a unit of the last printed digit)",
+        metavar="NILAI",
+        help="toleransi mutlak (bawaan: setengah satuan dari digit terakhir yang tercetak)",
     )
-    a.add_argument("--csv", metavar="FILE", help="also write the findings to FILE")
-    a.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    a.add_argument("--csv", metavar="BERKAS", help="tulis juga temuan ke BERKAS (CSV)")
+    a.add_argument("--strict", action="store_true", help="keluar dengan kode 1 bila ada temuan")
     a.set_defaults(func=_audit)
     n = sub.add_parser(
         "new",
-        help="start a dataset (a draft): next year's from this year's (--from), "
-        "or a new agency from nothing (--year, --agency, --region)",
+        help="mulai dataset baru (draf): tahun berikutnya dari dataset tahun ini (--from), "
+        "atau instansi baru dari nol (--year, --agency, --region)",
     )
-    n.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id of the new dataset, e.g. pmd-ntt-2024")
-    n.add_argument(
-        "--from", dest="old", default=None, metavar="OLD", type=dataset_id, help="the dataset to carry forward"
-    )
+    n.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id dataset baru, mis. pmd-ntt-2024")
+    n.add_argument("--from", dest="old", default=None, metavar="ASAL", type=dataset_id, help="dataset yang dilanjutkan")
     n.add_argument(
         "--year",
         type=_number(int, 1900, 2200, "--year"),
         default=None,
-        help="year of the new LKIP (with --from, default: OLD's year + 1)",
+        metavar="TAHUN",
+        help="tahun LKIP baru (dengan --from, bawaan: tahun ASAL + 1)",
     )
-    n.add_argument("--agency", default=None, metavar="NAME", help='a new agency: its name, e.g. "Dinas Kesehatan"')
+    n.add_argument("--agency", default=None, metavar="NAMA", help='instansi baru: namanya, mis. "Dinas Kesehatan"')
     n.add_argument(
-        "--region", default=None, metavar="NAME", help='a new agency: its government, e.g. "Kabupaten Contoh"'
+        "--region", default=None, metavar="NAMA", help='instansi baru: pemerintah daerahnya, mis. "Kabupaten Contoh"'
     )
-    n.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
+    n.add_argument("--force", action="store_true", help="ganti data/DATASET bila sudah ada")
     n.set_defaults(func=_new)
-    t = sub.add_parser("template", help="write an Excel workbook with the dataset's tables, to fill")
-    t.add_argument("dataset", metavar="DATASET", type=dataset_id)
-    t.add_argument("file", metavar="FILE.xlsx")
+    t = sub.add_parser("template", help="tulis workbook Excel berisi tabel-tabel dataset, untuk diisi")
+    t.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id dataset")
+    t.add_argument("file", metavar="BERKAS.xlsx", help="workbook yang ditulis")
     t.set_defaults(func=_template)
-    i = sub.add_parser("import", help="validate an Excel workbook and write it as data/DATASET/")
-    i.add_argument("file", metavar="FILE.xlsx")
-    i.add_argument("dataset", metavar="DATASET", type=dataset_id)
-    i.add_argument("--force", action="store_true", help="replace data/DATASET if it exists")
+    i = sub.add_parser("import", help="periksa workbook Excel, lalu tulis isinya sebagai data/DATASET/")
+    i.add_argument("file", metavar="BERKAS.xlsx", help="workbook yang sudah diisi")
+    i.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id dataset yang ditulis")
+    i.add_argument("--force", action="store_true", help="ganti data/DATASET bila sudah ada")
     i.set_defaults(func=_import)
     return p
 

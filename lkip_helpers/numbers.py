@@ -90,7 +90,7 @@ def parse_printed(text: str) -> float | None:
         return float(t.replace(",", ""))
     if _DECIMAL_COMMA.match(t):
         return float(t.replace(",", "."))
-    raise ValueError(f"not a printed number: {text!r}")
+    raise ValueError(f"bukan angka tercetak: {text!r}")
 
 
 def _is_missing(x) -> bool:

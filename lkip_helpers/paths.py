@@ -57,6 +57,6 @@ def check_dataset_id(dataset: str) -> str:
     if not isinstance(dataset, str) or not _DATASET_ID.fullmatch(dataset):  # fullmatch: '$' alone lets 'x\n' through
         raise DataError(
             data_dir(),
-            f"dataset id tidak sah: {dataset!r}; gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)",
+            f"id dataset tidak sah: {dataset!r}; gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)",
         )
     return dataset

@@ -206,7 +206,7 @@ def test_template_and_import_work_on_a_new_agency(data_dir, tmp_path, capsys):
         (["new", NEW, "--year", "2024"], "instansi baru perlu --agency, --region"),
         (["new", NEW, "--year", "1999", "--agency", "A", "--region", "B"], "tahun tidak sah: 1999"),
         (["new", NEW, "--year", "2024", "--agency", " ", "--region", "B"], "nama instansi tidak sah"),
-        (["new", "Dinas Baru", "--year", "2024", "--agency", "A", "--region", "B"], "dataset id tidak sah"),
+        (["new", "Dinas Baru", "--year", "2024", "--agency", "A", "--region", "B"], "id dataset tidak sah"),
         (
             ["new", NEW, "--from", paths.DEFAULT_DATASET, "--agency", "A"],
             "--agency dan --region hanya untuk instansi baru",

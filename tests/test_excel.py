@@ -45,7 +45,7 @@ def test_template_layout_and_validation(workbook, ds):
         assert ws.freeze_panes == f"A{FIRST_DATA_ROW}"
         assert ws.max_row >= FIRST_DATA_ROW + len(ds.tables[name]) - 1
     ind = wb["indikator"]
-    assert ind.cell(HELP_ROW, ind_col(ind, "polarity")).value.startswith("higher = higher realisasi is better")
+    assert ind.cell(HELP_ROW, ind_col(ind, "polarity")).value.startswith("higher = makin tinggi realisasi makin baik")
     rules = {
         (str(dv.sqref).split(":")[0][0], dv.type, dv.formula1, dv.operator)
         for dv in ind.data_validations.dataValidation
@@ -62,7 +62,9 @@ def test_template_layout_and_validation(workbook, ds):
         (str(dv.sqref)[0], dv.type, dv.formula1, dv.operator) for dv in real.data_validations.dataValidation
     }
     ang = wb["anggaran"]
-    assert ang.cell(HELP_ROW, ind_col(ang, "pagu_rp")).value.startswith("Budget ceiling (pagu) after amendment [Rp]")
+    assert ang.cell(HELP_ROW, ind_col(ang, "pagu_rp")).value.startswith(
+        "Pagu anggaran setelah perubahan [Rp]. Diisi tiap tahun"
+    )
     assert ang.cell(FIRST_DATA_ROW, 1).number_format == "@"  # codes such as 2.13 stay text
 
 

@@ -150,7 +150,7 @@ def test_data_files_keep_the_text_as_written(hostile_build):
 def test_validate_rejects_bad_dataset_id(capsys, bad):
     assert main(["validate", bad]) == 2
     err = capsys.readouterr().err
-    assert "dataset id tidak sah" in err and "Traceback" not in err, err
+    assert "id dataset tidak sah" in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("bad", ["../x", "a;b"])
@@ -158,7 +158,7 @@ def test_build_rejects_bad_dataset_id(tmp_path, monkeypatch, capsys, bad):
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "outputs"))
     assert main(["build", bad]) == 2
     err = capsys.readouterr().err
-    assert "dataset id tidak sah" in err and repr(bad) in err and "Traceback" not in err, err
+    assert "id dataset tidak sah" in err and repr(bad) in err and "Traceback" not in err, err
     assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").rglob("*"))
     assert not (tmp_path / "x").exists()
 
@@ -167,7 +167,7 @@ def test_build_rejects_bad_dataset_id(tmp_path, monkeypatch, capsys, bad):
 def test_setup_rejects_bad_dataset_id(tmp_path, bad):
     from lkip_helpers.notebook import setup
 
-    with pytest.raises(LkipError, match="dataset id tidak sah"):
+    with pytest.raises(LkipError, match="id dataset tidak sah"):
         setup(bad, str(tmp_path), "00_ringkasan_eksekutif")
     assert not any(tmp_path.iterdir())
 

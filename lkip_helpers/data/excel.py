@@ -209,7 +209,7 @@ def _info_sheet(ws, ds: Dataset) -> None:
          "disarankan dari daftar.", None),
         ("4. Kolom 'diisi tiap tahun' (target, realisasi, pagu, realisasi anggaran) boleh kosong selama "
          "dataset berstatus draf.", None),
-        ("5. Simpan, lalu jalankan: lkip import FILE.xlsx DATASET — kesalahan disebut per sheet, baris "
+        ("5. Simpan, lalu jalankan: lkip import BERKAS.xlsx DATASET — kesalahan disebut per sheet, baris "
          "Excel dan kolom.", None),
         ("", None),
         ("Sheet", Font(bold=True)),

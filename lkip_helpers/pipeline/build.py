@@ -420,7 +420,7 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
     ids = [r["id"] for r in records]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise LkipError(f"artifact id ganda: {', '.join(dupes)}")
+        raise LkipError(f"id artefak ganda: {', '.join(dupes)}")
     headline = _headline(ds)
     headline.update(
         {

@@ -83,7 +83,7 @@ class Outputs:
 
     def _register(self, record: dict) -> None:
         if not ARTIFACT_ID.match(record["id"]):
-            raise ValueError(f"artifact id tidak sah: {record['id']!r}")
+            raise ValueError(f"id artefak tidak sah: {record['id']!r}")
         self.records = [r for r in self.records if r["id"] != record["id"]] + [record]
         path = self.root / REGISTRY_DIR / f"{self.notebook}.json"
         path.write_text(json.dumps(self.records, ensure_ascii=False, indent=1), encoding="utf-8")

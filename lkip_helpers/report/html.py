@@ -38,6 +38,9 @@ ul.pages li{margin:.3rem 0}
 footer{max-width:1100px;margin:0 auto;padding:1rem;font-size:.75rem;color:var(--abu)}
 """
 
+# an artifact's kind (manifest.json keeps the English id) as the index page names it
+KIND_WORDS = {"table": "tabel", "figure": "grafik", "document": "dokumen", "page": "halaman"}
+
 
 # Second line of defence behind escaping: the browser runs no script and fetches nothing
 # from outside, whatever a page contains (images are data: URIs, styles are inline).
@@ -169,7 +172,7 @@ def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
         + "</ul>"
     )
     rows = "".join(
-        f"<tr><td>{e(a['id'])}</td><td>{e(a['kind'])}</td><td>{e(a['title'])}</td><td>"
+        f"<tr><td>{e(a['id'])}</td><td>{e(KIND_WORDS.get(a['kind'], a['kind']))}</td><td>{e(a['title'])}</td><td>"
         + " ".join(f'<a href="../{e(f)}">{e(Path(f).suffix[1:])}</a>' for f in a["files"])
         + "</td></tr>"
         for a in artifacts

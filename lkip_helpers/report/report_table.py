@@ -67,7 +67,7 @@ class ReportTable:
         missing = [c.name for c in self.columns if c.name not in self.frame.columns]
         missing += [c for c in self.id_columns if c not in self.frame.columns]
         if missing:
-            raise ValueError(f"{self.id}: columns not in frame: {missing}")
+            raise ValueError(f"{self.id}: kolom tidak ada di tabel data: {missing}")
         if self.frame.empty:
             raise ValueError(f"{self.id}: tabel kosong — tidak ada data untuk ditampilkan")
 

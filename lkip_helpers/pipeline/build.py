@@ -30,7 +30,6 @@ from pathlib import Path
 
 from lkip_helpers import paths
 from lkip_helpers.errors import LkipError, os_error_message
-from lkip_helpers.paths import check_dataset_id
 from lkip_helpers.pipeline import publish
 from lkip_helpers.pipeline.executors import CONNECT_TIMEOUT_S, Executor, execute, log, remote_payload
 from lkip_helpers.pipeline.fingerprint import data_hash, helpers_hash
@@ -101,7 +100,7 @@ def _build_many(
     jobs = jobs or os.cpu_count() or 1
     builds, failures = [], 0
     for dataset in dict.fromkeys(datasets):
-        check_dataset_id(dataset)
+        paths.check_dataset_id(dataset)
         if not paths.dataset_dir(dataset).is_dir():
             print(f"lkip: dataset {dataset!r} tidak ditemukan di {paths.data_dir()}", file=sys.stderr, flush=True)
             failures += 1

@@ -6,7 +6,7 @@ The folders follow the data's way through the program (see ARCHITECTURE.md):
     analysis/   capaian per indicator and sasaran, anggaran, audit, plausibility, one indicator in depth
     report/     the report: its plan, tables, sentences, charts, pages, HTML, the Word/PDF document
     pipeline/   running the notebooks: plan, workers, kernels, publishing outputs
-    capaian, numbers, errors, paths   the pieces every layer uses
+    capaian, numbers, errors, paths, files   the pieces every layer uses
     notebook    what a notebook imports (setup, md)
     cli         the ``lkip`` command
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from lkip_helpers import paths
+from lkip_helpers import files, paths
 from lkip_helpers.cli import main
 from lkip_helpers.errors import os_error_message
-from lkip_helpers.pipeline import build as build_mod
+from lkip_helpers.pipeline import publish
+from lkip_helpers.pipeline.build import FAILED_DIR, DatasetBuild
 from lkip_helpers.pipeline.runner import NotebookFailed, Task
 
 
@@ -116,13 +117,13 @@ def test_a_file_where_the_outputs_folder_should_be(scratch, tmp_path, monkeypatc
 def test_disk_full_while_preparing_keeps_previous_outputs(scratch, tmp_path, monkeypatch, capsys):
     outputs = tmp_path / "outputs"
     previous = _previous(outputs)
-    start = build_mod.DatasetBuild.start
+    start = publish.start
 
-    def full(self):
-        start(self)  # the temporary folder exists, half-filled, when the disk fills up
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.tmp / "tables" / "x.csv"))
+    def full(b):
+        start(b)  # the temporary folder exists, half-filled, when the disk fills up
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(b.tmp / "tables" / "x.csv"))
 
-    monkeypatch.setattr(build_mod.DatasetBuild, "start", full)
+    monkeypatch.setattr(publish, "start", full)
     assert main(["build", "--jobs", "1"]) == 2
     assert _one_line_error(capsys).startswith("lkip: disk penuh")
     assert sorted(p.name for p in outputs.iterdir()) == [paths.DEFAULT_DATASET]  # no .tmp-, no _gagal
@@ -131,7 +132,7 @@ def test_disk_full_while_preparing_keeps_previous_outputs(scratch, tmp_path, mon
 
 
 def test_disk_full_while_keeping_the_failed_notebook_leaves_no_empty_copy(scratch, monkeypatch):
-    b = build_mod.DatasetBuild(paths.DEFAULT_DATASET, 100.0, False)
+    b = DatasetBuild(paths.DEFAULT_DATASET, 100.0, False)
     (b.tmp / "notebooks").mkdir(parents=True)
     (b.tmp / "notebooks" / "03_bab3_capaian.ipynb").write_text("{}", encoding="utf-8")
     task = Task(
@@ -150,10 +151,10 @@ def test_disk_full_while_keeping_the_failed_notebook_leaves_no_empty_copy(scratc
         Path(dst).write_bytes(b"")  # what a full disk leaves: the file made, nothing in it
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
 
-    monkeypatch.setattr(build_mod.shutil, "copyfile", full_copy)
+    monkeypatch.setattr(publish.shutil, "copyfile", full_copy)
     coloured = "\x1b[0;31mnilai\x1b[0m tidak\nterbaca"
-    b.fail(task, NotebookFailed("03_bab3_capaian.ipynb", 4, "ValueError", coloured, "x = 1\ny = 2"))
-    assert not (paths.outputs_dir() / build_mod.FAILED_DIR).exists()  # no 0-byte notebook, no empty folder
+    publish.fail(b, task, NotebookFailed("03_bab3_capaian.ipynb", 4, "ValueError", coloured, "x = 1\ny = 2"))
+    assert not (paths.outputs_dir() / FAILED_DIR).exists()  # no 0-byte notebook, no empty folder
     assert "ValueError: nilai tidak terbaca" in b.error and "sel [4] (x = 1)" in b.error
     assert "\x1b" not in b.error and "\n" not in b.error and "disimpan di" not in b.error
     assert not b.tmp.exists()
@@ -166,9 +167,9 @@ def test_disk_full_while_writing_an_index_keeps_the_old_one(tmp_path, monkeypatc
     def full(src, dst):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
 
-    monkeypatch.setattr(build_mod.os, "replace", full)
+    monkeypatch.setattr(files.os, "replace", full)
     with pytest.raises(OSError):
-        build_mod._write_atomic(index, "indeks baru")
+        files.write_text_atomic(index, "indeks baru")
     assert index.read_text(encoding="utf-8") == "indeks lama"
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
 
@@ -187,9 +188,9 @@ def test_headline_of_a_draft_is_unknown_not_zero(scratch):
     from lkip_helpers.data.loading import load_dataset
     from lkip_helpers.data.newyear import new_dataset
 
-    real = build_mod._headline(load_dataset(paths.DEFAULT_DATASET))
+    real = publish._headline(load_dataset(paths.DEFAULT_DATASET))
     assert round(real["rata_rata_capaian_pct"], 2) == 82.32 and real["n_indikator"] == 9  # as the report prints
     new_dataset("pmd-ntt-2024", paths.DEFAULT_DATASET, 2024)
-    draft = build_mod._headline(load_dataset("pmd-ntt-2024"))
+    draft = publish._headline(load_dataset("pmd-ntt-2024"))
     assert draft["n_tercapai"] is None and draft["n_indikator"] == 9
     assert draft["rata_rata_capaian_pct"] != draft["rata_rata_capaian_pct"]  # NaN: nothing measured yet

@@ -172,9 +172,9 @@ def test_files_from_a_worker_stay_inside_the_build_folder(tmp_path):
 def test_batch_progress_is_one_plain_line_per_dataset(capsys):
     from collections import Counter
 
-    from lkip_helpers.pipeline.build import _Progress
+    from lkip_helpers.pipeline.executors import Progress
 
-    progress = _Progress(Counter({"a": 2, "b": 1, "c": 1}))
+    progress = Progress(Counter({"a": 2, "b": 1, "c": 1}))
     progress.run_ended("a", 1, 4)
     assert capsys.readouterr().out == ""  # a dataset counts once all its runs are done
     progress.run_ended("a", 2, 4)

@@ -20,6 +20,7 @@ import pandas as pd
 from lkip_helpers import paths
 from lkip_helpers.data import safe_yaml
 from lkip_helpers.errors import LkipError
+from lkip_helpers.files import replace_folder
 from lkip_helpers.numbers import is_ambiguous_thousands
 from lkip_helpers.data.schema import TABLES, Table
 
@@ -100,13 +101,8 @@ def check_target(dataset: str, force: bool = False) -> Path:
 
 
 def put_in_place(staged: Path, dest: Path) -> None:
-    """Move a validated staging folder to ``dest``; an old folder is removed only once the new one is there."""
-    old = dest.parent / f".old-{dest.name}-{os.getpid()}"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        dest.rename(old)
-    staged.rename(dest)
-    shutil.rmtree(old, ignore_errors=True)
+    """Move a validated staging folder to ``dest`` (see ``files.replace_folder``), then remove its temporary parent."""
+    replace_folder(staged, dest)
     shutil.rmtree(staged.parent, ignore_errors=True)
 
 

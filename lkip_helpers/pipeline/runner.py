@@ -23,6 +23,14 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from lkip_helpers.errors import LkipError
+from lkip_helpers.paths import REGISTRY_DIR
+from lkip_helpers.pipeline.fingerprint import helpers_hash
+from lkip_helpers.report.html import notebook_page
+
+# jupyter_client, nbclient, nbformat, papermill and distributed are imported in the functions that use them: the
+# build imports this module (Task) while it plans, and an unchanged rebuild needs only the standard library
+
 KERNEL_START_ATTEMPTS = 3
 WATCH_INTERVAL_S = 0.5  # how often a worker checks that the build that started it is still there
 _STATE: dict = {}  # per worker process: the kernel manager and client
@@ -209,8 +217,6 @@ def warm(data_dir: str, modules: list[str]) -> None:
     import nbclient  # noqa: F401 — the worker's own imports for its first run
     import papermill.parameterize  # noqa: F401
 
-    from lkip_helpers.report import html  # noqa: F401
-
     try:
         _, kc = _kernel(data_dir)
         _silent(
@@ -255,9 +261,6 @@ def _run_once(task: Task) -> dict:
     from nbclient.exceptions import CellExecutionError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
-
-    from lkip_helpers.paths import REGISTRY_DIR
-    from lkip_helpers.report.html import notebook_page
 
     start = time.perf_counter()
     km, kc = _kernel(task.data_dir)
@@ -327,9 +330,6 @@ def run_remote(task: Task, payload: dict) -> dict:
     between runs while its digest is unchanged, so the kernel's loaded dataset is reused; the
     run's own folder is removed afterwards.
     """
-    from lkip_helpers.errors import LkipError
-    from lkip_helpers.pipeline.build import helpers_hash
-
     with _RUN_LOCK:
         if task.build_id in _STATE.get("stopped", ()):
             raise Cancelled(task.run_id)
@@ -354,8 +354,6 @@ def run_remote(task: Task, payload: dict) -> dict:
         notebook.parent.mkdir(parents=True, exist_ok=True)
         notebook.write_text(payload["notebook"], encoding="utf-8")
         work = root / "runs" / uuid.uuid4().hex
-        from lkip_helpers.paths import REGISTRY_DIR
-
         for sub in ("notebooks", "html", "tables", "figures", REGISTRY_DIR):
             (work / sub).mkdir(parents=True, exist_ok=True)
         write_files(work, payload["inputs"])

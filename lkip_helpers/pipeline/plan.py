@@ -1,0 +1,177 @@
+"""What a build will do: the notebooks in run order, each dataset's runs, and which can be reused.
+
+A notebook run is a ``runner.Task``. It re-runs only when its inputs changed: the notebook,
+the dataset's files, its parameters, or ``lkip_helpers`` (see ``fingerprint``). Whether a
+whole dataset is unchanged is decided with the standard library only (``up_to_date``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lkip_helpers import __version__, paths
+from lkip_helpers.errors import LkipError
+from lkip_helpers.pipeline.fingerprint import data_hash, helpers_hash, notebooks_hash
+from lkip_helpers.pipeline.runner import Task
+
+STATE_FILE = ".build-state.json"  # in outputs/<dataset>/: the inputs and runs of its last good build
+
+
+# --- the notebooks (their JSON, read with the standard library) -------------------------------
+
+
+def notebooks() -> list[Path]:
+    """The notebooks in run order (``NN_name.ipynb``)."""
+    found = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise LkipError(f"tidak ada notebook di {paths.NOTEBOOKS_DIR}")
+    return found
+
+
+def _nb_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def notebook_title(path: Path) -> str:
+    """The first Markdown heading of a notebook."""
+    for cell in _nb_json(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in _source(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
+
+
+def is_per_indicator(path: Path) -> bool:
+    """True for notebooks run once per indicator (their parameters cell sets ``indikator``)."""
+    cells = [c for c in _nb_json(path)["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    return any(line.strip().startswith("indikator =") for c in cells for line in _source(c).splitlines())
+
+
+def depends_on(path: Path) -> list[str]:
+    """Notebooks (stems) whose outputs this one reads: ``metadata.lkip.after`` in the notebook."""
+    return list(_nb_json(path).get("metadata", {}).get("lkip", {}).get("after", []))
+
+
+def notebook_imports() -> list[str]:
+    """The ``lkip_helpers`` modules the notebooks import (a worker imports them before its first run)."""
+    pattern = re.compile(r"^\s*from (lkip_helpers(?:\.\w+)*) import ([\w, ]+)|^\s*import (lkip_helpers[\w.]*)", re.M)
+    found = set()
+    for nb in notebooks():
+        for cell in _nb_json(nb)["cells"]:
+            for m in pattern.finditer(_source(cell)) if cell["cell_type"] == "code" else ():
+                if m.group(3):
+                    found.add(m.group(3))
+                elif m.group(1) == "lkip_helpers":  # from lkip_helpers import charts, kinerja: modules
+                    found.update(f"lkip_helpers.{n.strip()}" for n in m.group(2).split(",") if n.strip())
+                else:
+                    found.add(m.group(1))
+    return sorted(found)
+
+
+def page_id(path: Path) -> str:
+    """Artifact id of a notebook's HTML page, e.g. ``halaman-bab3-capaian``."""
+    return "halaman-" + path.stem.split("_", 1)[1].replace("_", "-")
+
+
+# --- one dataset's build ------------------------------------------------------------------
+
+
+@dataclass
+class DatasetBuild:
+    """Everything about building one dataset: inputs, plan, previous state, results.
+
+    Planned here; its runs go to the workers (``executors``), its outputs into place (``publish``).
+    """
+
+    dataset: str
+    threshold: float
+    force: bool
+    document: bool = True  # also write dokumen/lkip-<dataset>.docx and .pdf
+    final: Path = field(init=False)
+    tmp: Path = field(init=False)
+    inputs: dict = field(default_factory=dict)
+    old: dict = field(default_factory=dict)
+    tasks: list[Task] = field(default_factory=list)
+    reused: dict = field(default_factory=dict)  # run_id -> previous run record
+    results: dict = field(default_factory=dict)  # run_id -> worker result
+    error: str = ""
+
+    def __post_init__(self):
+        self.final = paths.output_dir(self.dataset)
+        self.tmp = self.final.parent / f".tmp-{self.dataset}-{os.getpid()}"
+
+    def up_to_date(self) -> bool:
+        """Stdlib-only check: same inputs as the last good build and every file still there."""
+        nbs = notebooks()
+        self.inputs = {
+            "data": data_hash(self.dataset),
+            "helpers": helpers_hash(),
+            "notebooks": notebooks_hash(nbs),
+            "threshold": self.threshold,
+            "document": self.document,
+            "version": __version__,
+        }
+        state = self.final / STATE_FILE
+        if not state.is_file() or not (self.final / "manifest.json").is_file():
+            return False
+        try:
+            self.old = json.loads(state.read_text(encoding="utf-8"))
+        except ValueError:
+            return False
+        if self.force or self.old.get("inputs") != self.inputs:
+            return False
+        return all((self.final / f).is_file() for run in self.old["runs"].values() for f in run["files"])
+
+    def plan(self) -> None:
+        """Validate the data, list every run, and decide which can be reused."""
+        # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
+        from lkip_helpers.analysis.drilldown import below_threshold
+        from lkip_helpers.data.loading import load_dataset
+
+        self.ds = load_dataset(self.dataset)  # bad data stops here, before anything is written
+        names = self.ds.indikator.set_index("indikator_id")["short_name"]
+        data_dir = str(paths.data_dir())
+        nb_hash = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in notebooks()}
+        for nb in notebooks():
+            if is_per_indicator(nb):
+                variants = [
+                    (
+                        {"indikator": i},
+                        f"{nb.stem}--{i}.ipynb",
+                        f"indikator-{i}.html",
+                        f"indikator-{i}",
+                        f"Indikator: {names[i]}",
+                    )
+                    for i in below_threshold(self.ds, self.threshold)
+                ]
+            else:
+                variants = [({}, nb.name, f"{nb.stem}.html", page_id(nb), notebook_title(nb))]
+            for params, executed, page, pid, title in variants:
+                key = hashlib.sha256(
+                    json.dumps(
+                        [nb_hash[nb], self.inputs["data"], self.inputs["helpers"], params, __version__], sort_keys=True
+                    ).encode()
+                ).hexdigest()
+                self.tasks.append(
+                    Task(self.dataset, str(nb), params, executed, page, pid, title, str(self.tmp), data_dir, key)
+                )
+        previous = self.old.get("runs", {}) if not self.force else {}
+        for t in self.tasks:
+            prev = previous.get(t.executed_name)
+            if prev and prev["key"] == t.key and all((self.final / f).is_file() for f in prev["files"]):
+                self.reused[t.run_id] = prev
+
+    @property
+    def pending(self) -> list[Task]:
+        return [t for t in self.tasks if t.run_id not in self.reused]

@@ -1,0 +1,258 @@
+"""A dataset's outputs, from its temporary folder into ``outputs/<dataset>/``, in one swap.
+
+``start`` makes the temporary folder ``outputs/.tmp-<dataset>-<pid>`` and copies in the
+outputs of reused runs; the workers write the others there. ``finish`` adds the document,
+``html/index.html``, ``manifest.json`` and the build state, then swaps the folder into place
+(``files.replace_folder``). ``fail`` keeps the failed notebook under ``outputs/_gagal/<dataset>/``
+and drops the temporary folder: the previous outputs stay as they were. Across datasets:
+``outputs/index.html`` and ``build-report.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from lkip_helpers import __version__, paths
+from lkip_helpers.errors import LkipError, os_error_message
+from lkip_helpers.files import replace_folder, write_atomic, write_text_atomic
+from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild
+from lkip_helpers.pipeline.runner import NotebookFailed, Task, process_alive
+from lkip_helpers.pipeline.stopping import uninterrupted
+from lkip_helpers.report.html import index_page
+from lkip_helpers.report.overview import audit_count, write_overview
+
+FAILED_DIR = "_gagal"  # outputs/_gagal/<dataset>/: the notebook that failed, kept for reading
+REPORT_FILE = "build-report.json"  # outputs/: timings and memory of the last build (read by the benchmark)
+
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+
+
+def _one_line(text: str) -> str:
+    """A message for a terminal line: no colour codes (tracebacks from kernels carry them), no line breaks."""
+    return " ".join(_ANSI.sub("", str(text)).split())
+
+
+# --- one dataset ---------------------------------------------------------------------------------
+
+
+def start(b: DatasetBuild) -> None:
+    """Make the temporary folder and copy in the outputs of reused runs."""
+    clean_stale(b.final)
+    shutil.rmtree(b.tmp, ignore_errors=True)
+    for sub in ("notebooks", "html", "tables", "figures", paths.REGISTRY_DIR):
+        (b.tmp / sub).mkdir(parents=True, exist_ok=True)
+    for prev in b.reused.values():
+        for f in prev["files"]:
+            (b.tmp / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(b.final / f, b.tmp / f)
+
+
+def finish(b: DatasetBuild) -> None:
+    """Write the document, manifest, index and state; swap the folder into place."""
+    # imported here, not at the top: the document loads pandas, and an unchanged rebuild needs only the standard library
+    from lkip_helpers.report.dokumen import read_stream, write_documents
+
+    runs, records, pages = {}, [], []
+    for t in b.tasks:
+        if t.run_id in b.reused:
+            run = b.reused[t.run_id]
+        else:
+            res = b.results[t.run_id]
+            files = sorted(
+                {f for r in res["records"] for f in r["files"]}
+                | {f"notebooks/{t.executed_name}", f"html/{t.page_file}"}
+            )
+            run = {
+                "key": t.key,
+                "files": files,
+                "records": res["records"],
+                "stream": read_stream(b.tmp, t.executed_name),
+                "page": {
+                    "id": t.page_id,
+                    "kind": "page",
+                    "title": t.title,
+                    "notebook": Path(t.notebook).name,
+                    "files": [f"html/{t.page_file}", f"notebooks/{t.executed_name}"],
+                },
+            }
+        for r in run["records"]:
+            records.append({**r, "notebook": f"{r['notebook'].split('--')[0]}.ipynb"})
+        pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
+        runs[t.executed_name] = run
+    if b.document:
+        records += write_documents(b.tmp, b.ds, [(t, runs[t.executed_name]) for t in b.tasks])
+    index = {
+        "id": "indeks",
+        "kind": "page",
+        "title": "Ringkasan dan daftar halaman",
+        "notebook": None,
+        "files": ["html/index.html"],
+    }
+    all_records = records + [{k: v for k, v in p.items() if k != "file"} for p in pages] + [index]
+    (b.tmp / "html" / "index.html").write_text(index_page(b.ds, pages, all_records), encoding="utf-8")
+    write_manifest(b.tmp, b.ds, all_records)
+    shutil.rmtree(b.tmp / paths.REGISTRY_DIR, ignore_errors=True)
+    (b.tmp / STATE_FILE).write_text(
+        json.dumps({"inputs": b.inputs, "runs": runs}, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    with uninterrupted():
+        replace_folder(b.tmp, b.final)
+    shutil.rmtree(paths.outputs_dir() / FAILED_DIR / b.dataset, ignore_errors=True)
+
+
+def fail(b: DatasetBuild, task: Task, exc: BaseException) -> None:
+    """Keep the failed notebook, drop the temporary folder, describe what failed (one line)."""
+    if isinstance(exc, NotebookFailed):
+        first = exc.source.strip().splitlines()[:1]
+        what = (
+            f"notebook {task.executed_name} gagal pada sel [{exc.cell}] ({first[0] if first else ''}): "
+            f"{exc.ename}: {exc.evalue}"
+        )
+    elif isinstance(exc, OSError):
+        what = f"notebook {task.executed_name} gagal: {os_error_message(exc)}"
+    else:
+        what = f"notebook {task.executed_name} gagal: {type(exc).__name__}: {exc}"
+    kept = _keep_failed(b, task)
+    where = f" Notebook yang gagal disimpan di {kept};" if kept else ""
+    b.error = _one_line(f"{what}.{where} output sebelumnya di {b.final} tidak diubah.")
+    # the dataset's runs still queued find their folder gone and are dropped (runner.Cancelled)
+    shutil.rmtree(b.tmp, ignore_errors=True)
+
+
+def _keep_failed(b: DatasetBuild, task: Task) -> Path | None:
+    """Copy the failed notebook to ``_gagal/<dataset>/``, whole or not at all; return where."""
+    src = b.tmp / "notebooks" / task.executed_name
+    if not src.is_file():
+        return None
+    failed = paths.outputs_dir() / FAILED_DIR / b.dataset
+    kept = failed / task.executed_name
+    try:
+        failed.mkdir(parents=True, exist_ok=True)
+        write_atomic(kept, lambda part: shutil.copyfile(src, part))
+        return kept
+    except OSError:  # e.g. a full disk: the message says what failed; no half-written copy stays
+        for folder in (failed, failed.parent):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+        return None
+
+
+def write_manifest(folder: Path, ds, records: list[dict]) -> None:
+    """``manifest.json``: every artifact with id, kind, title, notebook and files, plus headline figures."""
+    ids = [r["id"] for r in records]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise LkipError(f"id artefak ganda: {', '.join(dupes)}")
+    headline = _headline(ds)
+    headline.update(
+        {
+            "instansi": ds.agency,
+            "wilayah": ds.region,
+            "status": "draft" if ds.draft else "final",
+            "n_temuan_audit": audit_count(folder, records),
+        }
+    )
+    # strict JSON: a value not computable yet (a draft) is null, not NaN
+    headline = {k: (None if isinstance(v, float) and v != v else v) for k, v in headline.items()}
+    manifest = {
+        "dataset": ds.id,
+        "title": ds.title,
+        "year": ds.year,
+        "synthetic": ds.synthetic,
+        "generator": f"lkip_helpers {__version__}",
+        "headline": headline,
+        "artifacts": records,
+    }
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8"
+    )
+
+
+def _headline(ds) -> dict:
+    """Headline figures of the manifest; a figure the data cannot give yet (a draft) is None."""
+    # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
+    from lkip_helpers.analysis import anggaran, kinerja
+
+    m = kinerja.measured(ds)
+    headline = {
+        "rata_rata_capaian_pct": None,
+        "n_indikator": int(len(m)),
+        "n_tercapai": None,
+        "pagu_rp": None,
+        "realisasi_rp": None,
+        "serapan_pct": None,
+    }
+    if len(m):
+        _, overall = kinerja.sasaran_summary(ds)
+        headline["rata_rata_capaian_pct"] = round(overall, 4)
+        if m["capaian_pct"].notna().any():  # nothing measured yet: how many reached target is unknown
+            headline["n_tercapai"] = int(m["tercapai"].sum())
+    tree = anggaran.anggaran_tree(ds)
+    if (tree["depth"] == 0).any():
+        pagu, real, serapan = anggaran.total(ds)
+        headline.update(pagu_rp=pagu, realisasi_rp=real, serapan_pct=round(serapan, 4))
+    return headline
+
+
+# --- what a killed build left ------------------------------------------------------------------
+
+
+def clean_stale(final: Path) -> None:
+    """Remove temporary folders left by builds of this dataset that were killed."""
+    # .tmp-<dataset>-<pid> (DatasetBuild.tmp) and .old-<dataset>-<pid> (files.aside)
+    pattern = re.compile(rf"^\.(tmp|old)-{re.escape(final.name)}-(\d+)$")
+    if not final.parent.is_dir():
+        return
+    for p in final.parent.iterdir():
+        m = pattern.match(p.name)
+        if not m or int(m.group(2)) == os.getpid():
+            continue
+        old_enough = time.time() - p.stat().st_mtime > 86400
+        if not process_alive(int(m.group(2))) or (os.name != "posix" and old_enough):
+            if m.group(1) == "old" and not final.exists():
+                p.rename(final)  # a swap was interrupted between its two renames: restore the good outputs
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+# --- across datasets -----------------------------------------------------------------------------
+
+
+def write_report(
+    results: list[dict], jobs: int, scheduler: str, seconds: float, datasets: int = 0, failed: int = 0
+) -> None:
+    """Timings and peak memory per worker of the last build (read by the benchmark)."""
+    workers: dict[str, dict] = {}
+    for r in results:  # in the order the runs finished
+        w = workers.setdefault(r["worker"], {"runs": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
+        w["runs"] += 1
+        w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
+        w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
+        # peak so far after the worker's first dataset and after its last: equal when memory stays flat
+        seen = {"dataset": r["task"]["dataset"], "peak_mb": round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)}
+        if w.get("first", seen)["dataset"] == seen["dataset"]:
+            w["first"] = seen
+        w["last"] = seen
+    report = {
+        "jobs": jobs,
+        "scheduler": scheduler,
+        "seconds": round(seconds, 3),
+        "runs": len(results),
+        "datasets": datasets,
+        "failed": failed,
+        "workers": workers,
+    }
+    out = paths.outputs_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / REPORT_FILE, json.dumps(report, indent=1))
+
+
+def write_outputs_index() -> None:
+    """``outputs/index.html``: the overview of every built agency-year (see :mod:`lkip_helpers.report.overview`)."""
+    write_overview()

@@ -11,6 +11,15 @@ import pytest
 from lkip_helpers import paths
 from lkip_helpers.data.loading import load_dataset
 
+# Fixtures that run a real build: every test that uses one is slow (make check skips it).
+BUILD_FIXTURES = {"built", "hostile_build", "fixture_build"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def ds():

@@ -66,6 +66,7 @@ def _keys(findings, jenis="angka"):
     return set(zip(f["report_table"], f["subject_label"], f["metric"], f["year"].astype(int)))
 
 
+@pytest.mark.slow
 def test_flags_exactly_the_reports_inconsistencies(result):
     findings, checked = result
     assert _keys(findings) == EXPECTED_NUMERIC
@@ -122,6 +123,7 @@ def test_referential_checks(result):
     }
 
 
+@pytest.mark.slow
 def test_consistent_report_gets_no_numeric_findings(scratch, result):
     """Replace every printed number with the recomputed one, written as printed: nothing may be flagged."""
     _, checked = result
@@ -146,6 +148,7 @@ def test_consistent_report_gets_no_numeric_findings(scratch, result):
     assert int((checked2["status"] == "sesuai").sum()) == 299 + len(EXPECTED_NUMERIC)
 
 
+@pytest.mark.slow
 def test_tolerance_is_configurable(ds):
     loose, _ = audit(ds, tolerance=0.01)
     truncations = {k for k in EXPECTED_NUMERIC if k[1] == "kerjasama-desa" or k[2:] == ("rata_rata_capaian_pct", 2020)}
@@ -163,6 +166,7 @@ def test_cli_audit(capsys, tmp_path):
     assert main(["audit", "--strict"]) == 1
 
 
+@pytest.mark.slow
 def test_build_writes_audit_and_drilldowns(built):
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     by_id = {a["id"]: a for a in manifest["artifacts"]}

@@ -172,6 +172,7 @@ def test_unknown_dataset(capsys):
     assert "tidak-ada-2099" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_console_script_prints_no_traceback(scratch):
     _edit(scratch / "realisasi.csv", "bumdes-aktif,2023,1476,", "bumdes-aktif,2023,1.476,")
     proc = subprocess.run([sys.executable, "-m", "lkip_helpers.cli", "validate"], capture_output=True, text=True)

@@ -490,6 +490,7 @@ def test_unclosed_quote_names_the_line_it_starts_on(scratch, capsys):
     assert "wilayah.csv, baris 3: jumlah sel" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_copied_dataset_folder_is_a_new_dataset(scratch, capsys):
     """Copying a dataset folder under a new name is how a new dataset starts: valid, at most a warning."""
     copy = scratch.parent / "pmd-ntt-2024-salinan"
@@ -546,6 +547,7 @@ def test_build_cases_exist():
     assert len(BUILD_CASES) == 6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", BUILD_CASES, ids=[c.id for c in BUILD_CASES])
 def test_bad_data_stops_build_before_anything_is_written(scratch, capsys, case):
     table = TABLES[case.table]
@@ -562,6 +564,7 @@ def test_bad_data_stops_build_before_anything_is_written(scratch, capsys, case):
     assert written == [], written
 
 
+@pytest.mark.slow
 def test_renamed_place_is_an_audit_finding_not_a_crash(scratch):
     """A printed value about a kabupaten the data no longer name: a finding, not a KeyError in the notebook."""
     from lkip_helpers.analysis.audit import audit

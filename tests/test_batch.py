@@ -34,6 +34,7 @@ def _hashes(folder) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_synth_writes_valid_marked_datasets(workspace):
     data, _ = workspace
     ids = write_synthetic(3, seed=7)

@@ -183,6 +183,7 @@ def test_executed_notebooks_kept(built):
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code" and c.source.strip())
 
 
+@pytest.mark.slow
 def test_failing_notebook_keeps_previous_outputs(tmp_path, monkeypatch, capsys):
     books = tmp_path / "notebooks"
     books.mkdir()

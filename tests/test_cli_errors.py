@@ -88,6 +88,7 @@ def _previous(outputs: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_read_only_outputs_folder(scratch, monkeypatch, capsys):
     """/sys refuses new folders even to root (tests run as root, so chmod would not stop us)."""
     ro = Path("/sys/lkip-uji-keluaran")
@@ -104,6 +105,7 @@ def test_read_only_outputs_folder(scratch, monkeypatch, capsys):
     assert "tidak ada izin" in line and str(ro) in line, line
 
 
+@pytest.mark.slow
 def test_a_file_where_the_outputs_folder_should_be(scratch, tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "keluaran"
     blocker.write_text("bukan folder", encoding="utf-8")
@@ -114,6 +116,7 @@ def test_a_file_where_the_outputs_folder_should_be(scratch, tmp_path, monkeypatc
     assert blocker.read_text(encoding="utf-8") == "bukan folder"
 
 
+@pytest.mark.slow
 def test_disk_full_while_preparing_keeps_previous_outputs(scratch, tmp_path, monkeypatch, capsys):
     outputs = tmp_path / "outputs"
     previous = _previous(outputs)
@@ -184,6 +187,7 @@ def test_name_too_long(tmp_path, capsys):
 # ---------------------------------------------------------------- headline
 
 
+@pytest.mark.slow
 def test_headline_of_a_draft_is_unknown_not_zero(scratch):
     from lkip_helpers.data.loading import load_dataset
     from lkip_helpers.data.newyear import new_dataset

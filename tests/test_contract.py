@@ -191,6 +191,7 @@ def test_filling_the_core_tables_is_enough_for_final(data_dir, capsys):
     assert budget.total(ds)[:2] == (1000 + 500, 900 + 100)
 
 
+@pytest.mark.slow
 def test_template_and_import_work_on_a_new_agency(data_dir, tmp_path, capsys):
     assert main(NEW_ARGS) == 0
     book = tmp_path / "baru.xlsx"

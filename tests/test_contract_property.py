@@ -215,4 +215,4 @@ def test_the_generator_reaches_every_defect():
     assert seen == set(DEFECTS)
 
 
-pytestmark = pytest.mark.filterwarnings("ignore")
+pytestmark = [pytest.mark.filterwarnings("ignore"), pytest.mark.slow]  # many generated agencies

@@ -23,6 +23,8 @@ from pypdf import PdfReader
 
 from lkip_helpers import paths
 
+pytestmark = pytest.mark.slow  # real builds or Excel round trips: make check skips them
+
 LKIP = str(Path(sys.executable).parent / "lkip")
 MAIN, DRAFT = paths.DEFAULT_DATASET, "pmd-ntt-2024"
 

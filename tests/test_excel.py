@@ -12,6 +12,8 @@ from lkip_helpers.data.excel import FIRST_DATA_ROW, HELP_ROW, write_template
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import TABLES
 
+pytestmark = pytest.mark.slow  # real builds or Excel round trips: make check skips them
+
 
 @pytest.fixture()
 def workbook(scratch, tmp_path):

@@ -10,6 +10,8 @@ import pytest
 
 from lkip_helpers import paths
 
+pytestmark = pytest.mark.slow  # real builds or Excel round trips: make check skips them
+
 
 def test_python3_kernel_is_the_projects():
     from jupyter_client.kernelspec import KernelSpecManager

@@ -71,6 +71,7 @@ def pmd_words() -> set[str]:
     return words
 
 
+@pytest.mark.slow
 def test_fixture_builds_every_page(fixture_build, fixture_manifest):
     pages = {a["id"] for a in fixture_manifest["artifacts"] if a["kind"] == "page"}
     assert len([p for p in pages if p.startswith("indikator-")]) == 4  # four IKU below target
@@ -249,6 +250,7 @@ def test_unknown_indicator_in_laporan_yml(scratch):
     assert "laporan.yml" in str(e.value) and "iku_sasaran_program.sp-kemiskinan" in str(e.value)
 
 
+@pytest.mark.slow
 def test_drilldown_default_is_the_first_indicator_below_target(tmp_path, monkeypatch):
     import subprocess
     import sys

@@ -40,6 +40,7 @@ def draft(env):
     return load_dataset(NEW)
 
 
+@pytest.mark.slow
 def test_validate_passes_and_lists_what_remains(env, capsys):
     assert main(["validate", NEW]) == 0
     out = capsys.readouterr().out
@@ -111,6 +112,7 @@ def test_last_years_realisasi_joins_the_trend(draft, ds):
     assert 2024 not in years.index and round(years[2023], 2) == 82.32
 
 
+@pytest.mark.slow
 def test_rpjmd_target_is_copied_when_known(env, capsys):
     path = paths.dataset_dir(paths.DEFAULT_DATASET) / "target.csv"
     text = path.read_text(encoding="utf-8")
@@ -163,6 +165,7 @@ def test_remaining_summary(draft):
     assert completeness.summary(draft) == "106 sel belum diisi di 6 kolom; 4 tabel belum berisi baris"
 
 
+@pytest.mark.slow
 def test_build_of_the_draft_shows_what_is_missing(env, tmp_path):
     from lkip_helpers.pipeline.build import build
 

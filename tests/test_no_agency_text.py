@@ -109,6 +109,7 @@ def test_a_planted_term_is_caught():
     assert _hits([("x.py", "lihat Tabel 3.7 di bawah")], agency_terms()) == ["x.py: 'Tabel 3.7'"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["package", "notebooks"])
 def test_no_agency_text(source):
     texts = package_strings() if source == "package" else notebook_text()

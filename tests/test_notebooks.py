@@ -35,6 +35,7 @@ def test_thin_and_parameterised(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
 
 
+@pytest.mark.slow
 def test_plain_papermill_from_another_directory(tmp_path):
     out = tmp_path / "hasil"
     nb = paths.NOTEBOOKS_DIR / "02_bab2_perencanaan.ipynb"

@@ -138,6 +138,7 @@ def _one_line_error(err):
 _cells = st.text(st.characters(blacklist_categories=("Cs",)), max_size=24)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(_cells)
 def test_money_cell_is_a_number_or_one_clear_message(text):
@@ -152,6 +153,7 @@ def test_money_cell_is_a_number_or_one_clear_message(text):
         assert result == float(t) and result >= 0 and math.isfinite(result)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(st.integers(min_value=-(10**25), max_value=10**25).map(str), _cells))
 def test_integer_cell_is_an_integer_or_one_clear_message(text):
@@ -162,6 +164,7 @@ def test_integer_cell_is_an_integer_or_one_clear_message(text):
         assert int(text.strip()) == result >= 1
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.floats(min_value=0, max_value=1e15, allow_nan=False), st.integers(min_value=0, max_value=3))
 def test_display_formatted_money_is_refused_or_read_exactly(x, decimals):
@@ -174,6 +177,7 @@ def test_display_formatted_money_is_refused_or_read_exactly(x, decimals):
         assert result == parse_printed(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(_cells)
 def test_text_cell_is_kept_or_refused(text):

@@ -106,6 +106,7 @@ def _pages(outputs):
     return pages
 
 
+@pytest.mark.slow
 def test_no_markup_from_data_in_any_page(hostile_build):
     for page in _pages(hostile_build):
         text = page.read_text(encoding="utf-8")

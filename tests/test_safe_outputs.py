@@ -38,6 +38,8 @@ from lkip_helpers.data.schema import TABLES
 from lkip_helpers.report.artifacts import write_xlsx
 from lkip_helpers.report.report_table import Column, ReportTable
 
+pytestmark = pytest.mark.slow  # real builds or Excel round trips: make check skips them
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # harmless after a sign: digits, '.', ',', spaces, an exponent, a '%' (-12.5, -1.476,50, "-" for none)
 NUMBER = re.compile(r"^[+-]?[0-9., ]*([eE][+-]?[0-9]+)? ?%?$")

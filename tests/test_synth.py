@@ -43,6 +43,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_other_data(tmp_path, monkeypatch):
     runs = {}
     for name, seed in (("a", 5), ("b", 5), ("c", 6)):
@@ -54,6 +55,7 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path, monkeypatch):
     assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".")]  # no staging left behind
 
 
+@pytest.mark.slow
 def test_every_dataset_loads_marked_synthetic(batch):
     root, ids = batch
     for ds_id in ids:
@@ -201,6 +203,7 @@ def test_printed_values_follow_the_inputs(batch):
     assert checked > 20
 
 
+@pytest.mark.slow
 def test_audit_finds_exactly_the_planted_slips(batch, monkeypatch):
     """The audit (its own recomputation) flags the slip the synthesiser planted, and nothing else it prints."""
     from lkip_helpers.analysis.audit import audit
@@ -240,6 +243,7 @@ def test_a_dataset_that_fails_validation_is_not_put_in_place(tmp_path, monkeypat
     assert list(tmp_path.iterdir()) == []  # neither the dataset nor its staging folder
 
 
+@pytest.mark.slow
 def test_cli_synth(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LKIP_DATA_DIR", str(tmp_path))
     assert main(["synth", "2", "--seed", "4", "--year", "2024"]) == 0

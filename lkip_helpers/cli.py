@@ -25,8 +25,22 @@ import sys
 import warnings
 from pathlib import Path
 
+import pandas as pd
+
 from lkip_helpers import paths
+from lkip_helpers.analysis.audit import audit
+from lkip_helpers.analysis.plausibility import plausibility_warnings
+from lkip_helpers.data import completeness
+from lkip_helpers.data.blank import new_blank
+from lkip_helpers.data.excel import import_workbook, write_template
+from lkip_helpers.data.loading import load_dataset, load_metadata
+from lkip_helpers.data.newyear import new_dataset
+from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
+from lkip_helpers.data.schema import TABLES, describe
+from lkip_helpers.data.synth import write_synthetic
 from lkip_helpers.errors import LkipError, os_error_message
+from lkip_helpers.numbers import format_number
+from lkip_helpers.pipeline.build import build_many
 
 MAX_ID_LEN = 64  # a dataset id names folders and files: well under every file system's name limit
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -84,14 +98,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _validate(args) -> int:
-    from lkip_helpers.data.loading import load_dataset
-    from lkip_helpers.data.schema import TABLES
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ds = load_dataset(args.dataset)
-    from lkip_helpers.analysis.plausibility import plausibility_warnings
-
     for w in caught:
         print(f"peringatan: {w.message}", file=sys.stderr)
     for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused
@@ -103,9 +112,6 @@ def _validate(args) -> int:
 
 
 def _describe(args) -> int:
-    from lkip_helpers.data.loading import load_metadata
-    from lkip_helpers.data.schema import TABLES, describe
-
     meta = load_metadata(paths.dataset_dir(args.dataset))
     sources = meta.get("tables", {})
     for name, table in TABLES.items():
@@ -123,8 +129,6 @@ def _describe(args) -> int:
 
 
 def _build(args) -> int:
-    from lkip_helpers.pipeline.build import build_many
-
     datasets = paths.list_datasets() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
     if args.all and not datasets:
         raise LkipError(f"tidak ada dataset di {paths.data_dir()}")
@@ -139,20 +143,12 @@ def _build(args) -> int:
 
 
 def _synth(args) -> int:
-    from lkip_helpers.data.synth import write_synthetic
-
     ids = write_synthetic(args.n, seed=args.seed, year=args.year)
     print(f"{len(ids)} dataset sintetis ditulis ke {paths.data_dir()}: {ids[0]} … {ids[-1]}")
     return 0
 
 
 def _audit(args) -> int:
-    import pandas as pd
-
-    from lkip_helpers.analysis.audit import audit
-    from lkip_helpers.data.loading import load_dataset
-    from lkip_helpers.numbers import format_number
-
     ds = load_dataset(args.dataset)
     findings, checked = audit(ds, args.tolerance)
     n_bad = int((checked["status"] == "berbeda").sum())
@@ -167,8 +163,6 @@ def _audit(args) -> int:
             f"- {f['report_table']} · {f['subject_label']} · {f['metric']}{year}: tercetak {f['printed_text']}{numbers} — {f['cause']}"
         )
     if args.csv:
-        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
-
         write_csv(findings, args.csv)
         print(f"CSV: {args.csv}")
     return 1 if args.strict and len(findings) else 0
@@ -176,8 +170,6 @@ def _audit(args) -> int:
 
 def _print_remaining(ds) -> None:
     """For a draft: how much remains, each column still to fill, and the tables to check."""
-    from lkip_helpers.data import completeness
-
     if not ds.draft:
         return
     print(f"{ds.id}: DRAF — {completeness.summary(ds)}")
@@ -193,11 +185,7 @@ def _print_remaining(ds) -> None:
 
 
 def _new(args) -> int:
-    from lkip_helpers.data.loading import load_dataset
-
     if args.old is None:  # a new agency, from nothing
-        from lkip_helpers.data.blank import new_blank
-
         missing = [
             flag
             for flag, v in (("--year", args.year), ("--agency", args.agency), ("--region", args.region))
@@ -220,8 +208,6 @@ def _new(args) -> int:
             "--agency dan --region hanya untuk instansi baru; dengan --from, nama instansi dan daerah "
             "diambil dari dataset asal"
         )
-    from lkip_helpers.data.newyear import new_dataset
-
     folder = new_dataset(args.dataset, args.old, args.year, force=args.force)
     ds = load_dataset(args.dataset)
     print(f"{ds.id}: draf LKIP {ds.year} dibuat di {folder} dari {args.old}")
@@ -231,9 +217,6 @@ def _new(args) -> int:
 
 
 def _template(args) -> int:
-    from lkip_helpers.data.excel import write_template
-    from lkip_helpers.data.loading import load_dataset
-
     ds = load_dataset(args.dataset)
     target = Path(args.file)
     existed = target.exists()
@@ -252,8 +235,6 @@ def _template(args) -> int:
 
 
 def _import(args) -> int:
-    from lkip_helpers.data.excel import import_workbook
-
     ds = import_workbook(args.file, args.dataset, force=args.force)
     rows = sum(len(df) for df in ds.tables.values())
     print(f"{ds.id}: valid — {len(ds.tables)} tabel, {rows} baris dari {args.file} ditulis ke {ds.path}")

@@ -12,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+
 
 def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
     """Budget absorption in percent; NaN where the budget is zero.
@@ -23,6 +26,16 @@ def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
         pagu = pagu.astype(float).replace(0, np.nan)
         return realisasi.astype(float) / pagu * 100
     return np.nan if not pagu else realisasi / pagu * 100
+
+
+def label(name: str) -> str:
+    """A budget name as printed: sentence case for names typed in capitals (program names); others unchanged.
+
+    >>> label("PROGRAM PENINGKATAN GIZI MASYARAKAT"), label("Pelatihan Kader Posyandu")
+    ('Program peningkatan gizi masyarakat', 'Pelatihan Kader Posyandu')
+    """
+    name = str(name)
+    return name.capitalize() if name.isupper() else name
 
 
 def rollup(df: pd.DataFrame, key: str, parent: str, amounts: tuple[str, str]) -> pd.DataFrame:
@@ -159,9 +172,6 @@ def efficiency_per_iku(ds, year: int | None = None) -> pd.DataFrame:
         dasar (what ties budget to it), kode_rekening (the rows summed, joined by ', '),
         pagu_rp, realisasi_rp, serapan_pct, indeks_efisiensi, verdict.
     """
-    from lkip_helpers.analysis import kinerja
-    from lkip_helpers.capaian import efficiency_index, efficiency_verdict
-
     m = kinerja.measured(ds, year)
     links = (
         ds.sasaran_kegiatan

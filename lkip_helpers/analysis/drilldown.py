@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from lkip_helpers.analysis import anggaran, kinerja
+from lkip_helpers.analysis.kegiatan import efficiency_per_iku, iku_kegiatan
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import ID_PATTERN, ID_RULE
 from lkip_helpers.errors import LkipError
 from lkip_helpers.numbers import format_number, format_pct
@@ -50,9 +52,7 @@ def facts(ds, indikator: str) -> pd.DataFrame:
     ]
     if indikator in rpjmd.index:
         r = rpjmd.loc[indikator]
-        from lkip_helpers.report.tables import final_rpjmd_year
-
-        basis = "RPJMD (target akhir)" if final_rpjmd_year(ds) == ds.year else "RPJMD"
+        basis = "RPJMD (target akhir)" if kinerja.final_rpjmd_year(ds) == ds.year else "RPJMD"
         rows.append(
             {
                 "tahun": ds.year,
@@ -84,9 +84,7 @@ def trend(ds, indikator: str) -> pd.DataFrame:
 
 
 def supporting(ds, indikator: str) -> pd.DataFrame:
-    """Kegiatan that support the indicator (see :func:`reports.iku_kegiatan`), with budget and their outputs (IKK)."""
-    from lkip_helpers.report.tables import iku_kegiatan
-
+    """Kegiatan that support the indicator (see :func:`kegiatan.iku_kegiatan`), with budget and their outputs (IKK)."""
     check_indicator(ds, indikator)
     ties = iku_kegiatan(ds)
     tree = anggaran.anggaran_tree(ds)
@@ -103,8 +101,6 @@ def supporting(ds, indikator: str) -> pd.DataFrame:
 
 def efficiency(ds, indikator: str) -> dict | None:
     """The indicator's capaian against the serapan of the kegiatan that support it (None when none is tied to it)."""
-    from lkip_helpers.report.tables import efficiency_per_iku
-
     check_indicator(ds, indikator)
     e = efficiency_per_iku(ds)
     if e.empty or indikator not in set(e["indikator_id"]):
@@ -122,8 +118,6 @@ def efficiency(ds, indikator: str) -> dict | None:
 
 def default_indicator(dataset: str) -> str:
     """The drill-down's default: the first indicator below target, else the first indicator measured."""
-    from lkip_helpers.data.loading import load_dataset
-
     ds = load_dataset(dataset)
     below = below_threshold(ds)
     m = kinerja.measured(ds)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lkip_helpers.analysis.kinerja import policy
 from lkip_helpers.capaian import TARGET_OVER_REALISASI, TWO_TARGET_MINUS
+from lkip_helpers.errors import line_of
 from lkip_helpers.numbers import format_number
 
 # A realisasi this many times its target (or a lower-is-better target this many times its
@@ -39,14 +41,10 @@ def plausibility_warnings(ds) -> list[str]:
 
 
 def _where(ds, table: str, position: int, column: str, subject: str) -> str:
-    from lkip_helpers.data.loading import line_of
-
     return f"{table}.csv baris {line_of(ds.tables[table], position)}, kolom '{column}' ({subject})"
 
 
 def _realisasi_vs_target(ds) -> list[str]:
-    from lkip_helpers.analysis.kinerja import policy
-
     formula = policy(ds).lower_formula
     r, t = ds.realisasi, ds.target
     polarity = dict(zip(ds.indikator["indikator_id"], ds.indikator["polarity"]))

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lkip_helpers.errors import DataError
+from lkip_helpers.errors import DataError, line_of
 from lkip_helpers.numbers import MISSING_TEXT
 from lkip_helpers.data.schema import METADATA, TABLES
+
+if TYPE_CHECKING:  # loading uses this module while it loads a dataset
+    from lkip_helpers.data.loading import Dataset
 
 DRAFT = "draft"
 FINAL = "final"
@@ -61,8 +65,6 @@ class Gap:
 
 def gaps(tables: dict[str, pd.DataFrame]) -> list[Gap]:
     """Every blank that the analyst still has to fill, in schema order."""
-    from lkip_helpers.data.loading import line_of
-
     out = []
     for name, table in TABLES.items():
         df = tables[name]
@@ -97,8 +99,6 @@ def check(folder: Path, tables: dict[str, pd.DataFrame], draft: bool) -> None:
         df = tables[gap.table]
         line = gap.lines[0]
         if table.parent:
-            from lkip_helpers.data.loading import line_of
-
             key = next(df[table.key[0]].iloc[i] for i in range(len(df)) if line_of(df, i) == line)
             message = f"baris paling rinci ({key}) harus berisi {gap.column}"
         else:

@@ -16,16 +16,17 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import pandas as pd
 import pandera.pandas as pa
 import yaml
 
 from lkip_helpers import paths
-from lkip_helpers.data import safe_yaml
+from lkip_helpers.data import laporan_file, safe_yaml
 from lkip_helpers.paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
 from lkip_helpers.capaian import CapaianPolicy, PolicyError
-from lkip_helpers.errors import DataError, LkipError
+from lkip_helpers.errors import DataError, LkipError, line_of
 from lkip_helpers.numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
 from lkip_helpers.data.completeness import is_draft, missing_text
 from lkip_helpers.data.completeness import check as check_complete
@@ -39,6 +40,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOOL = {"true": True, "false": False}
 
 
+class TableAttribute:
+    """One table of a :class:`Dataset` as a typed attribute: ``ds.sasaran`` is ``ds.tables["sasaran"]``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, ds: None, owner: type) -> TableAttribute: ...
+    @overload
+    def __get__(self, ds: Dataset, owner: type) -> pd.DataFrame: ...
+    def __get__(self, ds, owner=None):
+        return self if ds is None else ds.tables[self.name]
+
+
 @dataclass
 class Dataset:
     """A loaded dataset: its id, folder, metadata and one DataFrame per table."""
@@ -49,11 +64,24 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(repr=False)
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived results (e.g. the audit)
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    # one attribute per table of schema.TABLES, in its order (tests/test_dataset.py checks the two agree)
+    sasaran = TableAttribute()
+    indikator = TableAttribute()
+    target = TableAttribute()
+    realisasi = TableAttribute()
+    capaian_historis = TableAttribute()
+    dokumen_perencanaan = TableAttribute()
+    sasaran_kegiatan = TableAttribute()
+    anggaran = TableAttribute()
+    belanja_jenis = TableAttribute()
+    wilayah = TableAttribute()
+    unit_organisasi = TableAttribute()
+    pegawai_total = TableAttribute()
+    pegawai = TableAttribute()
+    lomba_desa = TableAttribute()
+    hadiah_lomba_pkk = TableAttribute()
+    narasi = TableAttribute()
+    nilai_tercetak = TableAttribute()
 
     def has(self, table: str) -> bool:
         """True when ``table`` holds at least one row (an optional table may be absent or empty)."""
@@ -133,8 +161,7 @@ def _load(folder: Path) -> Dataset:
     check_years(folder, tables, int(meta["dataset"]["year"]), draft)
     check_complete(folder, tables, draft)
     ds = Dataset(folder.name, folder, meta, tables)
-    from lkip_helpers.report.laporan import load as check_laporan  # laporan.yml (numbers, titles of the report) checked at load
-    check_laporan(ds)
+    laporan_file.load(ds)  # laporan.yml (numbers, titles of the report) checked at load
     return ds
 
 
@@ -367,12 +394,6 @@ def empty_table(table: Table) -> pd.DataFrame:
     df = pd.DataFrame({c.column: pd.Series([], dtype=DTYPES[table.field_of(c.column).dtype]) for c in table.cols})
     df.attrs["lines"] = []
     return df
-
-
-def line_of(df: pd.DataFrame, position: int) -> int:
-    """Line in the source file of the row at ``position`` (header = line 1)."""
-    lines = df.attrs.get("lines")
-    return lines[position] if lines else position + 2
 
 
 def _line_numbers(text: str, n: int) -> list[int]:

@@ -90,9 +90,7 @@ def write_folder(folder: Path, tables: dict[str, pd.DataFrame], meta_text: str) 
 
 def check_target(dataset: str, force: bool = False) -> Path:
     """The folder ``data/<dataset>``; refuse to replace an existing one unless ``force``."""
-    from lkip_helpers.data.loading import check_dataset_id
-
-    dest = paths.dataset_dir(check_dataset_id(dataset))
+    dest = paths.dataset_dir(paths.check_dataset_id(dataset))
     if dest.exists() and not force:
         raise LkipError(f"dataset {dataset} sudah ada di {dest}; pilih id lain, atau tambahkan --force "
                         "untuk menimpanya")

@@ -14,6 +14,8 @@ import re
 
 import pandera.pandas as pa
 
+from lkip_helpers.numbers import format_number
+
 # dtype names used below -> pandas nullable dtypes
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
 POLARITIES = ("higher", "lower")
@@ -325,8 +327,6 @@ def bound_text(x: float) -> str:
     >>> bound_text(0), bound_text(10000), bound_text(1e15), bound_text(0.5)
     ('0', '10.000', '1.000.000.000.000.000', '0,5')
     """
-    from lkip_helpers.numbers import format_number
-
     text = format_number(x, 0 if float(x).is_integer() else 6)
     return text.rstrip("0").rstrip(",") if "," in text else text
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lkip_helpers.data import saving
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import OPTIONAL_TABLES, TABLES
 
 # --- vocabulary: themes of agencies ------------------------------------------------------------
@@ -249,8 +250,6 @@ def write_synthetic(n: int, seed: int = 1, year: int = 2023) -> list[str]:
 def write_dataset(ds_id: str, shape: Shape, rng: random.Random, year: int = 2023, label: str = "",
                   number: int | None = None):
     """Generate one dataset of ``shape`` and put it in ``data/<ds_id>/`` (replacing an older one); return its folder."""
-    from lkip_helpers.data.loading import load_dataset
-
     tables, meta = generate(shape, rng, ds_id, year, label, number)
     dest = saving.check_target(ds_id, force=True)
     staged = saving.staging(ds_id)

@@ -448,27 +448,9 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
 
 def _headline(ds) -> dict:
     """Headline figures of the manifest; a figure the data cannot give yet (a draft) is None."""
-    from lkip_helpers.analysis import anggaran, kinerja
+    from lkip_helpers.analysis.headline import headline
 
-    m = kinerja.measured(ds)
-    headline = {
-        "rata_rata_capaian_pct": None,
-        "n_indikator": int(len(m)),
-        "n_tercapai": None,
-        "pagu_rp": None,
-        "realisasi_rp": None,
-        "serapan_pct": None,
-    }
-    if len(m):
-        _, overall = kinerja.sasaran_summary(ds)
-        headline["rata_rata_capaian_pct"] = round(overall, 4)
-        if m["capaian_pct"].notna().any():  # nothing measured yet: how many reached target is unknown
-            headline["n_tercapai"] = int(m["tercapai"].sum())
-    tree = anggaran.anggaran_tree(ds)
-    if (tree["depth"] == 0).any():
-        pagu, real, serapan = anggaran.total(ds)
-        headline.update(pagu_rp=pagu, realisasi_rp=real, serapan_pct=round(serapan, 4))
-    return headline
+    return headline(ds).as_dict()
 
 
 def _swap(new: Path, final: Path) -> None:

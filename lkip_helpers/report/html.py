@@ -10,6 +10,11 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from lkip_helpers.analysis.headline import headline
+from lkip_helpers.data import completeness
+from lkip_helpers.data.loading import Dataset
+from lkip_helpers.numbers import format_pct, format_rp
+
 CSS = """
 :root{--biru:#1f4e79;--teal:#2a9d8f;--abu:#5c677d;--merah:#c0392b}
 *{box-sizing:border-box}
@@ -88,8 +93,6 @@ def notebook_page(executed: Path, title: str) -> str:
 
 def draft_notice(ds) -> str:
     """For a draft dataset: a box saying the data are incomplete and what remains (empty otherwise)."""
-    from lkip_helpers.data import completeness
-
     if not ds.draft:
         return ""
     e = html.escape
@@ -101,6 +104,23 @@ def draft_notice(ds) -> str:
         + (f"<ul>{items}</ul>" if items else "")
         + "</div>"
     )
+
+
+def banner(ds: Dataset) -> str:
+    """Header naming agency, year and source; warns when the data are synthetic or a draft (and what remains)."""
+    d = ds.meta["dataset"]
+    parts = [
+        f'<div class="lkip-banner"><strong>{html.escape(ds.title)}</strong><br>'
+        f"<span>Dataset <code>{html.escape(ds.id)}</code> · Sumber: {html.escape(str(d['source_document']))}</span>"
+    ]
+    if ds.synthetic:
+        parts.append(
+            '<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya; '
+            "hanya untuk uji dan benchmark.</p>"
+        )
+    parts.append(draft_notice(ds))
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def document_links(artifacts: list[dict], prefix: str, compact: bool = False) -> str:
@@ -125,14 +145,11 @@ def document_links(artifacts: list[dict], prefix: str, compact: bool = False) ->
 
 def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
     """The landing page: headline figures, then links to every page and artifact."""
-    from lkip_helpers.analysis import anggaran, kinerja
-    from lkip_helpers.numbers import format_pct, format_rp
-
-    m = kinerja.measured(ds)
-    per, overall = kinerja.sasaran_summary(ds)
-    pagu, real, serapan = anggaran.total(ds)
+    h = headline(ds)
+    per, overall = h.per_sasaran, h.rata_rata_capaian_pct
+    pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
     miss = ds.missing_text
-    reached = f"{int(m['tercapai'].sum())} / {len(m)}" if m["capaian_pct"].notna().any() else miss
+    reached = f"{h.n_tercapai} / {h.n_indikator}" if h.n_tercapai is not None else miss
     cards = [
         (format_pct(overall, missing=miss), "rata-rata capaian kinerja"),
         (reached, "indikator mencapai target"),

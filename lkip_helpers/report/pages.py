@@ -1,7 +1,7 @@
 """The chapters of the report put on a page: headings, tables, figures and sentences, section by section.
 
 Notebooks call ``render(ds, out, "bab3.capaian")``. A section whose data are absent is
-left out with one line saying which table would fill it (see :mod:`lkip_helpers.report.laporan`);
+left out with one line saying which table would fill it (see :mod:`lkip_helpers.report.sections`);
 nothing is registered for it.
 """
 
@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from IPython.display import display
 
-from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree
 from lkip_helpers.analysis.plausibility import plausibility_warnings
-from lkip_helpers.notebook import md
-from lkip_helpers.report import charts, laporan, narrative, tables
+from lkip_helpers.report import charts, narrative, sections, tables
+from lkip_helpers.report.artifacts import md
+from lkip_helpers.report.text import escape
 
 
 def skipped(ds, key: str, item: str | None = None) -> None:
     """The one line that says why a section is left out (none for a section that does not apply)."""
-    if laporan.plan(ds).reason(key, item) == laporan.NOT_APPLICABLE:
+    if sections.plan(ds).reason(key, item) == sections.NOT_APPLICABLE:
         return
-    md(f"*Bagian ini tidak ditampilkan: {narrative.escape(laporan.plan(ds).reason(key, item))}.*")
+    md(f"*Bagian ini tidak ditampilkan: {escape(sections.plan(ds).reason(key, item))}.*")
 
 
 def section(
@@ -30,7 +31,7 @@ def section(
 
     Returns what was built (a ReportTable, or the figure's data), or None when left out.
     """
-    art = laporan.plan(ds).get(key, item)
+    art = sections.plan(ds).get(key, item)
     if art is None:
         skipped(ds, key, item)
         return None
@@ -47,7 +48,7 @@ def section(
 
 
 def present(ds, key: str, item: str | None = None) -> bool:
-    return laporan.plan(ds).get(key, item) is not None
+    return sections.plan(ds).get(key, item) is not None
 
 
 # --- Ikhtisar eksekutif ------------------------------------------------------------------
@@ -61,7 +62,7 @@ def ikhtisar(ds, out) -> None:
         lambda: tables.ringkasan_eksekutif(ds),
         intro="Rata-rata capaian tiap sasaran dan keseluruhan. Sasaran dengan rata-rata di bawah 100% belum "
         "mencapai target Perjanjian Kinerja; kategori mengikuti skala yang ditetapkan dalam metadata "
-        f"dataset ({narrative.escape(narrative.scale_text(ds))}).",
+        f"dataset ({escape(narrative.scale_text(ds))}).",
     )
     md(narrative.ringkasan(ds))
     section(
@@ -88,20 +89,18 @@ def bab1(ds, out) -> None:
         intro="Digambar dari tabel unit organisasi (unit_organisasi.csv).",
         notes="Digambar dari unit_organisasi.csv",
     )
-    staff = laporan.plan(ds).get("komposisi_jabatan")
+    staff = sections.plan(ds).get("komposisi_jabatan")
     section(
         ds,
         out,
         "komposisi_jabatan",
         lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
         intro=narrative.staff(ds) if staff else "",
-        notes=narrative.not_available_reason(ds, staff.id) if staff else "",
+        notes=sections.not_available_reason(ds, staff.id) if staff else "",
     )
-    art = laporan.plan(ds).get("komposisi_pendidikan")
+    art = sections.plan(ds).get("komposisi_pendidikan")
     if art is not None:  # only where the dataset states that these figures exist but their numbers do not
-        reason = narrative.not_available_reason(ds, art.id) or narrative.not_available_reason(
-            ds, "komposisi_pendidikan"
-        )
+        reason = sections.not_available_reason(ds, art.id) or sections.not_available_reason(ds, "komposisi_pendidikan")
         section(
             ds,
             out,
@@ -169,7 +168,7 @@ def bab3_pembanding(ds, out) -> None:
         md(narrative.compared_with_last_year(ds))
     else:
         skipped(ds, "banding_tahun_lalu")
-    section(ds, out, "banding_rpjmd", lambda: tables.banding_rpjmd(ds), intro=narrative.escape(tables.rpjmd_note(ds)))
+    section(ds, out, "banding_rpjmd", lambda: tables.banding_rpjmd(ds), intro=escape(tables.rpjmd_note(ds)))
     if not present(ds, "tren"):
         skipped(ds, "tren")
         return
@@ -190,7 +189,7 @@ def bab3_pembanding(ds, out) -> None:
         lambda: charts.yearly_average(kinerja.yearly_average(ds)),
         level=3,
         intro="Rata-rata dihitung atas indikator yang punya nilai pada tahun itu "
-        f"({narrative.escape(kinerja.average_method(ds))}), sehingga jumlah indikator (dalam kurung) "
+        f"({escape(kinerja.average_method(ds))}), sehingga jumlah indikator (dalam kurung) "
         "ikut menentukan.",
     )
 
@@ -198,7 +197,7 @@ def bab3_pembanding(ds, out) -> None:
 def bab3_kegiatan(ds, out) -> None:
     """Kegiatan behind each sasaran, then the tables per sasaran program and sasaran kegiatan."""
     section(ds, out, "kegiatan_pendukung", lambda: tables.kegiatan_pendukung(ds))
-    plan = laporan.plan(ds)
+    plan = sections.plan(ds)
     for key, item in list(plan.artifacts):
         if key == "iku_sasaran_program":
             section(ds, out, key, lambda i=item: tables.iku_sasaran_program(ds, i), item=item)
@@ -227,7 +226,7 @@ def bab3_anggaran(ds, out) -> None:
             anggaran_tree(ds).query("level == 'program'"),
             "uraian",
             "pagu_rp",
-            laporan.plan(ds).get("grafik_serapan_program").title,
+            sections.plan(ds).get("grafik_serapan_program").title,
         ),
         level=3,
     )
@@ -310,8 +309,6 @@ def sensitivitas(ds, out) -> None:
 
 def indikator(ds, out, indikator: str) -> None:
     """One indicator on one page: numbers, trend, supporting kegiatan, efficiency, causes, observations."""
-    from lkip_helpers.analysis import drilldown
-
     md(narrative.indicator_choices(ds))
     md(narrative.indikator_header(ds, indikator))
     out.heading("Target, realisasi dan capaian", 2)

@@ -14,6 +14,9 @@ from pathlib import Path
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.report.artifacts import STREAM_SUFFIX
+from lkip_helpers.report.dokumen.assemble import assemble
+from lkip_helpers.report.dokumen.pdf import write_pdf
+from lkip_helpers.report.dokumen.word import write_docx
 
 DOCUMENT_ID = "dokumen-lkip"
 FOLDER = "dokumen"
@@ -38,10 +41,6 @@ def write_documents(folder: Path, ds, runs: list[tuple]) -> list[dict]:
         ds: the loaded dataset.
         runs: (task, run record with ``stream``) in notebook order.
     """
-    from lkip_helpers.report.dokumen.assemble import assemble
-    from lkip_helpers.report.dokumen.pdf import write_pdf
-    from lkip_helpers.report.dokumen.word import write_docx
-
     folder = Path(folder)
     doc = assemble(folder, ds, runs)
     docx_file, pdf_file = files(ds.id)

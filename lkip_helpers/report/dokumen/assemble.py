@@ -15,7 +15,8 @@ import json
 import re
 from pathlib import Path
 
-from lkip_helpers.report.artifacts import PNG_DPI
+from lkip_helpers.data import completeness
+from lkip_helpers.report.artifacts import PNG_DPI, cell_key
 from lkip_helpers.report.dokumen.model import (
     Contents,
     Document,
@@ -30,6 +31,7 @@ from lkip_helpers.report.dokumen.model import (
     layout,
     markdown,
 )
+from lkip_helpers.report.narrative import penutup
 
 CHAPTERS = {  # key -> default heading
     "ikhtisar": "Ikhtisar Eksekutif",
@@ -83,8 +85,6 @@ def _notebook_entries(executed: Path, stream: list[dict], title: str) -> list[di
     executed notebook's cells in order puts each Markdown heading before the entries of
     the code cells that follow it.
     """
-    from lkip_helpers.report.artifacts import cell_key
-
     entries = [{"type": "heading", "text": title, "level": 1}]
     try:
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
@@ -179,8 +179,6 @@ def cover(ds) -> list:
         _p(_region(d), "cover-sub", True, "center"),
     ]
     if ds.draft:
-        from lkip_helpers.data import completeness
-
         blocks.append(
             _p(
                 f"DRAF — data belum lengkap: {completeness.summary(ds)}. Nilai yang kosong tertulis "
@@ -224,8 +222,6 @@ def foreword(ds) -> list:
 
 def closing(ds) -> list:
     """Bab IV when no notebook wrote one: the conclusions the pages compute (one text serves both)."""
-    from lkip_helpers.report.narrative import penutup
-
     return [Heading(CHAPTERS["bab-4"], 1), *markdown(penutup(ds), base_level=2)]
 
 

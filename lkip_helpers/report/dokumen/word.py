@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from lkip_helpers.report.artifacts import _fixed_zip
 from lkip_helpers.report.dokumen.model import (
     Contents,
     Document,
@@ -64,8 +65,6 @@ _AFTER_UPDATE_FIELDS = (
 
 def write_docx(doc: Document, path: Path) -> None:
     """Write ``doc`` as a .docx file (same bytes for the same document)."""
-    from lkip_helpers.report.artifacts import _fixed_zip
-
     d = new_docx(str(doc.template)) if doc.template else new_docx()
     if doc.template:
         body = d.element.body

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 
 # Lowest first: a module may import from its own layer (without cycles) or from a lower one.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", (PACKAGE, "errors", "paths", "numbers", "capaian")),
+    ("base", (PACKAGE, "errors", "paths", "numbers", "capaian", "palette")),
     ("data", ("data",)),
     ("analysis", ("analysis",)),
     ("report", ("report",)),

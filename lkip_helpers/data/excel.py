@@ -25,6 +25,7 @@ import pandas as pd
 from lkip_helpers.data import safe_yaml
 from lkip_helpers.data import saving
 from lkip_helpers.errors import DataError, LkipError
+from lkip_helpers.palette import DOCUMENT, PALETTE, rgb
 from lkip_helpers.data.completeness import is_draft
 from lkip_helpers.data.loading import Dataset, _coerce, load_dataset, load_metadata, load_table
 from lkip_helpers.data.safe_cells import xlsx_cell
@@ -113,8 +114,8 @@ def _table_sheet(ws, table: Table, df: pd.DataFrame, ds: Dataset) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    bold, help_font = Font(bold=True, color="FFFFFF"), Font(italic=True, color="666666", size=9)
-    fill = PatternFill("solid", fgColor="1F4E79")
+    bold, help_font = Font(bold=True, color="FFFFFF"), Font(italic=True, color=rgb(DOCUMENT["bantuan"]), size=9)
+    fill = PatternFill("solid", fgColor=rgb(PALETTE["utama"]))
     last = FIRST_DATA_ROW + len(df) + SPARE_ROWS
     for j, column in enumerate(table.columns, start=1):
         f = table.field_of(column)
@@ -185,7 +186,7 @@ def _metadata_sheet(ws, ds: Dataset) -> None:
     from openpyxl.styles import Font
 
     ws.cell(1, 1, "metadata.yml (YAML), satu baris per sel. Ubah bila perlu (mis. tahun, status); "
-                  "jaga indentasi.").font = Font(italic=True, color="666666")
+                  "jaga indentasi.").font = Font(italic=True, color=rgb(DOCUMENT["bantuan"]))
     meta = {k: v for k, v in ds.meta.items()}
     text = saving.metadata_text(meta)
     for i, line in enumerate(text.splitlines(), start=META_FIRST_ROW):

@@ -8,40 +8,42 @@ data URIs, layout that fits a phone.
 from __future__ import annotations
 
 import html
+import string
 from pathlib import Path
 
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_pct, format_rp
+from lkip_helpers.palette import PALETTE, TINTS
 
-CSS = """
-:root{--biru:#1f4e79;--teal:#2a9d8f;--abu:#5c677d;--merah:#c0392b}
+CSS = string.Template("""
+:root{--biru:$utama;--teal:$kedua;--abu:$abu;--merah:$bahaya}
 *{box-sizing:border-box}
-body{margin:0;font-family:"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;color:#1d2433;background:#f5f7fa;line-height:1.5}
+body{margin:0;font-family:"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;color:$teks;background:$latar;line-height:1.5}
 header.lkip-top{background:var(--biru);color:#fff;padding:.8rem 1rem}
 header.lkip-top a{color:#fff}
 main{max-width:1100px;margin:0 auto;padding:1rem;background:#fff}
-h1{font-size:1.5rem;color:var(--biru)} h2{font-size:1.25rem;color:var(--biru);border-bottom:2px solid #e3e8ef;padding-bottom:.2rem}
+h1{font-size:1.5rem;color:var(--biru)} h2{font-size:1.25rem;color:var(--biru);border-bottom:2px solid $garis;padding-bottom:.2rem}
 h3,h4{font-size:1.05rem}
 img{max-width:100%;height:auto}
 .lkip-scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-size:.85rem;margin:.3rem 0}
-th,td{border:1px solid #d5dbe3;padding:.3rem .45rem;vertical-align:top}
-th{background:#eef2f7;text-align:left}
+th,td{border:1px solid $bingkai;padding:.3rem .45rem;vertical-align:top}
+th{background:$panel;text-align:left}
 .lkip-source,.lkip-notes{font-size:.8rem;color:var(--abu)}
-.lkip-banner{background:#eef6f5;border-left:4px solid var(--teal);padding:.5rem .8rem;margin:.5rem 0;font-size:.9rem}
+.lkip-banner{background:$banner;border-left:4px solid var(--teal);padding:.5rem .8rem;margin:.5rem 0;font-size:.9rem}
 .lkip-warning{color:#fff;background:var(--merah);padding:.4rem .6rem;font-weight:bold}
-.lkip-draft{background:#fff4e0;border-left:4px solid var(--aksen,#e9a23b);padding:.4rem .8rem;margin:.5rem 0}
+.lkip-draft{background:$draf;border-left:4px solid var(--aksen,$aksen);padding:.4rem .8rem;margin:.5rem 0}
 .lkip-draft ul{margin:.2rem 0;font-size:.85rem}
-.lkip-doc{background:#eef2f7;border-left:4px solid var(--biru);padding:.5rem .8rem;margin:.8rem 0}
+.lkip-doc{background:$panel;border-left:4px solid var(--biru);padding:.5rem .8rem;margin:.8rem 0}
 .cards{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0}
-.card{flex:1 1 150px;background:#eef2f7;border-radius:6px;padding:.6rem .8rem}
+.card{flex:1 1 150px;background:$panel;border-radius:6px;padding:.6rem .8rem}
 .card .v{font-size:1.5rem;font-weight:bold;color:var(--biru)} .card .l{font-size:.85rem;color:var(--abu)}
 ul.pages li{margin:.3rem 0}
 .anchor-link{display:none}
 footer{max-width:1100px;margin:0 auto;padding:1rem;font-size:.75rem;color:var(--abu)}
-"""
+""").substitute(PALETTE, **TINTS)  # the colours of lkip_helpers.palette
 
 
 # Second line of defence behind escaping: the browser runs no script and fetches nothing

@@ -33,7 +33,7 @@ from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data import completeness
 from lkip_helpers.data.blank import new_blank
 from lkip_helpers.data.excel import import_workbook, write_template
-from lkip_helpers.data.loading import load_dataset, load_metadata
+from lkip_helpers.data.loading import Dataset, load_dataset, load_metadata
 from lkip_helpers.data.newyear import new_dataset
 from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
 from lkip_helpers.data.schema import TABLES, describe
@@ -168,7 +168,7 @@ def _audit(args) -> int:
     return 1 if args.strict and len(findings) else 0
 
 
-def _print_remaining(ds) -> None:
+def _print_remaining(ds: Dataset) -> None:
     """For a draft: how much remains, each column still to fill, and the tables to check."""
     if not ds.draft:
         return

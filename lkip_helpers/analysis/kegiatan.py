@@ -14,11 +14,12 @@ import pandas as pd
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, label, serapan_pct
 from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+from lkip_helpers.data.loading import Dataset
 
 TINGKAT = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub-kegiatan"}
 
 
-def program_links(ds) -> pd.DataFrame:
+def program_links(ds: Dataset) -> pd.DataFrame:
     """sasaran_kegiatan rows that tie a sasaran to a whole program (told apart by anggaran.level)."""
     if not ds.has("sasaran_kegiatan"):
         return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
@@ -27,7 +28,7 @@ def program_links(ds) -> pd.DataFrame:
     return links[links["kode_rekening"].map(levels) == "program"]
 
 
-def supporting_links(ds) -> pd.DataFrame:
+def supporting_links(ds: Dataset) -> pd.DataFrame:
     """Links of sasaran to kegiatan/sub-kegiatan (not to whole programs), told apart by anggaran.level."""
     if not ds.has("sasaran_kegiatan"):
         return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
@@ -36,7 +37,7 @@ def supporting_links(ds) -> pd.DataFrame:
     return links[links["kode_rekening"].map(levels) != "program"]
 
 
-def kegiatan_of_sasaran(ds) -> pd.DataFrame:
+def kegiatan_of_sasaran(ds: Dataset) -> pd.DataFrame:
     """Kegiatan/sub-kegiatan tied to a sasaran (not whole programs), with their budget, ordered by sasaran."""
     tree = anggaran_tree(ds)
     f = supporting_links(ds).merge(tree, on="kode_rekening", how="left")
@@ -46,14 +47,14 @@ def kegiatan_of_sasaran(ds) -> pd.DataFrame:
     return f.sort_values(["_n"], kind="stable").drop(columns="_n").reset_index(drop=True)
 
 
-def kegiatan_of_ikk(ds) -> pd.DataFrame:
+def kegiatan_of_ikk(ds: Dataset) -> pd.DataFrame:
     """Kegiatan/sub-kegiatan named by an IKK's kode_rekening, with the IKK's sasaran."""
     ind = ds.indikator
     f = ind[(ind["kind"] == "ikk") & ind["kode_rekening"].notna()][["sasaran_id", "kode_rekening"]]
     return f.drop_duplicates("kode_rekening")
 
 
-def ikk_frame(ds, sasaran_id: str | None = None) -> pd.DataFrame:
+def ikk_frame(ds: Dataset, sasaran_id: str | None = None) -> pd.DataFrame:
     """Output indicators (IKK) with their kegiatan/sub-kegiatan, budget and serapan."""
     f = kinerja.measured(ds, kind="ikk")
     if sasaran_id is not None:
@@ -62,7 +63,7 @@ def ikk_frame(ds, sasaran_id: str | None = None) -> pd.DataFrame:
     return f.merge(tree, on="kode_rekening", how="left").reset_index(drop=True)
 
 
-def efficiency_frame(ds) -> pd.DataFrame:
+def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     """Per program and per kegiatan tied to a sasaran or an indicator: serapan beside capaian, index and verdict."""
     tree = anggaran_tree(ds)
     levels = tree.set_index("kode_rekening")["level"]
@@ -107,7 +108,7 @@ def efficiency_frame(ds) -> pd.DataFrame:
     return f
 
 
-def iku_kegiatan(ds) -> pd.DataFrame:
+def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
     """Which kegiatan support each IKU, and how the tie is known (indikator_id, kode_rekening, dasar).
 
     In order: the IKU's own kode_rekening; kegiatan linked to its sasaran (sasaran_kegiatan,
@@ -141,7 +142,7 @@ def iku_kegiatan(ds) -> pd.DataFrame:
     )
 
 
-def efficiency_per_iku(ds) -> pd.DataFrame:
+def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
     """Per IKU tied to kegiatan: capaian, pagu and serapan of those kegiatan, efficiency index and verdict."""
     ties = iku_kegiatan(ds)
     if ties.empty:

@@ -110,17 +110,17 @@ def _draft_hint() -> str:
     return "; bila dataset masih draf, tulis 'status: draft' di bagian dataset metadata.yml"
 
 
-def remaining(ds) -> list[Gap]:
+def remaining(ds: Dataset) -> list[Gap]:
     """What a dataset still lacks (empty for a complete dataset)."""
     return gaps(ds.tables)
 
 
-def to_check(ds) -> list[str]:
+def to_check(ds: Dataset) -> list[str]:
     """Tables carried from last year that the analyst should confirm (``draft.check`` in metadata)."""
     return [str(t) for t in ((ds.meta.get("draft") or {}).get("check") or [])]
 
 
-def lines(ds) -> list[str]:
+def lines(ds: Dataset) -> list[str]:
     """Remaining work in plain words, one item per line (for ``lkip validate`` and the banner).
 
     Each item reads ``tabel.kolom: N dari M baris belum diisi`` or ``tabel: belum ada baris``.
@@ -155,7 +155,7 @@ def year_lines(tables: dict[str, pd.DataFrame], year: int) -> list[str]:
     return []
 
 
-def summary(ds) -> str:
+def summary(ds: Dataset) -> str:
     """One sentence: how much remains, e.g. ``152 sel belum diisi di 7 kolom; 4 tabel belum berisi baris``."""
     gs = remaining(ds)
     cells = sum(len(g.lines) for g in gs if g.column)

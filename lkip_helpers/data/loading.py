@@ -50,7 +50,7 @@ class TableAttribute:
     def __get__(self, ds: None, owner: type) -> TableAttribute: ...
     @overload
     def __get__(self, ds: Dataset, owner: type) -> pd.DataFrame: ...
-    def __get__(self, ds, owner=None):
+    def __get__(self, ds: Dataset | None, owner=None):
         return self if ds is None else ds.tables[self.name]
 
 

@@ -93,7 +93,7 @@ def notebook_page(executed: Path, title: str) -> str:
     return page(title, body, nav)
 
 
-def draft_notice(ds) -> str:
+def draft_notice(ds: Dataset) -> str:
     """For a draft dataset: a box saying the data are incomplete and what remains (empty otherwise)."""
     if not ds.draft:
         return ""
@@ -145,7 +145,7 @@ def document_links(artifacts: list[dict], prefix: str, compact: bool = False) ->
     return f'<p class="lkip-doc"><strong>Dokumen LKIP:</strong> {" · ".join(links)}</p>'
 
 
-def index_page(ds, pages: list[dict], artifacts: list[dict]) -> str:
+def index_page(ds: Dataset, pages: list[dict], artifacts: list[dict]) -> str:
     """The landing page: headline figures, then links to every page and artifact."""
     h = headline(ds)
     per, overall = h.per_sasaran, h.rata_rata_capaian_pct

@@ -16,6 +16,7 @@ from lkip_helpers.analysis.drilldown import below_threshold, check_indicator, ob
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
 from lkip_helpers.report.text import code as _code
 from lkip_helpers.report.text import escape
@@ -23,7 +24,7 @@ from lkip_helpers.report.text import escape
 _e = escape  # the sentences below use it often
 
 
-def ringkasan(ds) -> str:
+def ringkasan(ds: Dataset) -> str:
     """Headline: how many indicators reached target, the averages, the budget (a draft says what is missing)."""
     h = headline(ds)
     per, overall = h.per_sasaran, h.rata_rata_capaian_pct
@@ -62,7 +63,7 @@ def ringkasan(ds) -> str:
     return "\n".join(lines)
 
 
-def below_target(ds) -> str:
+def below_target(ds: Dataset) -> str:
     """The indicators that missed their target, lowest first."""
     m = kinerja.measured(ds)
     if m["capaian_pct"].isna().all():
@@ -78,7 +79,7 @@ def below_target(ds) -> str:
     return f"Indikator yang belum mencapai target ({len(low)}), dari yang terendah:\n\n" + "\n".join(items)
 
 
-def compared_with_last_year(ds) -> str:
+def compared_with_last_year(ds: Dataset) -> str:
     """Average now vs last year, and the indicators that fell and rose most (each listed where it belongs)."""
     avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
     y = ds.year
@@ -118,7 +119,7 @@ def compared_with_last_year(ds) -> str:
     return text
 
 
-def planning_changes(ds) -> str:
+def planning_changes(ds: Dataset) -> str:
     """What the PK Perubahan changed."""
     ch = kinerja.pk_changes(ds)
     if ch.empty:
@@ -141,7 +142,7 @@ def planning_changes(ds) -> str:
     return " ".join(parts)
 
 
-def budget_summary(ds) -> str:
+def budget_summary(ds: Dataset) -> str:
     """Absorption overall and the programs furthest below it."""
     tree = anggaran.anggaran_tree(ds)
     progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
@@ -158,7 +159,7 @@ def budget_summary(ds) -> str:
     return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
 
 
-def efficiency(ds) -> str:
+def efficiency(ds: Dataset) -> str:
     """Which units of spending were efficient, in plain words."""
     f = efficiency_frame(ds)
     if (f["verdict"] == "Tidak dapat dinilai").all():
@@ -191,14 +192,14 @@ def efficiency(ds) -> str:
 STATUS_LABELS = {"pns": "PNS", "tenaga_kontrak": "tenaga kontrak daerah", "pppk": "PPPK"}
 
 
-def region(ds) -> str:
+def region(ds: Dataset) -> str:
     """Who reports, for which government and year (Bab I)."""
     d = ds.meta["dataset"]
     period = f" Periode Renstra: {_e(d['renstra_period'])}." if d.get("renstra_period") else ""
     return f"**{_e(ds.agency)}**, {_e(ds.region)} — laporan kinerja tahun {ds.year}.{period}"
 
 
-def staff(ds) -> str:
+def staff(ds: Dataset) -> str:
     """Staff totals by status, and how far the posts listed cover them."""
     t = ds.pegawai_total.groupby("status", sort=False)["jumlah"].sum()
     parts = [f"**{format_number(v)} {_e(STATUS_LABELS.get(k, k))}**" for k, v in t.items()]
@@ -213,7 +214,7 @@ def staff(ds) -> str:
     return text
 
 
-def villages(ds) -> str:
+def villages(ds: Dataset) -> str:
     w = ds.wilayah
     top = w.assign(t=w["jumlah_desa"] + w["jumlah_kelurahan"]).sort_values("t", ascending=False).iloc[0]
     return (
@@ -224,7 +225,7 @@ def villages(ds) -> str:
     )
 
 
-def scale_text(ds) -> str:
+def scale_text(ds: Dataset) -> str:
     """The configured scale in words: 'Sangat Tinggi ≥ 91%, …, Sangat Rendah < 51%'."""
     bands = kinerja.policy(ds).scale.bands
     parts = [f"{lab} ≥ {format_number(lo)}%" for lo, lab in bands[:-1]]
@@ -232,7 +233,7 @@ def scale_text(ds) -> str:
     return ", ".join(parts)
 
 
-def penutup(ds) -> str:
+def penutup(ds: Dataset) -> str:
     """Bab IV: conclusions computed from the numbers, then the plans the data state."""
     m = kinerja.measured(ds)
     h = headline(ds)
@@ -311,7 +312,7 @@ def plausibility(warnings: list[str]) -> str:
     )
 
 
-def audit_summary(ds, tolerance: float | None = None) -> str:
+def audit_summary(ds: Dataset, tolerance: float | None = None) -> str:
     """How many printed figures were checked, how many disagree, grouped by cause."""
     if ds.nilai_tercetak.empty:
         return (
@@ -337,7 +338,7 @@ def audit_summary(ds, tolerance: float | None = None) -> str:
     return text
 
 
-def sensitivity(ds) -> str:
+def sensitivity(ds: Dataset) -> str:
     """What the choice of averaging method does to the headline and to last year's figure."""
     t = methods_table(ds).set_index("metode")
     y, prev = str(ds.year), str(ds.year - 1)
@@ -377,7 +378,7 @@ def sensitivity(ds) -> str:
     )
 
 
-def indikator_header(ds, indikator: str) -> str:
+def indikator_header(ds: Dataset, indikator: str) -> str:
     r = check_indicator(ds, indikator)
     miss = ds.missing_text
     if pd.isna(r["capaian_pct"]):
@@ -394,7 +395,7 @@ def indikator_header(ds, indikator: str) -> str:
     )
 
 
-def indikator_efisiensi(ds, indikator: str) -> str:
+def indikator_efisiensi(ds: Dataset, indikator: str) -> str:
     e = drilldown.efficiency(ds, indikator)
     miss = ds.missing_text
     if e is None:
@@ -410,14 +411,14 @@ def indikator_efisiensi(ds, indikator: str) -> str:
     )
 
 
-def indikator_observations(ds, indikator: str) -> str:
+def indikator_observations(ds: Dataset, indikator: str) -> str:
     findings = None
     if ds.has("nilai_tercetak"):
         findings, _ = audit(ds)
     return "\n".join(f"- {_e(n)}" for n in observations(ds, indikator, findings))
 
 
-def indicator_choices(ds) -> str:
+def indicator_choices(ds: Dataset) -> str:
     """Every indicator the ``indikator`` parameter accepts, with its id: those below target first."""
     names = ds.indikator.set_index("indikator_id")["short_name"]
     ids = below_threshold(ds)

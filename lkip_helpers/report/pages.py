@@ -12,12 +12,13 @@ from IPython.display import display
 from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree
 from lkip_helpers.analysis.plausibility import plausibility_warnings
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.report import charts, narrative, sections, tables
 from lkip_helpers.report.artifacts import md
 from lkip_helpers.report.text import escape
 
 
-def skipped(ds, key: str, item: str | None = None) -> None:
+def skipped(ds: Dataset, key: str, item: str | None = None) -> None:
     """The one line that says why a section is left out (none for a section that does not apply)."""
     if sections.plan(ds).reason(key, item) == sections.NOT_APPLICABLE:
         return
@@ -25,7 +26,7 @@ def skipped(ds, key: str, item: str | None = None) -> None:
 
 
 def section(
-    ds, out, key: str, build, item: str | None = None, intro: str = "", level: int = 2, notes: str = ""
+    ds: Dataset, out, key: str, build, item: str | None = None, intro: str = "", level: int = 2, notes: str = ""
 ) -> object | None:
     """Heading, intro, then the table or figure ``build()`` makes; the skip line when the data lack it.
 
@@ -47,14 +48,14 @@ def section(
     return data
 
 
-def present(ds, key: str, item: str | None = None) -> bool:
+def present(ds: Dataset, key: str, item: str | None = None) -> bool:
     return sections.plan(ds).get(key, item) is not None
 
 
 # --- Ikhtisar eksekutif ------------------------------------------------------------------
 
 
-def ikhtisar(ds, out) -> None:
+def ikhtisar(ds: Dataset, out) -> None:
     section(
         ds,
         out,
@@ -79,7 +80,7 @@ def ikhtisar(ds, out) -> None:
 # --- Bab I -------------------------------------------------------------------------------
 
 
-def bab1(ds, out) -> None:
+def bab1(ds: Dataset, out) -> None:
     md(narrative.region(ds))
     section(
         ds,
@@ -130,7 +131,7 @@ def bab1(ds, out) -> None:
 # --- Bab II ------------------------------------------------------------------------------
 
 
-def bab2(ds, out) -> None:
+def bab2(ds: Dataset, out) -> None:
     section(ds, out, "renstra_outcome", lambda: tables.renstra_outcome(ds))
     section(ds, out, "renstra_output", lambda: tables.renstra_output(ds))
     section(ds, out, "pk", lambda: tables.pk(ds))
@@ -155,12 +156,12 @@ def bab2(ds, out) -> None:
 # --- Bab III: capaian ----------------------------------------------------------------------
 
 
-def bab3_capaian(ds, out) -> None:
+def bab3_capaian(ds: Dataset, out) -> None:
     section(ds, out, "capaian", lambda: tables.capaian(ds))
     md(narrative.below_target(ds))
 
 
-def bab3_pembanding(ds, out) -> None:
+def bab3_pembanding(ds: Dataset, out) -> None:
     """Against last year, the medium-term target, and the years before."""
     if present(ds, "banding_tahun_lalu"):
         section(ds, out, "banding_tahun_lalu", lambda: tables.banding_tahun_lalu(ds))
@@ -194,7 +195,7 @@ def bab3_pembanding(ds, out) -> None:
     )
 
 
-def bab3_kegiatan(ds, out) -> None:
+def bab3_kegiatan(ds: Dataset, out) -> None:
     """Kegiatan behind each sasaran, then the tables per sasaran program and sasaran kegiatan."""
     section(ds, out, "kegiatan_pendukung", lambda: tables.kegiatan_pendukung(ds))
     plan = sections.plan(ds)
@@ -207,14 +208,14 @@ def bab3_kegiatan(ds, out) -> None:
         section(ds, out, "ikk_lain", lambda: tables.ikk_lain(ds))
 
 
-def bab3_penyebab(ds, out) -> None:
+def bab3_penyebab(ds: Dataset, out) -> None:
     section(ds, out, "penyebab", lambda: tables.penyebab_dan_rencana(ds))
 
 
 # --- Bab III: anggaran, efisiensi; Bab IV -------------------------------------------------------
 
 
-def bab3_anggaran(ds, out) -> None:
+def bab3_anggaran(ds: Dataset, out) -> None:
     section(ds, out, "belanja_jenis", lambda: tables.belanja_jenis(ds))
     section(ds, out, "anggaran", lambda: tables.anggaran(ds))
     md(narrative.budget_summary(ds))
@@ -232,7 +233,7 @@ def bab3_anggaran(ds, out) -> None:
     )
 
 
-def bab3_efisiensi(ds, out) -> None:
+def bab3_efisiensi(ds: Dataset, out) -> None:
     made = section(
         ds,
         out,
@@ -254,7 +255,7 @@ def bab3_efisiensi(ds, out) -> None:
     )
 
 
-def bab4(ds, out) -> None:
+def bab4(ds: Dataset, out) -> None:
     out.heading("Bab IV — Penutup", 1)  # a chapter of its own in the LKIP document
     md(narrative.penutup(ds))
 
@@ -262,7 +263,7 @@ def bab4(ds, out) -> None:
 # --- Audit, sensitivity --------------------------------------------------------------------
 
 
-def audit(ds, out, tolerance=None) -> None:
+def audit(ds: Dataset, out, tolerance=None) -> None:
     warnings = plausibility_warnings(ds)
     if warnings:  # loaded, but most likely slips: said here as lkip validate says them
         out.heading("Angka yang perlu diperiksa", 2)
@@ -280,7 +281,7 @@ def audit(ds, out, tolerance=None) -> None:
     section(ds, out, "audit", lambda: tables.audit_konsistensi(ds, tolerance), level=3)
 
 
-def sensitivitas(ds, out) -> None:
+def sensitivitas(ds: Dataset, out) -> None:
     made = section(
         ds,
         out,
@@ -307,7 +308,7 @@ def sensitivitas(ds, out) -> None:
     md(narrative.sensitivity(ds))
 
 
-def indikator(ds, out, indikator: str) -> None:
+def indikator(ds: Dataset, out, indikator: str) -> None:
     """One indicator on one page: numbers, trend, supporting kegiatan, efficiency, causes, observations."""
     md(narrative.indicator_choices(ds))
     md(narrative.indikator_header(ds, indikator))
@@ -363,7 +364,7 @@ PARTS = {
 }
 
 
-def render(ds, out, part: str, **params) -> None:
+def render(ds: Dataset, out, part: str, **params) -> None:
     """Put one part of the report on the page (see :data:`PARTS`)."""
     if part not in PARTS:
         raise ValueError(f"bagian halaman tidak dikenal: {part!r}; pilihan: {', '.join(PARTS)}")

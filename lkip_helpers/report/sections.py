@@ -17,6 +17,7 @@ from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku, ikk_frame, supporting_links
 from lkip_helpers.data import laporan_file
 from lkip_helpers.data.laporan_file import LAPORAN_FILE, NUMBERED, SPECS
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import DataError
 
 
@@ -62,14 +63,14 @@ class Plan:
 # --- which sections the data hold ----------------------------------------------------------
 
 
-def plan(ds) -> Plan:
+def plan(ds: Dataset) -> Plan:
     """The dataset's report plan (cached on the dataset)."""
     if "laporan_plan" not in ds.cache:
         ds.cache["laporan_plan"] = _plan(ds)
     return ds.cache["laporan_plan"]
 
 
-def _plan(ds) -> Plan:
+def _plan(ds: Dataset) -> Plan:
     given = laporan_file.load(ds)
     years = sorted(kinerja.trend(ds).dropna(subset=["capaian_pct"])["year"].unique())
     first = int(years[0]) if years else ds.year
@@ -109,7 +110,7 @@ def _plan(ds) -> Plan:
     return result
 
 
-def _ordered(ds):
+def _ordered(ds: Dataset):
     """(key, item, item number) of every section in report order: tables per sasaran program
     are followed by the tables of their sasaran kegiatan."""
     per_program = []
@@ -134,7 +135,7 @@ def _ordered(ds):
 NOT_APPLICABLE = "tidak berlaku"  # a section that does not apply to this agency: left out without a line
 
 
-def missing(ds, key: str, item: str | None = None, given_id: str | None = None) -> str:
+def missing(ds: Dataset, key: str, item: str | None = None, given_id: str | None = None) -> str:
     """Why a section cannot be shown from this dataset ('' when it can): which table would fill it."""
     y = ds.year
     fill = lambda table, what: f"isi {table}.csv untuk {what}"  # noqa: E731
@@ -247,17 +248,17 @@ def missing(ds, key: str, item: str | None = None, given_id: str | None = None) 
     return ""
 
 
-def _year_values(ds, year: int) -> bool:
+def _year_values(ds: Dataset, year: int) -> bool:
     t = kinerja.trend(ds)
     return bool(t[(t["year"] == year)]["capaian_pct"].notna().any())
 
 
-def _years_with_values(ds) -> list[int]:
+def _years_with_values(ds: Dataset) -> list[int]:
     t = kinerja.trend(ds).dropna(subset=["capaian_pct"])
     return sorted(t["year"].unique())
 
 
-def not_available_reason(ds, figure_id: str) -> str:
+def not_available_reason(ds: Dataset, figure_id: str) -> str:
     """The dataset's statement of why a figure's data are missing ('' when it makes none)."""
     for gap in ds.meta.get("not_available") or []:
         if isinstance(gap, dict) and gap.get("id") == figure_id:

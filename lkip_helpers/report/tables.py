@@ -17,6 +17,7 @@ from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS, audit
 from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
 from lkip_helpers.capaian import averages_so_far
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.report import sections
 from lkip_helpers.report.report_table import Column, ReportTable
 
@@ -41,7 +42,7 @@ def _with_average(frame: pd.DataFrame, label_col: str, values: dict) -> pd.DataF
     return _append_row(frame, {label_col: AVERAGE_LABEL, **values})
 
 
-def _overall(ds, frame: pd.DataFrame, col: str = "capaian_pct") -> float:
+def _overall(ds: Dataset, frame: pd.DataFrame, col: str = "capaian_pct") -> float:
     """Overall average of ``col`` under the dataset's policy (NaN while nothing is measured: a draft)."""
     values = pd.DataFrame({"sasaran_id": frame["sasaran_id"], "capaian_pct": frame[col].astype(float)})
     return averages_so_far(values, kinerja.policy(ds))[1]
@@ -59,7 +60,7 @@ LEVEL_NAMES = {
 LEVEL_WORDS = {"program": "program", "kegiatan": "kegiatan", "sub_kegiatan": "sub-kegiatan"}
 
 
-def _art(ds, key: str, item: str | None = None):
+def _art(ds: Dataset, key: str, item: str | None = None):
     """The section's artifact (id, title, source) in this dataset's report; an error when the data lack it."""
     plan = sections.plan(ds)
     art = plan.get(key, item)
@@ -68,7 +69,7 @@ def _art(ds, key: str, item: str | None = None):
     return art
 
 
-def _label(ds, key: str, fallback: str = "") -> str:
+def _label(ds: Dataset, key: str, fallback: str = "") -> str:
     return sections.plan(ds).label(key, fallback=fallback)
 
 
@@ -79,7 +80,7 @@ def _table(art, frame, columns, **kw) -> ReportTable:
 # --- Ringkasan eksekutif ---------------------------------------------------------------
 
 
-def ringkasan_eksekutif(ds) -> ReportTable:
+def ringkasan_eksekutif(ds: Dataset) -> ReportTable:
     """Average capaian per strategic sasaran and overall (Ikhtisar Eksekutif)."""
     per, overall = kinerja.sasaran_summary(ds)
     frame = per.rename(columns={"name": "sasaran"})
@@ -110,7 +111,7 @@ def ringkasan_eksekutif(ds) -> ReportTable:
     )
 
 
-def anggaran_ringkas(ds) -> dict:
+def anggaran_ringkas(ds: Dataset) -> dict:
     """Headline budget figures: pagu, realisasi, serapan %."""
     pagu, real, pct = anggaran_total(ds)
     return {"pagu_rp": pagu, "realisasi_rp": real, "serapan_pct": pct}
@@ -119,7 +120,7 @@ def anggaran_ringkas(ds) -> dict:
 # --- Bab II ------------------------------------------------------------------------------
 
 
-def _planning(ds, document: str, part: str) -> pd.DataFrame:
+def _planning(ds: Dataset, document: str, part: str) -> pd.DataFrame:
     """Rows of one planning document and part (found by the document/part columns)."""
     d = ds.dokumen_perencanaan
     rows = d[(d["document"] == document) & (d["part"] == part)].copy()
@@ -128,7 +129,7 @@ def _planning(ds, document: str, part: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _core_indicators(ds, kind: str) -> pd.DataFrame:
+def _core_indicators(ds: Dataset, kind: str) -> pd.DataFrame:
     """Indicators of ``kind`` with this year's PK target, from the core tables (no planning document given)."""
     f = kinerja.measured(ds, kind=kind)
     return f.assign(
@@ -139,7 +140,7 @@ def _core_indicators(ds, kind: str) -> pd.DataFrame:
     )
 
 
-def renstra_outcome(ds) -> ReportTable:
+def renstra_outcome(ds: Dataset) -> ReportTable:
     """The Renstra's outcome indicators per sasaran, with the programs that serve each sasaran."""
     art = _art(ds, "renstra_outcome")
     has_doc = ds.has("dokumen_perencanaan") and not _planning(ds, "renstra", "outcome").empty
@@ -155,7 +156,7 @@ def renstra_outcome(ds) -> ReportTable:
     return _table(art, rows, cols, id_columns=["sasaran_id", "indikator_id"], notes=notes)
 
 
-def renstra_output(ds) -> ReportTable:
+def renstra_output(ds: Dataset) -> ReportTable:
     rows = _planning(ds, "renstra", "output")
     rows["jenis"] = np.where(rows["kode_rekening"].notna(), "Kegiatan", "Indikator output")
     return _table(
@@ -174,7 +175,7 @@ def renstra_output(ds) -> ReportTable:
 PART_LABELS = {"outcome": "Indikator kinerja (outcome)", "output": "Indikator kinerja kegiatan (output)"}
 
 
-def _pk_table(ds, document: str, key: str) -> ReportTable:
+def _pk_table(ds: Dataset, document: str, key: str) -> ReportTable:
     art = _art(ds, key)
     has_doc = ds.has("dokumen_perencanaan") and (ds.dokumen_perencanaan["document"] == document).any()
     if has_doc:
@@ -206,15 +207,15 @@ def _pk_table(ds, document: str, key: str) -> ReportTable:
     )
 
 
-def pk(ds) -> ReportTable:
+def pk(ds: Dataset) -> ReportTable:
     return _pk_table(ds, "pk_awal", "pk")
 
 
-def pk_perubahan(ds) -> ReportTable:
+def pk_perubahan(ds: Dataset) -> ReportTable:
     return _pk_table(ds, "pk_perubahan", "pk_perubahan")
 
 
-def perubahan_pk(ds) -> ReportTable:
+def perubahan_pk(ds: Dataset) -> ReportTable:
     """The PK rows the PK Perubahan changed."""
     awal, ubah = _label(ds, "pk", "PK"), _label(ds, "pk_perubahan", "PK Perubahan")
     return _table(
@@ -237,7 +238,7 @@ def perubahan_pk(ds) -> ReportTable:
 # --- Bab III: capaian ----------------------------------------------------------------------
 
 
-def capaian(ds) -> ReportTable:
+def capaian(ds: Dataset) -> ReportTable:
     f = kinerja.iku_rows(ds)
     out = _with_average(f, "indikator", {"capaian_pct": _overall(ds, f)})
     out["kelas"] = out["capaian_pct"].map(kinerja.policy(ds).scale.classify)
@@ -259,7 +260,7 @@ def capaian(ds) -> ReportTable:
     )
 
 
-def _two_years(ds) -> pd.DataFrame:
+def _two_years(ds: Dataset) -> pd.DataFrame:
     now = kinerja.iku_rows(ds)
     prev = kinerja.measured(ds, ds.year - 1, basis="rpjmd")[["indikator_id", "target", "realisasi", "capaian_pct"]]
     now_rpjmd = kinerja.measured(ds, ds.year, basis="rpjmd")[["indikator_id", "target"]]
@@ -270,7 +271,7 @@ def _two_years(ds) -> pd.DataFrame:
     return f
 
 
-def banding_tahun_lalu(ds) -> ReportTable:
+def banding_tahun_lalu(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
     prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
     out = _with_average(f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": _overall(ds, f)})
@@ -293,7 +294,7 @@ def banding_tahun_lalu(ds) -> ReportTable:
     )
 
 
-def banding_rpjmd_tahun_lalu(ds) -> ReportTable:
+def banding_rpjmd_tahun_lalu(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
     prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
     now_avg = _overall(ds, f)
@@ -320,7 +321,7 @@ def banding_rpjmd_tahun_lalu(ds) -> ReportTable:
     )
 
 
-def rpjmd_note(ds) -> str:
+def rpjmd_note(ds: Dataset) -> str:
     """Whether the report year is the last RPJMD year, from the targets."""
     y, final = ds.year, kinerja.final_rpjmd_year(ds)
     if final == y:
@@ -330,7 +331,7 @@ def rpjmd_note(ds) -> str:
     return f"Target RPJMD terakhir yang tersedia adalah untuk tahun {final}."
 
 
-def banding_rpjmd(ds) -> ReportTable:
+def banding_rpjmd(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
     y, final = ds.year, kinerja.final_rpjmd_year(ds)
     akhir = kinerja.measured(ds, final, basis="rpjmd")[["indikator_id", "target"]].rename(
@@ -369,7 +370,7 @@ def banding_rpjmd(ds) -> ReportTable:
     )
 
 
-def tren(ds) -> ReportTable:
+def tren(ds: Dataset) -> ReportTable:
     t = kinerja.trend(ds)
     wide = t.pivot(index="indikator_id", columns="year", values="capaian_pct")
     years = sorted(wide.columns)
@@ -421,14 +422,14 @@ def _years_note(trend: pd.DataFrame) -> str:
     return "; ".join(p for p in parts if p) + "."
 
 
-def _level_word(ds, kodes) -> str:
+def _level_word(ds: Dataset, kodes) -> str:
     """'sub-kegiatan', 'kegiatan' or 'kegiatan/sub-kegiatan': the budget levels of ``kodes``."""
     levels = ds.anggaran.set_index("kode_rekening")["level"]
     present = [LEVEL_WORDS[lv] for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]
     return "/".join(present) or "kegiatan"
 
 
-def kegiatan_pendukung(ds) -> ReportTable:
+def kegiatan_pendukung(ds: Dataset) -> ReportTable:
     f = kinerja.require_rows(kegiatan.kegiatan_of_sasaran(ds), "kegiatan pendukung")
     return _table(
         _art(ds, "kegiatan_pendukung"),
@@ -445,7 +446,7 @@ def kegiatan_pendukung(ds) -> ReportTable:
     )
 
 
-def iku_sasaran_program(ds, sasaran_program: str) -> ReportTable:
+def iku_sasaran_program(ds: Dataset, sasaran_program: str) -> ReportTable:
     """The IKU shown under one sasaran program."""
     art = _art(ds, "iku_sasaran_program", sasaran_program)
     return _table(
@@ -463,7 +464,7 @@ def iku_sasaran_program(ds, sasaran_program: str) -> ReportTable:
     )
 
 
-def _ikk_columns(ds, f) -> tuple[list[Column], list[str]]:
+def _ikk_columns(ds: Dataset, f) -> tuple[list[Column], list[str]]:
     word = _level_word(ds, f["kode_rekening"])
     cols = [
         Column("uraian", f"Sasaran Kegiatan ({word})", merge=True),
@@ -479,7 +480,7 @@ def _ikk_columns(ds, f) -> tuple[list[Column], list[str]]:
     return cols, [f"Serapan anggaran dari {where}, untuk {word} yang menaungi indikator."]
 
 
-def ikk_sasaran_kegiatan(ds, sasaran_kegiatan: str) -> ReportTable:
+def ikk_sasaran_kegiatan(ds: Dataset, sasaran_kegiatan: str) -> ReportTable:
     f = kinerja.require_rows(kegiatan.ikk_frame(ds, sasaran_kegiatan), f"IKK sasaran kegiatan {sasaran_kegiatan}")
     cols, notes = _ikk_columns(ds, f)
     return _table(
@@ -491,7 +492,7 @@ def ikk_sasaran_kegiatan(ds, sasaran_kegiatan: str) -> ReportTable:
     )
 
 
-def ikk_lain(ds) -> ReportTable:
+def ikk_lain(ds: Dataset) -> ReportTable:
     """IKK tied to a sasaran that is not a sasaran kegiatan (agencies without that level)."""
     levels = ds.sasaran.set_index("sasaran_id")["level"]
     f = kegiatan.ikk_frame(ds)
@@ -507,7 +508,7 @@ def ikk_lain(ds) -> ReportTable:
 # --- Wilayah, anggaran -----------------------------------------------------------------
 
 
-def wilayah(ds) -> ReportTable:
+def wilayah(ds: Dataset) -> ReportTable:
     w = ds.wilayah.copy()
     w["jumlah_desa_kelurahan"] = w["jumlah_desa"] + w["jumlah_kelurahan"]
     total = {c: w[c].sum() for c in ("jumlah_kecamatan", "jumlah_desa", "jumlah_kelurahan", "jumlah_desa_kelurahan")}
@@ -527,7 +528,7 @@ def wilayah(ds) -> ReportTable:
     )
 
 
-def belanja_jenis(ds) -> ReportTable:
+def belanja_jenis(ds: Dataset) -> ReportTable:
     tree = belanja_tree(ds)
     roots = tree[tree["depth"] == 0]
     total = {
@@ -554,13 +555,13 @@ def belanja_jenis(ds) -> ReportTable:
     )
 
 
-def budget_levels(ds) -> list[str]:
+def budget_levels(ds: Dataset) -> list[str]:
     """The program/kegiatan/sub-kegiatan levels the agency's budget has, top down."""
     present = set(ds.anggaran["level"])
     return [lv for lv in ("program", "kegiatan", "sub_kegiatan") if lv in present]
 
 
-def anggaran(ds) -> ReportTable:
+def anggaran(ds: Dataset) -> ReportTable:
     tree = anggaran_tree(ds)
     levels = budget_levels(ds)
     leaf_levels = [lv for lv in levels if lv in set(tree.loc[tree["is_leaf"], "level"])]
@@ -587,7 +588,7 @@ def anggaran(ds) -> ReportTable:
     )
 
 
-def anggaran_vs_capaian(ds) -> ReportTable:
+def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
     """Per program and per kegiatan: serapan anggaran beside capaian, efficiency index and verdict."""
     f = kegiatan.efficiency_frame(ds)
     word = _level_word(ds, f.loc[f["tingkat"] != "Program", "kode_rekening"])
@@ -617,7 +618,7 @@ def anggaran_vs_capaian(ds) -> ReportTable:
     )
 
 
-def efisiensi_iku(ds) -> ReportTable:
+def efisiensi_iku(ds: Dataset) -> ReportTable:
     f = kegiatan.efficiency_per_iku(ds)
     n_iku = len(kinerja.measured(ds))
     notes = [
@@ -645,7 +646,7 @@ def efisiensi_iku(ds) -> ReportTable:
     )
 
 
-def penyebab_dan_rencana(ds) -> ReportTable:
+def penyebab_dan_rencana(ds: Dataset) -> ReportTable:
     """Causes of success or failure, plans and suggestions the report states, with the indicator they concern."""
     n = ds.narasi.merge(ds.indikator[["indikator_id", "short_name"]], on="indikator_id", how="left")
     n["jenis"] = n["kind"].map(NARASI_KINDS)
@@ -666,7 +667,7 @@ def penyebab_dan_rencana(ds) -> ReportTable:
 # --- Audit and sensitivity (issue: why indicators failed) ---------------------------------
 
 
-def audit_konsistensi(ds, tolerance: float | None = None) -> ReportTable:
+def audit_konsistensi(ds: Dataset, tolerance: float | None = None) -> ReportTable:
     """Every printed figure that disagrees with the data, one finding per row."""
     findings, _ = audit(ds, tolerance)
     if findings.empty:
@@ -707,7 +708,7 @@ def audit_konsistensi(ds, tolerance: float | None = None) -> ReportTable:
     )
 
 
-def sensitivitas_rata_rata(ds) -> ReportTable:
+def sensitivitas_rata_rata(ds: Dataset) -> ReportTable:
     t = methods_table(ds)
     years = [c for c in t.columns if c.isdigit()]
     return _table(
@@ -717,7 +718,7 @@ def sensitivitas_rata_rata(ds) -> ReportTable:
     )
 
 
-def kontribusi_rata_rata(ds, year: int) -> ReportTable:
+def kontribusi_rata_rata(ds: Dataset, year: int) -> ReportTable:
     t = contributions(ds, year)
     return _table(
         _art(ds, "kontribusi"),
@@ -735,7 +736,7 @@ def kontribusi_rata_rata(ds, year: int) -> ReportTable:
 # --- Drill-down per indicator ---------------------------------------------------------------
 
 
-def _sources(ds, *keys) -> str:
+def _sources(ds: Dataset, *keys) -> str:
     """'Tabel 3.1, Tabel 3.3' for the sections present (the drill-down cites them)."""
     plan = sections.plan(ds)
     found = [plan.get(k).label for k in keys if plan.get(k) is not None]
@@ -746,7 +747,7 @@ def _cap(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def indikator_fakta(ds, indikator: str) -> ReportTable:
+def indikator_fakta(ds: Dataset, indikator: str) -> ReportTable:
     return ReportTable(
         f"indikator-{indikator}-fakta",
         "Target, Realisasi dan Capaian",
@@ -763,7 +764,7 @@ def indikator_fakta(ds, indikator: str) -> ReportTable:
     )
 
 
-def indikator_kegiatan(ds, indikator: str) -> ReportTable:
+def indikator_kegiatan(ds: Dataset, indikator: str) -> ReportTable:
     f = supporting(ds, indikator)
     word = _level_word(ds, f["kode_rekening"])
     return ReportTable(
@@ -786,7 +787,7 @@ def indikator_kegiatan(ds, indikator: str) -> ReportTable:
     )
 
 
-def indikator_penyebab(ds, indikator: str) -> ReportTable:
+def indikator_penyebab(ds: Dataset, indikator: str) -> ReportTable:
     t = stated_causes(ds, indikator)
     t = t.assign(jenis=t["kind"].map(NARASI_KINDS))
     return ReportTable(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.report.artifacts import STREAM_SUFFIX
@@ -33,7 +34,7 @@ def files(dataset: str) -> list[str]:
     return [f"{FOLDER}/lkip-{dataset}.docx", f"{FOLDER}/lkip-{dataset}.pdf"]
 
 
-def write_documents(folder: Path, ds, runs: list[tuple]) -> list[dict]:
+def write_documents(folder: Path, ds: Dataset, runs: list[tuple]) -> list[dict]:
     """Write the Word draft and the PDF into ``folder`` (a build's temporary output); return the manifest record.
 
     Args:

@@ -16,10 +16,9 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 from lkip_helpers import paths
@@ -32,6 +31,9 @@ from lkip_helpers.data.completeness import is_draft, missing_text
 from lkip_helpers.data.completeness import check as check_complete
 from lkip_helpers.data.schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode, may_leave_out,
                      pandera_schema, suggest_id)
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 _INT = re.compile(r"^-?[0-9]+$")
 _INT64_MAX = 2**63 - 1
@@ -380,6 +382,8 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     df = df[table.columns]
     df.index = line_numbers
     df = pd.DataFrame({c: _coerce(path, table, c, df[c], draft) for c in table.columns}, index=df.index)
+    import pandera.pandas as pa  # here: ~0.6 s to import, which lkip's start-up (--help, a no-op build) never needs
+
     try:
         pandera_schema(table, draft).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import re
-
-import pandera.pandas as pa
+from typing import TYPE_CHECKING
 
 from lkip_helpers.numbers import format_number
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # dtype names used below -> pandas nullable dtypes
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
@@ -337,6 +339,8 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
     Args:
         draft: the dataset is a draft, so columns still to fill (``Col.fill``) may be blank.
     """
+    import pandera.pandas as pa  # here: ~0.6 s to import, which lkip's start-up (--help, a no-op build) never needs
+
     columns = {}
     for col in table.cols:
         f = FIELDS[col.field]

@@ -13,7 +13,7 @@ from lkip_helpers.data.loading import Dataset, check_dataset_id, load_dataset
 from lkip_helpers.errors import LkipError
 from lkip_helpers.report.artifacts import Outputs, md, set_current
 from lkip_helpers.report.charts import apply_style
-from lkip_helpers.report.html import banner
+from lkip_helpers.report.front import banner
 
 __all__ = ["md", "setup"]
 

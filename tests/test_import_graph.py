@@ -26,7 +26,7 @@ PENDING_PIPELINE = {
         ("pipeline.build", "analysis.drilldown"),
         ("pipeline.build", "data.loading"),
         ("pipeline.build", "report.dokumen"),
-        ("pipeline.build", "report.html"),
+        ("pipeline.build", "report.front"),
         ("pipeline.build", "report.overview"),
         ("pipeline.build", "analysis.headline"),
         ("pipeline.build", "pipeline.runner"),

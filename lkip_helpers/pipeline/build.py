@@ -325,7 +325,7 @@ class DatasetBuild:
     def finish(self) -> None:
         """Write manifest, index and state; swap into place."""
         from lkip_helpers.report.dokumen import read_stream, write_documents
-        from lkip_helpers.report.html import index_page
+        from lkip_helpers.report.front import index_page
 
         runs, records, pages = {}, [], []
         for t in self.tasks:

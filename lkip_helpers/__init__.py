@@ -6,9 +6,12 @@ The folders follow the data's way through the program (see ARCHITECTURE.md):
     analysis/   capaian per indicator and sasaran, anggaran, audit, plausibility, one indicator in depth
     report/     the report: its plan, tables, sentences, charts, pages, HTML, the Word/PDF document
     pipeline/   running the notebooks: plan, workers, kernels, publishing outputs
-    capaian, numbers, errors, paths, files   the pieces every layer uses
+    capaian, numbers, errors, paths, files, palette   the pieces every layer uses
     notebook    what a notebook imports (setup, md)
     cli         the ``lkip`` command
+
+Imports point down only: cli -> pipeline -> notebook -> report -> analysis -> data -> the
+pieces every layer uses, each at the top of its module (``python tools/import_graph.py``).
 
 Modules that lived at the top before the folders existed (``lkip_helpers.loading``,
 ``lkip_helpers.budget`` …) still import under their old names.

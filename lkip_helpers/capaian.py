@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lkip_helpers.palette import PALETTE, RAMP
+
 STATUS_OK = "ok"
 STATUS_ZERO_TARGET = "target nol"
 STATUS_NO_TARGET = "target belum diisi"
@@ -111,15 +113,11 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-# Sequential red -> green anchors, lowest band first (the five-band colours charts have always used).
-_RAMP = ("#c0392b", "#e67e22", "#f0b429", "#6ab04c", "#1a7f4b")
-
-
 def _ramp(position: float) -> str:
-    """The colour at ``position`` (0 = lowest band, red; 1 = highest band, green) along :data:`_RAMP`."""
-    x = min(max(position, 0.0), 1.0) * (len(_RAMP) - 1)
-    i = min(int(x), len(_RAMP) - 2)
-    a, b = (tuple(int(c[k : k + 2], 16) for k in (1, 3, 5)) for c in (_RAMP[i], _RAMP[i + 1]))
+    """The colour at ``position`` (0 = lowest band, red; 1 = highest band, green) along :data:`RAMP`."""
+    x = min(max(position, 0.0), 1.0) * (len(RAMP) - 1)
+    i = min(int(x), len(RAMP) - 2)
+    a, b = (tuple(int(c[k : k + 2], 16) for k in (1, 3, 5)) for c in (RAMP[i], RAMP[i + 1]))
     t = x - i
     return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(a, b))
 
@@ -199,7 +197,7 @@ class Scale:
         n = len(self.bands)
         return {label: _ramp(1.0 if n == 1 else (n - 1 - rank) / (n - 1)) for rank, (_, label) in enumerate(self.bands)}
 
-    def color(self, pct: float | None, missing: str = "#8d99ae") -> str:
+    def color(self, pct: float | None, missing: str = PALETTE["netral"]) -> str:
         """The colour of the band ``pct`` falls in; ``missing`` (grey) when there is no capaian."""
         label = self.classify(pct)
         return missing if label is None else self.colors()[label]

@@ -14,6 +14,10 @@ Errors print one message (file, row, column, what was expected) and exit non-zer
 never a traceback: bad data or arguments, and a file that cannot be read or written
 (disk full, read-only folder, name too long, no permission), exit 2. Ctrl-C exits 130,
 SIGTERM 143 (128 + signal number), after the build has stopped its workers and kernels.
+
+Each verb imports what it needs inside its own function: ``lkip --help`` and an unchanged
+``lkip build`` must not load pandas (about 0.5 s). tools/import_graph.py counts these
+imports as edges like any other and allows them only here and on the build's fast path.
 """
 
 from __future__ import annotations
@@ -24,9 +28,13 @@ import re
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lkip_helpers import paths
 from lkip_helpers.errors import LkipError, os_error_message
+
+if TYPE_CHECKING:
+    from lkip_helpers.data.loading import Dataset
 
 MAX_ID_LEN = 64  # a dataset id names folders and files: well under every file system's name limit
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -201,7 +209,7 @@ def _audit(args) -> int:
     return 1 if args.strict and len(findings) else 0
 
 
-def _print_remaining(ds) -> None:
+def _print_remaining(ds: Dataset) -> None:
     """For a draft: how much remains, each column still to fill, and the tables to check."""
     from lkip_helpers.data import completeness
 

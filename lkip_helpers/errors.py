@@ -41,6 +41,12 @@ class DataError(LkipError):
         return ", ".join(where) + ": " + self.detail
 
 
+def line_of(df, position: int) -> int:
+    """Line in the source file of the row at ``position`` of a loaded table (header = line 1): the row an error names."""
+    lines = df.attrs.get("lines")
+    return lines[position] if lines else position + 2
+
+
 def os_error_message(exc: OSError) -> str:
     """One line for a failed read or write: what happened, to which file, and what to do."""
     import errno

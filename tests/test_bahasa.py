@@ -16,8 +16,10 @@ import pytest
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main, parser
+from lkip_helpers.data.excel import HELP_ROW, write_template
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import FIELDS, METADATA, TABLES, describe
+from lkip_helpers.report.front import index_page
 
 # Common English words that no Indonesian sentence here needs (not 'a', 'no', 'per', 'data': those are
 # Indonesian too, or parts of numbering such as 1.a). Verb names (build, new, import, ...) stay: users type them.
@@ -92,8 +94,6 @@ def test_describe_output_is_indonesian(capsys):
 
 def test_excel_template_is_indonesian(tmp_path):
     from openpyxl import load_workbook
-
-    from lkip_helpers.data.excel import HELP_ROW, write_template
 
     wb = load_workbook(write_template(load_dataset(paths.DEFAULT_DATASET), tmp_path / "t.xlsx"))
     texts = [(wb.sheetnames[0], c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value]
@@ -172,7 +172,6 @@ def test_argument_errors_are_indonesian(tmp_path, monkeypatch, capsys, argv):
 
 
 def test_index_page_names_artifact_kinds_in_indonesian():
-    from lkip_helpers.report.html import index_page
 
     ds = load_dataset(paths.DEFAULT_DATASET)
     artifacts = [

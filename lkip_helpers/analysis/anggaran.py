@@ -12,6 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+from lkip_helpers.data.loading import Dataset
+
 
 def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
     """Budget absorption in percent; NaN where the budget is zero.
@@ -23,6 +27,16 @@ def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
         pagu = pagu.astype(float).replace(0, np.nan)
         return realisasi.astype(float) / pagu * 100
     return np.nan if not pagu else realisasi / pagu * 100
+
+
+def label(name: str) -> str:
+    """A budget name as printed: sentence case for names typed in capitals (program names); others unchanged.
+
+    >>> label("PROGRAM PENINGKATAN GIZI MASYARAKAT"), label("Pelatihan Kader Posyandu")
+    ('Program peningkatan gizi masyarakat', 'Pelatihan Kader Posyandu')
+    """
+    name = str(name)
+    return name.capitalize() if name.isupper() else name
 
 
 def rollup(df: pd.DataFrame, key: str, parent: str, amounts: tuple[str, str]) -> pd.DataFrame:
@@ -62,17 +76,17 @@ def _depth(k, parents) -> int:
     return d
 
 
-def anggaran_tree(ds) -> pd.DataFrame:
+def anggaran_tree(ds: Dataset) -> pd.DataFrame:
     """The budget by kode rekening with every subtotal computed."""
     return rollup(ds.anggaran, "kode_rekening", "parent_kode", ("pagu_rp", "realisasi_rp"))
 
 
-def belanja_tree(ds) -> pd.DataFrame:
+def belanja_tree(ds: Dataset) -> pd.DataFrame:
     """The budget by jenis belanja with group totals computed."""
     return rollup(ds.belanja_jenis, "jenis_id", "parent_id", ("anggaran_rp", "realisasi_rp"))
 
 
-def total(ds) -> tuple[float, float, float]:
+def total(ds: Dataset) -> tuple[float, float, float]:
     """(pagu, realisasi, serapan %) of the whole agency: the sum of every top-level row of anggaran.csv.
 
     NaN while a leaf is still blank (a draft) or when the table has no rows.
@@ -99,7 +113,7 @@ LEVEL_NAMES = {
 FRAME_LEVELS = ("urusan", "organisasi")
 
 
-def levels(ds) -> list[str]:
+def levels(ds: Dataset) -> list[str]:
     """The ``level`` values present in anggaran.csv, from the top of the hierarchy down.
 
     Ordered by the shallowest depth at which each level occurs (ties: as first listed).
@@ -111,7 +125,7 @@ def levels(ds) -> list[str]:
     return list(first.sort_values(["d", "p"]).index)
 
 
-def level_label(ds, include_frame: bool = False) -> str:
+def level_label(ds: Dataset, include_frame: bool = False) -> str:
     """The spending levels present, for column titles: e.g. ``Program/Kegiatan`` or ``Program/Kegiatan/Sub-kegiatan``.
 
     Args:
@@ -121,7 +135,7 @@ def level_label(ds, include_frame: bool = False) -> str:
     return "/".join(names)
 
 
-def linked_budget(ds, kode: list[str]) -> pd.DataFrame:
+def linked_budget(ds: Dataset, kode: list[str]) -> pd.DataFrame:
     """The budget rows of ``kode``, keeping the most detailed: a row is dropped when one of its descendants is listed.
 
     A sasaran may be linked both to a program and to some of its sub-kegiatan (in the Renstra
@@ -146,7 +160,7 @@ TIE_SASARAN = "sasaran_kegiatan (kegiatan yang mendukung sasaran IKU)"
 TIE_NONE = "tidak terkait anggaran"
 
 
-def efficiency_per_iku(ds, year: int | None = None) -> pd.DataFrame:
+def efficiency_per_iku(ds: Dataset, year: int | None = None) -> pd.DataFrame:
     """Efficiency (capaian % / serapan %) per measured IKU, where the agency ties budget rows to it.
 
     The tie is the IKU's own ``kode_rekening`` (indikator.csv) when given, else every
@@ -159,9 +173,6 @@ def efficiency_per_iku(ds, year: int | None = None) -> pd.DataFrame:
         dasar (what ties budget to it), kode_rekening (the rows summed, joined by ', '),
         pagu_rp, realisasi_rp, serapan_pct, indeks_efisiensi, verdict.
     """
-    from lkip_helpers.analysis import kinerja
-    from lkip_helpers.capaian import efficiency_index, efficiency_verdict
-
     m = kinerja.measured(ds, year)
     links = (
         ds.sasaran_kegiatan

@@ -26,6 +26,7 @@ import pandas as pd
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, serapan_pct
 from lkip_helpers.data import schema
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import DataError
 from lkip_helpers.numbers import format_number
 
@@ -192,7 +193,7 @@ def default_tolerance(text: str) -> float:
     return 0.5 * 10 ** -printed_decimals(text)
 
 
-def _table(ds, name: str) -> pd.DataFrame:
+def _table(ds: Dataset, name: str) -> pd.DataFrame:
     """A table of the dataset, or an empty one with the schema's columns when it is absent."""
     t = ds.tables.get(name) if hasattr(ds, "tables") else getattr(ds, name, None)
     return t if t is not None else pd.DataFrame(columns=schema.TABLES[name].columns)
@@ -213,7 +214,7 @@ def _select(values: pd.Series, p: Printed) -> pd.Series:
 class Recomputer:
     """Recomputes the value behind any printed subject and metric, through :data:`RULES`."""
 
-    def __init__(self, ds):
+    def __init__(self, ds: Dataset):
         self.ds = ds
         self.year = ds.year
         self.printed = _table(ds, "nilai_tercetak")
@@ -648,7 +649,7 @@ def _finding(
     return {**{c: np.nan for c in ("reported", "recomputed", "difference", "tolerance")}, **row, **numbers}
 
 
-def audit(ds, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def audit(ds: Dataset, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the audit.
 
     Args:
@@ -724,7 +725,7 @@ def audit(ds, tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFram
     return findings.copy(), ds.cache[("audit", tolerance)][1].copy()
 
 
-def referential_findings(ds, rc: Recomputer | None = None) -> list[dict]:
+def referential_findings(ds: Dataset, rc: Recomputer | None = None) -> list[dict]:
     """Names and ids that do not resolve: printed subjects, places, indicators outside the PK."""
     rc = rc or Recomputer(ds)
     out = []
@@ -738,7 +739,7 @@ def referential_findings(ds, rc: Recomputer | None = None) -> list[dict]:
     return out
 
 
-def _places_outside_region(ds) -> list[dict]:
+def _places_outside_region(ds: Dataset) -> list[dict]:
     """Every other table's kabupaten must be one of wilayah.csv (when the dataset has a region)."""
     places = set(_table(ds, "wilayah")["kabupaten"])
     if not places:
@@ -769,7 +770,7 @@ def _places_outside_region(ds) -> list[dict]:
     return out
 
 
-def _indicators_outside_pk(ds) -> list[dict]:
+def _indicators_outside_pk(ds: Dataset) -> list[dict]:
     """Indicators measured against a PK target that the (latest) Perjanjian Kinerja does not hold, or drops."""
     docs = _table(ds, "dokumen_perencanaan")
     doc = next((d for d in ("pk_perubahan", "pk_awal") if (docs["document"] == d).any()), None)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from lkip_helpers.analysis import anggaran, kinerja
+from lkip_helpers.analysis.kegiatan import efficiency_per_iku, iku_kegiatan
+from lkip_helpers.data.loading import Dataset, load_dataset
 from lkip_helpers.data.schema import ID_PATTERN, ID_RULE
 from lkip_helpers.errors import LkipError
 from lkip_helpers.numbers import format_number, format_pct
 
 
-def below_threshold(ds, threshold: float = 100.0) -> list[str]:
+def below_threshold(ds: Dataset, threshold: float = 100.0) -> list[str]:
     """Ids of the measured IKU whose capaian this year is below ``threshold`` (lowest first)."""
     m = kinerja.measured(ds)
     return list(m[m["capaian_pct"] < threshold].sort_values("capaian_pct")["indikator_id"])
@@ -19,7 +21,7 @@ def below_threshold(ds, threshold: float = 100.0) -> list[str]:
 INDICATOR_ID = ID_PATTERN  # one definition of an id (lkip_helpers.data.schema), checked when data load
 
 
-def check_indicator(ds, indikator: str) -> pd.Series:
+def check_indicator(ds: Dataset, indikator: str) -> pd.Series:
     """The measured row of ``indikator``; a clear error when it is not a well-formed id of a measured IKU.
 
     The id becomes part of file names (``indikator-<id>.html``) and artifact ids, so it is
@@ -33,7 +35,7 @@ def check_indicator(ds, indikator: str) -> pd.Series:
     return m.loc[indikator]
 
 
-def facts(ds, indikator: str) -> pd.DataFrame:
+def facts(ds: Dataset, indikator: str) -> pd.DataFrame:
     """Target, realisasi, capaian and class, this year and last year."""
     now = check_indicator(ds, indikator)
     prev = kinerja.measured(ds, ds.year - 1, basis="rpjmd").set_index("indikator_id")
@@ -50,9 +52,7 @@ def facts(ds, indikator: str) -> pd.DataFrame:
     ]
     if indikator in rpjmd.index:
         r = rpjmd.loc[indikator]
-        from lkip_helpers.report.tables import final_rpjmd_year
-
-        basis = "RPJMD (target akhir)" if final_rpjmd_year(ds) == ds.year else "RPJMD"
+        basis = "RPJMD (target akhir)" if kinerja.final_rpjmd_year(ds) == ds.year else "RPJMD"
         rows.append(
             {
                 "tahun": ds.year,
@@ -78,15 +78,13 @@ def facts(ds, indikator: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def trend(ds, indikator: str) -> pd.DataFrame:
+def trend(ds: Dataset, indikator: str) -> pd.DataFrame:
     t = kinerja.trend(ds)
     return t[t["indikator_id"] == indikator].reset_index(drop=True)
 
 
-def supporting(ds, indikator: str) -> pd.DataFrame:
-    """Kegiatan that support the indicator (see :func:`reports.iku_kegiatan`), with budget and their outputs (IKK)."""
-    from lkip_helpers.report.tables import iku_kegiatan
-
+def supporting(ds: Dataset, indikator: str) -> pd.DataFrame:
+    """Kegiatan that support the indicator (see :func:`kegiatan.iku_kegiatan`), with budget and their outputs (IKK)."""
     check_indicator(ds, indikator)
     ties = iku_kegiatan(ds)
     tree = anggaran.anggaran_tree(ds)
@@ -101,10 +99,8 @@ def supporting(ds, indikator: str) -> pd.DataFrame:
     return out
 
 
-def efficiency(ds, indikator: str) -> dict | None:
+def efficiency(ds: Dataset, indikator: str) -> dict | None:
     """The indicator's capaian against the serapan of the kegiatan that support it (None when none is tied to it)."""
-    from lkip_helpers.report.tables import efficiency_per_iku
-
     check_indicator(ds, indikator)
     e = efficiency_per_iku(ds)
     if e.empty or indikator not in set(e["indikator_id"]):
@@ -122,8 +118,6 @@ def efficiency(ds, indikator: str) -> dict | None:
 
 def default_indicator(dataset: str) -> str:
     """The drill-down's default: the first indicator below target, else the first indicator measured."""
-    from lkip_helpers.data.loading import load_dataset
-
     ds = load_dataset(dataset)
     below = below_threshold(ds)
     m = kinerja.measured(ds)
@@ -134,7 +128,7 @@ def default_indicator(dataset: str) -> str:
     return m["indikator_id"].iloc[0]
 
 
-def stated_causes(ds, indikator: str) -> pd.DataFrame:
+def stated_causes(ds: Dataset, indikator: str) -> pd.DataFrame:
     """What the report says about the indicator; failing that, about its sasaran; failing that, in general."""
     row = check_indicator(ds, indikator)
     n = ds.narasi
@@ -148,7 +142,7 @@ def stated_causes(ds, indikator: str) -> pd.DataFrame:
     return pd.DataFrame(columns=["section", "kind", "text", "cakupan"])
 
 
-def observations(ds, indikator: str, findings: pd.DataFrame | None = None) -> list[str]:
+def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = None) -> list[str]:
     """What the numbers suggest beyond the report's own explanation."""
     row = check_indicator(ds, indikator)
     notes = []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lkip_helpers.capaian import CapaianPolicy, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
+from lkip_helpers.capaian import CapaianPolicy, averages_so_far, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
+from lkip_helpers.data.loading import Dataset
 
 IKU, IKK = "iku", "ikk"
 
 
-def policy(ds) -> CapaianPolicy:
+def policy(ds: Dataset) -> CapaianPolicy:
     """The dataset's capaian policy (lower-is-better formula, cap, averaging, scale) from its metadata.
 
     The metadata were checked when the dataset loaded, so this does not fail for a loaded dataset.
@@ -22,7 +23,7 @@ def policy(ds) -> CapaianPolicy:
     return cache["policy"]
 
 
-def _memo(ds, key: tuple, compute) -> pd.DataFrame:
+def _memo(ds: Dataset, key: tuple, compute) -> pd.DataFrame:
     """``compute()`` once per loaded dataset (a kernel keeps it between notebooks); callers get a copy."""
     cache = getattr(ds, "cache", None)
     if cache is None:
@@ -32,7 +33,7 @@ def _memo(ds, key: tuple, compute) -> pd.DataFrame:
     return cache[key].copy()
 
 
-def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
+def measured(ds: Dataset, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
     """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
 
     Columns: indikator identity, sasaran, target, realisasi, capaian_pct, status, kelas.
@@ -42,7 +43,7 @@ def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) ->
     return _memo(ds, ("measured", year, basis, kind), lambda: _measured(ds, year, basis, kind))
 
 
-def _measured(ds, year: int, basis: str, kind: str) -> pd.DataFrame:
+def _measured(ds: Dataset, year: int, basis: str, kind: str) -> pd.DataFrame:
     ind = ds.indikator[ds.indikator["kind"] == kind]
     targets = ds.target[(ds.target["year"] == year) & (ds.target["basis"] == basis)]
     frame = ind.merge(targets[["indikator_id", "target"]], on="indikator_id", how="inner")
@@ -65,7 +66,7 @@ def _measured(ds, year: int, basis: str, kind: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def capaian_of(ds, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:
+def capaian_of(ds: Dataset, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:
     """Capaian under the dataset's policy (its lower-is-better formula, floor at 0 %)."""
     return (pol or policy(ds)).capaian_pct(realisasi, target, polarity)
 
@@ -76,7 +77,7 @@ FORMULAS = {
 }
 
 
-def formula_note(ds) -> str:
+def formula_note(ds: Dataset) -> str:
     """How capaian is computed here, named from the policy and the polarities present."""
     text = "Capaian = realisasi ÷ target × 100 (makin tinggi makin baik)"
     if (ds.indikator["polarity"] == "lower").any():
@@ -88,7 +89,7 @@ def formula_note(ds) -> str:
     return text + "."
 
 
-def average_method(ds) -> str:
+def average_method(ds: Dataset) -> str:
     """The averaging method of the policy, in words."""
     pol = policy(ds)
     how = (
@@ -106,15 +107,13 @@ def require_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     return frame
 
 
-def sasaran_summary(ds, year: int | None = None) -> tuple[pd.DataFrame, float]:
+def sasaran_summary(ds: Dataset, year: int | None = None) -> tuple[pd.DataFrame, float]:
     """Average capaian per strategic sasaran and overall (the executive summary table).
 
     Returns:
         (frame with sasaran_id, nomor, name, n_indikator, n_tercapai, rata_rata_capaian_pct; overall mean).
         Averages are NaN while no indicator has a realisasi (a draft).
     """
-    from lkip_helpers.capaian import averages_so_far
-
     frame = require_rows(measured(ds, year), f"indikator kinerja tahun {year or ds.year}")
     per, overall = averages_so_far(frame, policy(ds))
     counts = (
@@ -133,7 +132,7 @@ def sasaran_summary(ds, year: int | None = None) -> tuple[pd.DataFrame, float]:
     return out.reset_index(drop=True), overall
 
 
-def trend(ds) -> pd.DataFrame:
+def trend(ds: Dataset) -> pd.DataFrame:
     """Capaian per indicator and year: computed where target and realisasi exist, else as published.
 
     Columns: indikator_id, short_name, sasaran_id, year, capaian_pct, sumber
@@ -142,7 +141,7 @@ def trend(ds) -> pd.DataFrame:
     return _memo(ds, ("trend",), lambda: _trend(ds))
 
 
-def _trend(ds) -> pd.DataFrame:
+def _trend(ds: Dataset) -> pd.DataFrame:
     parts = []
     years = sorted(set(ds.realisasi["year"]))
     for year in years:
@@ -163,10 +162,92 @@ def _trend(ds) -> pd.DataFrame:
     return out.sort_values(["_o", "year"]).drop(columns="_o").reset_index(drop=True)
 
 
-def yearly_average(ds) -> pd.DataFrame:
+def yearly_average(ds: Dataset) -> pd.DataFrame:
     """Average capaian per year over the indicators with a value that year (policy applied)."""
     pol = policy(ds)
     t = trend(ds).dropna(subset=["capaian_pct"])
     out = t.groupby("year").agg(n_indikator=("indikator_id", "size"))
     out["rata_rata_capaian_pct"] = t.assign(c=pol.capped(t["capaian_pct"])).groupby("year")["c"].mean()
     return out.reset_index()
+
+
+# --- IKU as the report's tables show them; the planning documents -----------------------------
+
+
+def indicator_label(ds: Dataset, frame: pd.DataFrame) -> pd.Series:
+    """Indicator name, prefixed by its parent's name for sub-rows (as the capaian table nests them)."""
+    names = ds.indikator.set_index("indikator_id")["name"]
+    return pd.Series(
+        [
+            name if pd.isna(parent) else f"{names[parent]}: {name}"
+            for name, parent in zip(frame["name"], frame["parent_id"])
+        ],
+        index=frame.index,
+    )
+
+
+def iku_rows(ds: Dataset, year=None, basis="pk") -> pd.DataFrame:
+    """Measured IKU of ``year`` (against the ``basis`` target) with their printed label ``indikator``; an error if none."""
+    frame = require_rows(measured(ds, year, basis), f"IKU tahun {year or ds.year}")
+    frame["indikator"] = indicator_label(ds, frame)
+    return frame
+
+
+def program_iku(ds: Dataset, sasaran_program: str, indikator: tuple = ()) -> pd.DataFrame:
+    """The IKU of a sasaran program: its own, else those of the strategic sasaran above it (optionally a chosen few)."""
+    f = iku_rows(ds) if not measured(ds).empty else measured(ds)
+    s = ds.sasaran.set_index("sasaran_id")
+    rows = f[f["sasaran_id"] == sasaran_program]
+    if rows.empty and sasaran_program in s.index:
+        rows = f[f["sasaran_id"] == s.loc[sasaran_program, "parent_id"]]
+    if indikator:
+        rows = rows[rows["indikator_id"].isin(indikator)]
+    rows = rows.copy()
+    rows["sasaran_program"] = s["name"].get(sasaran_program)
+    return rows.reset_index(drop=True)
+
+
+def final_rpjmd_year(ds: Dataset) -> int | None:
+    """The last year with an RPJMD target: the end of the medium-term plan (None when no RPJMD target)."""
+    t = ds.target[ds.target["basis"] == "rpjmd"]
+    return int(t["year"].max()) if len(t) else None
+
+
+def pk_changes(ds: Dataset) -> pd.DataFrame:
+    """Rows whose name, target or unit differ between the PK and the PK Perubahan (empty when unchanged)."""
+    d = ds.dokumen_perencanaan
+    key = ["part", "nomor"]
+    awal = d[d["document"] == "pk_awal"].set_index(key)
+    ubah = d[d["document"] == "pk_perubahan"].set_index(key)
+    both = awal.join(ubah, lsuffix="_awal", rsuffix="_perubahan", how="outer")
+
+    def differs(a, b):
+        return (pd.isna(a) != pd.isna(b)) | ((a != b).fillna(False) & pd.notna(a) & pd.notna(b))
+
+    changed = both[
+        differs(both["name_awal"], both["name_perubahan"])
+        | differs(both["target_awal"], both["target_perubahan"])
+        | differs(both["target_unit_awal"], both["target_unit_perubahan"])
+    ].reset_index()
+    changed["perubahan"] = [
+        _change_kind(ta, tp, na, np_)
+        for ta, tp, na, np_ in zip(
+            changed["target_awal"], changed["target_perubahan"], changed["name_awal"], changed["name_perubahan"]
+        )
+    ]
+    return changed.rename(columns={"name_awal": "indikator_awal", "name_perubahan": "indikator_perubahan"})
+
+
+def _change_kind(target_awal, target_perubahan, name_awal, name_perubahan) -> str:
+    """What the PK Perubahan did to one row, in words (blank cells are missing, never compared).
+
+    >>> _change_kind(5.0, 0.0, "a", "a"), _change_kind(None, 3.0, None, "b"), _change_kind(2.0, 3.0, "a", "a")
+    ('target dihapus (menjadi 0)', 'baris ditambahkan', 'target atau satuan berubah')
+    """
+    if pd.isna(name_awal):
+        return "baris ditambahkan"
+    if pd.isna(name_perubahan):
+        return "baris dihapus"
+    if pd.notna(target_awal) and target_awal > 0 and pd.notna(target_perubahan) and target_perubahan == 0:
+        return "target dihapus (menjadi 0)"
+    return "nama indikator berubah" if name_awal != name_perubahan else "target atau satuan berubah"

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lkip_helpers.analysis.kinerja import policy
 from lkip_helpers.capaian import TARGET_OVER_REALISASI, TWO_TARGET_MINUS
+from lkip_helpers.data.loading import Dataset
+from lkip_helpers.errors import line_of
 from lkip_helpers.numbers import format_number
 
 # A realisasi this many times its target (or a lower-is-better target this many times its
@@ -20,7 +23,7 @@ from lkip_helpers.numbers import format_number
 RATIO_WARN = 10.0
 
 
-def plausibility_warnings(ds) -> list[str]:
+def plausibility_warnings(ds: Dataset) -> list[str]:
     """Every implausible value of ``ds``, one sentence each (Bahasa Indonesia), naming file, row and column.
 
     Kept in ``ds.cache`` so a build computes it once.
@@ -38,15 +41,11 @@ def plausibility_warnings(ds) -> list[str]:
     return out
 
 
-def _where(ds, table: str, position: int, column: str, subject: str) -> str:
-    from lkip_helpers.data.loading import line_of
-
+def _where(ds: Dataset, table: str, position: int, column: str, subject: str) -> str:
     return f"{table}.csv baris {line_of(ds.tables[table], position)}, kolom '{column}' ({subject})"
 
 
-def _realisasi_vs_target(ds) -> list[str]:
-    from lkip_helpers.analysis.kinerja import policy
-
+def _realisasi_vs_target(ds: Dataset) -> list[str]:
     formula = policy(ds).lower_formula
     r, t = ds.realisasi, ds.target
     polarity = dict(zip(ds.indikator["indikator_id"], ds.indikator["polarity"]))
@@ -92,7 +91,7 @@ def _realisasi_vs_target(ds) -> list[str]:
     return out
 
 
-def _spent_vs_budget(ds, table: str, key: str, budget_col: str) -> list[str]:
+def _spent_vs_budget(ds: Dataset, table: str, key: str, budget_col: str) -> list[str]:
     """Leaves whose realisasi_rp exceeds their budget, or that spent from a zero budget."""
     df = ds.tables.get(table)
     if df is None or df.empty:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from lkip_helpers.analysis import kinerja
+from lkip_helpers.data.loading import Dataset
 
 
-def methods_table(ds) -> pd.DataFrame:
+def methods_table(ds: Dataset) -> pd.DataFrame:
     """Average capaian per year under each method (rows: methods; columns: years).
 
     The row computed as the dataset's own policy says so in ``keterangan``; when no listed
@@ -76,7 +77,7 @@ def methods_table(ds) -> pd.DataFrame:
     return out
 
 
-def contributions(ds, year: int) -> pd.DataFrame:
+def contributions(ds: Dataset, year: int) -> pd.DataFrame:
     """Each indicator's pull on the year's average: (capaian − 100) ÷ n, in percentage points."""
     t = kinerja.trend(ds)
     g = t[(t["year"] == year)].dropna(subset=["capaian_pct"]).copy()

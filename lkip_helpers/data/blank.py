@@ -13,11 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from lkip_helpers.data import saving
 from lkip_helpers.capaian import AVERAGES, LOWER_FORMULAS, TWO_TARGET_MINUS, Scale
-from lkip_helpers.errors import LkipError
+from lkip_helpers.data import saving
 from lkip_helpers.data.loading import empty_table, load_dataset
 from lkip_helpers.data.schema import CORE_TABLES, FIELDS, TABLES
+from lkip_helpers.errors import LkipError
 
 SOURCE_OWN = "Isian {agency} {region} untuk LKIP {year} (dimulai dengan lkip new)"
 
@@ -26,8 +26,10 @@ def check_text(value: str, what: str) -> str:
     """A name given on the command line: one line of visible text."""
     text = (value or "").strip()
     if not text or any(ord(ch) < 32 or ord(ch) == 127 for ch in text) or len(text) > 200:
-        raise LkipError(f"{what} tidak sah: {value!r}; tulis satu baris teks (paling panjang 200 karakter), "
-                        f"mis. --{'agency' if what == 'nama instansi' else 'region'} \"...\"")
+        raise LkipError(
+            f"{what} tidak sah: {value!r}; tulis satu baris teks (paling panjang 200 karakter), "
+            f'mis. --{"agency" if what == "nama instansi" else "region"} "..."'
+        )
     return text
 
 

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lkip_helpers.errors import DataError
-from lkip_helpers.numbers import MISSING_TEXT
 from lkip_helpers.data.schema import METADATA, TABLES
+from lkip_helpers.errors import DataError, line_of
+from lkip_helpers.numbers import MISSING_TEXT
+
+if TYPE_CHECKING:  # loading uses this module while it loads a dataset
+    from lkip_helpers.data.loading import Dataset
 
 DRAFT = "draft"
 FINAL = "final"
@@ -61,8 +65,6 @@ class Gap:
 
 def gaps(tables: dict[str, pd.DataFrame]) -> list[Gap]:
     """Every blank that the analyst still has to fill, in schema order."""
-    from lkip_helpers.data.loading import line_of
-
     out = []
     for name, table in TABLES.items():
         df = tables[name]
@@ -81,8 +83,9 @@ def gaps(tables: dict[str, pd.DataFrame]) -> list[Gap]:
             blank = df[col.column].isna() & should
             if blank.any():
                 lines = tuple(line_of(df, i) for i in range(len(df)) if blank.iloc[i])
-                out.append(Gap(name, col.column, lines, int(should.sum()),
-                               required=col.required or table.parent is not None))
+                out.append(
+                    Gap(name, col.column, lines, int(should.sum()), required=col.required or table.parent is not None)
+                )
     return out
 
 
@@ -97,8 +100,6 @@ def check(folder: Path, tables: dict[str, pd.DataFrame], draft: bool) -> None:
         df = tables[gap.table]
         line = gap.lines[0]
         if table.parent:
-            from lkip_helpers.data.loading import line_of
-
             key = next(df[table.key[0]].iloc[i] for i in range(len(df)) if line_of(df, i) == line)
             message = f"baris paling rinci ({key}) harus berisi {gap.column}"
         else:
@@ -110,17 +111,17 @@ def _draft_hint() -> str:
     return "; bila dataset masih draf, tulis 'status: draft' di bagian dataset metadata.yml"
 
 
-def remaining(ds) -> list[Gap]:
+def remaining(ds: Dataset) -> list[Gap]:
     """What a dataset still lacks (empty for a complete dataset)."""
     return gaps(ds.tables)
 
 
-def to_check(ds) -> list[str]:
+def to_check(ds: Dataset) -> list[str]:
     """Tables carried from last year that the analyst should confirm (``draft.check`` in metadata)."""
     return [str(t) for t in ((ds.meta.get("draft") or {}).get("check") or [])]
 
 
-def lines(ds) -> list[str]:
+def lines(ds: Dataset) -> list[str]:
     """Remaining work in plain words, one item per line (for ``lkip validate`` and the banner).
 
     Each item reads ``tabel.kolom: N dari M baris belum diisi`` or ``tabel: belum ada baris``.
@@ -128,8 +129,11 @@ def lines(ds) -> list[str]:
     out = []
     for gap in remaining(ds):
         if gap.column is None and TABLES[gap.table].core:
-            out.append(f"{gap.table}: belum ada baris — tabel inti, wajib diisi (kolom: "
-                       + ", ".join(TABLES[gap.table].columns) + ")")
+            out.append(
+                f"{gap.table}: belum ada baris — tabel inti, wajib diisi (kolom: "
+                + ", ".join(TABLES[gap.table].columns)
+                + ")"
+            )
         elif gap.column is None:
             out.append(f"{gap.table}: belum ada baris (isi bila ada untuk tahun {ds.year})")
         else:
@@ -155,7 +159,7 @@ def year_lines(tables: dict[str, pd.DataFrame], year: int) -> list[str]:
     return []
 
 
-def summary(ds) -> str:
+def summary(ds: Dataset) -> str:
     """One sentence: how much remains, e.g. ``152 sel belum diisi di 7 kolom; 4 tabel belum berisi baris``."""
     gs = remaining(ds)
     cells = sum(len(g.lines) for g in gs if g.column)

@@ -22,13 +22,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from lkip_helpers.data import safe_yaml
-from lkip_helpers.data import saving
-from lkip_helpers.errors import DataError, LkipError
+
+from lkip_helpers.data import safe_yaml, saving
 from lkip_helpers.data.completeness import is_draft
 from lkip_helpers.data.loading import Dataset, _coerce, load_dataset, load_metadata, load_table
 from lkip_helpers.data.safe_cells import xlsx_cell
 from lkip_helpers.data.schema import FIELDS, TABLES, Table
+from lkip_helpers.errors import DataError, LkipError
+from lkip_helpers.palette import DOCUMENT, PALETTE, rgb
 
 INFO_SHEET = "_info"
 META_SHEET = "_metadata"
@@ -58,6 +59,7 @@ class WorkbookError(DataError):
 
 
 # --- template ---------------------------------------------------------------------------------
+
 
 def write_template(ds: Dataset, path: Path | str) -> Path:
     """Write a workbook with one sheet per table, filled with the dataset's values.
@@ -113,8 +115,8 @@ def _table_sheet(ws, table: Table, df: pd.DataFrame, ds: Dataset) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    bold, help_font = Font(bold=True, color="FFFFFF"), Font(italic=True, color="666666", size=9)
-    fill = PatternFill("solid", fgColor="1F4E79")
+    bold, help_font = Font(bold=True, color="FFFFFF"), Font(italic=True, color=rgb(DOCUMENT["bantuan"]), size=9)
+    fill = PatternFill("solid", fgColor=rgb(PALETTE["utama"]))
     last = FIRST_DATA_ROW + len(df) + SPARE_ROWS
     for j, column in enumerate(table.columns, start=1):
         f = table.field_of(column)
@@ -149,16 +151,27 @@ def _validation(table: Table, column: str, ds: Dataset, cells: str):
 
     f = table.field_of(column)
     if f.isin:
-        dv = DataValidation(type="list", formula1='"' + ",".join(f.isin) + '"', allow_blank=True,
-                            errorTitle="Nilai tidak sah", error="Pilih salah satu: " + ", ".join(f.isin))
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(f.isin) + '"',
+            allow_blank=True,
+            errorTitle="Nilai tidak sah",
+            error="Pilih salah satu: " + ", ".join(f.isin),
+        )
     elif f.name == "unit" and table.name == "indikator":
         units = sorted({str(u) for u in ds.indikator["unit"].dropna()})
         listed = ",".join(units)
         if not units or len(listed) > 250 or any("," in u or '"' in u for u in units):
             return None  # Excel's inline list cannot hold these
         # A new unit is possible: Excel warns but lets it through.
-        dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, errorStyle="warning",
-                            errorTitle="Satuan baru?", error="Satuan ini belum dipakai: " + listed)
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{listed}"',
+            allow_blank=True,
+            errorStyle="warning",
+            errorTitle="Satuan baru?",
+            error="Satuan ini belum dipakai: " + listed,
+        )
     elif f.dtype in ("int", "float") and (f.ge is not None or f.le is not None):
         kind = "whole" if f.dtype == "int" else "decimal"
         if f.ge is not None and f.le is not None:
@@ -184,8 +197,9 @@ def _validation(table: Table, column: str, ds: Dataset, cells: str):
 def _metadata_sheet(ws, ds: Dataset) -> None:
     from openpyxl.styles import Font
 
-    ws.cell(1, 1, "metadata.yml (YAML), satu baris per sel. Ubah bila perlu (mis. tahun, status); "
-                  "jaga indentasi.").font = Font(italic=True, color="666666")
+    ws.cell(
+        1, 1, "metadata.yml (YAML), satu baris per sel. Ubah bila perlu (mis. tahun, status); jaga indentasi."
+    ).font = Font(italic=True, color=rgb(DOCUMENT["bantuan"]))
     meta = {k: v for k, v in ds.meta.items()}
     text = saving.metadata_text(meta)
     for i, line in enumerate(text.splitlines(), start=META_FIRST_ROW):
@@ -201,16 +215,31 @@ def _info_sheet(ws, ds: Dataset) -> None:
         (f"Dataset: {ds.id}" + (" (DRAF)" if ds.draft else ""), None),
         ("", None),
         ("Cara mengisi", Font(bold=True)),
-        ("1. Setiap sheet adalah satu tabel data. Baris 1 = nama kolom (jangan diubah); baris 2 = penjelasan "
-         "kolom; data mulai baris 3.", None),
-        ("2. Angka ditulis sebagai angka biasa (1476; 98,4 atau 98.4 sesuai pengaturan Excel). Jangan menulis "
-         "'Rp' atau satuan di dalam sel.", None),
-        ("3. Kolom berpilihan (polarity, kind, level, ...) punya daftar tarik-turun; satuan indikator "
-         "disarankan dari daftar.", None),
-        ("4. Kolom 'diisi tiap tahun' (target, realisasi, pagu, realisasi anggaran) boleh kosong selama "
-         "dataset berstatus draf.", None),
-        ("5. Simpan, lalu jalankan: lkip import BERKAS.xlsx DATASET — kesalahan disebut per sheet, baris "
-         "Excel dan kolom.", None),
+        (
+            "1. Setiap sheet adalah satu tabel data. Baris 1 = nama kolom (jangan diubah); baris 2 = penjelasan "
+            "kolom; data mulai baris 3.",
+            None,
+        ),
+        (
+            "2. Angka ditulis sebagai angka biasa (1476; 98,4 atau 98.4 sesuai pengaturan Excel). Jangan menulis "
+            "'Rp' atau satuan di dalam sel.",
+            None,
+        ),
+        (
+            "3. Kolom berpilihan (polarity, kind, level, ...) punya daftar tarik-turun; satuan indikator "
+            "disarankan dari daftar.",
+            None,
+        ),
+        (
+            "4. Kolom 'diisi tiap tahun' (target, realisasi, pagu, realisasi anggaran) boleh kosong selama "
+            "dataset berstatus draf.",
+            None,
+        ),
+        (
+            "5. Simpan, lalu jalankan: lkip import BERKAS.xlsx DATASET — kesalahan disebut per sheet, baris "
+            "Excel dan kolom.",
+            None,
+        ),
         ("", None),
         ("Sheet", Font(bold=True)),
     ]
@@ -305,8 +334,11 @@ def _sheets(wb, formulas, path: Path, errors: list) -> dict[str, pd.DataFrame]:
     out = {}
     for name, table in TABLES.items():
         if name not in wb.sheetnames:
-            errors.append(WorkbookError(path, name, f"sheet tidak ada; workbook harus memuat satu sheet per tabel "
-                                        f"({table.description})"))
+            errors.append(
+                WorkbookError(
+                    path, name, f"sheet tidak ada; workbook harus memuat satu sheet per tabel ({table.description})"
+                )
+            )
             continue
         df = _sheet_frame(wb[name], formulas[name], table, path, errors)
         if df is not None:
@@ -326,8 +358,10 @@ def _unreadable(cell, formula, dtype: str) -> str | None:
     if formula is not None and value is None:
         text = str(getattr(formula, "text", formula))
         text = text if len(text) <= 60 else text[:57] + "..."
-        return (f"rumus tanpa nilai tersimpan ({text}); buka workbook di Excel dan simpan ulang agar nilainya "
-                "dihitung, atau ketik nilainya langsung")
+        return (
+            f"rumus tanpa nilai tersimpan ({text}); buka workbook di Excel dan simpan ulang agar nilainya "
+            "dihitung, atau ketik nilainya langsung"
+        )
     if cell.data_type == "e":
         return f"nilai galat Excel {value}; perbaiki rumusnya atau ketik nilainya langsung"
     if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
@@ -335,10 +369,11 @@ def _unreadable(cell, formula, dtype: str) -> str | None:
             value = value.date()  # Excel keeps every date as a date-time
         shown = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if dtype == "str":
-            return (f"Excel membaca isinya sebagai tanggal/waktu ({shown}); format sel sebagai Teks lalu ketik "
-                    "ulang nilainya (mis. kode 1.02)")
-        return (f"tanggal/waktu ({shown}) di kolom angka; format sel sebagai Angka (General) lalu ketik ulang "
-                "nilainya")
+            return (
+                f"Excel membaca isinya sebagai tanggal/waktu ({shown}); format sel sebagai Teks lalu ketik "
+                "ulang nilainya (mis. kode 1.02)"
+            )
+        return f"tanggal/waktu ({shown}) di kolom angka; format sel sebagai Angka (General) lalu ketik ulang nilainya"
     return None
 
 
@@ -350,11 +385,17 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
     expected = {_help_text(table, h) for h in header if h in table.columns}
     if any(v is not None for v in help_row) and not expected & {str(v) for v in help_row if v is not None}:
         # Data typed on row 2, or the help row deleted so the first data row moved up: either would be lost.
-        errors.append(WorkbookError(path, ws.title, "baris 2 harus baris penjelasan kolom dari template (data mulai "
-                                    f"baris {FIRST_DATA_ROW}); kembalikan baris penjelasan atau kosongkan baris ini",
-                                    HELP_ROW))
+        errors.append(
+            WorkbookError(
+                path,
+                ws.title,
+                "baris 2 harus baris penjelasan kolom dari template (data mulai "
+                f"baris {FIRST_DATA_ROW}); kembalikan baris penjelasan atau kosongkan baris ini",
+                HELP_ROW,
+            )
+        )
         return None
-    body = rows[FIRST_DATA_ROW - 1:]
+    body = rows[FIRST_DATA_ROW - 1 :]
     width = len(header)
     while width and not header[width - 1] and all(len(r) < width or r[width - 1].value is None for r in body):
         width -= 1  # trailing columns with neither header nor data
@@ -362,13 +403,27 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
     reported = set()  # (Excel row, column) of cells already named: not named again as, say, blank
     for merged in ws.merged_cells.ranges:
         if merged.min_col <= width and not merged.min_row == merged.max_row == HELP_ROW:
-            reported |= {(r, c) for r in range(merged.min_row, merged.max_row + 1)
-                         for c in range(merged.min_col, merged.max_col + 1)}
-            errors.append(WorkbookError(path, ws.title, f"sel gabungan (merge) {merged.coord}; pisahkan selnya "
-                                        "(Unmerge Cells) dan isi setiap sel dengan nilainya sendiri",
-                                        merged.min_row, _column_name(header, merged.min_col - 1)))
-    formulas = {(c.row, c.column): c.value for r in ws_formulas.iter_rows(min_row=FIRST_DATA_ROW, max_col=max(width, 1))
-                for c in r if c.data_type == "f"}
+            reported |= {
+                (r, c)
+                for r in range(merged.min_row, merged.max_row + 1)
+                for c in range(merged.min_col, merged.max_col + 1)
+            }
+            errors.append(
+                WorkbookError(
+                    path,
+                    ws.title,
+                    f"sel gabungan (merge) {merged.coord}; pisahkan selnya "
+                    "(Unmerge Cells) dan isi setiap sel dengan nilainya sendiri",
+                    merged.min_row,
+                    _column_name(header, merged.min_col - 1),
+                )
+            )
+    formulas = {
+        (c.row, c.column): c.value
+        for r in ws_formulas.iter_rows(min_row=FIRST_DATA_ROW, max_col=max(width, 1))
+        for c in r
+        if c.data_type == "f"
+    }
     dtypes = [table.field_of(h).dtype if h in table.columns else "str" for h in header]
     data, excel_rows = [], []
     for excel_row, r in enumerate(body, start=FIRST_DATA_ROW):
@@ -395,19 +450,29 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
 def _metadata(wb, path: Path, errors: list) -> tuple[str, dict | None]:
     """The ``_metadata`` sheet's YAML text and its parsed content (None after a problem)."""
     if META_SHEET not in wb.sheetnames:
-        errors.append(WorkbookError(path, META_SHEET, "sheet tidak ada; sheet ini memuat metadata.yml dataset "
-                                    "(buat workbook dengan 'lkip template')"))
+        errors.append(
+            WorkbookError(
+                path,
+                META_SHEET,
+                "sheet tidak ada; sheet ini memuat metadata.yml dataset (buat workbook dengan 'lkip template')",
+            )
+        )
         return "", None
     ws = wb[META_SHEET]
-    lines = [("" if r[0] is None else str(r[0])) if r else "" for r in
-             ws.iter_rows(min_row=META_FIRST_ROW, max_col=1, values_only=True)]
+    lines = [
+        ("" if r[0] is None else str(r[0])) if r else ""
+        for r in ws.iter_rows(min_row=META_FIRST_ROW, max_col=1, values_only=True)
+    ]
     text = "\n".join(lines).rstrip() + "\n"
     try:
         meta = safe_yaml.load(text)
     except safe_yaml.YamlProblem as exc:
         mark = exc.problem_mark
-        errors.append(WorkbookError(path, META_SHEET, f"YAML tidak sah: {exc.problem}",
-                                    None if mark is None else mark.line + META_FIRST_ROW))
+        errors.append(
+            WorkbookError(
+                path, META_SHEET, f"YAML tidak sah: {exc.problem}", None if mark is None else mark.line + META_FIRST_ROW
+            )
+        )
         return text, None
     if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
         errors.append(WorkbookError(path, META_SHEET, "bagian 'dataset:' tidak ada", META_FIRST_ROW))
@@ -441,16 +506,18 @@ def _translate(exc: DataError, path: Path, rows: dict[str, dict[int, int]], meta
     if exc.file.name == "metadata.yml":
         # The staged file is re-written YAML: find the key's line in the sheet instead (the last one wins in YAML).
         name = re.sub(r"\[\d+\]", "", getattr(exc, "key", None) or exc.column or "").rsplit(".", 1)[-1] or None
-        hits = [n for n, line in enumerate(meta_text.splitlines(), start=META_FIRST_ROW)
-                if name and re.match(rf"[\s{{-]*{re.escape(name)}\s*:", line)]
+        hits = [
+            n
+            for n, line in enumerate(meta_text.splitlines(), start=META_FIRST_ROW)
+            if name and re.match(rf"[\s{{-]*{re.escape(name)}\s*:", line)
+        ]
         return WorkbookError(path, META_SHEET, detail, hits[-1] if hits else None, name)
     sheet = exc.file.stem
     row = None if exc.row is None else rows.get(sheet, {}).get(exc.row, exc.row)
     return WorkbookError(path, sheet, detail, row, exc.column)
 
 
-def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft: bool,
-                 errors: list) -> dict[int, int]:
+def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft: bool, errors: list) -> dict[int, int]:
     """Write one sheet as ``staged/<table>.csv`` and find every problem the loader finds in it.
 
     Each cell is checked on its own with the loader's own rules, so all bad cells are
@@ -472,7 +539,7 @@ def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft
             pass
         for pos in range(len(values)):
             try:
-                _coerce(file, table, column, values.iloc[pos:pos + 1], draft)
+                _coerce(file, table, column, values.iloc[pos : pos + 1], draft)
             except DataError as exc:
                 if (excel_rows[pos], header.index(column) + 1) not in reported:
                     errors.append(WorkbookError(path, table.name, exc.detail, excel_rows[pos], column))
@@ -492,8 +559,11 @@ def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft
             error = _translate(exc, path, {table.name: rows}, "")
             error.detail = _MORE.sub("", error.detail)  # the others are listed too
             errors.append(WorkbookError(path, error.sheet, error.detail, error.row, error.column))
-            if exc.row is None or rows.get(exc.row, HEADER_ROW) == HEADER_ROW or rows[exc.row] not in \
-                    part.attrs["excel_rows"]:
+            if (
+                exc.row is None
+                or rows.get(exc.row, HEADER_ROW) == HEADER_ROW
+                or rows[exc.row] not in part.attrs["excel_rows"]
+            ):
                 break  # a problem of the header or of the whole table: nothing to set aside
             keep.remove(keep[part.attrs["excel_rows"].index(rows[exc.row])])
     return rows

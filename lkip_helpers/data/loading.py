@@ -16,27 +16,57 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, overload
 
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 from lkip_helpers import paths
-from lkip_helpers.data import safe_yaml
-from lkip_helpers.paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
 from lkip_helpers.capaian import CapaianPolicy, PolicyError
-from lkip_helpers.errors import DataError, LkipError
-from lkip_helpers.numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
-from lkip_helpers.data.completeness import is_draft, missing_text
+from lkip_helpers.data import laporan_file, safe_yaml
 from lkip_helpers.data.completeness import check as check_complete
-from lkip_helpers.data.schema import (DTYPES, FIELDS, ID_RULE, KODE_RULE, METADATA, TABLES, MetaKey, Table, is_id, is_kode, may_leave_out,
-                     pandera_schema, suggest_id)
+from lkip_helpers.data.completeness import is_draft, missing_text
+from lkip_helpers.data.schema import (
+    DTYPES,
+    FIELDS,
+    ID_RULE,
+    KODE_RULE,
+    METADATA,
+    TABLES,
+    MetaKey,
+    Table,
+    is_id,
+    is_kode,
+    may_leave_out,
+    pandera_schema,
+    suggest_id,
+)
+from lkip_helpers.errors import DataError, LkipError, line_of
+from lkip_helpers.numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
+from lkip_helpers.paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 _INT = re.compile(r"^-?[0-9]+$")
 _INT64_MAX = 2**63 - 1
 # invisible control characters (what Excel cannot store either); tab and line breaks are allowed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOOL = {"true": True, "false": False}
+
+
+class TableAttribute:
+    """One table of a :class:`Dataset` as a typed attribute: ``ds.sasaran`` is ``ds.tables["sasaran"]``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, ds: None, owner: type) -> TableAttribute: ...
+    @overload
+    def __get__(self, ds: Dataset, owner: type) -> pd.DataFrame: ...
+    def __get__(self, ds: Dataset | None, owner=None):
+        return self if ds is None else ds.tables[self.name]
 
 
 @dataclass
@@ -49,11 +79,24 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(repr=False)
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived results (e.g. the audit)
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        raise AttributeError(name)
+    # one attribute per table of schema.TABLES, in its order (tests/test_dataset.py checks the two agree)
+    sasaran = TableAttribute()
+    indikator = TableAttribute()
+    target = TableAttribute()
+    realisasi = TableAttribute()
+    capaian_historis = TableAttribute()
+    dokumen_perencanaan = TableAttribute()
+    sasaran_kegiatan = TableAttribute()
+    anggaran = TableAttribute()
+    belanja_jenis = TableAttribute()
+    wilayah = TableAttribute()
+    unit_organisasi = TableAttribute()
+    pegawai_total = TableAttribute()
+    pegawai = TableAttribute()
+    lomba_desa = TableAttribute()
+    hadiah_lomba_pkk = TableAttribute()
+    narasi = TableAttribute()
+    nilai_tercetak = TableAttribute()
 
     def has(self, table: str) -> bool:
         """True when ``table`` holds at least one row (an optional table may be absent or empty)."""
@@ -133,8 +176,7 @@ def _load(folder: Path) -> Dataset:
     check_years(folder, tables, int(meta["dataset"]["year"]), draft)
     check_complete(folder, tables, draft)
     ds = Dataset(folder.name, folder, meta, tables)
-    from lkip_helpers.report.laporan import load as check_laporan  # laporan.yml (numbers, titles of the report) checked at load
-    check_laporan(ds)
+    laporan_file.load(ds)  # laporan.yml (numbers, titles of the report) checked at load
     return ds
 
 
@@ -147,13 +189,16 @@ def load_metadata(folder: Path) -> dict:
         meta = safe_yaml.load(_read_text(path)) or {}  # no aliases, bounded size: see safe_yaml
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise DataError(path, f"YAML tidak sah: {getattr(exc, 'problem', exc)}",
-                        row=None if line is None else line + 1) from None
+        raise DataError(
+            path, f"YAML tidak sah: {getattr(exc, 'problem', exc)}", row=None if line is None else line + 1
+        ) from None
     check_metadata(path, meta)
     ds = meta["dataset"]
     if ds.get("id") not in (None, folder.name):
-        warnings.warn(f"{path}: id '{ds.get('id')}' berbeda dengan nama folder '{folder.name}'; "
-                      "nama folder yang dipakai", stacklevel=2)
+        warnings.warn(
+            f"{path}: id '{ds.get('id')}' berbeda dengan nama folder '{folder.name}'; nama folder yang dipakai",
+            stacklevel=2,
+        )
     ds["id"] = folder.name
     return meta
 
@@ -164,6 +209,7 @@ def check_metadata(path: Path, meta) -> None:
     An error names the key (and its line in the file); an unknown key is only a warning
     (a newer version of the tool may know it).
     """
+
     def fail(key: str, message: str):
         raise DataError(path, message, row=yaml_line(path, key), key=key)
 
@@ -173,18 +219,27 @@ def check_metadata(path: Path, meta) -> None:
 
     if not isinstance(meta, dict) or not isinstance(meta.get("dataset"), dict):
         found = "" if not isinstance(meta, dict) or "dataset" not in meta else f" (tertulis {meta['dataset']!r})"
-        raise DataError(path, "bagian 'dataset:' tidak ada" + found + "; metadata.yml harus memuat 'dataset:' "
-                        "dengan agency, region, year", key="dataset")
+        raise DataError(
+            path,
+            "bagian 'dataset:' tidak ada" + found + "; metadata.yml harus memuat 'dataset:' "
+            "dengan agency, region, year",
+            key="dataset",
+        )
     for name in meta:
         if str(name) not in METADATA:
-            warnings.warn(f"{path}: kunci '{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
-                          + ", ".join(k for k in METADATA if "." not in k), stacklevel=3)
+            warnings.warn(
+                f"{path}: kunci '{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
+                + ", ".join(k for k in METADATA if "." not in k),
+                stacklevel=3,
+            )
     ds = meta["dataset"]
     known = [k.split(".", 1)[1] for k in METADATA if k.startswith("dataset.")]
     for name in ds:
         if str(name) not in known:
-            warnings.warn(f"{path}: kunci 'dataset.{name}' tidak dikenal dan diabaikan; kunci yang dikenal: "
-                          + ", ".join(known), stacklevel=3)
+            warnings.warn(
+                f"{path}: kunci 'dataset.{name}' tidak dikenal dan diabaikan; kunci yang dikenal: " + ", ".join(known),
+                stacklevel=3,
+            )
     for spec in METADATA.values():
         section, _, name = spec.key.partition(".")
         holder = ds if name else meta
@@ -197,14 +252,19 @@ def check_metadata(path: Path, meta) -> None:
         if problem:
             fail(spec.key, f"tertulis {shown(value)}; diharapkan {problem}")
     if ds.get("region") is None and ds.get("province") is None:
-        fail("dataset.region", "kunci wajib tidak ada (mis. 'region: Kabupaten Contoh' atau "
-             "'region: Provinsi Jawa Tengah')")
+        fail(
+            "dataset.region",
+            "kunci wajib tidak ada (mis. 'region: Kabupaten Contoh' atau 'region: Provinsi Jawa Tengah')",
+        )
     for name, entry in (meta.get("tables") or {}).items():
         if str(name) not in TABLES:
-            warnings.warn(f"{path}: kunci 'tables.{name}' bukan nama tabel; tabel yang dikenal: "
-                          + ", ".join(TABLES), stacklevel=3)
-        if entry is not None and not (isinstance(entry, dict) and all(isinstance(v, (str, int, float)) or v is None
-                                                                      for v in entry.values())):
+            warnings.warn(
+                f"{path}: kunci 'tables.{name}' bukan nama tabel; tabel yang dikenal: " + ", ".join(TABLES),
+                stacklevel=3,
+            )
+        if entry is not None and not (
+            isinstance(entry, dict) and all(isinstance(v, (str, int, float)) or v is None for v in entry.values())
+        ):
             fail(f"tables.{name}", f"tertulis {shown(entry)}; diharapkan {{source: TEKS, notes: TEKS}}")
     for i, entry in enumerate(meta.get("not_available") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
@@ -265,14 +325,18 @@ def yaml_line(path: Path, key: str) -> int | None:
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     # a BOM written by Excel is harmless and is dropped.
-    raw = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    raw = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = _column_at(raw[: exc.start].decode("utf-8", errors="replace")) if path.suffix == ".csv" else None
-        raise DataError(path, f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai "
-                        "'CSV UTF-8'", row=line, column=column) from None
+        raise DataError(
+            path,
+            f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai 'CSV UTF-8'",
+            row=line,
+            column=column,
+        ) from None
 
 
 def _column_at(before: str) -> str | None:
@@ -296,8 +360,11 @@ def _read_rows(path: Path, text: str) -> list[list[str]]:
             rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
-        detail = (f"sel terlalu panjang (lebih dari {csv.field_size_limit()} karakter)"
-                  if "field larger" in str(exc) else f"CSV tidak dapat dibaca ({exc})")
+        detail = (
+            f"sel terlalu panjang (lebih dari {csv.field_size_limit()} karakter)"
+            if "field larger" in str(exc)
+            else f"CSV tidak dapat dibaca ({exc})"
+        )
         raise DataError(path, detail + "; periksa tanda kutip yang tidak ditutup", row=start) from None
     return rows
 
@@ -330,21 +397,32 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
         raise DataError(path, "kolom wajib tidak ada: " + ", ".join(missing), row=1, column=missing[0])
     unknown = [c for c in header if c not in table.columns]
     if unknown:
-        raise DataError(path, "kolom tidak dikenal: " + ", ".join(unknown) + "; kolom yang diharapkan: "
-                        + ", ".join(table.columns), row=1, column=unknown[0])
+        raise DataError(
+            path,
+            "kolom tidak dikenal: " + ", ".join(unknown) + "; kolom yang diharapkan: " + ", ".join(table.columns),
+            row=1,
+            column=unknown[0],
+        )
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:
         raise DataError(path, "kolom ganda", row=1, column=dupes[0])
     body = [r for r in body if any(cell.strip() for cell in r)]
     if not body:
         if table.core and not draft:
-            raise DataError(path, "tidak ada baris data (hanya header); tabel inti harus diisi, atau tulis "
-                            "'status: draft' di metadata.yml selama masih diisi", row=2)
+            raise DataError(
+                path,
+                "tidak ada baris data (hanya header); tabel inti harus diisi, atau tulis "
+                "'status: draft' di metadata.yml selama masih diisi",
+                row=2,
+            )
         return empty_table(table)
     for i, r in enumerate(body):
         if len(r) != len(header):
-            raise DataError(path, f"jumlah sel {len(r)}, diharapkan {len(header)} (periksa koma dan tanda kutip)",
-                            row=_line_of(text, i))
+            raise DataError(
+                path,
+                f"jumlah sel {len(r)}, diharapkan {len(header)} (periksa koma dan tanda kutip)",
+                row=_line_of(text, i),
+            )
     line_numbers = _line_numbers(text, len(body))
     df = pd.DataFrame(body, columns=header)
     for c in table.columns:
@@ -353,6 +431,8 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     df = df[table.columns]
     df.index = line_numbers
     df = pd.DataFrame({c: _coerce(path, table, c, df[c], draft) for c in table.columns}, index=df.index)
+    import pandera.pandas as pa  # here: ~0.6 s to import, which lkip's start-up (--help, a no-op build) never needs
+
     try:
         pandera_schema(table, draft).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -367,12 +447,6 @@ def empty_table(table: Table) -> pd.DataFrame:
     df = pd.DataFrame({c.column: pd.Series([], dtype=DTYPES[table.field_of(c.column).dtype]) for c in table.cols})
     df.attrs["lines"] = []
     return df
-
-
-def line_of(df: pd.DataFrame, position: int) -> int:
-    """Line in the source file of the row at ``position`` (header = line 1)."""
-    lines = df.attrs.get("lines")
-    return lines[position] if lines else position + 2
 
 
 def _line_numbers(text: str, n: int) -> list[int]:
@@ -401,20 +475,31 @@ def _coerce(path: Path, table: Table, column: str, values: pd.Series, draft: boo
         cell = raw.strip()
         if cell == "":
             if required:
-                raise DataError(path, "sel kosong; kolom ini wajib diisi (" + f.description + ")",
-                                row=line, column=column)
+                raise DataError(
+                    path, "sel kosong; kolom ini wajib diisi (" + f.description + ")", row=line, column=column
+                )
             out.append(None)
         elif f.dtype == "str":
             bad = _CONTROL.search(cell)
             if bad:
-                raise DataError(path, f"karakter kontrol tak terlihat (kode 0x{ord(bad.group()):02x}) pada posisi "
-                                f"{bad.start() + 1}; hapus karakter itu", row=line, column=column)
+                raise DataError(
+                    path,
+                    f"karakter kontrol tak terlihat (kode 0x{ord(bad.group()):02x}) pada posisi "
+                    f"{bad.start() + 1}; hapus karakter itu",
+                    row=line,
+                    column=column,
+                )
             if f.form == "id" and not is_id(cell):
-                raise DataError(path, f"id tidak sah: {_shown(cell)}; id hanya memuat {ID_RULE} — "
-                                f"mis. '{suggest_id(cell)}'", row=line, column=column)
+                raise DataError(
+                    path,
+                    f"id tidak sah: {_shown(cell)}; id hanya memuat {ID_RULE} — mis. '{suggest_id(cell)}'",
+                    row=line,
+                    column=column,
+                )
             if f.form == "kode" and not is_kode(cell):
-                raise DataError(path, f"kode tidak sah: {_shown(cell)}; kode rekening ditulis {KODE_RULE}",
-                                row=line, column=column)
+                raise DataError(
+                    path, f"kode tidak sah: {_shown(cell)}; kode rekening ditulis {KODE_RULE}", row=line, column=column
+                )
             out.append(cell)
         elif f.dtype == "bool":
             if cell.lower() not in _BOOL:
@@ -423,18 +508,29 @@ def _coerce(path: Path, table: Table, column: str, values: pd.Series, draft: boo
         else:
             ok = _INT.match(cell) if f.dtype == "int" else is_canonical_number(cell)
             if ok and f.dtype == "float" and is_ambiguous_thousands(cell):
-                raise DataError(path, f"tertulis {cell!r}: titik sebagai pemisah ribuan? Tulis "
-                                f"{cell.replace('.', '')} untuk bilangan ribuan, atau {cell}0 bila "
-                                "memang desimal (angka kanonik: titik hanya untuk desimal)", row=line, column=column)
+                raise DataError(
+                    path,
+                    f"tertulis {cell!r}: titik sebagai pemisah ribuan? Tulis "
+                    f"{cell.replace('.', '')} untuk bilangan ribuan, atau {cell}0 bila "
+                    "memang desimal (angka kanonik: titik hanya untuk desimal)",
+                    row=line,
+                    column=column,
+                )
             if not ok:
                 expected = "bilangan bulat" if f.dtype == "int" else "angka"
                 hint = ""
                 if looks_indonesian(cell):
-                    hint = ("; angka ditulis dengan format tampilan (pemisah ribuan/koma desimal). "
-                            "Tulis angka kanonik: tanpa pemisah ribuan, titik sebagai desimal "
-                            "(1.476 -> 1476; 98,40 -> 98.4)")
-                raise DataError(path, f"tertulis {cell!r}; diharapkan {expected}"
-                                + (f" dalam {f.unit}" if f.unit else "") + hint, row=line, column=column)
+                    hint = (
+                        "; angka ditulis dengan format tampilan (pemisah ribuan/koma desimal). "
+                        "Tulis angka kanonik: tanpa pemisah ribuan, titik sebagai desimal "
+                        "(1.476 -> 1476; 98,40 -> 98.4)"
+                    )
+                raise DataError(
+                    path,
+                    f"tertulis {cell!r}; diharapkan {expected}" + (f" dalam {f.unit}" if f.unit else "") + hint,
+                    row=line,
+                    column=column,
+                )
             value = int(cell) if f.dtype == "int" else float(cell)
             if (abs(value) > _INT64_MAX) if f.dtype == "int" else not math.isfinite(value):
                 shown = cell if len(cell) <= 30 else f"{cell[:12]}…{cell[-6:]} ({len(cell)} digit)"
@@ -457,16 +553,19 @@ def _schema_error(path: Path, table: Table, df: pd.DataFrame, exc: pa.errors.Sch
         dup = df.duplicated(list(table.key), keep="first")
         line = int(dup[dup].index[0])
         keyval = ", ".join(f"{k}={df.loc[line, k]}" for k in table.key)
-        return DataError(path, f"kunci ganda ({keyval}); setiap baris harus unik menurut "
-                         + ", ".join(table.key) + more, row=line, column=table.key[0])
+        return DataError(
+            path,
+            f"kunci ganda ({keyval}); setiap baris harus unik menurut " + ", ".join(table.key) + more,
+            row=line,
+            column=table.key[0],
+        )
     column = first["column"] if isinstance(first["column"], str) else None
     index = first["index"]
     line = int(index) if pd.notna(index) else None
     value = first["failure_case"]
     value = value.item() if hasattr(value, "item") else value  # np.float64(-5.0) -> -5.0
     value = int(value) if isinstance(value, float) and value.is_integer() else value
-    return DataError(path, f"nilai {value!r} tidak sah: {first['check']}{more}",
-                     row=line, column=column)
+    return DataError(path, f"nilai {value!r} tidak sah: {first['check']}{more}", row=line, column=column)
 
 
 def check_links(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -482,9 +581,12 @@ def check_links(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                     continue
                 if value not in known:
                     shown = ", ".join(str(v) for v in value)
-                    raise DataError(folder / table.filename,
-                                    f"'{shown}' tidak ada di {link.table}.csv (kolom "
-                                    f"{', '.join(link.ref_columns)})", row=line_of(df, i), column=link.columns[0])
+                    raise DataError(
+                        folder / table.filename,
+                        f"'{shown}' tidak ada di {link.table}.csv (kolom {', '.join(link.ref_columns)})",
+                        row=line_of(df, i),
+                        column=link.columns[0],
+                    )
 
 
 def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -502,8 +604,12 @@ def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
         for i, row in df.iterrows():
             for col in amounts:
                 if row[key] in parents and pd.notna(row[col]):
-                    raise DataError(path, f"{row[key]} punya rincian di bawahnya: {col} dihitung dari rinciannya, "
-                                    "kosongkan sel ini", row=line_of(df, i), column=col)
+                    raise DataError(
+                        path,
+                        f"{row[key]} punya rincian di bawahnya: {col} dihitung dari rinciannya, kosongkan sel ini",
+                        row=line_of(df, i),
+                        column=col,
+                    )
         _check_acyclic(path, df, key, parent_col)
     _check_iku_sasaran(folder, tables)
     _check_labels(folder, tables["indikator"])
@@ -511,8 +617,11 @@ def check_rules(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     listed = tables["pegawai"].groupby("status")["jumlah"].sum()
     for status, n in listed.items():
         if n > totals[status]:
-            raise DataError(folder / "pegawai.csv", f"rincian {status} berjumlah {n}, melebihi total "
-                            f"{totals[status]} di pegawai_total.csv", column="jumlah")
+            raise DataError(
+                folder / "pegawai.csv",
+                f"rincian {status} berjumlah {n}, melebihi total {totals[status]} di pegawai_total.csv",
+                column="jumlah",
+            )
 
 
 # Rows that describe what happened in a year: none may lie after the report year. RPJMD
@@ -536,10 +645,13 @@ def check_years(folder: Path, tables: dict[str, pd.DataFrame], year: int, draft:
         if late.any():
             i = int(late.to_numpy().nonzero()[0][0])
             what = "target PK" if only else ("realisasi" if name == "realisasi" else "capaian")
-            raise DataError(folder / TABLES[name].filename,
-                            f"tahun {df['year'].iloc[i]} sesudah tahun laporan {year} (dataset.year di metadata.yml): "
-                            f"{what} tahun mendatang belum ada; perbaiki tahunnya, atau 'year' di metadata.yml",
-                            row=line_of(df, i), column="year")
+            raise DataError(
+                folder / TABLES[name].filename,
+                f"tahun {df['year'].iloc[i]} sesudah tahun laporan {year} (dataset.year di metadata.yml): "
+                f"{what} tahun mendatang belum ada; perbaiki tahunnya, atau 'year' di metadata.yml",
+                row=line_of(df, i),
+                column="year",
+            )
     if draft:
         return
     iku = set(tables["indikator"].loc[tables["indikator"]["kind"] == "iku", "indikator_id"])
@@ -550,17 +662,26 @@ def check_years(folder: Path, tables: dict[str, pd.DataFrame], year: int, draft:
     if not measured:
         years = sorted(int(y) for y in set(pk["year"]))
         found = f"target PK IKU ada untuk tahun: {', '.join(map(str, years))}" if years else "belum ada target PK IKU"
-        raise DataError(meta, f"tahun laporan {year}, tetapi target.csv tidak memuat target PK (basis pk) tahun {year} "
-                        f"untuk satu pun IKU ({found}); periksa 'year' di metadata.yml atau isi target.csv",
-                        row=yaml_line(meta, "dataset.year"), key="dataset.year")
+        raise DataError(
+            meta,
+            f"tahun laporan {year}, tetapi target.csv tidak memuat target PK (basis pk) tahun {year} "
+            f"untuk satu pun IKU ({found}); periksa 'year' di metadata.yml atau isi target.csv",
+            row=yaml_line(meta, "dataset.year"),
+            key="dataset.year",
+        )
     r = tables["realisasi"]
     done = r[(r["year"] == year) & r["indikator_id"].isin(measured) & r["realisasi"].notna()]
     if done.empty:
         years = sorted(int(y) for y in set(r.loc[r["realisasi"].notna(), "year"]))
         found = f"realisasi ada untuk tahun: {', '.join(map(str, years))}" if years else "belum ada realisasi"
-        raise DataError(meta, f"tahun laporan {year}, tetapi realisasi.csv tidak memuat realisasi tahun {year} untuk IKU "
-                        f"yang bertarget ({found}); isi realisasi, periksa 'year' di metadata.yml, atau tulis "
-                        "'status: draft' selama masih diisi", row=yaml_line(meta, "dataset.year"), key="dataset.year")
+        raise DataError(
+            meta,
+            f"tahun laporan {year}, tetapi realisasi.csv tidak memuat realisasi tahun {year} untuk IKU "
+            f"yang bertarget ({found}); isi realisasi, periksa 'year' di metadata.yml, atau tulis "
+            "'status: draft' selama masih diisi",
+            row=yaml_line(meta, "dataset.year"),
+            key="dataset.year",
+        )
 
 
 def _check_iku_sasaran(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -569,22 +690,30 @@ def _check_iku_sasaran(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     ind = tables["indikator"]
     for i, (ind_id, kind, sasaran) in enumerate(zip(ind["indikator_id"], ind["kind"], ind["sasaran_id"])):
         if kind == "iku" and level.get(sasaran, "strategis") != "strategis":
-            raise DataError(folder / "indikator.csv", f"IKU {ind_id} terkait sasaran '{sasaran}' berlevel "
-                            f"{level[sasaran]}; IKU mengukur sasaran strategis (level strategis di sasaran.csv) — "
-                            "pilih sasaran strategisnya, atau jadikan indikator ini ikk", row=line_of(ind, i),
-                            column="sasaran_id")
+            raise DataError(
+                folder / "indikator.csv",
+                f"IKU {ind_id} terkait sasaran '{sasaran}' berlevel "
+                f"{level[sasaran]}; IKU mengukur sasaran strategis (level strategis di sasaran.csv) — "
+                "pilih sasaran strategisnya, atau jadikan indikator ini ikk",
+                row=line_of(ind, i),
+                column="sasaran_id",
+            )
 
 
 def _check_labels(folder: Path, ind: pd.DataFrame) -> None:
     """Each indicator has its own short_name: it labels the indicator in charts and tables."""
     seen: dict[str, int] = {}
-    for i, (ind_id, label) in enumerate(zip(ind["indikator_id"], ind["short_name"])):
+    for i, label in enumerate(ind["short_name"]):
         key = str(label).strip().casefold()
         if key in seen:
             first = seen[key]
-            raise DataError(folder / "indikator.csv", f"short_name '{label}' sudah dipakai {ind['indikator_id'].iloc[first]} "
-                            f"(baris {line_of(ind, first)}); setiap indikator perlu label singkat sendiri untuk grafik",
-                            row=line_of(ind, i), column="short_name")
+            raise DataError(
+                folder / "indikator.csv",
+                f"short_name '{label}' sudah dipakai {ind['indikator_id'].iloc[first]} "
+                f"(baris {line_of(ind, first)}); setiap indikator perlu label singkat sendiri untuk grafik",
+                row=line_of(ind, i),
+                column="short_name",
+            )
         seen[key] = i
 
 
@@ -594,6 +723,8 @@ def _check_acyclic(path: Path, df: pd.DataFrame, key: str, parent_col: str) -> N
         seen, node = set(), start
         while pd.notna(parent.get(node)):
             if node in seen:
-                raise DataError(path, f"hierarki berputar (siklus) melalui {start}", row=line_of(df, i), column=parent_col)
+                raise DataError(
+                    path, f"hierarki berputar (siklus) melalui {start}", row=line_of(df, i), column=parent_col
+                )
             seen.add(node)
             node = parent[node]

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from lkip_helpers.data import saving
-from lkip_helpers.errors import LkipError
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import TABLES
+from lkip_helpers.errors import LkipError
 
 # Tables copied as they are but likely to change from one year to the next: listed for checking.
 TO_CHECK = ("dokumen_perencanaan", "unit_organisasi", "pegawai_total", "pegawai", "wilayah")
@@ -40,11 +40,16 @@ def new_dataset(new_id: str, old_id: str, year: int | None = None, force: bool =
     tables = carry_tables(old, year)
     staged = saving.staging(new_id)
     try:
-        saving.write_folder(staged, tables, saving.metadata_text(
-            carry_metadata(old, new_id, year),
-            f"Draf LKIP {year}, dibuat dengan `lkip new {new_id} --from {old_id} --year {year}`.\n"
-            "Isi realisasi, target dan anggaran tahun ini (lkip template / lkip import), lalu\n"
-            "ubah status menjadi final bila sudah lengkap. `lkip validate` menampilkan yang masih kosong."))
+        saving.write_folder(
+            staged,
+            tables,
+            saving.metadata_text(
+                carry_metadata(old, new_id, year),
+                f"Draf LKIP {year}, dibuat dengan `lkip new {new_id} --from {old_id} --year {year}`.\n"
+                "Isi realisasi, target dan anggaran tahun ini (lkip template / lkip import), lalu\n"
+                "ubah status menjadi final bila sudah lengkap. `lkip validate` menampilkan yang masih kosong.",
+            ),
+        )
         if (old.path / "laporan.yml").is_file():  # the report keeps its numbering and titles next year
             (staged / "laporan.yml").write_bytes((old.path / "laporan.yml").read_bytes())
         load_dataset(new_id, root=staged)  # the same checks as `lkip validate`, before anything is in place
@@ -85,8 +90,14 @@ def _new_realisasi(old, targets: pd.DataFrame, year: int) -> pd.DataFrame:
     ids = targets[(targets["year"] == year) & (targets["basis"] == "pk")]
     have = set(r[r["year"] == year]["indikator_id"])
     source = r[r["year"] == old.year].set_index("indikator_id")["source_table"]
-    rows = pd.DataFrame({"indikator_id": ids["indikator_id"], "year": year, "realisasi": pd.NA,
-                         "source_table": ids["indikator_id"].map(source).fillna(ids["source_table"])})
+    rows = pd.DataFrame(
+        {
+            "indikator_id": ids["indikator_id"],
+            "year": year,
+            "realisasi": pd.NA,
+            "source_table": ids["indikator_id"].map(source).fillna(ids["source_table"]),
+        }
+    )
     rows = rows[~rows["indikator_id"].isin(have)]
     return rows.astype(r.dtypes.to_dict())
 
@@ -100,11 +111,11 @@ def carry_metadata(old, new_id: str, year: int) -> dict:
     d.update({"id": new_id, "year": year, "status": "draft", "source_document": NO_SOURCE, "carried_from": old.id})
     notes = {
         "target": f"Baris tahun {old.year} dan sebelumnya disalin dari {old.id}. Target PK {year} diambil dari "
-                  f"target RPJMD {year} bila ada; selebihnya kosong untuk diisi.",
+        f"target RPJMD {year} bila ada; selebihnya kosong untuk diisi.",
         "realisasi": f"Realisasi tahun {old.year} dan sebelumnya disalin dari {old.id} (masuk ke tren); "
-                     f"realisasi {year} kosong untuk diisi.",
+        f"realisasi {year} kosong untuk diisi.",
         "dokumen_perencanaan": f"Baris Renstra disalin; baris PK adalah PK {old.year} sebagai titik awal — "
-                              f"perbarui dengan PK {year}.",
+        f"perbarui dengan PK {year}.",
         "anggaran": f"Struktur kode rekening disalin dari {old.id}; pagu dan realisasi {year} kosong untuk diisi.",
         "belanja_jenis": f"Struktur jenis belanja disalin; anggaran dan realisasi {year} kosong untuk diisi.",
     }

@@ -64,7 +64,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with every text cell passed through :func:`csv_cell` (column names too)."""
     out = df.copy()
     out.columns = [csv_cell(c) for c in out.columns]
-    for name in out.columns[[dt == object or isinstance(dt, pd.StringDtype) for dt in out.dtypes]]:
+    for name in out.columns[[pd.api.types.is_object_dtype(dt) or isinstance(dt, pd.StringDtype) for dt in out.dtypes]]:
         out[name] = out[name].map(csv_cell, na_action="ignore")
     return out
 

@@ -14,7 +14,6 @@ already turn ``yaml.YAMLError`` into a message naming file and line need no chan
 from __future__ import annotations
 
 import yaml
-from yaml.composer import ComposerError
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 50
@@ -22,7 +21,7 @@ MAX_DEPTH = 50
 # PyYAML's most frequent complaints, said in Bahasa Indonesia
 _PROBLEMS = {
     "mapping values are not allowed here": "tanda ':' tidak diharapkan di sini (periksa indentasi, atau beri tanda "
-                                           "kutip pada teks yang memuat ': ')",
+    "kutip pada teks yang memuat ': ')",
     "could not find expected ':'": "tanda ':' tidak ditemukan (setiap baris harus 'kunci: nilai')",
     "found character '\\t' that cannot start any token": "karakter tab tidak boleh dipakai; indentasi memakai spasi",
     "found unexpected end of stream": "teks berakhir di tengah nilai (tanda kutip tidak ditutup?)",
@@ -41,13 +40,17 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise YamlProblem(problem=f"alias YAML '*{event.anchor}' tidak diizinkan; tulis nilainya langsung",
-                              problem_mark=event.start_mark)
+            raise YamlProblem(
+                problem=f"alias YAML '*{event.anchor}' tidak diizinkan; tulis nilainya langsung",
+                problem_mark=event.start_mark,
+            )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise YamlProblem(problem=f"struktur bersarang lebih dari {MAX_DEPTH} tingkat",
-                                  problem_mark=self.peek_event().start_mark)
+                raise YamlProblem(
+                    problem=f"struktur bersarang lebih dari {MAX_DEPTH} tingkat",
+                    problem_mark=self.peek_event().start_mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1

@@ -19,10 +19,10 @@ import pandas as pd
 
 from lkip_helpers import paths
 from lkip_helpers.data import safe_yaml
+from lkip_helpers.data.schema import TABLES, Table
 from lkip_helpers.errors import LkipError
 from lkip_helpers.files import replace_folder
 from lkip_helpers.numbers import is_ambiguous_thousands
-from lkip_helpers.data.schema import TABLES, Table
 
 
 def canonical(value, dtype: str) -> str:
@@ -91,12 +91,11 @@ def write_folder(folder: Path, tables: dict[str, pd.DataFrame], meta_text: str) 
 
 def check_target(dataset: str, force: bool = False) -> Path:
     """The folder ``data/<dataset>``; refuse to replace an existing one unless ``force``."""
-    from lkip_helpers.data.loading import check_dataset_id
-
-    dest = paths.dataset_dir(check_dataset_id(dataset))
+    dest = paths.dataset_dir(paths.check_dataset_id(dataset))
     if dest.exists() and not force:
-        raise LkipError(f"dataset {dataset} sudah ada di {dest}; pilih id lain, atau tambahkan --force "
-                        "untuk menimpanya")
+        raise LkipError(
+            f"dataset {dataset} sudah ada di {dest}; pilih id lain, atau tambahkan --force untuk menimpanya"
+        )
     return dest
 
 

@@ -8,11 +8,14 @@ documents a column is the one that checks it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandera.pandas as pa
+from lkip_helpers.numbers import format_number
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # dtype names used below -> pandas nullable dtypes
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
@@ -25,8 +28,10 @@ MAX_AMOUNT = 1e15
 # (``indikator-<id>.html``), so it is one safe file-name component: lower-case letters, digits,
 # '-', '.', '_', starting and ending with a letter or digit, short enough for any file system.
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
-ID_RULE = ("huruf kecil, angka, '-', '.' atau '_', diawali dan diakhiri huruf kecil/angka, paling panjang 64 "
-           "karakter (contoh: angka-stunting)")
+ID_RULE = (
+    "huruf kecil, angka, '-', '.' atau '_', diawali dan diakhiri huruf kecil/angka, paling panjang 64 "
+    "karakter (contoh: angka-stunting)"
+)
 # A kode rekening is whatever code the agency prints (1.02.01.2.01, P1.01, 1): any text without
 # '/', '\\' or control characters (line breaks, tabs): it may become part of a link or a file name.
 KODE_PATTERN = re.compile(r"[^/\\\s\x00-\x1f\x7f](?:[^/\\\x00-\x1f\x7f]{0,62}[^/\\\s\x00-\x1f\x7f])?")
@@ -88,37 +93,79 @@ class Field:
 
 
 _F = [
-    Field("sasaran_id", "str", "Id sasaran (sasaran strategis ss-*, sasaran program sp-*, sasaran kegiatan sk-*).", form="id"),
-    Field("level", "str", "Tingkat dalam hierarki perencanaan.", isin=(
-        "strategis", "program", "kegiatan", "urusan", "organisasi", "sub_kegiatan")),
+    Field(
+        "sasaran_id",
+        "str",
+        "Id sasaran (sasaran strategis ss-*, sasaran program sp-*, sasaran kegiatan sk-*).",
+        form="id",
+    ),
+    Field(
+        "level",
+        "str",
+        "Tingkat dalam hierarki perencanaan.",
+        isin=("strategis", "program", "kegiatan", "urusan", "organisasi", "sub_kegiatan"),
+    ),
     Field("parent_id", "str", "Id baris induk dalam tabel yang sama; kosong pada baris teratas.", form="id"),
     Field("nomor", "str", "Nomor atau label seperti tercetak di laporan (mis. 1, 1.a, 2.2.1, II)."),
     Field("name", "str", "Nama seperti tertulis di laporan."),
     Field("short_name", "str", "Nama singkat untuk grafik."),
     Field("indikator_id", "str", "Id indikator kinerja (IKU untuk outcome, IKK untuk output: ikk-*).", form="id"),
-    Field("kind", "str", "iku = indikator kinerja utama (outcome); ikk = indikator kinerja kegiatan (output).",
-          isin=("iku", "ikk")),
+    Field(
+        "kind",
+        "str",
+        "iku = indikator kinerja utama (outcome); ikk = indikator kinerja kegiatan (output).",
+        isin=("iku", "ikk"),
+    ),
     Field("unit", "str", "Satuan pengukuran target dan realisasi (Bab III)."),
-    Field("polarity", "str", "higher = makin tinggi realisasi makin baik; lower = makin rendah realisasi makin baik.", isin=POLARITIES),
-    Field("kode_rekening", "str", "Kode rekening urusan/program/kegiatan/sub-kegiatan seperti tercetak di tabel anggaran, "
-          "atau kode lain yang dipakai instansi (mis. P1, P1.01).", form="kode"),
+    Field(
+        "polarity",
+        "str",
+        "higher = makin tinggi realisasi makin baik; lower = makin rendah realisasi makin baik.",
+        isin=POLARITIES,
+    ),
+    Field(
+        "kode_rekening",
+        "str",
+        "Kode rekening urusan/program/kegiatan/sub-kegiatan seperti tercetak di tabel anggaran, "
+        "atau kode lain yang dipakai instansi (mis. P1, P1.01).",
+        form="kode",
+    ),
     Field("parent_kode", "str", "Kode rekening baris anggaran induk; kosong pada baris teratas.", form="kode"),
     Field("uraian", "str", "Uraian baris anggaran."),
     Field("year", "int", "Tahun anggaran/kinerja.", ge=2000, le=2100),
-    Field("basis", "str", "Dasar target: pk = target Perjanjian Kinerja yang diukur di Bab III; rpjmd = target RPJMD.",
-          isin=("pk", "rpjmd")),
+    Field(
+        "basis",
+        "str",
+        "Dasar target: pk = target Perjanjian Kinerja yang diukur di Bab III; rpjmd = target RPJMD.",
+        isin=("pk", "rpjmd"),
+    ),
     Field("target", "float", "Nilai target, dalam satuan indikator.", ge=0, le=MAX_AMOUNT),
     Field("realisasi", "float", "Nilai realisasi, dalam satuan indikator.", ge=0, le=MAX_AMOUNT),
     Field("capaian_pct", "float", "Capaian seperti tercetak di laporan.", unit="%", ge=0, le=10000),
     Field("source_table", "str", "Tabel laporan asal nilai, dengan nomor seperti di laporan."),
     Field("source_section", "str", "Bagian laporan asal nilai (mis. Bab 1.6)."),
-    Field("document", "str", "Dokumen perencanaan: renstra, pk_awal (Perjanjian Kinerja), pk_perubahan (Perjanjian Kinerja Perubahan).",
-          isin=("renstra", "pk_awal", "pk_perubahan")),
-    Field("part", "str", "Bagian tabel: outcome = indikator kinerja program/utama; output = indikator kinerja kegiatan.",
-          isin=("outcome", "output")),
+    Field(
+        "document",
+        "str",
+        "Dokumen perencanaan: renstra, pk_awal (Perjanjian Kinerja), pk_perubahan (Perjanjian Kinerja Perubahan).",
+        isin=("renstra", "pk_awal", "pk_perubahan"),
+    ),
+    Field(
+        "part",
+        "str",
+        "Bagian tabel: outcome = indikator kinerja program/utama; output = indikator kinerja kegiatan.",
+        isin=("outcome", "output"),
+    ),
     Field("target_unit", "str", "Satuan target seperti tercetak di dokumen perencanaan."),
     Field("pagu_rp", "float", "Pagu anggaran setelah perubahan.", unit="Rp", ge=0, le=MAX_AMOUNT),
-    Field("realisasi_rp", "float", "Realisasi anggaran (yang dibelanjakan) sampai 31 Desember.", unit="Rp", ge=0, le=MAX_AMOUNT),
+    Field(
+        "realisasi_rp",
+        "float",
+        "Realisasi anggaran (yang dibelanjakan) sampai 31 Desember.",
+        unit="Rp",
+        ge=0,
+        le=MAX_AMOUNT,
+    ),
     Field("anggaran_rp", "float", "Anggaran yang dialokasikan.", unit="Rp", ge=0, le=MAX_AMOUNT),
     Field("jenis_id", "str", "Id jenis belanja (klasifikasi ekonomi).", form="id"),
     Field("nomor_urut", "int", "Nomor urut seperti tercetak.", ge=1),
@@ -127,11 +174,19 @@ _F = [
     Field("jumlah_desa", "int", "Jumlah desa.", unit="desa", ge=0),
     Field("jumlah_kelurahan", "int", "Jumlah kelurahan.", unit="kelurahan", ge=0),
     Field("unit_id", "str", "Id unit organisasi atau lokasi penempatan.", form="id"),
-    Field("unit_type", "str", "Jenis unit.", isin=(
-        "kepala", "sekretariat", "sub_bagian", "bidang", "sub_koordinator", "penempatan")),
+    Field(
+        "unit_type",
+        "str",
+        "Jenis unit.",
+        isin=("kepala", "sekretariat", "sub_bagian", "bidang", "sub_koordinator", "penempatan"),
+    ),
     Field("in_struktur", "bool", "Bernilai true bila unit tercantum di bagan struktur organisasi."),
-    Field("status", "str", "Status pegawai: pns = Pegawai Negeri Sipil, tenaga_kontrak = tenaga kontrak/honorer daerah.",
-          isin=("pns", "tenaga_kontrak")),
+    Field(
+        "status",
+        "str",
+        "Status pegawai: pns = Pegawai Negeri Sipil, tenaga_kontrak = tenaga kontrak/honorer daerah.",
+        isin=("pns", "tenaga_kontrak"),
+    ),
     Field("jabatan", "str", "Nama jabatan."),
     Field("jumlah", "int", "Jumlah orang.", unit="orang", ge=0),
     Field("peringkat", "int", "Peringkat (1 = pertama).", ge=1),
@@ -141,24 +196,54 @@ _F = [
     Field("hadiah_rp", "float", "Hadiah uang.", unit="Rp", ge=0, le=MAX_AMOUNT),
     Field("narasi_id", "str", "Id pernyataan naratif.", form="id"),
     Field("section", "str", "Bagian laporan tempat pernyataan itu."),
-    Field("narasi_kind", "str", "Jenis pernyataan.", isin=(
-        "faktor_pendukung", "penyebab_kendala", "rencana_perbaikan", "solusi", "saran")),
+    Field(
+        "narasi_kind",
+        "str",
+        "Jenis pernyataan.",
+        isin=("faktor_pendukung", "penyebab_kendala", "rencana_perbaikan", "solusi", "saran"),
+    ),
     Field("text", "str", "Pernyataan, dengan kata-kata laporan."),
     Field("report_table", "str", "Tempat nilai tercetak: Ringkasan Eksekutif, Tabel x.y atau Bab x.y."),
-    Field("subject", "str", "Pokok nilai tercetak: tabel yang dirujuk kolom id-nya; tanpa id, seluruh isi tabel itu "
-          "(semua IKU, anggaran instansi, semua kabupaten, semua sub-kegiatan yang tertaut).",
-          isin=("indikator", "sasaran", "anggaran", "belanja_jenis", "wilayah", "kegiatan")),
-    Field("group", "str", "Anggota pokok yang dicakup sebuah hitungan, minimum atau maksimum: nol (nilai 0), "
-          "di_bawah_ambang (di atas 0, di bawah ambang_pct), mencapai_ambang (sama dengan atau di atas ambang_pct); "
-          "kosong = semua.",
-          isin=("nol", "di_bawah_ambang", "mencapai_ambang")),
-    Field("ambang_pct", "float", "Ambang yang dipakai hitungan atau kelompok tercetak (kosong = 100: target tercapai).",
-          unit="%", ge=0, le=10000),
-    Field("about_table", "str", "Untuk nilai yang tercetak dalam paragraf tentang sebuah tabel: tabel itu, dengan nomor seperti di laporan."),
-    Field("label", "str", "Kata-kata laporan untuk baris atau kalimat itu, bila kolom pokok saja tidak dapat membedakan dua "
-          "nilai tercetak atau tidak menyebut pokoknya."),
-    Field("metric", "str", "Besaran yang tercetak (capaian_pct, rata_rata_capaian_pct, peningkatan_pct, jumlah_tercapai, "
-          "pagu_rp, serapan_pct, jumlah_desa, ...); audit punya satu aturan untuk tiap pasangan pokok dan besaran."),
+    Field(
+        "subject",
+        "str",
+        "Pokok nilai tercetak: tabel yang dirujuk kolom id-nya; tanpa id, seluruh isi tabel itu "
+        "(semua IKU, anggaran instansi, semua kabupaten, semua sub-kegiatan yang tertaut).",
+        isin=("indikator", "sasaran", "anggaran", "belanja_jenis", "wilayah", "kegiatan"),
+    ),
+    Field(
+        "group",
+        "str",
+        "Anggota pokok yang dicakup sebuah hitungan, minimum atau maksimum: nol (nilai 0), "
+        "di_bawah_ambang (di atas 0, di bawah ambang_pct), mencapai_ambang (sama dengan atau di atas ambang_pct); "
+        "kosong = semua.",
+        isin=("nol", "di_bawah_ambang", "mencapai_ambang"),
+    ),
+    Field(
+        "ambang_pct",
+        "float",
+        "Ambang yang dipakai hitungan atau kelompok tercetak (kosong = 100: target tercapai).",
+        unit="%",
+        ge=0,
+        le=10000,
+    ),
+    Field(
+        "about_table",
+        "str",
+        "Untuk nilai yang tercetak dalam paragraf tentang sebuah tabel: tabel itu, dengan nomor seperti di laporan.",
+    ),
+    Field(
+        "label",
+        "str",
+        "Kata-kata laporan untuk baris atau kalimat itu, bila kolom pokok saja tidak dapat membedakan dua "
+        "nilai tercetak atau tidak menyebut pokoknya.",
+    ),
+    Field(
+        "metric",
+        "str",
+        "Besaran yang tercetak (capaian_pct, rata_rata_capaian_pct, peningkatan_pct, jumlah_tercapai, "
+        "pagu_rp, serapan_pct, jumlah_desa, ...); audit punya satu aturan untuk tiap pasangan pokok dan besaran.",
+    ),
     Field("printed_text", "str", "Teks persis seperti tercetak."),
     Field("value", "float", "Teks tercetak yang dibaca sebagai angka kanonik; kosong bila tercetak '-'."),
     Field("note", "str", "Catatan transkripsi."),
@@ -232,71 +317,214 @@ class Table:
 
 def _t(name, description, cols, key, links=(), parent=None, empty_in_draft=False, core=False):
     parsed = tuple(c if isinstance(c, Col) else Col(c.rstrip("?"), required=not c.endswith("?")) for c in cols)
-    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links), parent, empty_in_draft,
-                 core)
+    return Table(name, description, parsed, tuple(key), tuple(Link(*lk) for lk in links), parent, empty_in_draft, core)
 
 
-TABLES: dict[str, Table] = {t.name: t for t in [
-    _t("sasaran", "Sasaran strategis, sasaran program dan sasaran kegiatan.",
-       ["sasaran_id", "level", "parent_id?", "nomor", "name"], ["sasaran_id"],
-       [(("parent_id",), "sasaran", ("sasaran_id",))], parent="parent_id", core=True),
-    _t("indikator", "Indikator kinerja: IKU (outcome) dan IKK (output).",
-       ["indikator_id", "kind", "sasaran_id", "parent_id?", "nomor?", "name", "short_name", "unit?", "polarity",
-        "kode_rekening?"], ["indikator_id"],
-       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("parent_id",), "indikator", ("indikator_id",)),
-        (("kode_rekening",), "anggaran", ("kode_rekening",))], parent="parent_id", core=True),
-    _t("target", "Target per indikator, tahun dan dasar target.",
-       ["indikator_id", "year", "basis", Col("target", fill=True), "source_table?"], ["indikator_id", "year", "basis"],
-       [(("indikator_id",), "indikator", ("indikator_id",))], core=True),
-    _t("realisasi", "Realisasi per indikator dan tahun.",
-       ["indikator_id", "year", Col("realisasi", required=False, fill=True), "source_table?"], ["indikator_id", "year"],
-       [(("indikator_id",), "indikator", ("indikator_id",))], core=True),
-    _t("capaian_historis", "Capaian (%) yang tercetak untuk tahun-tahun yang target dan realisasinya tidak dimuat laporan.",
-       ["indikator_id", "year", "capaian_pct?", "source_table"], ["indikator_id", "year"],
-       [(("indikator_id",), "indikator", ("indikator_id",))]),
-    _t("dokumen_perencanaan", "Baris tabel Renstra dan Perjanjian Kinerja seperti tercetak.",
-       ["document", "source_table", "part", "nomor", "sasaran_id", "indikator_id?", "kode_rekening?", "name",
-        "target?", "target_unit?"], ["document", "source_table", "part", "nomor"],
-       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",)),
-        (("kode_rekening",), "anggaran", ("kode_rekening",))]),
-    _t("sasaran_kegiatan", "Program dan sub-kegiatan yang mendukung tiap sasaran.",
-       ["sasaran_id", "kode_rekening", "source_table"], ["sasaran_id", "kode_rekening", "source_table"],
-       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("kode_rekening",), "anggaran", ("kode_rekening",))]),
-    _t("anggaran", "Anggaran per kode rekening (program, kegiatan, sub-kegiatan); nilai rupiah hanya pada baris terinci (tanpa baris anak).",
-       ["kode_rekening", "parent_kode?", "level", "uraian", Col("pagu_rp", required=False, fill=True),
-        Col("realisasi_rp", required=False, fill=True)], ["kode_rekening"],
-       [(("parent_kode",), "anggaran", ("kode_rekening",))], parent="parent_kode", core=True),
-    _t("belanja_jenis", "Anggaran per jenis belanja (klasifikasi ekonomi); nilai rupiah hanya pada baris terinci (tanpa baris anak).",
-       ["jenis_id", "parent_id?", "nomor?", "uraian", Col("anggaran_rp", required=False, fill=True),
-        Col("realisasi_rp", required=False, fill=True)], ["jenis_id"],
-       [(("parent_id",), "belanja_jenis", ("jenis_id",))], parent="parent_id"),
-    _t("wilayah", "Jumlah kecamatan, desa dan kelurahan per kabupaten/kota.",
-       [Col("nomor_urut", name="nomor"), "kabupaten", "jumlah_kecamatan", "jumlah_desa", "jumlah_kelurahan"],
-       ["kabupaten"]),
-    _t("unit_organisasi", "Unit organisasi (Bab 1.6).",
-       ["unit_id", "parent_id?", "unit_type", "name", "in_struktur"], ["unit_id"],
-       [(("parent_id",), "unit_organisasi", ("unit_id",))], parent="parent_id"),
-    _t("pegawai_total", "Jumlah pegawai per status (Bab 1.6).", ["status", "jumlah", "source_section"], ["status"]),
-    _t("pegawai", "Pegawai yang disebut dalam teks, per status, unit dan jabatan (Bab 1.6).",
-       ["status", "unit_id", "jabatan", "jumlah", "source_section"], ["status", "unit_id", "jabatan"],
-       [(("unit_id",), "unit_organisasi", ("unit_id",)), (("status",), "pegawai_total", ("status",))]),
-    _t("lomba_desa", "Pemenang Lomba Desa tingkat provinsi (Bab 3.6).",
-       ["peringkat", "kategori", "desa", "kecamatan", "kabupaten", "source_section"], ["peringkat"],
-       empty_in_draft=True),
-    _t("hadiah_lomba_pkk", "Hadiah uang Lomba 10 Program Pokok PKK (Bab 3.6).",
-       ["peringkat", "kategori", "hadiah_rp", "source_section"], ["peringkat"], empty_in_draft=True),
-    _t("narasi", "Penyebab, rencana dan saran yang dinyatakan laporan (Bab 3.2, 3.5, 3.6, IV).",
-       ["narasi_id", "section", Col("narasi_kind", name="kind"), "sasaran_id?", "indikator_id?", "text"],
-       ["narasi_id"],
-       [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))],
-       empty_in_draft=True),
-    _t("nilai_tercetak", "Nilai turunan persis seperti tercetak, untuk audit konsistensi.",
-       ["report_table", "subject", "indikator_id?", "sasaran_id?", "kode_rekening?", "jenis_id?", "kabupaten?",
-        "group?", "ambang_pct?", "about_table?", "label?", "metric", "year?", "basis?", "printed_text", "value?",
-        "note?"],
-       ["report_table", "subject", "indikator_id", "sasaran_id", "kode_rekening", "jenis_id", "kabupaten", "group",
-        "ambang_pct", "about_table", "label", "metric", "year", "basis"], empty_in_draft=True),
-]}
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        _t(
+            "sasaran",
+            "Sasaran strategis, sasaran program dan sasaran kegiatan.",
+            ["sasaran_id", "level", "parent_id?", "nomor", "name"],
+            ["sasaran_id"],
+            [(("parent_id",), "sasaran", ("sasaran_id",))],
+            parent="parent_id",
+            core=True,
+        ),
+        _t(
+            "indikator",
+            "Indikator kinerja: IKU (outcome) dan IKK (output).",
+            [
+                "indikator_id",
+                "kind",
+                "sasaran_id",
+                "parent_id?",
+                "nomor?",
+                "name",
+                "short_name",
+                "unit?",
+                "polarity",
+                "kode_rekening?",
+            ],
+            ["indikator_id"],
+            [
+                (("sasaran_id",), "sasaran", ("sasaran_id",)),
+                (("parent_id",), "indikator", ("indikator_id",)),
+                (("kode_rekening",), "anggaran", ("kode_rekening",)),
+            ],
+            parent="parent_id",
+            core=True,
+        ),
+        _t(
+            "target",
+            "Target per indikator, tahun dan dasar target.",
+            ["indikator_id", "year", "basis", Col("target", fill=True), "source_table?"],
+            ["indikator_id", "year", "basis"],
+            [(("indikator_id",), "indikator", ("indikator_id",))],
+            core=True,
+        ),
+        _t(
+            "realisasi",
+            "Realisasi per indikator dan tahun.",
+            ["indikator_id", "year", Col("realisasi", required=False, fill=True), "source_table?"],
+            ["indikator_id", "year"],
+            [(("indikator_id",), "indikator", ("indikator_id",))],
+            core=True,
+        ),
+        _t(
+            "capaian_historis",
+            "Capaian (%) yang tercetak untuk tahun-tahun yang target dan realisasinya tidak dimuat laporan.",
+            ["indikator_id", "year", "capaian_pct?", "source_table"],
+            ["indikator_id", "year"],
+            [(("indikator_id",), "indikator", ("indikator_id",))],
+        ),
+        _t(
+            "dokumen_perencanaan",
+            "Baris tabel Renstra dan Perjanjian Kinerja seperti tercetak.",
+            [
+                "document",
+                "source_table",
+                "part",
+                "nomor",
+                "sasaran_id",
+                "indikator_id?",
+                "kode_rekening?",
+                "name",
+                "target?",
+                "target_unit?",
+            ],
+            ["document", "source_table", "part", "nomor"],
+            [
+                (("sasaran_id",), "sasaran", ("sasaran_id",)),
+                (("indikator_id",), "indikator", ("indikator_id",)),
+                (("kode_rekening",), "anggaran", ("kode_rekening",)),
+            ],
+        ),
+        _t(
+            "sasaran_kegiatan",
+            "Program dan sub-kegiatan yang mendukung tiap sasaran.",
+            ["sasaran_id", "kode_rekening", "source_table"],
+            ["sasaran_id", "kode_rekening", "source_table"],
+            [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("kode_rekening",), "anggaran", ("kode_rekening",))],
+        ),
+        _t(
+            "anggaran",
+            "Anggaran per kode rekening (program, kegiatan, sub-kegiatan); nilai rupiah hanya pada baris terinci (tanpa baris anak).",
+            [
+                "kode_rekening",
+                "parent_kode?",
+                "level",
+                "uraian",
+                Col("pagu_rp", required=False, fill=True),
+                Col("realisasi_rp", required=False, fill=True),
+            ],
+            ["kode_rekening"],
+            [(("parent_kode",), "anggaran", ("kode_rekening",))],
+            parent="parent_kode",
+            core=True,
+        ),
+        _t(
+            "belanja_jenis",
+            "Anggaran per jenis belanja (klasifikasi ekonomi); nilai rupiah hanya pada baris terinci (tanpa baris anak).",
+            [
+                "jenis_id",
+                "parent_id?",
+                "nomor?",
+                "uraian",
+                Col("anggaran_rp", required=False, fill=True),
+                Col("realisasi_rp", required=False, fill=True),
+            ],
+            ["jenis_id"],
+            [(("parent_id",), "belanja_jenis", ("jenis_id",))],
+            parent="parent_id",
+        ),
+        _t(
+            "wilayah",
+            "Jumlah kecamatan, desa dan kelurahan per kabupaten/kota.",
+            [Col("nomor_urut", name="nomor"), "kabupaten", "jumlah_kecamatan", "jumlah_desa", "jumlah_kelurahan"],
+            ["kabupaten"],
+        ),
+        _t(
+            "unit_organisasi",
+            "Unit organisasi (Bab 1.6).",
+            ["unit_id", "parent_id?", "unit_type", "name", "in_struktur"],
+            ["unit_id"],
+            [(("parent_id",), "unit_organisasi", ("unit_id",))],
+            parent="parent_id",
+        ),
+        _t("pegawai_total", "Jumlah pegawai per status (Bab 1.6).", ["status", "jumlah", "source_section"], ["status"]),
+        _t(
+            "pegawai",
+            "Pegawai yang disebut dalam teks, per status, unit dan jabatan (Bab 1.6).",
+            ["status", "unit_id", "jabatan", "jumlah", "source_section"],
+            ["status", "unit_id", "jabatan"],
+            [(("unit_id",), "unit_organisasi", ("unit_id",)), (("status",), "pegawai_total", ("status",))],
+        ),
+        _t(
+            "lomba_desa",
+            "Pemenang Lomba Desa tingkat provinsi (Bab 3.6).",
+            ["peringkat", "kategori", "desa", "kecamatan", "kabupaten", "source_section"],
+            ["peringkat"],
+            empty_in_draft=True,
+        ),
+        _t(
+            "hadiah_lomba_pkk",
+            "Hadiah uang Lomba 10 Program Pokok PKK (Bab 3.6).",
+            ["peringkat", "kategori", "hadiah_rp", "source_section"],
+            ["peringkat"],
+            empty_in_draft=True,
+        ),
+        _t(
+            "narasi",
+            "Penyebab, rencana dan saran yang dinyatakan laporan (Bab 3.2, 3.5, 3.6, IV).",
+            ["narasi_id", "section", Col("narasi_kind", name="kind"), "sasaran_id?", "indikator_id?", "text"],
+            ["narasi_id"],
+            [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))],
+            empty_in_draft=True,
+        ),
+        _t(
+            "nilai_tercetak",
+            "Nilai turunan persis seperti tercetak, untuk audit konsistensi.",
+            [
+                "report_table",
+                "subject",
+                "indikator_id?",
+                "sasaran_id?",
+                "kode_rekening?",
+                "jenis_id?",
+                "kabupaten?",
+                "group?",
+                "ambang_pct?",
+                "about_table?",
+                "label?",
+                "metric",
+                "year?",
+                "basis?",
+                "printed_text",
+                "value?",
+                "note?",
+            ],
+            [
+                "report_table",
+                "subject",
+                "indikator_id",
+                "sasaran_id",
+                "kode_rekening",
+                "jenis_id",
+                "kabupaten",
+                "group",
+                "ambang_pct",
+                "about_table",
+                "label",
+                "metric",
+                "year",
+                "basis",
+            ],
+            empty_in_draft=True,
+        ),
+    ]
+}
 
 
 CORE_TABLES = tuple(name for name, t in TABLES.items() if t.core)
@@ -304,19 +532,32 @@ CORE_TABLES = tuple(name for name, t in TABLES.items() if t.core)
 # Other columns of a core table (source_table) may be left out of the file.
 CORE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sasaran": ("sasaran_id", "level", "parent_id", "nomor", "name"),
-    "indikator": ("indikator_id", "kind", "sasaran_id", "parent_id", "nomor", "name", "short_name", "unit", "polarity",
-                  "kode_rekening"),
+    "indikator": (
+        "indikator_id",
+        "kind",
+        "sasaran_id",
+        "parent_id",
+        "nomor",
+        "name",
+        "short_name",
+        "unit",
+        "polarity",
+        "kode_rekening",
+    ),
     "target": ("indikator_id", "year", "basis", "target"),
     "realisasi": ("indikator_id", "year", "realisasi"),
     "anggaran": ("kode_rekening", "parent_kode", "level", "uraian", "pagu_rp", "realisasi_rp"),
 }
 assert set(CORE_COLUMNS) == set(CORE_TABLES) and all(
-    set(cols) <= set(TABLES[t].columns) for t, cols in CORE_COLUMNS.items())
+    set(cols) <= set(TABLES[t].columns) for t, cols in CORE_COLUMNS.items()
+)
 
 
 def may_leave_out(table: Table, column: str) -> bool:
     """True when ``column`` may be missing from the file: a column that may stay blank, not of the core contract."""
     return not table.col(column).required and column not in CORE_COLUMNS.get(table.name, ())
+
+
 OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.core)
 
 
@@ -326,8 +567,6 @@ def bound_text(x: float) -> str:
     >>> bound_text(0), bound_text(10000), bound_text(1e15), bound_text(0.5)
     ('0', '10.000', '1.000.000.000.000.000', '0,5')
     """
-    from lkip_helpers.numbers import format_number
-
     text = format_number(x, 0 if float(x).is_integer() else 6)
     return text.rstrip("0").rstrip(",") if "," in text else text
 
@@ -338,6 +577,8 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
     Args:
         draft: the dataset is a draft, so columns still to fill (``Col.fill``) may be blank.
     """
+    import pandera.pandas as pa  # here: ~0.6 s to import, which lkip's start-up (--help, a no-op build) never needs
+
     columns = {}
     for col in table.cols:
         f = FIELDS[col.field]
@@ -349,8 +590,13 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
         if f.isin is not None:
             checks.append(pa.Check.isin(list(f.isin), error="salah satu dari: " + ", ".join(f.isin)))
         columns[col.column] = pa.Column(
-            DTYPES[f.dtype], checks=checks, nullable=col.blank_allowed(draft), required=True,
-            description=f.description, title=f.unit or None)
+            DTYPES[f.dtype],
+            checks=checks,
+            nullable=col.blank_allowed(draft),
+            required=True,
+            description=f.description,
+            title=f.unit or None,
+        )
     return pa.DataFrameSchema(columns, strict=True, unique=list(table.key), name=table.name)
 
 
@@ -360,13 +606,23 @@ def describe(table: Table) -> list[dict]:
     for col in table.cols:
         f = FIELDS[col.field]
         allowed = f" Pilihan: {', '.join(f.isin)}." if f.isin else ""
-        out.append({"table": table.name, "column": col.column, "type": f.dtype, "unit": f.unit,
-                    "required": col.required, "key": col.column in table.key, "fill": col.fill,
-                    "description": f.description + allowed})
+        out.append(
+            {
+                "table": table.name,
+                "column": col.column,
+                "type": f.dtype,
+                "unit": f.unit,
+                "required": col.required,
+                "key": col.column in table.key,
+                "fill": col.fill,
+                "description": f.description + allowed,
+            }
+        )
     return out
 
 
 # ---------------------------------------------------------------- metadata.yml
+
 
 @dataclass(frozen=True)
 class MetaKey:
@@ -389,29 +645,46 @@ class MetaKey:
 
 
 # Descriptions are in Bahasa Indonesia: they are quoted in error messages.
-METADATA: dict[str, MetaKey] = {m.key: m for m in [
-    MetaKey("dataset", "mapping", "siapa, apa dan tahun berapa", required=True),
-    MetaKey("dataset.id", "text", "id dataset; bila berbeda, nama folder yang dipakai"),
-    MetaKey("dataset.agency", "text", "nama instansi, mis. Dinas Kesehatan", required=True),
-    MetaKey("dataset.agency_short", "text", "nama singkat instansi, mis. Dinkes"),
-    MetaKey("dataset.region", "text", "pemerintah daerah instansi, mis. Kabupaten Contoh; wajib bila province "
-            "tidak ada"),
-    MetaKey("dataset.province", "text", "provinsi (dataset lama; region lebih disukai)"),
-    MetaKey("dataset.year", "year", "tahun LKIP (tahun yang target dan realisasinya dilaporkan)", required=True),
-    MetaKey("dataset.status", "choice", "draft selama isian belum lengkap; final (bawaan) bila lengkap",
-            isin=("draft", "final")),
-    MetaKey("dataset.renstra_period", "text", "periode Renstra, mis. 2021-2026"),
-    MetaKey("dataset.source_document", "text", "asal data (laporan terbit, atau isian instansi sendiri)",
-            required=True),
-    MetaKey("dataset.source_file", "text", "file asal transkripsi"),
-    MetaKey("dataset.transcribed_by", "text", "siapa yang mentranskripsi, dan kapan"),
-    MetaKey("dataset.synthetic", "bool", "true untuk data uji rekaan yang tidak menggambarkan instansi nyata"),
-    MetaKey("dataset.carried_from", "text", "dataset asal draf ini (lkip new --from)"),
-    MetaKey("capaian", "mapping", "cara capaian dihitung, dirata-ratakan dan dikategorikan "
-            "(diperiksa oleh lkip_helpers.capaian.CapaianPolicy)"),
-    MetaKey("tables", "mapping", "per tabel: source (letaknya di laporan) dan notes"),
-    MetaKey("not_available", "list", "gambar/tabel laporan yang tidak dapat dibuat dari data: id, title, reason"),
-    MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),
-    MetaKey("audit", "mapping", "kebiasaan laporan yang menjelaskan angka tercetak (audit.alternatives; "
-            "diperiksa oleh lkip_helpers.analysis.audit)"),
-]}
+METADATA: dict[str, MetaKey] = {
+    m.key: m
+    for m in [
+        MetaKey("dataset", "mapping", "siapa, apa dan tahun berapa", required=True),
+        MetaKey("dataset.id", "text", "id dataset; bila berbeda, nama folder yang dipakai"),
+        MetaKey("dataset.agency", "text", "nama instansi, mis. Dinas Kesehatan", required=True),
+        MetaKey("dataset.agency_short", "text", "nama singkat instansi, mis. Dinkes"),
+        MetaKey(
+            "dataset.region", "text", "pemerintah daerah instansi, mis. Kabupaten Contoh; wajib bila province tidak ada"
+        ),
+        MetaKey("dataset.province", "text", "provinsi (dataset lama; region lebih disukai)"),
+        MetaKey("dataset.year", "year", "tahun LKIP (tahun yang target dan realisasinya dilaporkan)", required=True),
+        MetaKey(
+            "dataset.status",
+            "choice",
+            "draft selama isian belum lengkap; final (bawaan) bila lengkap",
+            isin=("draft", "final"),
+        ),
+        MetaKey("dataset.renstra_period", "text", "periode Renstra, mis. 2021-2026"),
+        MetaKey(
+            "dataset.source_document", "text", "asal data (laporan terbit, atau isian instansi sendiri)", required=True
+        ),
+        MetaKey("dataset.source_file", "text", "file asal transkripsi"),
+        MetaKey("dataset.transcribed_by", "text", "siapa yang mentranskripsi, dan kapan"),
+        MetaKey("dataset.synthetic", "bool", "true untuk data uji rekaan yang tidak menggambarkan instansi nyata"),
+        MetaKey("dataset.carried_from", "text", "dataset asal draf ini (lkip new --from)"),
+        MetaKey(
+            "capaian",
+            "mapping",
+            "cara capaian dihitung, dirata-ratakan dan dikategorikan "
+            "(diperiksa oleh lkip_helpers.capaian.CapaianPolicy)",
+        ),
+        MetaKey("tables", "mapping", "per tabel: source (letaknya di laporan) dan notes"),
+        MetaKey("not_available", "list", "gambar/tabel laporan yang tidak dapat dibuat dari data: id, title, reason"),
+        MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),
+        MetaKey(
+            "audit",
+            "mapping",
+            "kebiasaan laporan yang menjelaskan angka tercetak (audit.alternatives; "
+            "diperiksa oleh lkip_helpers.analysis.audit)",
+        ),
+    ]
+}

@@ -17,13 +17,19 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lkip_helpers.data import saving
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import OPTIONAL_TABLES, TABLES
 
 # --- vocabulary: themes of agencies ------------------------------------------------------------
 # Each indicator: (name, short name, unit, polarity, (low, high) of a plausible target).
 _GENERIC_IND = [
-    ("Indeks Kepuasan Masyarakat terhadap pelayanan perangkat daerah", "Indeks kepuasan masyarakat", "indeks",
-     "higher", (70, 90)),
+    (
+        "Indeks Kepuasan Masyarakat terhadap pelayanan perangkat daerah",
+        "Indeks kepuasan masyarakat",
+        "indeks",
+        "higher",
+        (70, 90),
+    ),
     ("Nilai evaluasi SAKIP perangkat daerah", "Nilai SAKIP", "nilai", "higher", (60, 85)),
     ("Persentase dokumen perencanaan dan pelaporan yang tepat waktu", "Dokumen tepat waktu", "%", "higher", (80, 100)),
     ("Persentase temuan pemeriksaan yang ditindaklanjuti", "Tindak lanjut temuan", "%", "higher", (70, 100)),
@@ -31,149 +37,368 @@ _GENERIC_IND = [
     ("Persentase aparatur yang mengikuti peningkatan kompetensi", "Aparatur terlatih", "%", "higher", (50, 100)),
 ]
 THEMES = [
-    {"agency": "Dinas Kesehatan", "short": "Dinkes", "urusan": ("1.02", "URUSAN PEMERINTAHAN BIDANG KESEHATAN"),
-     "sasaran": ["Meningkatnya derajat kesehatan masyarakat", "Meningkatnya akses dan mutu pelayanan kesehatan dasar",
-                 "Menurunnya prevalensi stunting dan masalah gizi", "Terkendalinya penyakit menular",
-                 "Meningkatnya perilaku hidup bersih dan sehat", "Meningkatnya mutu pelayanan kesehatan rujukan"],
-     "ind": [("Persentase puskesmas terakreditasi paripurna", "Puskesmas paripurna", "%", "higher", (40, 90)),
-             ("Persentase persalinan di fasilitas pelayanan kesehatan", "Persalinan di faskes", "%", "higher", (85, 100)),
-             ("Cakupan imunisasi dasar lengkap", "Imunisasi dasar lengkap", "%", "higher", (80, 98)),
-             ("Prevalensi stunting pada balita", "Prevalensi stunting", "%", "lower", (12, 30)),
-             ("Angka kematian ibu", "Kematian ibu", "per 100.000 kelahiran hidup", "lower", (80, 250)),
-             ("Angka keberhasilan pengobatan TBC", "Keberhasilan pengobatan TBC", "%", "higher", (80, 95)),
-             ("Jumlah desa yang melaksanakan STBM", "Desa STBM", "desa", "higher", (40, 300)),
-             ("Angka kesakitan demam berdarah", "Kesakitan DBD", "per 100.000 penduduk", "lower", (10, 50)),
-             ("Jumlah posyandu aktif yang melapor setiap bulan", "Posyandu aktif", "posyandu", "higher", (200, 1200))],
-     "program": ["PROGRAM PEMENUHAN UPAYA KESEHATAN PERORANGAN DAN UPAYA KESEHATAN MASYARAKAT",
-                 "PROGRAM PENINGKATAN KAPASITAS SUMBER DAYA MANUSIA KESEHATAN",
-                 "PROGRAM PEMBERDAYAAN MASYARAKAT BIDANG KESEHATAN",
-                 "PROGRAM SEDIAAN FARMASI, ALAT KESEHATAN DAN MAKANAN MINUMAN"],
-     "objek": ["pelayanan kesehatan ibu dan anak", "imunisasi", "gizi masyarakat", "pengendalian penyakit menular",
-               "puskesmas", "kader kesehatan", "surveilans", "obat dan perbekalan kesehatan"]},
-    {"agency": "Dinas Pendidikan dan Kebudayaan", "short": "Disdikbud",
-     "urusan": ("1.01", "URUSAN PEMERINTAHAN BIDANG PENDIDIKAN"),
-     "sasaran": ["Meningkatnya akses pendidikan yang merata", "Meningkatnya mutu pendidikan dasar",
-                 "Meningkatnya kualitas pendidik dan tenaga kependidikan", "Terlestarikannya cagar budaya daerah",
-                 "Meningkatnya partisipasi pendidikan anak usia dini", "Menurunnya angka putus sekolah"],
-     "ind": [("Angka partisipasi kasar SMP/MTs", "APK SMP", "%", "higher", (85, 100)),
-             ("Angka partisipasi murni SD/MI", "APM SD", "%", "higher", (90, 100)),
-             ("Angka putus sekolah jenjang SMP", "Putus sekolah SMP", "%", "lower", (0.5, 3)),
-             ("Persentase guru bersertifikat pendidik", "Guru bersertifikat", "%", "higher", (50, 90)),
-             ("Rata-rata lama sekolah", "Rata-rata lama sekolah", "tahun", "higher", (7, 10)),
-             ("Jumlah sekolah terakreditasi A", "Sekolah akreditasi A", "sekolah", "higher", (20, 200)),
-             ("Persentase ruang kelas dalam kondisi rusak berat", "Ruang kelas rusak berat", "%", "lower", (5, 25)),
-             ("Jumlah cagar budaya yang ditetapkan", "Cagar budaya ditetapkan", "objek", "higher", (3, 30))],
-     "program": ["PROGRAM PENGELOLAAN PENDIDIKAN", "PROGRAM PENDIDIK DAN TENAGA KEPENDIDIKAN",
-                 "PROGRAM PENGEMBANGAN KURIKULUM", "PROGRAM PELESTARIAN DAN PENGELOLAAN CAGAR BUDAYA"],
-     "objek": ["sarana sekolah dasar", "bantuan operasional sekolah", "guru dan tenaga kependidikan",
-               "pendidikan anak usia dini", "kurikulum muatan lokal", "cagar budaya", "perpustakaan sekolah"]},
-    {"agency": "Dinas Pertanian dan Ketahanan Pangan", "short": "Distan",
-     "urusan": ("3.27", "URUSAN PEMERINTAHAN BIDANG PERTANIAN"),
-     "sasaran": ["Meningkatnya produksi tanaman pangan", "Meningkatnya kesejahteraan petani",
-                 "Meningkatnya ketersediaan pangan masyarakat", "Meningkatnya populasi ternak",
-                 "Meningkatnya penerapan teknologi pertanian", "Terkendalinya serangan organisme pengganggu tanaman"],
-     "ind": [("Produksi padi", "Produksi padi", "ton", "higher", (20000, 150000)),
-             ("Produktivitas jagung", "Produktivitas jagung", "kuintal/ha", "higher", (35, 70)),
-             ("Nilai tukar petani", "Nilai tukar petani", "indeks", "higher", (95, 115)),
-             ("Skor pola pangan harapan", "Skor PPH", "skor", "higher", (75, 95)),
-             ("Populasi sapi potong", "Populasi sapi", "ekor", "higher", (5000, 60000)),
-             ("Luas serangan organisme pengganggu tanaman", "Luas serangan OPT", "ha", "lower", (100, 2000)),
-             ("Jumlah kelompok tani yang menerapkan teknologi budidaya", "Poktan berteknologi", "kelompok",
-              "higher", (20, 300))],
-     "program": ["PROGRAM PENYEDIAAN DAN PENGEMBANGAN SARANA PERTANIAN",
-                 "PROGRAM PENYEDIAAN DAN PENGEMBANGAN PRASARANA PERTANIAN", "PROGRAM PENYULUHAN PERTANIAN",
-                 "PROGRAM PENGENDALIAN KESEHATAN HEWAN DAN KESEHATAN MASYARAKAT VETERINER"],
-     "objek": ["benih unggul", "pupuk bersubsidi", "alat dan mesin pertanian", "irigasi tersier",
-               "penyuluh pertanian", "vaksinasi ternak", "cadangan pangan"]},
-    {"agency": "Dinas Sosial", "short": "Dinsos", "urusan": ("1.06", "URUSAN PEMERINTAHAN BIDANG SOSIAL"),
-     "sasaran": ["Meningkatnya kesejahteraan sosial penyandang masalah kesejahteraan sosial",
-                 "Menurunnya jumlah penduduk miskin", "Meningkatnya perlindungan sosial korban bencana",
-                 "Meningkatnya pelayanan rehabilitasi sosial", "Meningkatnya peran potensi sumber kesejahteraan sosial",
-                 "Meningkatnya kualitas data terpadu kesejahteraan sosial"],
-     "ind": [("Persentase PMKS yang tertangani", "PMKS tertangani", "%", "higher", (40, 90)),
-             ("Persentase penduduk miskin", "Penduduk miskin", "%", "lower", (5, 20)),
-             ("Jumlah korban bencana yang menerima bantuan", "Korban bencana terbantu", "jiwa", "higher", (100, 3000)),
-             ("Persentase data terpadu kesejahteraan sosial yang dimutakhirkan", "DTKS mutakhir", "%", "higher",
-              (60, 100)),
-             ("Jumlah anak terlantar yang direhabilitasi", "Anak terlantar direhabilitasi", "anak", "higher",
-              (20, 400)),
-             ("Jumlah keluarga penerima manfaat yang graduasi", "KPM graduasi", "keluarga", "higher", (50, 2000))],
-     "program": ["PROGRAM REHABILITASI SOSIAL", "PROGRAM PERLINDUNGAN DAN JAMINAN SOSIAL",
-                 "PROGRAM PENANGANAN BENCANA", "PROGRAM PEMBERDAYAAN SOSIAL"],
-     "objek": ["penyandang disabilitas", "lanjut usia terlantar", "korban bencana alam", "data kesejahteraan sosial",
-               "pekerja sosial masyarakat", "keluarga miskin"]},
-    {"agency": "Dinas Lingkungan Hidup", "short": "DLH", "urusan": ("2.11", "URUSAN PEMERINTAHAN BIDANG LINGKUNGAN HIDUP"),
-     "sasaran": ["Meningkatnya kualitas lingkungan hidup", "Meningkatnya pengelolaan sampah",
-                 "Terkendalinya pencemaran air dan udara", "Meningkatnya ruang terbuka hijau",
-                 "Meningkatnya ketaatan usaha terhadap izin lingkungan", "Meningkatnya partisipasi masyarakat dalam pelestarian lingkungan"],
-     "ind": [("Indeks kualitas lingkungan hidup", "IKLH", "indeks", "higher", (55, 75)),
-             ("Persentase sampah yang tertangani", "Sampah tertangani", "%", "higher", (50, 90)),
-             ("Jumlah sampah yang dibuang ke TPA", "Sampah ke TPA", "ton/hari", "lower", (50, 400)),
-             ("Indeks kualitas air", "Indeks kualitas air", "indeks", "higher", (45, 70)),
-             ("Luas ruang terbuka hijau publik", "Luas RTH publik", "ha", "higher", (50, 600)),
-             ("Jumlah kasus pencemaran lingkungan", "Kasus pencemaran", "kasus", "lower", (3, 40)),
-             ("Jumlah bank sampah aktif", "Bank sampah aktif", "unit", "higher", (10, 150))],
-     "program": ["PROGRAM PENGELOLAAN PERSAMPAHAN", "PROGRAM PENGENDALIAN PENCEMARAN DAN/ATAU KERUSAKAN LINGKUNGAN HIDUP",
-                 "PROGRAM PENINGKATAN PENDIDIKAN, PELATIHAN DAN PENYULUHAN LINGKUNGAN HIDUP",
-                 "PROGRAM PERENCANAAN LINGKUNGAN HIDUP"],
-     "objek": ["tempat pemrosesan akhir", "bank sampah", "pemantauan kualitas air", "ruang terbuka hijau",
-               "izin lingkungan", "adiwiyata sekolah"]},
-    {"agency": "Dinas Perhubungan", "short": "Dishub", "urusan": ("2.15", "URUSAN PEMERINTAHAN BIDANG PERHUBUNGAN"),
-     "sasaran": ["Meningkatnya keselamatan lalu lintas", "Meningkatnya pelayanan angkutan umum",
-                 "Meningkatnya konektivitas antarwilayah", "Meningkatnya kelaikan kendaraan bermotor",
-                 "Meningkatnya ketertiban parkir", "Meningkatnya kinerja jaringan jalan"],
-     "ind": [("Jumlah kecelakaan lalu lintas", "Kecelakaan lalu lintas", "kejadian", "lower", (50, 600)),
-             ("Persentase kendaraan wajib uji yang lulus uji berkala", "Kendaraan lulus uji", "%", "higher", (60, 95)),
-             ("Jumlah trayek angkutan umum yang beroperasi", "Trayek beroperasi", "trayek", "higher", (5, 40)),
-             ("Persentase ruas jalan dengan perlengkapan jalan memadai", "Perlengkapan jalan memadai", "%", "higher",
-              (40, 85)),
-             ("Rata-rata waktu tempuh angkutan antarkecamatan", "Waktu tempuh", "menit", "lower", (30, 120))],
-     "program": ["PROGRAM PENYELENGGARAAN LALU LINTAS DAN ANGKUTAN JALAN", "PROGRAM PENGELOLAAN PELAYARAN",
-                 "PROGRAM PENGELOLAAN PERKERETAAPIAN"],
-     "objek": ["rambu dan marka jalan", "uji kendaraan bermotor", "terminal penumpang", "angkutan perintis",
-               "penerangan jalan umum"]},
-    {"agency": "Dinas Koperasi, Usaha Kecil dan Menengah", "short": "Diskop UKM",
-     "urusan": ("2.17", "URUSAN PEMERINTAHAN BIDANG KOPERASI, USAHA KECIL, DAN MENENGAH"),
-     "sasaran": ["Meningkatnya koperasi yang sehat", "Meningkatnya daya saing usaha mikro",
-                 "Meningkatnya akses pembiayaan usaha kecil", "Meningkatnya kewirausahaan masyarakat",
-                 "Meningkatnya pemasaran produk usaha kecil", "Meningkatnya kualitas kelembagaan koperasi"],
-     "ind": [("Persentase koperasi aktif", "Koperasi aktif", "%", "higher", (40, 80)),
-             ("Jumlah koperasi sehat", "Koperasi sehat", "koperasi", "higher", (20, 300)),
-             ("Jumlah usaha mikro yang naik kelas", "Usaha mikro naik kelas", "unit usaha", "higher", (50, 1500)),
-             ("Persentase kredit bermasalah koperasi simpan pinjam", "Kredit bermasalah KSP", "%", "lower", (2, 12)),
-             ("Jumlah wirausaha baru", "Wirausaha baru", "orang", "higher", (100, 2000))],
-     "program": ["PROGRAM PENGAWASAN DAN PEMERIKSAAN KOPERASI", "PROGRAM PEMBERDAYAAN USAHA MENENGAH, USAHA KECIL, "
-                 "DAN USAHA MIKRO", "PROGRAM PENGEMBANGAN UMKM", "PROGRAM PENDIDIKAN DAN LATIHAN PERKOPERASIAN"],
-     "objek": ["pemeriksaan koperasi", "pelatihan kewirausahaan", "pameran produk", "sertifikasi halal",
-               "akses permodalan"]},
-    {"agency": "Dinas Kelautan dan Perikanan", "short": "DKP",
-     "urusan": ("3.25", "URUSAN PEMERINTAHAN BIDANG KELAUTAN DAN PERIKANAN"),
-     "sasaran": ["Meningkatnya produksi perikanan tangkap", "Meningkatnya produksi perikanan budidaya",
-                 "Meningkatnya kesejahteraan nelayan", "Terjaganya kelestarian sumber daya pesisir",
-                 "Meningkatnya mutu hasil perikanan", "Meningkatnya konsumsi ikan masyarakat"],
-     "ind": [("Produksi perikanan tangkap", "Produksi ikan tangkap", "ton", "higher", (5000, 60000)),
-             ("Produksi perikanan budidaya", "Produksi budidaya", "ton", "higher", (1000, 30000)),
-             ("Nilai tukar nelayan", "Nilai tukar nelayan", "indeks", "higher", (95, 115)),
-             ("Angka konsumsi ikan", "Konsumsi ikan", "kg/kapita/tahun", "higher", (25, 55)),
-             ("Luas kawasan konservasi perairan yang rusak", "Kawasan konservasi rusak", "ha", "lower", (50, 900)),
-             ("Jumlah kelompok pengolah hasil perikanan yang bersertifikat", "Pengolah bersertifikat", "kelompok",
-              "higher", (5, 80))],
-     "program": ["PROGRAM PENGELOLAAN PERIKANAN TANGKAP", "PROGRAM PENGELOLAAN PERIKANAN BUDIDAYA",
-                 "PROGRAM PENGOLAHAN DAN PEMASARAN HASIL PERIKANAN", "PROGRAM PENGELOLAAN KELAUTAN, PESISIR DAN "
-                 "PULAU-PULAU KECIL"],
-     "objek": ["kapal penangkap ikan", "benih ikan", "sarana pengolahan", "kawasan konservasi", "pasar ikan"]},
+    {
+        "agency": "Dinas Kesehatan",
+        "short": "Dinkes",
+        "urusan": ("1.02", "URUSAN PEMERINTAHAN BIDANG KESEHATAN"),
+        "sasaran": [
+            "Meningkatnya derajat kesehatan masyarakat",
+            "Meningkatnya akses dan mutu pelayanan kesehatan dasar",
+            "Menurunnya prevalensi stunting dan masalah gizi",
+            "Terkendalinya penyakit menular",
+            "Meningkatnya perilaku hidup bersih dan sehat",
+            "Meningkatnya mutu pelayanan kesehatan rujukan",
+        ],
+        "ind": [
+            ("Persentase puskesmas terakreditasi paripurna", "Puskesmas paripurna", "%", "higher", (40, 90)),
+            (
+                "Persentase persalinan di fasilitas pelayanan kesehatan",
+                "Persalinan di faskes",
+                "%",
+                "higher",
+                (85, 100),
+            ),
+            ("Cakupan imunisasi dasar lengkap", "Imunisasi dasar lengkap", "%", "higher", (80, 98)),
+            ("Prevalensi stunting pada balita", "Prevalensi stunting", "%", "lower", (12, 30)),
+            ("Angka kematian ibu", "Kematian ibu", "per 100.000 kelahiran hidup", "lower", (80, 250)),
+            ("Angka keberhasilan pengobatan TBC", "Keberhasilan pengobatan TBC", "%", "higher", (80, 95)),
+            ("Jumlah desa yang melaksanakan STBM", "Desa STBM", "desa", "higher", (40, 300)),
+            ("Angka kesakitan demam berdarah", "Kesakitan DBD", "per 100.000 penduduk", "lower", (10, 50)),
+            ("Jumlah posyandu aktif yang melapor setiap bulan", "Posyandu aktif", "posyandu", "higher", (200, 1200)),
+        ],
+        "program": [
+            "PROGRAM PEMENUHAN UPAYA KESEHATAN PERORANGAN DAN UPAYA KESEHATAN MASYARAKAT",
+            "PROGRAM PENINGKATAN KAPASITAS SUMBER DAYA MANUSIA KESEHATAN",
+            "PROGRAM PEMBERDAYAAN MASYARAKAT BIDANG KESEHATAN",
+            "PROGRAM SEDIAAN FARMASI, ALAT KESEHATAN DAN MAKANAN MINUMAN",
+        ],
+        "objek": [
+            "pelayanan kesehatan ibu dan anak",
+            "imunisasi",
+            "gizi masyarakat",
+            "pengendalian penyakit menular",
+            "puskesmas",
+            "kader kesehatan",
+            "surveilans",
+            "obat dan perbekalan kesehatan",
+        ],
+    },
+    {
+        "agency": "Dinas Pendidikan dan Kebudayaan",
+        "short": "Disdikbud",
+        "urusan": ("1.01", "URUSAN PEMERINTAHAN BIDANG PENDIDIKAN"),
+        "sasaran": [
+            "Meningkatnya akses pendidikan yang merata",
+            "Meningkatnya mutu pendidikan dasar",
+            "Meningkatnya kualitas pendidik dan tenaga kependidikan",
+            "Terlestarikannya cagar budaya daerah",
+            "Meningkatnya partisipasi pendidikan anak usia dini",
+            "Menurunnya angka putus sekolah",
+        ],
+        "ind": [
+            ("Angka partisipasi kasar SMP/MTs", "APK SMP", "%", "higher", (85, 100)),
+            ("Angka partisipasi murni SD/MI", "APM SD", "%", "higher", (90, 100)),
+            ("Angka putus sekolah jenjang SMP", "Putus sekolah SMP", "%", "lower", (0.5, 3)),
+            ("Persentase guru bersertifikat pendidik", "Guru bersertifikat", "%", "higher", (50, 90)),
+            ("Rata-rata lama sekolah", "Rata-rata lama sekolah", "tahun", "higher", (7, 10)),
+            ("Jumlah sekolah terakreditasi A", "Sekolah akreditasi A", "sekolah", "higher", (20, 200)),
+            ("Persentase ruang kelas dalam kondisi rusak berat", "Ruang kelas rusak berat", "%", "lower", (5, 25)),
+            ("Jumlah cagar budaya yang ditetapkan", "Cagar budaya ditetapkan", "objek", "higher", (3, 30)),
+        ],
+        "program": [
+            "PROGRAM PENGELOLAAN PENDIDIKAN",
+            "PROGRAM PENDIDIK DAN TENAGA KEPENDIDIKAN",
+            "PROGRAM PENGEMBANGAN KURIKULUM",
+            "PROGRAM PELESTARIAN DAN PENGELOLAAN CAGAR BUDAYA",
+        ],
+        "objek": [
+            "sarana sekolah dasar",
+            "bantuan operasional sekolah",
+            "guru dan tenaga kependidikan",
+            "pendidikan anak usia dini",
+            "kurikulum muatan lokal",
+            "cagar budaya",
+            "perpustakaan sekolah",
+        ],
+    },
+    {
+        "agency": "Dinas Pertanian dan Ketahanan Pangan",
+        "short": "Distan",
+        "urusan": ("3.27", "URUSAN PEMERINTAHAN BIDANG PERTANIAN"),
+        "sasaran": [
+            "Meningkatnya produksi tanaman pangan",
+            "Meningkatnya kesejahteraan petani",
+            "Meningkatnya ketersediaan pangan masyarakat",
+            "Meningkatnya populasi ternak",
+            "Meningkatnya penerapan teknologi pertanian",
+            "Terkendalinya serangan organisme pengganggu tanaman",
+        ],
+        "ind": [
+            ("Produksi padi", "Produksi padi", "ton", "higher", (20000, 150000)),
+            ("Produktivitas jagung", "Produktivitas jagung", "kuintal/ha", "higher", (35, 70)),
+            ("Nilai tukar petani", "Nilai tukar petani", "indeks", "higher", (95, 115)),
+            ("Skor pola pangan harapan", "Skor PPH", "skor", "higher", (75, 95)),
+            ("Populasi sapi potong", "Populasi sapi", "ekor", "higher", (5000, 60000)),
+            ("Luas serangan organisme pengganggu tanaman", "Luas serangan OPT", "ha", "lower", (100, 2000)),
+            (
+                "Jumlah kelompok tani yang menerapkan teknologi budidaya",
+                "Poktan berteknologi",
+                "kelompok",
+                "higher",
+                (20, 300),
+            ),
+        ],
+        "program": [
+            "PROGRAM PENYEDIAAN DAN PENGEMBANGAN SARANA PERTANIAN",
+            "PROGRAM PENYEDIAAN DAN PENGEMBANGAN PRASARANA PERTANIAN",
+            "PROGRAM PENYULUHAN PERTANIAN",
+            "PROGRAM PENGENDALIAN KESEHATAN HEWAN DAN KESEHATAN MASYARAKAT VETERINER",
+        ],
+        "objek": [
+            "benih unggul",
+            "pupuk bersubsidi",
+            "alat dan mesin pertanian",
+            "irigasi tersier",
+            "penyuluh pertanian",
+            "vaksinasi ternak",
+            "cadangan pangan",
+        ],
+    },
+    {
+        "agency": "Dinas Sosial",
+        "short": "Dinsos",
+        "urusan": ("1.06", "URUSAN PEMERINTAHAN BIDANG SOSIAL"),
+        "sasaran": [
+            "Meningkatnya kesejahteraan sosial penyandang masalah kesejahteraan sosial",
+            "Menurunnya jumlah penduduk miskin",
+            "Meningkatnya perlindungan sosial korban bencana",
+            "Meningkatnya pelayanan rehabilitasi sosial",
+            "Meningkatnya peran potensi sumber kesejahteraan sosial",
+            "Meningkatnya kualitas data terpadu kesejahteraan sosial",
+        ],
+        "ind": [
+            ("Persentase PMKS yang tertangani", "PMKS tertangani", "%", "higher", (40, 90)),
+            ("Persentase penduduk miskin", "Penduduk miskin", "%", "lower", (5, 20)),
+            ("Jumlah korban bencana yang menerima bantuan", "Korban bencana terbantu", "jiwa", "higher", (100, 3000)),
+            (
+                "Persentase data terpadu kesejahteraan sosial yang dimutakhirkan",
+                "DTKS mutakhir",
+                "%",
+                "higher",
+                (60, 100),
+            ),
+            ("Jumlah anak terlantar yang direhabilitasi", "Anak terlantar direhabilitasi", "anak", "higher", (20, 400)),
+            ("Jumlah keluarga penerima manfaat yang graduasi", "KPM graduasi", "keluarga", "higher", (50, 2000)),
+        ],
+        "program": [
+            "PROGRAM REHABILITASI SOSIAL",
+            "PROGRAM PERLINDUNGAN DAN JAMINAN SOSIAL",
+            "PROGRAM PENANGANAN BENCANA",
+            "PROGRAM PEMBERDAYAAN SOSIAL",
+        ],
+        "objek": [
+            "penyandang disabilitas",
+            "lanjut usia terlantar",
+            "korban bencana alam",
+            "data kesejahteraan sosial",
+            "pekerja sosial masyarakat",
+            "keluarga miskin",
+        ],
+    },
+    {
+        "agency": "Dinas Lingkungan Hidup",
+        "short": "DLH",
+        "urusan": ("2.11", "URUSAN PEMERINTAHAN BIDANG LINGKUNGAN HIDUP"),
+        "sasaran": [
+            "Meningkatnya kualitas lingkungan hidup",
+            "Meningkatnya pengelolaan sampah",
+            "Terkendalinya pencemaran air dan udara",
+            "Meningkatnya ruang terbuka hijau",
+            "Meningkatnya ketaatan usaha terhadap izin lingkungan",
+            "Meningkatnya partisipasi masyarakat dalam pelestarian lingkungan",
+        ],
+        "ind": [
+            ("Indeks kualitas lingkungan hidup", "IKLH", "indeks", "higher", (55, 75)),
+            ("Persentase sampah yang tertangani", "Sampah tertangani", "%", "higher", (50, 90)),
+            ("Jumlah sampah yang dibuang ke TPA", "Sampah ke TPA", "ton/hari", "lower", (50, 400)),
+            ("Indeks kualitas air", "Indeks kualitas air", "indeks", "higher", (45, 70)),
+            ("Luas ruang terbuka hijau publik", "Luas RTH publik", "ha", "higher", (50, 600)),
+            ("Jumlah kasus pencemaran lingkungan", "Kasus pencemaran", "kasus", "lower", (3, 40)),
+            ("Jumlah bank sampah aktif", "Bank sampah aktif", "unit", "higher", (10, 150)),
+        ],
+        "program": [
+            "PROGRAM PENGELOLAAN PERSAMPAHAN",
+            "PROGRAM PENGENDALIAN PENCEMARAN DAN/ATAU KERUSAKAN LINGKUNGAN HIDUP",
+            "PROGRAM PENINGKATAN PENDIDIKAN, PELATIHAN DAN PENYULUHAN LINGKUNGAN HIDUP",
+            "PROGRAM PERENCANAAN LINGKUNGAN HIDUP",
+        ],
+        "objek": [
+            "tempat pemrosesan akhir",
+            "bank sampah",
+            "pemantauan kualitas air",
+            "ruang terbuka hijau",
+            "izin lingkungan",
+            "adiwiyata sekolah",
+        ],
+    },
+    {
+        "agency": "Dinas Perhubungan",
+        "short": "Dishub",
+        "urusan": ("2.15", "URUSAN PEMERINTAHAN BIDANG PERHUBUNGAN"),
+        "sasaran": [
+            "Meningkatnya keselamatan lalu lintas",
+            "Meningkatnya pelayanan angkutan umum",
+            "Meningkatnya konektivitas antarwilayah",
+            "Meningkatnya kelaikan kendaraan bermotor",
+            "Meningkatnya ketertiban parkir",
+            "Meningkatnya kinerja jaringan jalan",
+        ],
+        "ind": [
+            ("Jumlah kecelakaan lalu lintas", "Kecelakaan lalu lintas", "kejadian", "lower", (50, 600)),
+            ("Persentase kendaraan wajib uji yang lulus uji berkala", "Kendaraan lulus uji", "%", "higher", (60, 95)),
+            ("Jumlah trayek angkutan umum yang beroperasi", "Trayek beroperasi", "trayek", "higher", (5, 40)),
+            (
+                "Persentase ruas jalan dengan perlengkapan jalan memadai",
+                "Perlengkapan jalan memadai",
+                "%",
+                "higher",
+                (40, 85),
+            ),
+            ("Rata-rata waktu tempuh angkutan antarkecamatan", "Waktu tempuh", "menit", "lower", (30, 120)),
+        ],
+        "program": [
+            "PROGRAM PENYELENGGARAAN LALU LINTAS DAN ANGKUTAN JALAN",
+            "PROGRAM PENGELOLAAN PELAYARAN",
+            "PROGRAM PENGELOLAAN PERKERETAAPIAN",
+        ],
+        "objek": [
+            "rambu dan marka jalan",
+            "uji kendaraan bermotor",
+            "terminal penumpang",
+            "angkutan perintis",
+            "penerangan jalan umum",
+        ],
+    },
+    {
+        "agency": "Dinas Koperasi, Usaha Kecil dan Menengah",
+        "short": "Diskop UKM",
+        "urusan": ("2.17", "URUSAN PEMERINTAHAN BIDANG KOPERASI, USAHA KECIL, DAN MENENGAH"),
+        "sasaran": [
+            "Meningkatnya koperasi yang sehat",
+            "Meningkatnya daya saing usaha mikro",
+            "Meningkatnya akses pembiayaan usaha kecil",
+            "Meningkatnya kewirausahaan masyarakat",
+            "Meningkatnya pemasaran produk usaha kecil",
+            "Meningkatnya kualitas kelembagaan koperasi",
+        ],
+        "ind": [
+            ("Persentase koperasi aktif", "Koperasi aktif", "%", "higher", (40, 80)),
+            ("Jumlah koperasi sehat", "Koperasi sehat", "koperasi", "higher", (20, 300)),
+            ("Jumlah usaha mikro yang naik kelas", "Usaha mikro naik kelas", "unit usaha", "higher", (50, 1500)),
+            ("Persentase kredit bermasalah koperasi simpan pinjam", "Kredit bermasalah KSP", "%", "lower", (2, 12)),
+            ("Jumlah wirausaha baru", "Wirausaha baru", "orang", "higher", (100, 2000)),
+        ],
+        "program": [
+            "PROGRAM PENGAWASAN DAN PEMERIKSAAN KOPERASI",
+            "PROGRAM PEMBERDAYAAN USAHA MENENGAH, USAHA KECIL, DAN USAHA MIKRO",
+            "PROGRAM PENGEMBANGAN UMKM",
+            "PROGRAM PENDIDIKAN DAN LATIHAN PERKOPERASIAN",
+        ],
+        "objek": [
+            "pemeriksaan koperasi",
+            "pelatihan kewirausahaan",
+            "pameran produk",
+            "sertifikasi halal",
+            "akses permodalan",
+        ],
+    },
+    {
+        "agency": "Dinas Kelautan dan Perikanan",
+        "short": "DKP",
+        "urusan": ("3.25", "URUSAN PEMERINTAHAN BIDANG KELAUTAN DAN PERIKANAN"),
+        "sasaran": [
+            "Meningkatnya produksi perikanan tangkap",
+            "Meningkatnya produksi perikanan budidaya",
+            "Meningkatnya kesejahteraan nelayan",
+            "Terjaganya kelestarian sumber daya pesisir",
+            "Meningkatnya mutu hasil perikanan",
+            "Meningkatnya konsumsi ikan masyarakat",
+        ],
+        "ind": [
+            ("Produksi perikanan tangkap", "Produksi ikan tangkap", "ton", "higher", (5000, 60000)),
+            ("Produksi perikanan budidaya", "Produksi budidaya", "ton", "higher", (1000, 30000)),
+            ("Nilai tukar nelayan", "Nilai tukar nelayan", "indeks", "higher", (95, 115)),
+            ("Angka konsumsi ikan", "Konsumsi ikan", "kg/kapita/tahun", "higher", (25, 55)),
+            ("Luas kawasan konservasi perairan yang rusak", "Kawasan konservasi rusak", "ha", "lower", (50, 900)),
+            (
+                "Jumlah kelompok pengolah hasil perikanan yang bersertifikat",
+                "Pengolah bersertifikat",
+                "kelompok",
+                "higher",
+                (5, 80),
+            ),
+        ],
+        "program": [
+            "PROGRAM PENGELOLAAN PERIKANAN TANGKAP",
+            "PROGRAM PENGELOLAAN PERIKANAN BUDIDAYA",
+            "PROGRAM PENGOLAHAN DAN PEMASARAN HASIL PERIKANAN",
+            "PROGRAM PENGELOLAAN KELAUTAN, PESISIR DAN PULAU-PULAU KECIL",
+        ],
+        "objek": ["kapal penangkap ikan", "benih ikan", "sarana pengolahan", "kawasan konservasi", "pasar ikan"],
+    },
 ]
-_PENUNJANG = ["Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah", "Administrasi Keuangan Perangkat Daerah",
-              "Administrasi Umum Perangkat Daerah", "Penyediaan Jasa Penunjang Urusan Pemerintahan Daerah"]
-_PENUNJANG_SUB = ["Penyusunan Dokumen Perencanaan Perangkat Daerah", "Penyediaan Gaji dan Tunjangan ASN",
-                  "Penyediaan Bahan Logistik Kantor", "Penyediaan Jasa Pelayanan Umum Kantor",
-                  "Koordinasi dan Penyusunan Laporan Keuangan Akhir Tahun SKPD", "Evaluasi Kinerja Perangkat Daerah"]
-_KEGIATAN_VERB = ["Penyediaan", "Fasilitasi", "Pembinaan", "Pengembangan", "Peningkatan", "Pengelolaan",
-                  "Koordinasi", "Pemantauan dan Evaluasi"]
-_PLACE_A = ["Lembah", "Bukit", "Tanjung", "Sungai", "Teluk", "Gunung", "Danau", "Muara", "Padang", "Rimba",
-            "Karang", "Pantai"]
-_PLACE_B = ["Hijau", "Jernih", "Permai", "Sejahtera", "Makmur", "Indah", "Raya", "Sari", "Lestari", "Damai",
-            "Cemerlang", "Mulia"]
+_PENUNJANG = [
+    "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+    "Administrasi Keuangan Perangkat Daerah",
+    "Administrasi Umum Perangkat Daerah",
+    "Penyediaan Jasa Penunjang Urusan Pemerintahan Daerah",
+]
+_PENUNJANG_SUB = [
+    "Penyusunan Dokumen Perencanaan Perangkat Daerah",
+    "Penyediaan Gaji dan Tunjangan ASN",
+    "Penyediaan Bahan Logistik Kantor",
+    "Penyediaan Jasa Pelayanan Umum Kantor",
+    "Koordinasi dan Penyusunan Laporan Keuangan Akhir Tahun SKPD",
+    "Evaluasi Kinerja Perangkat Daerah",
+]
+_KEGIATAN_VERB = [
+    "Penyediaan",
+    "Fasilitasi",
+    "Pembinaan",
+    "Pengembangan",
+    "Peningkatan",
+    "Pengelolaan",
+    "Koordinasi",
+    "Pemantauan dan Evaluasi",
+]
+_PLACE_A = [
+    "Lembah",
+    "Bukit",
+    "Tanjung",
+    "Sungai",
+    "Teluk",
+    "Gunung",
+    "Danau",
+    "Muara",
+    "Padang",
+    "Rimba",
+    "Karang",
+    "Pantai",
+]
+_PLACE_B = [
+    "Hijau",
+    "Jernih",
+    "Permai",
+    "Sejahtera",
+    "Makmur",
+    "Indah",
+    "Raya",
+    "Sari",
+    "Lestari",
+    "Damai",
+    "Cemerlang",
+    "Mulia",
+]
 _DESA_A = ["Sumber", "Mekar", "Suka", "Tunas", "Karya", "Bina", "Harapan", "Jaya"]
 _DESA_B = ["Rejo", "Mulya", "Maju", "Baru", "Asri", "Makmur", "Tani", "Bakti"]
 SCALES = {
@@ -188,27 +413,27 @@ LOWER_FORMULAS = ("two_target_minus", "target_over_realisasi")
 class Shape:
     """What varies between agencies; :func:`draw_shape` draws one, tests may build their own."""
 
-    n_strategis: int = 2                  # sasaran strategis, 1-6
-    program_level: bool = False           # sasaran program under each strategis
-    kegiatan_level: bool = False          # sasaran kegiatan under each program (needs program_level)
+    n_strategis: int = 2  # sasaran strategis, 1-6
+    program_level: bool = False  # sasaran program under each strategis
+    kegiatan_level: bool = False  # sasaran kegiatan under each program (needs program_level)
     iku_per_sasaran: tuple[int, ...] = (2, 2)  # per strategis, 1-5
-    ikk_per_leaf: int = 0                 # IKK per lowest sasaran, 0-3
-    sub_rows: bool = False                # one IKU measured through two sub-rows
-    lower_share: float = 0.0              # share of lower-is-better indicators
-    history_years: int = 0                # earlier years with RPJMD target and realisasi, 0-4
-    historis_years: int = 0               # older years with a published capaian only (capaian_historis)
-    rpjmd_after: int = 0                  # RPJMD final year minus report year, 0-3
-    budget: str = "program"               # "kode" (urusan -> ... -> sub-kegiatan) or "program" (P1 -> P1.01)
-    n_roots: int = 1                      # top-level budget rows
-    organisasi_level: bool = False        # "kode" budgets: an organisasi row between urusan and program
+    ikk_per_leaf: int = 0  # IKK per lowest sasaran, 0-3
+    sub_rows: bool = False  # one IKU measured through two sub-rows
+    lower_share: float = 0.0  # share of lower-is-better indicators
+    history_years: int = 0  # earlier years with RPJMD target and realisasi, 0-4
+    historis_years: int = 0  # older years with a published capaian only (capaian_historis)
+    rpjmd_after: int = 0  # RPJMD final year minus report year, 0-3
+    budget: str = "program"  # "kode" (urusan -> ... -> sub-kegiatan) or "program" (P1 -> P1.01)
+    n_roots: int = 1  # top-level budget rows
+    organisasi_level: bool = False  # "kode" budgets: an organisasi row between urusan and program
     optional: frozenset = field(default_factory=frozenset)  # optional tables present
-    region_kind: str = "kabupaten"        # kabupaten | kota | provinsi
-    average: str = "rows"                 # rows | sasaran
+    region_kind: str = "kabupaten"  # kabupaten | kota | provinsi
+    average: str = "rows"  # rows | sasaran
     cap_pct: float | None = None
     lower_formula: str = "two_target_minus"
-    scale: str = "tinggi"                 # key of SCALES
+    scale: str = "tinggi"  # key of SCALES
     draft: bool = False
-    typo: bool = False                    # one printed value with a one-digit slip (an audit finding)
+    typo: bool = False  # one printed value with a one-digit slip (an audit finding)
 
 
 def draw_shape(rng: random.Random) -> Shape:
@@ -224,15 +449,28 @@ def draw_shape(rng: random.Random) -> Shape:
     history = rng.choice([0, 0, 1, 2, 3, 4])
     budget = rng.choice(["kode", "program"])
     return Shape(
-        n_strategis=n, program_level=program, kegiatan_level=program and rng.random() < 0.5,
-        iku_per_sasaran=tuple(rng.randint(1, 5) for _ in range(n)), ikk_per_leaf=rng.randint(0, 3),
-        sub_rows=rng.random() < 0.2, lower_share=rng.choice([0.0, 0.0, 0.2, 0.35, 0.5]),
-        history_years=history, historis_years=rng.randint(1, 3) if "capaian_historis" in optional else 0,
-        rpjmd_after=rng.randint(0, 3), budget=budget, n_roots=rng.randint(1, 2 if budget == "kode" else 4),
-        organisasi_level=budget == "kode" and rng.random() < 0.5, optional=frozenset(optional),
-        region_kind=region, average=rng.choice(["rows", "sasaran"]), cap_pct=rng.choice([None, None, 110.0, 120.0, 150.0]),
-        lower_formula=rng.choice(LOWER_FORMULAS), scale=rng.choice(list(SCALES)), draft=rng.random() < 0.2,
-        typo=rng.random() < 0.4)
+        n_strategis=n,
+        program_level=program,
+        kegiatan_level=program and rng.random() < 0.5,
+        iku_per_sasaran=tuple(rng.randint(1, 5) for _ in range(n)),
+        ikk_per_leaf=rng.randint(0, 3),
+        sub_rows=rng.random() < 0.2,
+        lower_share=rng.choice([0.0, 0.0, 0.2, 0.35, 0.5]),
+        history_years=history,
+        historis_years=rng.randint(1, 3) if "capaian_historis" in optional else 0,
+        rpjmd_after=rng.randint(0, 3),
+        budget=budget,
+        n_roots=rng.randint(1, 2 if budget == "kode" else 4),
+        organisasi_level=budget == "kode" and rng.random() < 0.5,
+        optional=frozenset(optional),
+        region_kind=region,
+        average=rng.choice(["rows", "sasaran"]),
+        cap_pct=rng.choice([None, None, 110.0, 120.0, 150.0]),
+        lower_formula=rng.choice(LOWER_FORMULAS),
+        scale=rng.choice(list(SCALES)),
+        draft=rng.random() < 0.2,
+        typo=rng.random() < 0.4,
+    )
 
 
 def write_synthetic(n: int, seed: int = 1, year: int = 2023) -> list[str]:
@@ -246,17 +484,21 @@ def write_synthetic(n: int, seed: int = 1, year: int = 2023) -> list[str]:
     return ids
 
 
-def write_dataset(ds_id: str, shape: Shape, rng: random.Random, year: int = 2023, label: str = "",
-                  number: int | None = None):
+def write_dataset(
+    ds_id: str, shape: Shape, rng: random.Random, year: int = 2023, label: str = "", number: int | None = None
+):
     """Generate one dataset of ``shape`` and put it in ``data/<ds_id>/`` (replacing an older one); return its folder."""
-    from lkip_helpers.data.loading import load_dataset
-
     tables, meta = generate(shape, rng, ds_id, year, label, number)
     dest = saving.check_target(ds_id, force=True)
     staged = saving.staging(ds_id)
     try:
-        saving.write_folder(staged, tables, saving.metadata_text(
-            meta, "Data sintetis untuk uji dan benchmark (lkip synth); bukan laporan instansi mana pun."))
+        saving.write_folder(
+            staged,
+            tables,
+            saving.metadata_text(
+                meta, "Data sintetis untuk uji dan benchmark (lkip synth); bukan laporan instansi mana pun."
+            ),
+        )
         load_dataset(ds_id, root=staged)  # the same checks as `lkip validate`, before anything is in place
         saving.put_in_place(staged, dest)
     finally:
@@ -265,6 +507,7 @@ def write_dataset(ds_id: str, shape: Shape, rng: random.Random, year: int = 2023
 
 
 # --- generation ------------------------------------------------------------------------------------
+
 
 def _slug(text: str, taken: set[str]) -> str:
     base = "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()[:4])[:32].strip("-") or "indikator"
@@ -312,8 +555,11 @@ class _Gen:
         self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
         place = f"{rng.choice(_PLACE_A)} {rng.choice(_PLACE_B)}"
         self.province = f"{rng.choice(_PLACE_A)} {rng.choice(_PLACE_B)}"
-        self.region = {"kabupaten": f"Kabupaten {place}", "kota": f"Kota {place}",
-                       "provinsi": f"Provinsi {self.province}"}[shape.region_kind]
+        self.region = {
+            "kabupaten": f"Kabupaten {place}",
+            "kota": f"Kota {place}",
+            "provinsi": f"Provinsi {self.province}",
+        }[shape.region_kind]
         self.level_word = "Provinsi" if shape.region_kind == "provinsi" else "Kabupaten/Kota"
 
     # sasaran and indicators
@@ -325,22 +571,36 @@ class _Gen:
         for i, name in enumerate(names, 1):
             sid = f"ss-{i}"
             self.strategis.append(sid)
-            self.rows["sasaran"].append({"sasaran_id": sid, "level": "strategis", "parent_id": None, "nomor": str(i),
-                                         "name": name})
+            self.rows["sasaran"].append(
+                {"sasaran_id": sid, "level": "strategis", "parent_id": None, "nomor": str(i), "name": name}
+            )
             if not s.program_level:
                 self.leaves.append(sid)
                 continue
             pid = f"sp-{i}"
-            self.rows["sasaran"].append({"sasaran_id": pid, "level": "program", "parent_id": sid, "nomor": str(i),
-                                         "name": f"{name} melalui program {r.choice(self.theme['objek'])}"})
+            self.rows["sasaran"].append(
+                {
+                    "sasaran_id": pid,
+                    "level": "program",
+                    "parent_id": sid,
+                    "nomor": str(i),
+                    "name": f"{name} melalui program {r.choice(self.theme['objek'])}",
+                }
+            )
             if not s.kegiatan_level:
                 self.leaves.append(pid)
                 continue
             for k in range(1, r.randint(1, 2) + 1):
                 kid = f"sk-{i}-{k}"
-                self.rows["sasaran"].append({"sasaran_id": kid, "level": "kegiatan", "parent_id": pid,
-                                             "nomor": f"{i}.{k}",
-                                             "name": f"Meningkatnya kualitas {r.choice(self.theme['objek'])}"})
+                self.rows["sasaran"].append(
+                    {
+                        "sasaran_id": kid,
+                        "level": "kegiatan",
+                        "parent_id": pid,
+                        "nomor": f"{i}.{k}",
+                        "name": f"Meningkatnya kualitas {r.choice(self.theme['objek'])}",
+                    }
+                )
                 self.leaves.append(kid)
 
     def indikator(self) -> None:
@@ -360,20 +620,40 @@ class _Gen:
                 choices, u = pools[polarity], used[polarity]
                 name, short, unit, _, rng_ = choices[u % len(choices)]
                 if u >= len(choices):  # more indicators than the vocabulary: the same measure in another area
-                    name, short = f"{name} di kawasan prioritas {u // len(choices) + 1}", f"{short} ({u // len(choices) + 1})"
+                    name, short = (
+                        f"{name} di kawasan prioritas {u // len(choices) + 1}",
+                        f"{short} ({u // len(choices) + 1})",
+                    )
                 used[polarity] += 1
                 k += 1
                 iid = _slug(short, taken)
-                row = {"indikator_id": iid, "kind": "iku", "sasaran_id": sid, "parent_id": None,
-                       "nomor": f"{sid.split('-')[1]}.{j}", "name": name, "short_name": short, "unit": unit,
-                       "polarity": polarity, "kode_rekening": None}
+                row = {
+                    "indikator_id": iid,
+                    "kind": "iku",
+                    "sasaran_id": sid,
+                    "parent_id": None,
+                    "nomor": f"{sid.split('-')[1]}.{j}",
+                    "name": name,
+                    "short_name": short,
+                    "unit": unit,
+                    "polarity": polarity,
+                    "kode_rekening": None,
+                }
                 if s.sub_rows and k == 1:  # measured through two sub-rows (e.g. two groups of the same target)
                     row["unit"] = None
                     self.rows["indikator"].append(row)
                     for sub, where in (("a", "perkotaan"), ("b", "perdesaan")):
-                        self.rows["indikator"].append({**row, "indikator_id": f"{iid}-{sub}", "parent_id": iid,
-                                                       "nomor": f"{row['nomor']}.{sub}", "unit": unit,
-                                                       "name": f"{name} ({where})", "short_name": f"{short} {where}"})
+                        self.rows["indikator"].append(
+                            {
+                                **row,
+                                "indikator_id": f"{iid}-{sub}",
+                                "parent_id": iid,
+                                "nomor": f"{row['nomor']}.{sub}",
+                                "unit": unit,
+                                "name": f"{name} ({where})",
+                                "short_name": f"{short} {where}",
+                            }
+                        )
                         self.specs[f"{iid}-{sub}"] = (unit, polarity, rng_)
                     continue
                 self.rows["indikator"].append(row)
@@ -385,12 +665,20 @@ class _Gen:
                 objek = r.choice(self.theme["objek"])
                 unit = r.choice(["kegiatan", "dokumen", "laporan", "orang", "desa"])
                 iid = _slug(f"ikk {objek} {j}", taken)
-                self.rows["indikator"].append({
-                    "indikator_id": iid, "kind": "ikk", "sasaran_id": leaf, "parent_id": None,
-                    "nomor": f"{leaf.split('-', 1)[1].replace('-', '.')}.{j}",
-                    "name": f"Jumlah {unit} {r.choice(_KEGIATAN_VERB).lower()} {objek}",
-                    "short_name": _unique(f"{objek.capitalize()} ({unit})", shorts), "unit": unit, "polarity": "higher",
-                    "kode_rekening": None})
+                self.rows["indikator"].append(
+                    {
+                        "indikator_id": iid,
+                        "kind": "ikk",
+                        "sasaran_id": leaf,
+                        "parent_id": None,
+                        "nomor": f"{leaf.split('-', 1)[1].replace('-', '.')}.{j}",
+                        "name": f"Jumlah {unit} {r.choice(_KEGIATAN_VERB).lower()} {objek}",
+                        "short_name": _unique(f"{objek.capitalize()} ({unit})", shorts),
+                        "unit": unit,
+                        "polarity": "higher",
+                        "kode_rekening": None,
+                    }
+                )
                 self.specs[iid] = (unit, "higher", (1, 50))
 
     # targets, realisasi, history
@@ -403,32 +691,52 @@ class _Gen:
             if target == 0:
                 target = 1.0
             is_iku = iid in self.iku
-            self.rows["target"].append({"indikator_id": iid, "year": y, "basis": "pk", "target": target,
-                                        "source_table": "Perjanjian Kinerja"})
+            self.rows["target"].append(
+                {"indikator_id": iid, "year": y, "basis": "pk", "target": target, "source_table": "Perjanjian Kinerja"}
+            )
             real = self._realisasi(target, unit, polarity, is_iku)
             if s.draft and r.random() < 0.4:
                 real = None
             self.pk[iid] = (target, real)
-            self.rows["realisasi"].append({"indikator_id": iid, "year": y, "realisasi": real,
-                                           "source_table": "Pengukuran Kinerja"})
+            self.rows["realisasi"].append(
+                {"indikator_id": iid, "year": y, "realisasi": real, "source_table": "Pengukuran Kinerja"}
+            )
             if not is_iku:
                 continue
             step = r.uniform(0.01, 0.08) * (1 if polarity == "higher" else -1)
             for yy in sorted({y, final}):
-                self.rows["target"].append({"indikator_id": iid, "year": yy, "basis": "rpjmd",
-                                            "target": _round_value(target * (1 + step * (yy - y)), unit),
-                                            "source_table": "RPJMD"})
+                self.rows["target"].append(
+                    {
+                        "indikator_id": iid,
+                        "year": yy,
+                        "basis": "rpjmd",
+                        "target": _round_value(target * (1 + step * (yy - y)), unit),
+                        "source_table": "RPJMD",
+                    }
+                )
             for back in range(1, s.history_years + 1):
                 t = _round_value(target * (1 - step * back), unit) or 1.0
-                self.rows["target"].append({"indikator_id": iid, "year": y - back, "basis": "rpjmd", "target": t,
-                                            "source_table": "RPJMD"})
-                self.rows["realisasi"].append({"indikator_id": iid, "year": y - back,
-                                               "realisasi": self._realisasi(t, unit, polarity, True),
-                                               "source_table": f"LKIP {y - back}"})
+                self.rows["target"].append(
+                    {"indikator_id": iid, "year": y - back, "basis": "rpjmd", "target": t, "source_table": "RPJMD"}
+                )
+                self.rows["realisasi"].append(
+                    {
+                        "indikator_id": iid,
+                        "year": y - back,
+                        "realisasi": self._realisasi(t, unit, polarity, True),
+                        "source_table": f"LKIP {y - back}",
+                    }
+                )
             for back in range(s.history_years + 1, s.history_years + s.historis_years + 1):
                 published = None if r.random() < 0.15 else round(r.uniform(40, 160), 2)
-                self.rows["capaian_historis"].append({"indikator_id": iid, "year": y - back,
-                                                      "capaian_pct": published, "source_table": f"LKIP {y - back}"})
+                self.rows["capaian_historis"].append(
+                    {
+                        "indikator_id": iid,
+                        "year": y - back,
+                        "capaian_pct": published,
+                        "source_table": f"LKIP {y - back}",
+                    }
+                )
 
     def _realisasi(self, target: float, unit: str, polarity: str, is_iku: bool) -> float:
         r = self.r
@@ -458,15 +766,22 @@ class _Gen:
                 for k, kname in enumerate(self._kegiatan_names(penunjang, r.randint(1, 3)), 1):
                     self._leaf(f"{code}.{k:02d}", code, "kegiatan", kname, penunjang)
             return
-        urusan = [self.theme["urusan"]] + [t["urusan"] for t in r.sample([t for t in THEMES if t is not self.theme],
-                                                                        s.n_roots - 1)]
+        urusan = [self.theme["urusan"]] + [
+            t["urusan"] for t in r.sample([t for t in THEMES if t is not self.theme], s.n_roots - 1)
+        ]
         for u, (ucode, uname) in enumerate(urusan):
             rows.append({"kode_rekening": ucode, "parent_kode": None, "level": "urusan", "uraian": uname})
             parent = ucode
             if s.organisasi_level:
                 parent = f"{ucode}.0.00.0.00.{u + 1:02d}"
-                rows.append({"kode_rekening": parent, "parent_kode": ucode, "level": "organisasi",
-                             "uraian": f"{self.theme['agency']} {self.region}"})
+                rows.append(
+                    {
+                        "kode_rekening": parent,
+                        "parent_kode": ucode,
+                        "level": "organisasi",
+                        "uraian": f"{self.theme['agency']} {self.region}",
+                    }
+                )
             mine = programs if u == 0 else r.sample(programs[1:], 1)
             for p, (name, penunjang) in enumerate(mine, 1):
                 pcode = f"{ucode}.{p:02d}"
@@ -483,7 +798,9 @@ class _Gen:
         r = self.r
         if penunjang:
             return r.sample(_PENUNJANG + _PENUNJANG_SUB, n)
-        return [f"{r.choice(_KEGIATAN_VERB)} {o}" for o in r.sample(self.theme["objek"], min(n, len(self.theme["objek"])))]
+        return [
+            f"{r.choice(_KEGIATAN_VERB)} {o}" for o in r.sample(self.theme["objek"], min(n, len(self.theme["objek"])))
+        ]
 
     def _leaf(self, code: str, parent: str, level: str, name: str, penunjang: bool) -> None:
         r = self.r
@@ -493,13 +810,23 @@ class _Gen:
         real = _rp(pagu * r.choice([r.uniform(0.85, 1.0), r.uniform(0.5, 0.95), r.uniform(0.0, 0.5)]))
         if self.s.draft and r.random() < 0.3:
             pagu, real = (None, None) if r.random() < 0.5 else (pagu, None)
-        self.rows["anggaran"].append({"kode_rekening": code, "parent_kode": parent, "level": level, "uraian": name,
-                                      "pagu_rp": pagu, "realisasi_rp": real})
+        self.rows["anggaran"].append(
+            {
+                "kode_rekening": code,
+                "parent_kode": parent,
+                "level": level,
+                "uraian": name,
+                "pagu_rp": pagu,
+                "realisasi_rp": real,
+            }
+        )
         self.leaf_codes.append(code)
 
     def link_ikk(self) -> None:
         """Tie most IKK to a budget leaf (the kegiatan that delivers them)."""
-        work = [c for c in self.leaf_codes if not any(c.startswith(p) for p in self.program_codes[:1])] or self.leaf_codes
+        work = [
+            c for c in self.leaf_codes if not any(c.startswith(p) for p in self.program_codes[:1])
+        ] or self.leaf_codes
         for row in self.rows["indikator"]:
             if row["kind"] == "ikk" and self.r.random() < 0.75:
                 row["kode_rekening"] = self.r.choice(work)
@@ -515,9 +842,20 @@ class _Gen:
         measured = [i for i in self.rows["indikator"] if i["kind"] == "iku" and i["indikator_id"] in self.pk]
         top = [i for i in self.rows["indikator"] if i["kind"] == "iku" and not i["parent_id"]]
         for n, i in enumerate(top, 1):
-            rows.append({"document": "renstra", "source_table": "Renstra", "part": "outcome", "nomor": str(n),
-                         "sasaran_id": i["sasaran_id"], "indikator_id": i["indikator_id"], "kode_rekening": None,
-                         "name": i["name"], "target": None, "target_unit": None})
+            rows.append(
+                {
+                    "document": "renstra",
+                    "source_table": "Renstra",
+                    "part": "outcome",
+                    "nomor": str(n),
+                    "sasaran_id": i["sasaran_id"],
+                    "indikator_id": i["indikator_id"],
+                    "kode_rekening": None,
+                    "name": i["name"],
+                    "target": None,
+                    "target_unit": None,
+                }
+            )
         changed = self.r.random() < 0.5
         skipped = measured[-1]["indikator_id"] if self.r.random() < 0.2 else None  # PK leaves one out: a finding
         for doc, table in (("pk_awal", "PK Awal"), ("pk_perubahan", "PK Perubahan")):
@@ -527,18 +865,34 @@ class _Gen:
                 target = self.pk[i["indikator_id"]][0]
                 if doc == "pk_awal" and changed and n == 1:
                     target = _round_value(target * 0.9, i["unit"] or "")
-                rows.append({"document": doc, "source_table": table, "part": "outcome", "nomor": str(n),
-                             "sasaran_id": i["sasaran_id"], "indikator_id": i["indikator_id"], "kode_rekening": None,
-                             "name": i["name"], "target": target, "target_unit": i["unit"]})
+                rows.append(
+                    {
+                        "document": doc,
+                        "source_table": table,
+                        "part": "outcome",
+                        "nomor": str(n),
+                        "sasaran_id": i["sasaran_id"],
+                        "indikator_id": i["indikator_id"],
+                        "kode_rekening": None,
+                        "name": i["name"],
+                        "target": target,
+                        "target_unit": i["unit"],
+                    }
+                )
 
     def _t_sasaran_kegiatan(self) -> None:
         for sid in self.strategis:
             for code in self.r.sample(self.program_codes, min(len(self.program_codes), self.r.randint(1, 2))):
-                self.rows["sasaran_kegiatan"].append({"sasaran_id": sid, "kode_rekening": code, "source_table": "Renstra"})
+                self.rows["sasaran_kegiatan"].append(
+                    {"sasaran_id": sid, "kode_rekening": code, "source_table": "Renstra"}
+                )
         for row in self.rows["indikator"]:
             if row["kind"] == "ikk" and row["kode_rekening"]:
-                key = {"sasaran_id": row["sasaran_id"], "kode_rekening": row["kode_rekening"],
-                       "source_table": "Perjanjian Kinerja"}
+                key = {
+                    "sasaran_id": row["sasaran_id"],
+                    "kode_rekening": row["kode_rekening"],
+                    "source_table": "Perjanjian Kinerja",
+                }
                 if key not in self.rows["sasaran_kegiatan"]:
                     self.rows["sasaran_kegiatan"].append(key)
 
@@ -549,16 +903,26 @@ class _Gen:
         real = sum(x["realisasi_rp"] or 0 for x in leaves)
         share = r.uniform(0.4, 0.7)
         modal = r.uniform(0, 0.15) if r.random() < 0.6 else 0.0
-        parts = [("belanja-pegawai", "belanja-operasi", "1", "Belanja Pegawai", share),
-                 ("belanja-barang-jasa", "belanja-operasi", "2", "Belanja Barang dan Jasa", 1 - share - modal)]
+        parts = [
+            ("belanja-pegawai", "belanja-operasi", "1", "Belanja Pegawai", share),
+            ("belanja-barang-jasa", "belanja-operasi", "2", "Belanja Barang dan Jasa", 1 - share - modal),
+        ]
         rows = self.rows["belanja_jenis"]
         rows.append({"jenis_id": "belanja-operasi", "parent_id": None, "nomor": "I", "uraian": "Belanja Operasi"})
         if modal:
             parts.append(("belanja-modal-peralatan", "belanja-modal", "1", "Belanja Modal Peralatan dan Mesin", modal))
             rows.append({"jenis_id": "belanja-modal", "parent_id": None, "nomor": "II", "uraian": "Belanja Modal"})
         for jid, parent, nomor, name, f in parts:
-            rows.append({"jenis_id": jid, "parent_id": parent, "nomor": nomor, "uraian": name,
-                         "anggaran_rp": _rp(pagu * f), "realisasi_rp": _rp(real * f)})
+            rows.append(
+                {
+                    "jenis_id": jid,
+                    "parent_id": parent,
+                    "nomor": nomor,
+                    "uraian": name,
+                    "anggaran_rp": _rp(pagu * f),
+                    "realisasi_rp": _rp(real * f),
+                }
+            )
 
     def _t_capaian_historis(self) -> None:
         pass  # filled with the history in values(); dropped below when the table is not in the shape
@@ -571,29 +935,77 @@ class _Gen:
         r = self.r
         self.kabupaten = self._kabupaten_names(r.randint(3, 12))
         for n, k in enumerate(self.kabupaten, 1):
-            self.rows["wilayah"].append({"nomor": n, "kabupaten": k, "jumlah_kecamatan": r.randint(5, 30),
-                                         "jumlah_desa": r.randint(40, 300), "jumlah_kelurahan": r.randint(0, 40)})
+            self.rows["wilayah"].append(
+                {
+                    "nomor": n,
+                    "kabupaten": k,
+                    "jumlah_kecamatan": r.randint(5, 30),
+                    "jumlah_desa": r.randint(40, 300),
+                    "jumlah_kelurahan": r.randint(0, 40),
+                }
+            )
 
     def _t_unit_organisasi(self) -> None:
         r = self.r
         rows = self.rows["unit_organisasi"]
-        rows.append({"unit_id": "kepala", "parent_id": None, "unit_type": "kepala", "name": "Kepala Dinas",
-                     "in_struktur": True})
-        rows.append({"unit_id": "sekretariat", "parent_id": "kepala", "unit_type": "sekretariat", "name": "Sekretariat",
-                     "in_struktur": True})
-        for n, name in enumerate(r.sample(["Sub Bagian Umum dan Kepegawaian", "Sub Bagian Keuangan",
-                                           "Sub Bagian Perencanaan dan Pelaporan"], r.randint(1, 3)), 1):
-            rows.append({"unit_id": f"subbag-{n}", "parent_id": "sekretariat", "unit_type": "sub_bagian", "name": name,
-                         "in_struktur": True})
+        rows.append(
+            {"unit_id": "kepala", "parent_id": None, "unit_type": "kepala", "name": "Kepala Dinas", "in_struktur": True}
+        )
+        rows.append(
+            {
+                "unit_id": "sekretariat",
+                "parent_id": "kepala",
+                "unit_type": "sekretariat",
+                "name": "Sekretariat",
+                "in_struktur": True,
+            }
+        )
+        for n, name in enumerate(
+            r.sample(
+                ["Sub Bagian Umum dan Kepegawaian", "Sub Bagian Keuangan", "Sub Bagian Perencanaan dan Pelaporan"],
+                r.randint(1, 3),
+            ),
+            1,
+        ):
+            rows.append(
+                {
+                    "unit_id": f"subbag-{n}",
+                    "parent_id": "sekretariat",
+                    "unit_type": "sub_bagian",
+                    "name": name,
+                    "in_struktur": True,
+                }
+            )
         for b, objek in enumerate(r.sample(self.theme["objek"], min(len(self.theme["objek"]), r.randint(2, 4))), 1):
-            rows.append({"unit_id": f"bidang-{b}", "parent_id": "kepala", "unit_type": "bidang",
-                         "name": f"Bidang {objek.title()}", "in_struktur": True})
+            rows.append(
+                {
+                    "unit_id": f"bidang-{b}",
+                    "parent_id": "kepala",
+                    "unit_type": "bidang",
+                    "name": f"Bidang {objek.title()}",
+                    "in_struktur": True,
+                }
+            )
             for k in range(1, r.randint(0, 2) + 1):
-                rows.append({"unit_id": f"bidang-{b}-{k}", "parent_id": f"bidang-{b}", "unit_type": "sub_koordinator",
-                             "name": f"Sub Koordinator {r.choice(_KEGIATAN_VERB)} {objek.title()}", "in_struktur": True})
+                rows.append(
+                    {
+                        "unit_id": f"bidang-{b}-{k}",
+                        "parent_id": f"bidang-{b}",
+                        "unit_type": "sub_koordinator",
+                        "name": f"Sub Koordinator {r.choice(_KEGIATAN_VERB)} {objek.title()}",
+                        "in_struktur": True,
+                    }
+                )
         if r.random() < 0.4:
-            rows.append({"unit_id": "upt-1", "parent_id": "kepala", "unit_type": "penempatan",
-                         "name": f"UPT {r.choice(self.theme['objek']).title()}", "in_struktur": False})
+            rows.append(
+                {
+                    "unit_id": "upt-1",
+                    "parent_id": "kepala",
+                    "unit_type": "penempatan",
+                    "name": f"UPT {r.choice(self.theme['objek']).title()}",
+                    "in_struktur": False,
+                }
+            )
 
     def _t_pegawai_total(self) -> None:
         r = self.r
@@ -606,63 +1018,125 @@ class _Gen:
     def _t_pegawai(self) -> None:
         r = self.r
         units = [u["unit_id"] for u in self.rows["unit_organisasi"]]
-        self.rows["pegawai"].append({"status": "pns", "unit_id": "kepala", "jabatan": "Kepala Dinas", "jumlah": 1,
-                                     "source_section": "Bab I"})
-        self.rows["pegawai"].append({"status": "pns", "unit_id": "sekretariat", "jabatan": "Sekretaris", "jumlah": 1,
-                                     "source_section": "Bab I"})
+        self.rows["pegawai"].append(
+            {"status": "pns", "unit_id": "kepala", "jabatan": "Kepala Dinas", "jumlah": 1, "source_section": "Bab I"}
+        )
+        self.rows["pegawai"].append(
+            {"status": "pns", "unit_id": "sekretariat", "jabatan": "Sekretaris", "jumlah": 1, "source_section": "Bab I"}
+        )
         for u in units:
             if u.startswith("bidang-") and u.count("-") == 1:
-                self.rows["pegawai"].append({"status": "pns", "unit_id": u, "jabatan": "Kepala Bidang", "jumlah": 1,
-                                             "source_section": "Bab I"})
+                self.rows["pegawai"].append(
+                    {"status": "pns", "unit_id": u, "jabatan": "Kepala Bidang", "jumlah": 1, "source_section": "Bab I"}
+                )
         left = self.totals["pns"] - sum(p["jumlah"] for p in self.rows["pegawai"])
         if left > 0:
-            self.rows["pegawai"].append({"status": "pns", "unit_id": "sekretariat", "jabatan": "Pelaksana",
-                                         "jumlah": r.randint(0, left), "source_section": "Bab I"})
+            self.rows["pegawai"].append(
+                {
+                    "status": "pns",
+                    "unit_id": "sekretariat",
+                    "jabatan": "Pelaksana",
+                    "jumlah": r.randint(0, left),
+                    "source_section": "Bab I",
+                }
+            )
         if "tenaga_kontrak" in self.totals:
             k = self.totals["tenaga_kontrak"]
             place = r.choice(units)
             first = r.randint(0, k)
-            self.rows["pegawai"].append({"status": "tenaga_kontrak", "unit_id": "sekretariat", "jabatan":
-                                         "Tenaga Kontrak Daerah", "jumlah": first, "source_section": "Bab I"})
+            self.rows["pegawai"].append(
+                {
+                    "status": "tenaga_kontrak",
+                    "unit_id": "sekretariat",
+                    "jabatan": "Tenaga Kontrak Daerah",
+                    "jumlah": first,
+                    "source_section": "Bab I",
+                }
+            )
             if place != "sekretariat":
-                self.rows["pegawai"].append({"status": "tenaga_kontrak", "unit_id": place, "jabatan":
-                                             "Tenaga Kontrak Daerah", "jumlah": r.randint(0, k - first),
-                                             "source_section": "Bab I"})
+                self.rows["pegawai"].append(
+                    {
+                        "status": "tenaga_kontrak",
+                        "unit_id": place,
+                        "jabatan": "Tenaga Kontrak Daerah",
+                        "jumlah": r.randint(0, k - first),
+                        "source_section": "Bab I",
+                    }
+                )
 
     def _t_lomba_desa(self) -> None:
         r = self.r
         places = getattr(self, "kabupaten", None) or self._kabupaten_names(3)
         for n in range(1, r.randint(1, 3) + 1):
-            self.rows["lomba_desa"].append({
-                "peringkat": n, "kategori": f"Juara {'I' * n}", "desa": f"{r.choice(_DESA_A)} {r.choice(_DESA_B)}",
-                "kecamatan": f"{r.choice(_PLACE_A)} {r.choice(_DESA_B)}", "kabupaten": r.choice(places),
-                "source_section": "Bab III"})
+            self.rows["lomba_desa"].append(
+                {
+                    "peringkat": n,
+                    "kategori": f"Juara {'I' * n}",
+                    "desa": f"{r.choice(_DESA_A)} {r.choice(_DESA_B)}",
+                    "kecamatan": f"{r.choice(_PLACE_A)} {r.choice(_DESA_B)}",
+                    "kabupaten": r.choice(places),
+                    "source_section": "Bab III",
+                }
+            )
 
     def _t_hadiah_lomba_pkk(self) -> None:
         prizes = sorted((_rp(self.r.uniform(1e6, 1e7)) for _ in range(3)), reverse=True)
         for n, p in enumerate(prizes, 1):
-            self.rows["hadiah_lomba_pkk"].append({"peringkat": n, "kategori": f"Juara {'I' * n}", "hadiah_rp": p,
-                                                  "source_section": "Bab III"})
+            self.rows["hadiah_lomba_pkk"].append(
+                {"peringkat": n, "kategori": f"Juara {'I' * n}", "hadiah_rp": p, "source_section": "Bab III"}
+            )
 
     def _t_narasi(self) -> None:
         r = self.r
         rows = self.rows["narasi"]
-        below = [i for i, (t, x) in self.pk.items() if i in self.iku and x is not None
-                 and capaian(x, t, self.specs[i][1], self.s.lower_formula) < 100]
+        below = [
+            i
+            for i, (t, x) in self.pk.items()
+            if i in self.iku and x is not None and capaian(x, t, self.specs[i][1], self.s.lower_formula) < 100
+        ]
         ind = {i["indikator_id"]: i for i in self.rows["indikator"]}
-        for n, iid in enumerate(below[:4], 1):
+        for iid in below[:4]:
             objek = r.choice(self.theme["objek"])
-            rows.append({"narasi_id": f"n{len(rows) + 1:02d}", "section": "Bab III", "kind": "penyebab_kendala",
-                         "sasaran_id": ind[iid]["sasaran_id"], "indikator_id": iid,
-                         "text": f"Keterbatasan anggaran dan tenaga pendukung untuk {objek}"})
-            rows.append({"narasi_id": f"n{len(rows) + 1:02d}", "section": "Bab III", "kind": "rencana_perbaikan",
-                         "sasaran_id": ind[iid]["sasaran_id"], "indikator_id": iid,
-                         "text": f"Memperkuat koordinasi lintas perangkat daerah dalam {objek}"})
-        rows.append({"narasi_id": f"n{len(rows) + 1:02d}", "section": "Bab III", "kind": "faktor_pendukung",
-                     "sasaran_id": self.strategis[0], "indikator_id": None,
-                     "text": "Dukungan pemerintah daerah dan peran aktif masyarakat"})
-        rows.append({"narasi_id": f"n{len(rows) + 1:02d}", "section": "Bab IV", "kind": "saran", "sasaran_id": None,
-                     "indikator_id": None, "text": "Perlu penajaman indikator kinerja pada perubahan Renstra berikutnya"})
+            rows.append(
+                {
+                    "narasi_id": f"n{len(rows) + 1:02d}",
+                    "section": "Bab III",
+                    "kind": "penyebab_kendala",
+                    "sasaran_id": ind[iid]["sasaran_id"],
+                    "indikator_id": iid,
+                    "text": f"Keterbatasan anggaran dan tenaga pendukung untuk {objek}",
+                }
+            )
+            rows.append(
+                {
+                    "narasi_id": f"n{len(rows) + 1:02d}",
+                    "section": "Bab III",
+                    "kind": "rencana_perbaikan",
+                    "sasaran_id": ind[iid]["sasaran_id"],
+                    "indikator_id": iid,
+                    "text": f"Memperkuat koordinasi lintas perangkat daerah dalam {objek}",
+                }
+            )
+        rows.append(
+            {
+                "narasi_id": f"n{len(rows) + 1:02d}",
+                "section": "Bab III",
+                "kind": "faktor_pendukung",
+                "sasaran_id": self.strategis[0],
+                "indikator_id": None,
+                "text": "Dukungan pemerintah daerah dan peran aktif masyarakat",
+            }
+        )
+        rows.append(
+            {
+                "narasi_id": f"n{len(rows) + 1:02d}",
+                "section": "Bab IV",
+                "kind": "saran",
+                "sasaran_id": None,
+                "indikator_id": None,
+                "text": "Perlu penajaman indikator kinerja pada perubahan Renstra berikutnya",
+            }
+        )
 
     def _t_nilai_tercetak(self) -> None:
         """Values printed by a careful report: computed here from the synthetic inputs, one perhaps mistyped."""
@@ -671,7 +1145,9 @@ class _Gen:
             t, x = self.pk[iid]
             c = capaian(x, t, self.specs[iid][1], self.s.lower_formula)
             if c == c:
-                rows.append(_printed("Pengukuran Kinerja", "indikator", "capaian_pct", round(c, 2), self.year, indikator_id=iid))
+                rows.append(
+                    _printed("Pengukuran Kinerja", "indikator", "capaian_pct", round(c, 2), self.year, indikator_id=iid)
+                )
         leaves = {x["kode_rekening"]: x for x in self.rows["anggaran"] if x["kode_rekening"] in self.leaf_codes}
         if all(x["pagu_rp"] is not None and x["realisasi_rp"] is not None for x in leaves.values()):
             pagu = sum(x["pagu_rp"] for x in leaves.values())
@@ -679,15 +1155,16 @@ class _Gen:
             rows.append(_printed("Ringkasan Eksekutif", "anggaran", "pagu_rp", pagu, self.year))
             rows.append(_printed("Ringkasan Eksekutif", "anggaran", "realisasi_rp", real, self.year))
             if pagu:
-                rows.append(_printed("Ringkasan Eksekutif", "anggaran", "serapan_pct", round(real / pagu * 100, 2),
-                                     self.year))
+                rows.append(
+                    _printed("Ringkasan Eksekutif", "anggaran", "serapan_pct", round(real / pagu * 100, 2), self.year)
+                )
         rows.append(_printed("Ringkasan Eksekutif", "sasaran", "jumlah_sasaran", float(len(self.strategis)), self.year))
         if self.s.typo and rows:
             slip = self.r.choice([p for p in rows if p["metric"] == "capaian_pct"] or rows)
             text = slip["printed_text"]
             digits = [k for k, ch in enumerate(text) if ch.isdigit()]
             k = digits[0]
-            wrong = text[:k] + str((int(text[k]) + self.r.randint(1, 8)) % 10 or 1) + text[k + 1:]
+            wrong = text[:k] + str((int(text[k]) + self.r.randint(1, 8)) % 10 or 1) + text[k + 1 :]
             if wrong != text:
                 slip.update(printed_text=wrong, value=float(wrong), note="sintetis: salah ketik disengaja")
 
@@ -696,14 +1173,25 @@ class _Gen:
         agency = self.theme["agency"] + (f" (sintetis {number:03d})" if number is not None else " (sintetis)")
         final = self.year + s.rpjmd_after
         return {
-            "dataset": {"id": self.id, "agency": agency, "agency_short": self.theme["short"], "region": self.region,
-                        "province": self.province, "year": self.year, "renstra_period": f"{final - 5}-{final}",
-                        "source_document": f"Data sintetis ({label or 'lkip synth'}) — bukan laporan sebenarnya",
-                        "synthetic": True, "status": "draft" if s.draft else "final"},
-            "capaian": {"cap_pct": s.cap_pct, "average": s.average, "lower_formula": s.lower_formula,
-                        "scale": [{"min_pct": lo, "label": label_} for lo, label_ in SCALES[s.scale]]},
-            "tables": {name: {"source": "sintetis"} for name in TABLES
-                       if TABLES[name].core or name in s.optional},
+            "dataset": {
+                "id": self.id,
+                "agency": agency,
+                "agency_short": self.theme["short"],
+                "region": self.region,
+                "province": self.province,
+                "year": self.year,
+                "renstra_period": f"{final - 5}-{final}",
+                "source_document": f"Data sintetis ({label or 'lkip synth'}) — bukan laporan sebenarnya",
+                "synthetic": True,
+                "status": "draft" if s.draft else "final",
+            },
+            "capaian": {
+                "cap_pct": s.cap_pct,
+                "average": s.average,
+                "lower_formula": s.lower_formula,
+                "scale": [{"min_pct": lo, "label": label_} for lo, label_ in SCALES[s.scale]],
+            },
+            "tables": {name: {"source": "sintetis"} for name in TABLES if TABLES[name].core or name in s.optional},
         }
 
 
@@ -725,12 +1213,21 @@ def _unique(label: str, used: set[str]) -> str:
 def _printed(table: str, subject: str, metric: str, value: float, year: int, **ids: str) -> dict:
     """One printed value naming its subject in columns (see the nilai_tercetak schema)."""
     text = saving.canonical(value, "float")
-    return {"report_table": table, "subject": subject, **ids, "metric": metric, "year": year,
-            "printed_text": text, "value": float(text), "note": "sintetis"}
+    return {
+        "report_table": table,
+        "subject": subject,
+        **ids,
+        "metric": metric,
+        "year": year,
+        "printed_text": text,
+        "value": float(text),
+        "note": "sintetis",
+    }
 
 
-def generate(shape: Shape, rng: random.Random, ds_id: str, year: int = 2023, label: str = "",
-             number: int | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+def generate(
+    shape: Shape, rng: random.Random, ds_id: str, year: int = 2023, label: str = "", number: int | None = None
+) -> tuple[dict[str, pd.DataFrame], dict]:
     """The tables (one DataFrame per table, absent optional tables omitted) and metadata of one dataset."""
     g = _Gen(shape, rng, ds_id, year)
     g.sasaran()

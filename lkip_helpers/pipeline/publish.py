@@ -24,7 +24,6 @@ from lkip_helpers.files import replace_folder, write_atomic, write_text_atomic
 from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild
 from lkip_helpers.pipeline.runner import NotebookFailed, Task, process_alive
 from lkip_helpers.pipeline.stopping import uninterrupted
-from lkip_helpers.report.html import index_page
 from lkip_helpers.report.overview import audit_count, write_overview
 
 FAILED_DIR = "_gagal"  # outputs/_gagal/<dataset>/: the notebook that failed, kept for reading
@@ -55,8 +54,9 @@ def start(b: DatasetBuild) -> None:
 
 def finish(b: DatasetBuild) -> None:
     """Write the document, manifest, index and state; swap the folder into place."""
-    # imported here, not at the top: the document loads pandas, and an unchanged rebuild needs only the standard library
+    # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
     from lkip_helpers.report.dokumen import read_stream, write_documents
+    from lkip_helpers.report.front import index_page
 
     runs, records, pages = {}, [], []
     for t in b.tasks:
@@ -176,28 +176,10 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
 
 def _headline(ds) -> dict:
     """Headline figures of the manifest; a figure the data cannot give yet (a draft) is None."""
-    # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
-    from lkip_helpers.analysis import anggaran, kinerja
+    # imported here, not at the top: it loads pandas, and an unchanged rebuild needs only the standard library
+    from lkip_helpers.analysis.headline import headline
 
-    m = kinerja.measured(ds)
-    headline = {
-        "rata_rata_capaian_pct": None,
-        "n_indikator": int(len(m)),
-        "n_tercapai": None,
-        "pagu_rp": None,
-        "realisasi_rp": None,
-        "serapan_pct": None,
-    }
-    if len(m):
-        _, overall = kinerja.sasaran_summary(ds)
-        headline["rata_rata_capaian_pct"] = round(overall, 4)
-        if m["capaian_pct"].notna().any():  # nothing measured yet: how many reached target is unknown
-            headline["n_tercapai"] = int(m["tercapai"].sum())
-    tree = anggaran.anggaran_tree(ds)
-    if (tree["depth"] == 0).any():
-        pagu, real, serapan = anggaran.total(ds)
-        headline.update(pagu_rp=pagu, realisasi_rp=real, serapan_pct=round(serapan, 4))
-    return headline
+    return headline(ds).as_dict()
 
 
 # --- what a killed build left ------------------------------------------------------------------

@@ -24,8 +24,8 @@ from IPython.display import Image, Markdown, display
 from lkip_helpers import paths
 from lkip_helpers.data.safe_cells import write_csv, xlsx_cell
 from lkip_helpers.paths import REGISTRY_DIR
-from lkip_helpers.report.narrative import escape
 from lkip_helpers.report.report_table import KINDS, ReportTable
+from lkip_helpers.report.text import escape, no_autolinks
 
 ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")  # may hold an id of the data (schema.ID_PATTERN)
 STREAM_SUFFIX = ".dokumen.json"
@@ -40,6 +40,20 @@ def current() -> Outputs | None:
 
 def set_current(out: Outputs | None) -> None:
     _CURRENT[:] = [out] if out is not None else []
+
+
+def md(text: str) -> None:
+    """Show narrative text computed from the data (Markdown); it also goes into the LKIP document.
+
+    Nothing in it becomes an outside link: data text in it is already escaped
+    (:func:`lkip_helpers.report.text.escape`); as a second line of defence, bare
+    ``http:``-style schemes, ``www.`` and ``@`` outside code spans are escaped too.
+    """
+    text = no_autolinks(text)
+    out = current()
+    if out is not None:
+        out.text(text)
+    display(Markdown(text))
 
 
 def _cell() -> str | None:

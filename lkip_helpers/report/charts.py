@@ -14,11 +14,10 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import FuncFormatter
 
+from lkip_helpers.analysis.anggaran import label
 from lkip_helpers.numbers import format_number
-from lkip_helpers.report.text import label
+from lkip_helpers.palette import PALETTE
 
-# Agency palette: deep blue and teal of the provincial documents, warm accents for attention.
-PALETTE = {"utama": "#1f4e79", "kedua": "#2a9d8f", "aksen": "#e9a23b", "netral": "#8d99ae", "bahaya": "#c0392b"}
 AXIS_LIMIT_PCT = 300  # bars and points beyond this are drawn to the edge, their value written beside them
 
 

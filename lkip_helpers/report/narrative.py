@@ -1,53 +1,38 @@
 """Narrative sentences in Bahasa Indonesia, with every number computed from the data.
 
-Text that comes from data files is shown literally: every ASCII punctuation character in
-it is backslash-escaped (CommonMark allows this for all of them), so raw HTML, ``[x](…)``
-links, ``![](http://…)`` images, emphasis, headings, lists and bare ``http://`` or
-``www.`` autolinks all stay text. Ids inside code spans go through :func:`_code`.
+Text that comes from data files is shown literally (:func:`lkip_helpers.report.text.escape`,
+here ``_e``): raw HTML, links, images, emphasis and autolinks in it all stay text. Ids
+inside code spans go through :func:`lkip_helpers.report.text.code`.
 """
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from lkip_helpers.analysis import anggaran, kinerja
+from lkip_helpers.analysis import anggaran, drilldown, kinerja
+from lkip_helpers.analysis.anggaran import label
+from lkip_helpers.analysis.audit import audit
+from lkip_helpers.analysis.drilldown import below_threshold, check_indicator, observations
+from lkip_helpers.analysis.headline import headline
+from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
+from lkip_helpers.analysis.sensitivity import contributions, methods_table
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
-from lkip_helpers.report.text import label
+from lkip_helpers.report.text import code as _code
+from lkip_helpers.report.text import escape
 
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-
-
-def _e(text) -> str:
-    r"""Data text made safe inside Markdown: shown literally, on one line, no markup, no links.
-
-    >>> print(_e("<b>x</b> [klik](javascript:alert(1)) desa_wisata"))
-    \<b\>x\<\/b\> \[klik\]\(javascript\:alert\(1\)\) desa\_wisata
-    >>> print(_e("lihat http://contoh.invalid, 98%"))
-    lihat http\:\/\/contoh\.invalid\, 98\%
-    """
-    one_line = " ".join(str(text).splitlines())
-    return _PUNCTUATION.sub(r"\\\1", one_line)
+_e = escape  # the sentences below use it often
 
 
-def _code(text) -> str:
-    """Data text as a Markdown code span (no escapes work inside one: backticks and line breaks are dropped)."""
-    return "`" + " ".join(str(text).replace("`", "'").splitlines()) + "`"
-
-
-escape = _e  # for other modules that put data text into Markdown
-
-
-def ringkasan(ds) -> str:
+def ringkasan(ds: Dataset) -> str:
     """Headline: how many indicators reached target, the averages, the budget (a draft says what is missing)."""
-    m = kinerja.measured(ds)
-    per, overall = kinerja.sasaran_summary(ds)
+    h = headline(ds)
+    per, overall = h.per_sasaran, h.rata_rata_capaian_pct
     pol = kinerja.policy(ds)
     miss = ds.missing_text
-    n, ok = len(m), int(m["tercapai"].sum())
-    unmeasured = int(m["capaian_pct"].isna().sum())
-    pagu, real, serapan = anggaran.total(ds)
+    n, ok = h.n_indikator, h.n_tercapai or 0
+    unmeasured = n - h.n_terukur
+    pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
     if unmeasured == n:
         lines = [
             f"Pada tahun {ds.year} ada **{n} baris indikator** untuk diukur; realisasinya **{miss}**, "
@@ -78,7 +63,7 @@ def ringkasan(ds) -> str:
     return "\n".join(lines)
 
 
-def below_target(ds) -> str:
+def below_target(ds: Dataset) -> str:
     """The indicators that missed their target, lowest first."""
     m = kinerja.measured(ds)
     if m["capaian_pct"].isna().all():
@@ -94,7 +79,7 @@ def below_target(ds) -> str:
     return f"Indikator yang belum mencapai target ({len(low)}), dari yang terendah:\n\n" + "\n".join(items)
 
 
-def compared_with_last_year(ds) -> str:
+def compared_with_last_year(ds: Dataset) -> str:
     """Average now vs last year, and the indicators that fell and rose most (each listed where it belongs)."""
     avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
     y = ds.year
@@ -134,11 +119,9 @@ def compared_with_last_year(ds) -> str:
     return text
 
 
-def planning_changes(ds) -> str:
+def planning_changes(ds: Dataset) -> str:
     """What the PK Perubahan changed."""
-    from lkip_helpers.report.tables import pk_changes
-
-    ch = pk_changes(ds)
+    ch = kinerja.pk_changes(ds)
     if ch.empty:
         return "PK Perubahan sama dengan PK awal: tidak ada perubahan."
     dropped = ch[ch["perubahan"].str.startswith("target dihapus")]
@@ -159,7 +142,7 @@ def planning_changes(ds) -> str:
     return " ".join(parts)
 
 
-def budget_summary(ds) -> str:
+def budget_summary(ds: Dataset) -> str:
     """Absorption overall and the programs furthest below it."""
     tree = anggaran.anggaran_tree(ds)
     progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
@@ -176,10 +159,8 @@ def budget_summary(ds) -> str:
     return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
 
 
-def efficiency(ds) -> str:
+def efficiency(ds: Dataset) -> str:
     """Which units of spending were efficient, in plain words."""
-    from lkip_helpers.report.tables import efficiency_frame
-
     f = efficiency_frame(ds)
     if (f["verdict"] == "Tidak dapat dinilai").all():
         return f"Efisiensi belum dapat dinilai: capaian dan serapan anggaran {ds.missing_text}."
@@ -211,14 +192,14 @@ def efficiency(ds) -> str:
 STATUS_LABELS = {"pns": "PNS", "tenaga_kontrak": "tenaga kontrak daerah", "pppk": "PPPK"}
 
 
-def region(ds) -> str:
+def region(ds: Dataset) -> str:
     """Who reports, for which government and year (Bab I)."""
     d = ds.meta["dataset"]
     period = f" Periode Renstra: {_e(d['renstra_period'])}." if d.get("renstra_period") else ""
     return f"**{_e(ds.agency)}**, {_e(ds.region)} — laporan kinerja tahun {ds.year}.{period}"
 
 
-def staff(ds) -> str:
+def staff(ds: Dataset) -> str:
     """Staff totals by status, and how far the posts listed cover them."""
     t = ds.pegawai_total.groupby("status", sort=False)["jumlah"].sum()
     parts = [f"**{format_number(v)} {_e(STATUS_LABELS.get(k, k))}**" for k, v in t.items()]
@@ -233,7 +214,7 @@ def staff(ds) -> str:
     return text
 
 
-def villages(ds) -> str:
+def villages(ds: Dataset) -> str:
     w = ds.wilayah
     top = w.assign(t=w["jumlah_desa"] + w["jumlah_kelurahan"]).sort_values("t", ascending=False).iloc[0]
     return (
@@ -244,15 +225,7 @@ def villages(ds) -> str:
     )
 
 
-def not_available_reason(ds, figure_id: str) -> str:
-    """The dataset's statement of why a figure's data are missing ('' when it makes none)."""
-    for gap in ds.meta.get("not_available") or []:
-        if isinstance(gap, dict) and gap.get("id") == figure_id:
-            return str(gap.get("reason", ""))
-    return ""
-
-
-def scale_text(ds) -> str:
+def scale_text(ds: Dataset) -> str:
     """The configured scale in words: 'Sangat Tinggi ≥ 91%, …, Sangat Rendah < 51%'."""
     bands = kinerja.policy(ds).scale.bands
     parts = [f"{lab} ≥ {format_number(lo)}%" for lo, lab in bands[:-1]]
@@ -260,20 +233,19 @@ def scale_text(ds) -> str:
     return ", ".join(parts)
 
 
-def penutup(ds) -> str:
+def penutup(ds: Dataset) -> str:
     """Bab IV: conclusions computed from the numbers, then the plans the data state."""
-    from lkip_helpers.report.tables import efficiency_per_iku
-
     m = kinerja.measured(ds)
-    per, overall = kinerja.sasaran_summary(ds)
+    h = headline(ds)
+    per, overall = h.per_sasaran, h.rata_rata_capaian_pct
     pol = kinerja.policy(ds)
     miss = ds.missing_text
     lines = ["**Kesimpulan**", ""]
-    if m["capaian_pct"].isna().all():
+    if not h.n_terukur:
         lines.append(f"- Capaian tahun {ds.year} belum dapat disimpulkan: realisasi {miss}.")
     else:
         measured = m.dropna(subset=["capaian_pct"])
-        ok = int(measured["tercapai"].sum())
+        ok = h.n_tercapai
         lines.append(
             f"- Rata-rata capaian kinerja {ds.year} **{format_pct(overall)}** (kategori "
             f"*{_e(pol.scale.classify(overall))}*; {_e(kinerja.average_method(ds))})."
@@ -308,7 +280,7 @@ def penutup(ds) -> str:
                 f"- Dibanding {ds.year - 1}, rata-rata capaian {word}"
                 + (f" {format_number(abs(diff), 2)} poin." if diff else ".")
             )
-    pagu, real, serapan = anggaran.total(ds)
+    pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
     lines.append(
         f"- Serapan anggaran {format_pct(serapan, missing=miss)} ({format_rp(real, miss)} dari "
         f"{format_rp(pagu, miss)})."
@@ -340,10 +312,8 @@ def plausibility(warnings: list[str]) -> str:
     )
 
 
-def audit_summary(ds, tolerance: float | None = None) -> str:
+def audit_summary(ds: Dataset, tolerance: float | None = None) -> str:
     """How many printed figures were checked, how many disagree, grouped by cause."""
-    from lkip_helpers.analysis.audit import audit
-
     if ds.nilai_tercetak.empty:
         return (
             "Belum ada angka tercetak untuk diperiksa: tabel `nilai_tercetak` masih kosong (laporan "
@@ -368,10 +338,8 @@ def audit_summary(ds, tolerance: float | None = None) -> str:
     return text
 
 
-def sensitivity(ds) -> str:
+def sensitivity(ds: Dataset) -> str:
     """What the choice of averaging method does to the headline and to last year's figure."""
-    from lkip_helpers.analysis.sensitivity import contributions, methods_table
-
     t = methods_table(ds).set_index("metode")
     y, prev = str(ds.year), str(ds.year - 1)
     if y not in t.columns or t[y].isna().all():
@@ -410,9 +378,7 @@ def sensitivity(ds) -> str:
     )
 
 
-def indikator_header(ds, indikator: str) -> str:
-    from lkip_helpers.analysis.drilldown import check_indicator
-
+def indikator_header(ds: Dataset, indikator: str) -> str:
     r = check_indicator(ds, indikator)
     miss = ds.missing_text
     if pd.isna(r["capaian_pct"]):
@@ -429,10 +395,8 @@ def indikator_header(ds, indikator: str) -> str:
     )
 
 
-def indikator_efisiensi(ds, indikator: str) -> str:
-    from lkip_helpers.analysis.drilldown import efficiency
-
-    e = efficiency(ds, indikator)
+def indikator_efisiensi(ds: Dataset, indikator: str) -> str:
+    e = drilldown.efficiency(ds, indikator)
     miss = ds.missing_text
     if e is None:
         return (
@@ -447,21 +411,15 @@ def indikator_efisiensi(ds, indikator: str) -> str:
     )
 
 
-def indikator_observations(ds, indikator: str) -> str:
-    from lkip_helpers.analysis.drilldown import observations
-
+def indikator_observations(ds: Dataset, indikator: str) -> str:
     findings = None
     if ds.has("nilai_tercetak"):
-        from lkip_helpers.analysis.audit import audit
-
         findings, _ = audit(ds)
     return "\n".join(f"- {_e(n)}" for n in observations(ds, indikator, findings))
 
 
-def indicator_choices(ds) -> str:
+def indicator_choices(ds: Dataset) -> str:
     """Every indicator the ``indikator`` parameter accepts, with its id: those below target first."""
-    from lkip_helpers.analysis.drilldown import below_threshold
-
     names = ds.indikator.set_index("indikator_id")["short_name"]
     ids = below_threshold(ds)
     m = kinerja.measured(ds)

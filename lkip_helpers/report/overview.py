@@ -21,11 +21,12 @@ from urllib.parse import quote
 from lkip_helpers import paths
 from lkip_helpers.errors import DataError
 from lkip_helpers.numbers import MISSING_TEXT, format_number, format_pct
+from lkip_helpers.palette import PALETTE, TINTS
 from lkip_helpers.report.html import document_links, page
 
 TITLE = "Ikhtisar Kinerja Antarinstansi"
 AUDIT_TABLE = "audit-konsistensi"  # artifact id of the audit's findings table
-BIRU, OREN, ABU = "#1f4e79", "#e9a23b", "#5c677d"
+BIRU, OREN, ABU = PALETTE["utama"], PALETTE["aksen"], TINTS["abu"]
 LABEL_LIMIT = 60  # above this many points the chart shows no numbers (they would overlap); the table still does
 
 
@@ -162,7 +163,7 @@ def scatter_svg(entries: list[Entry]) -> str | None:
                     xytext=(5, 4),
                     textcoords="offset points",
                     fontsize=10,
-                    color="#1d2433",
+                    color=TINTS["teks"],
                 )
         # both axes from 0: distances between agencies read truly, whatever the number of points
         ax.set_xlim(0, max(100.0, max(e.serapan_pct for _, e in points)) * 1.05)
@@ -174,7 +175,7 @@ def scatter_svg(entries: list[Entry]) -> str | None:
         pct = FuncFormatter(lambda v, _: format_number(v, 0))
         ax.xaxis.set_major_formatter(pct)
         ax.yaxis.set_major_formatter(pct)
-        ax.grid(True, color="#e3e8ef", zorder=0)
+        ax.grid(True, color=TINTS["garis"], zorder=0)
         ax.spines[["top", "right"]].set_visible(False)
         kinds = {(e.status == "draft", e.synthetic) for _, e in points}
         handles = [

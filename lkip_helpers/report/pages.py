@@ -1,7 +1,7 @@
 """The chapters of the report put on a page: headings, tables, figures and sentences, section by section.
 
 Notebooks call ``render(ds, out, "bab3.capaian")``. A section whose data are absent is
-left out with one line saying which table would fill it (see :mod:`lkip_helpers.report.laporan`);
+left out with one line saying which table would fill it (see :mod:`lkip_helpers.report.sections`);
 nothing is registered for it.
 """
 
@@ -9,28 +9,30 @@ from __future__ import annotations
 
 from IPython.display import display
 
-from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree
 from lkip_helpers.analysis.plausibility import plausibility_warnings
-from lkip_helpers.notebook import md
-from lkip_helpers.report import charts, laporan, narrative, tables
+from lkip_helpers.data.loading import Dataset
+from lkip_helpers.report import charts, narrative, sections, tables
+from lkip_helpers.report.artifacts import md
+from lkip_helpers.report.text import escape
 
 
-def skipped(ds, key: str, item: str | None = None) -> None:
+def skipped(ds: Dataset, key: str, item: str | None = None) -> None:
     """The one line that says why a section is left out (none for a section that does not apply)."""
-    if laporan.plan(ds).reason(key, item) == laporan.NOT_APPLICABLE:
+    if sections.plan(ds).reason(key, item) == sections.NOT_APPLICABLE:
         return
-    md(f"*Bagian ini tidak ditampilkan: {narrative.escape(laporan.plan(ds).reason(key, item))}.*")
+    md(f"*Bagian ini tidak ditampilkan: {escape(sections.plan(ds).reason(key, item))}.*")
 
 
 def section(
-    ds, out, key: str, build, item: str | None = None, intro: str = "", level: int = 2, notes: str = ""
+    ds: Dataset, out, key: str, build, item: str | None = None, intro: str = "", level: int = 2, notes: str = ""
 ) -> object | None:
     """Heading, intro, then the table or figure ``build()`` makes; the skip line when the data lack it.
 
     Returns what was built (a ReportTable, or the figure's data), or None when left out.
     """
-    art = laporan.plan(ds).get(key, item)
+    art = sections.plan(ds).get(key, item)
     if art is None:
         skipped(ds, key, item)
         return None
@@ -46,14 +48,14 @@ def section(
     return data
 
 
-def present(ds, key: str, item: str | None = None) -> bool:
-    return laporan.plan(ds).get(key, item) is not None
+def present(ds: Dataset, key: str, item: str | None = None) -> bool:
+    return sections.plan(ds).get(key, item) is not None
 
 
 # --- Ikhtisar eksekutif ------------------------------------------------------------------
 
 
-def ikhtisar(ds, out) -> None:
+def ikhtisar(ds: Dataset, out) -> None:
     section(
         ds,
         out,
@@ -61,7 +63,7 @@ def ikhtisar(ds, out) -> None:
         lambda: tables.ringkasan_eksekutif(ds),
         intro="Rata-rata capaian tiap sasaran dan keseluruhan. Sasaran dengan rata-rata di bawah 100% belum "
         "mencapai target Perjanjian Kinerja; kategori mengikuti skala yang ditetapkan dalam metadata "
-        f"dataset ({narrative.escape(narrative.scale_text(ds))}).",
+        f"dataset ({escape(narrative.scale_text(ds))}).",
     )
     md(narrative.ringkasan(ds))
     section(
@@ -78,7 +80,7 @@ def ikhtisar(ds, out) -> None:
 # --- Bab I -------------------------------------------------------------------------------
 
 
-def bab1(ds, out) -> None:
+def bab1(ds: Dataset, out) -> None:
     md(narrative.region(ds))
     section(
         ds,
@@ -88,20 +90,18 @@ def bab1(ds, out) -> None:
         intro="Digambar dari tabel unit organisasi (unit_organisasi.csv).",
         notes="Digambar dari unit_organisasi.csv",
     )
-    staff = laporan.plan(ds).get("komposisi_jabatan")
+    staff = sections.plan(ds).get("komposisi_jabatan")
     section(
         ds,
         out,
         "komposisi_jabatan",
         lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
         intro=narrative.staff(ds) if staff else "",
-        notes=narrative.not_available_reason(ds, staff.id) if staff else "",
+        notes=sections.not_available_reason(ds, staff.id) if staff else "",
     )
-    art = laporan.plan(ds).get("komposisi_pendidikan")
+    art = sections.plan(ds).get("komposisi_pendidikan")
     if art is not None:  # only where the dataset states that these figures exist but their numbers do not
-        reason = narrative.not_available_reason(ds, art.id) or narrative.not_available_reason(
-            ds, "komposisi_pendidikan"
-        )
+        reason = sections.not_available_reason(ds, art.id) or sections.not_available_reason(ds, "komposisi_pendidikan")
         section(
             ds,
             out,
@@ -131,7 +131,7 @@ def bab1(ds, out) -> None:
 # --- Bab II ------------------------------------------------------------------------------
 
 
-def bab2(ds, out) -> None:
+def bab2(ds: Dataset, out) -> None:
     section(ds, out, "renstra_outcome", lambda: tables.renstra_outcome(ds))
     section(ds, out, "renstra_output", lambda: tables.renstra_output(ds))
     section(ds, out, "pk", lambda: tables.pk(ds))
@@ -156,12 +156,12 @@ def bab2(ds, out) -> None:
 # --- Bab III: capaian ----------------------------------------------------------------------
 
 
-def bab3_capaian(ds, out) -> None:
+def bab3_capaian(ds: Dataset, out) -> None:
     section(ds, out, "capaian", lambda: tables.capaian(ds))
     md(narrative.below_target(ds))
 
 
-def bab3_pembanding(ds, out) -> None:
+def bab3_pembanding(ds: Dataset, out) -> None:
     """Against last year, the medium-term target, and the years before."""
     if present(ds, "banding_tahun_lalu"):
         section(ds, out, "banding_tahun_lalu", lambda: tables.banding_tahun_lalu(ds))
@@ -169,7 +169,7 @@ def bab3_pembanding(ds, out) -> None:
         md(narrative.compared_with_last_year(ds))
     else:
         skipped(ds, "banding_tahun_lalu")
-    section(ds, out, "banding_rpjmd", lambda: tables.banding_rpjmd(ds), intro=narrative.escape(tables.rpjmd_note(ds)))
+    section(ds, out, "banding_rpjmd", lambda: tables.banding_rpjmd(ds), intro=escape(tables.rpjmd_note(ds)))
     if not present(ds, "tren"):
         skipped(ds, "tren")
         return
@@ -190,15 +190,15 @@ def bab3_pembanding(ds, out) -> None:
         lambda: charts.yearly_average(kinerja.yearly_average(ds)),
         level=3,
         intro="Rata-rata dihitung atas indikator yang punya nilai pada tahun itu "
-        f"({narrative.escape(kinerja.average_method(ds))}), sehingga jumlah indikator (dalam kurung) "
+        f"({escape(kinerja.average_method(ds))}), sehingga jumlah indikator (dalam kurung) "
         "ikut menentukan.",
     )
 
 
-def bab3_kegiatan(ds, out) -> None:
+def bab3_kegiatan(ds: Dataset, out) -> None:
     """Kegiatan behind each sasaran, then the tables per sasaran program and sasaran kegiatan."""
     section(ds, out, "kegiatan_pendukung", lambda: tables.kegiatan_pendukung(ds))
-    plan = laporan.plan(ds)
+    plan = sections.plan(ds)
     for key, item in list(plan.artifacts):
         if key == "iku_sasaran_program":
             section(ds, out, key, lambda i=item: tables.iku_sasaran_program(ds, i), item=item)
@@ -208,14 +208,14 @@ def bab3_kegiatan(ds, out) -> None:
         section(ds, out, "ikk_lain", lambda: tables.ikk_lain(ds))
 
 
-def bab3_penyebab(ds, out) -> None:
+def bab3_penyebab(ds: Dataset, out) -> None:
     section(ds, out, "penyebab", lambda: tables.penyebab_dan_rencana(ds))
 
 
 # --- Bab III: anggaran, efisiensi; Bab IV -------------------------------------------------------
 
 
-def bab3_anggaran(ds, out) -> None:
+def bab3_anggaran(ds: Dataset, out) -> None:
     section(ds, out, "belanja_jenis", lambda: tables.belanja_jenis(ds))
     section(ds, out, "anggaran", lambda: tables.anggaran(ds))
     md(narrative.budget_summary(ds))
@@ -227,13 +227,13 @@ def bab3_anggaran(ds, out) -> None:
             anggaran_tree(ds).query("level == 'program'"),
             "uraian",
             "pagu_rp",
-            laporan.plan(ds).get("grafik_serapan_program").title,
+            sections.plan(ds).get("grafik_serapan_program").title,
         ),
         level=3,
     )
 
 
-def bab3_efisiensi(ds, out) -> None:
+def bab3_efisiensi(ds: Dataset, out) -> None:
     made = section(
         ds,
         out,
@@ -255,7 +255,7 @@ def bab3_efisiensi(ds, out) -> None:
     )
 
 
-def bab4(ds, out) -> None:
+def bab4(ds: Dataset, out) -> None:
     out.heading("Bab IV — Penutup", 1)  # a chapter of its own in the LKIP document
     md(narrative.penutup(ds))
 
@@ -263,7 +263,7 @@ def bab4(ds, out) -> None:
 # --- Audit, sensitivity --------------------------------------------------------------------
 
 
-def audit(ds, out, tolerance=None) -> None:
+def audit(ds: Dataset, out, tolerance=None) -> None:
     warnings = plausibility_warnings(ds)
     if warnings:  # loaded, but most likely slips: said here as lkip validate says them
         out.heading("Angka yang perlu diperiksa", 2)
@@ -281,7 +281,7 @@ def audit(ds, out, tolerance=None) -> None:
     section(ds, out, "audit", lambda: tables.audit_konsistensi(ds, tolerance), level=3)
 
 
-def sensitivitas(ds, out) -> None:
+def sensitivitas(ds: Dataset, out) -> None:
     made = section(
         ds,
         out,
@@ -308,10 +308,8 @@ def sensitivitas(ds, out) -> None:
     md(narrative.sensitivity(ds))
 
 
-def indikator(ds, out, indikator: str) -> None:
+def indikator(ds: Dataset, out, indikator: str) -> None:
     """One indicator on one page: numbers, trend, supporting kegiatan, efficiency, causes, observations."""
-    from lkip_helpers.analysis import drilldown
-
     md(narrative.indicator_choices(ds))
     md(narrative.indikator_header(ds, indikator))
     out.heading("Target, realisasi dan capaian", 2)
@@ -366,7 +364,7 @@ PARTS = {
 }
 
 
-def render(ds, out, part: str, **params) -> None:
+def render(ds: Dataset, out, part: str, **params) -> None:
     """Put one part of the report on the page (see :data:`PARTS`)."""
     if part not in PARTS:
         raise ValueError(f"bagian halaman tidak dikenal: {part!r}; pilihan: {', '.join(PARTS)}")

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.report.artifacts import STREAM_SUFFIX
+from lkip_helpers.report.dokumen.assemble import assemble
+from lkip_helpers.report.dokumen.pdf import write_pdf
+from lkip_helpers.report.dokumen.word import write_docx
 
 DOCUMENT_ID = "dokumen-lkip"
 FOLDER = "dokumen"
@@ -30,7 +34,7 @@ def files(dataset: str) -> list[str]:
     return [f"{FOLDER}/lkip-{dataset}.docx", f"{FOLDER}/lkip-{dataset}.pdf"]
 
 
-def write_documents(folder: Path, ds, runs: list[tuple]) -> list[dict]:
+def write_documents(folder: Path, ds: Dataset, runs: list[tuple]) -> list[dict]:
     """Write the Word draft and the PDF into ``folder`` (a build's temporary output); return the manifest record.
 
     Args:
@@ -38,10 +42,6 @@ def write_documents(folder: Path, ds, runs: list[tuple]) -> list[dict]:
         ds: the loaded dataset.
         runs: (task, run record with ``stream``) in notebook order.
     """
-    from lkip_helpers.report.dokumen.assemble import assemble
-    from lkip_helpers.report.dokumen.pdf import write_pdf
-    from lkip_helpers.report.dokumen.word import write_docx
-
     folder = Path(folder)
     doc = assemble(folder, ds, runs)
     docx_file, pdf_file = files(ds.id)

@@ -15,7 +15,9 @@ import json
 import re
 from pathlib import Path
 
-from lkip_helpers.report.artifacts import PNG_DPI
+from lkip_helpers.data import completeness
+from lkip_helpers.data.loading import Dataset
+from lkip_helpers.report.artifacts import PNG_DPI, cell_key
 from lkip_helpers.report.dokumen.model import (
     Contents,
     Document,
@@ -30,6 +32,7 @@ from lkip_helpers.report.dokumen.model import (
     layout,
     markdown,
 )
+from lkip_helpers.report.narrative import penutup
 
 CHAPTERS = {  # key -> default heading
     "ikhtisar": "Ikhtisar Eksekutif",
@@ -83,8 +86,6 @@ def _notebook_entries(executed: Path, stream: list[dict], title: str) -> list[di
     executed notebook's cells in order puts each Markdown heading before the entries of
     the code cells that follow it.
     """
-    from lkip_helpers.report.artifacts import cell_key
-
     entries = [{"type": "heading", "text": title, "level": 1}]
     try:
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
@@ -169,7 +170,7 @@ def _region(d: dict) -> str:
     return f"Provinsi {d['province']}" if d.get("province") else ""
 
 
-def cover(ds) -> list:
+def cover(ds: Dataset) -> list:
     d = ds.meta["dataset"]
     blocks = [
         _p("LAPORAN KINERJA INSTANSI PEMERINTAH", "cover", True, "center"),
@@ -179,8 +180,6 @@ def cover(ds) -> list:
         _p(_region(d), "cover-sub", True, "center"),
     ]
     if ds.draft:
-        from lkip_helpers.data import completeness
-
         blocks.append(
             _p(
                 f"DRAF — data belum lengkap: {completeness.summary(ds)}. Nilai yang kosong tertulis "
@@ -203,7 +202,7 @@ def cover(ds) -> list:
     return blocks + [PageBreak()]
 
 
-def foreword(ds) -> list:
+def foreword(ds: Dataset) -> list:
     d = ds.meta["dataset"]
     head = d.get("agency_short") or d.get("agency", "")
     return [
@@ -222,10 +221,8 @@ def foreword(ds) -> list:
     ]
 
 
-def closing(ds) -> list:
+def closing(ds: Dataset) -> list:
     """Bab IV when no notebook wrote one: the conclusions the pages compute (one text serves both)."""
-    from lkip_helpers.report.narrative import penutup
-
     return [Heading(CHAPTERS["bab-4"], 1), *markdown(penutup(ds), base_level=2)]
 
 
@@ -237,7 +234,7 @@ def to_fill_next_year() -> list:
     ]
 
 
-def _pk_given(ds) -> bool:
+def _pk_given(ds: Dataset) -> bool:
     docs = ds.tables.get("dokumen_perencanaan")
     return docs is not None and len(docs) and docs["document"].astype(str).str.startswith("pk").any()
 
@@ -251,7 +248,7 @@ def notebook_chapter(notebook: Path) -> str | None:
     return meta.get("bab") if meta.get("bab") in CHAPTERS else None
 
 
-def assemble(folder: Path, ds, runs: list[tuple]) -> Document:
+def assemble(folder: Path, ds: Dataset, runs: list[tuple]) -> Document:
     """The whole document from ``runs``: (task, run record with its ``stream``) in notebook order."""
     chapters: dict[str, list] = {k: [] for k in CHAPTERS}
     headings: dict[str, str] = {}

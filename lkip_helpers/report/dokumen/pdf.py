@@ -37,6 +37,7 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from lkip_helpers.palette import DOCUMENT, PALETTE, fractions
 from lkip_helpers.report.dokumen.model import (
     Contents,
     Document,
@@ -51,8 +52,8 @@ from lkip_helpers.report.dokumen.model import (
 
 FONT = "LKIPSans"
 MARGIN = 2.2 * cm
-BLUE = colors.HexColor("#1f4e79")
-GREY = colors.HexColor("#55606d")
+BLUE = colors.HexColor(PALETTE["utama"])
+GREY = colors.HexColor(DOCUMENT["catatan_pdf"])
 CELL_PT = 8
 
 
@@ -88,7 +89,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "bullet": ParagraphStyle(
             "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3, bulletFontName=FONT
         ),
-        "placeholder": ParagraphStyle("placeholder", parent=base, textColor=colors.HexColor("#9c4a00")),
+        "placeholder": ParagraphStyle("placeholder", parent=base, textColor=colors.HexColor(DOCUMENT["isian"])),
         "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=1),
         "cover": ParagraphStyle(
             "cover",
@@ -201,9 +202,9 @@ class _Doc(BaseDocTemplate):
         canvas.drawCentredString(width / 2, MARGIN / 2, f"{self.doc.footer} — Halaman {doc.page}")
         if self.doc.marks:
             canvas.setFont(f"{FONT}-Bold", 9)
-            canvas.setFillColor(colors.HexColor("#c0392b"))
+            canvas.setFillColor(colors.HexColor(PALETTE["bahaya"]))
             canvas.drawRightString(width - MARGIN, height - MARGIN / 2, self.doc.mark_line)
-            canvas.setFillColor(colors.Color(0.75, 0.22, 0.17, alpha=0.08))
+            canvas.setFillColor(colors.Color(*fractions(PALETTE["bahaya"]), alpha=0.08))
             canvas.setFont(f"{FONT}-Bold", 110)
             canvas.translate(width / 2, height / 2)
             canvas.rotate(45)
@@ -297,7 +298,7 @@ def _story(doc: Document, st: dict, pages: dict | None, split_rows: bool = False
                 story.append(Spacer(1, 5 * cm))
             text = _markup(block.runs) or "&nbsp;"
             if block.style == "placeholder":  # highlighted like Word's yellow marker, only behind the words
-                text = f'<span backColor="#fff3b0">{text}</span>'
+                text = f'<span backColor="{DOCUMENT["sorot"]}">{text}</span>'
             story.append(RLParagraph(text, style, bulletText="•" if block.style == "bullet" else None))
         elif isinstance(block, Table):
             story += _table(block, st, frame_w[block.landscape], split_rows)
@@ -346,8 +347,8 @@ def _table(t: Table, st: dict, width: float, split_rows: bool = False) -> list:
     widths = [f * width for f in t.widths]
     data = [[RLParagraph(escape(x), st["cell-bold"]) for x in t.labels]]
     commands = [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dce6f0")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(DOCUMENT["garis_tabel"])),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(DOCUMENT["kepala_tabel"])),
         ("FONT", (0, 1), (-1, -1), FONT, CELL_PT, CELL_PT + 2),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),

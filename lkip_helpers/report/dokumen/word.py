@@ -20,6 +20,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from lkip_helpers.palette import DOCUMENT, PALETTE, rgb
+from lkip_helpers.report.artifacts import _fixed_zip
 from lkip_helpers.report.dokumen.model import (
     Contents,
     Document,
@@ -64,8 +66,6 @@ _AFTER_UPDATE_FIELDS = (
 
 def write_docx(doc: Document, path: Path) -> None:
     """Write ``doc`` as a .docx file (same bytes for the same document)."""
-    from lkip_helpers.report.artifacts import _fixed_zip
-
     d = new_docx(str(doc.template)) if doc.template else new_docx()
     if doc.template:
         body = d.element.body
@@ -97,13 +97,13 @@ def _setup(d, doc: Document) -> None:
         s = styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         s.base_style = normal
         s.font.size = Pt(8)
-        s.font.color.rgb = RGBColor(0x55, 0x5F, 0x6D)
+        s.font.color.rgb = RGBColor.from_string(rgb(DOCUMENT["catatan_word"]))
         s.paragraph_format.space_after = Pt(2)
     if FILL_STYLE not in [s.name for s in styles]:
         s = styles.add_style(FILL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         s.base_style = normal
         s.font.italic = True
-        s.font.color.rgb = RGBColor(0x9C, 0x4A, 0x00)
+        s.font.color.rgb = RGBColor.from_string(rgb(DOCUMENT["isian"]))
     sec = d.sections[0]
     sec.page_width, sec.page_height = A4
     sec.orientation = WD_ORIENT.PORTRAIT
@@ -113,7 +113,7 @@ def _setup(d, doc: Document) -> None:
         p = sec.header.paragraphs[0] if sec.header.paragraphs else sec.header.add_paragraph()
         r = p.add_run(doc.mark_line)
         r.bold = True
-        r.font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
+        r.font.color.rgb = RGBColor.from_string(rgb(PALETTE["bahaya"]))
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p = sec.footer.paragraphs[0] if sec.footer.paragraphs else sec.footer.add_paragraph()
     p.add_run(f"{doc.footer} — Halaman ")
@@ -293,7 +293,7 @@ def table_xml(t: Table, widths: list[int], style: str | None) -> str:
         bold = header or (i - 1) in t.emphasis
         parts.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for j, value in enumerate(values):
-            shade = '<w:shd w:val="clear" w:color="auto" w:fill="DCE6F0"/>' if header else ""
+            shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{rgb(DOCUMENT["kepala_tabel"])}"/>' if header else ""
             keep = "<w:keepNext/>" if header else ""  # pPr children in schema order: keepNext, spacing, jc
             align = '<w:jc w:val="right"/>' if t.numeric(j) and not header else ""
             rpr = ("<w:b/>" if bold else "") + f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'

@@ -1,0 +1,71 @@
+"""The report's headline figures, computed once: the index page, the manifest and the Ikhtisar all show these."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lkip_helpers.analysis import anggaran, kinerja
+from lkip_helpers.data.loading import Dataset
+
+
+@dataclass(frozen=True, eq=False)
+class Headline:
+    """Capaian and budget of the report year; NaN (or None) where the data cannot give a figure yet (a draft).
+
+    Args:
+        n_indikator: IKU rows measured against this year's PK target.
+        n_terukur: of which with a capaian (realisasi given).
+        n_tercapai: of which reaching target; None while none is measured.
+        rata_rata_capaian_pct: overall average under the agency's policy.
+        per_sasaran: average per strategic sasaran (:func:`lkip_helpers.analysis.kinerja.sasaran_summary`).
+        pagu_rp, realisasi_rp, serapan_pct: the whole budget (:func:`lkip_helpers.analysis.anggaran.total`).
+        has_budget: anggaran.csv has top-level rows.
+    """
+
+    n_indikator: int
+    n_terukur: int
+    n_tercapai: int | None
+    rata_rata_capaian_pct: float
+    pagu_rp: float
+    realisasi_rp: float
+    serapan_pct: float
+    has_budget: bool
+    per_sasaran: pd.DataFrame = field(repr=False)
+
+    def as_dict(self) -> dict:
+        """The manifest's headline: rounded to 4 decimals, None for a figure the data cannot give yet."""
+        budget = self.has_budget
+        return {
+            "rata_rata_capaian_pct": round(self.rata_rata_capaian_pct, 4) if self.n_indikator else None,
+            "n_indikator": self.n_indikator,
+            "n_tercapai": self.n_tercapai,
+            "pagu_rp": self.pagu_rp if budget else None,
+            "realisasi_rp": self.realisasi_rp if budget else None,
+            "serapan_pct": round(self.serapan_pct, 4) if budget else None,
+        }
+
+
+def headline(ds: Dataset) -> Headline:
+    """The headline figures of ``ds``'s report year."""
+    m = kinerja.measured(ds)
+    n_terukur = int(m["capaian_pct"].notna().sum())
+    if len(m):
+        per, overall = kinerja.sasaran_summary(ds)
+    else:  # nothing to measure yet (a draft without targets)
+        per, overall = pd.DataFrame(), math.nan
+    pagu, real, serapan = anggaran.total(ds)
+    tree = anggaran.anggaran_tree(ds)
+    return Headline(
+        n_indikator=int(len(m)),
+        n_terukur=n_terukur,
+        n_tercapai=int(m["tercapai"].sum()) if n_terukur else None,
+        rata_rata_capaian_pct=overall,
+        pagu_rp=pagu,
+        realisasi_rp=real,
+        serapan_pct=serapan,
+        has_budget=bool((tree["depth"] == 0).any()),
+        per_sasaran=per,
+    )

@@ -1,0 +1,178 @@
+"""The kegiatan behind each sasaran and indicator, and their budget beside capaian (efficiency).
+
+A kegiatan is tied to a sasaran by ``sasaran_kegiatan.csv`` (a whole program, or a
+kegiatan/sub-kegiatan, told apart by ``anggaran.level``), and to an indicator by its own
+``kode_rekening`` (indikator.csv). Efficiency = capaian % ÷ serapan %
+(:func:`lkip_helpers.capaian.efficiency_index`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis.anggaran import anggaran_tree, label, serapan_pct
+from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+from lkip_helpers.data.loading import Dataset
+
+TINGKAT = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub-kegiatan"}
+
+
+def program_links(ds: Dataset) -> pd.DataFrame:
+    """sasaran_kegiatan rows that tie a sasaran to a whole program (told apart by anggaran.level)."""
+    if not ds.has("sasaran_kegiatan"):
+        return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
+    levels = ds.anggaran.set_index("kode_rekening")["level"]
+    links = ds.sasaran_kegiatan
+    return links[links["kode_rekening"].map(levels) == "program"]
+
+
+def supporting_links(ds: Dataset) -> pd.DataFrame:
+    """Links of sasaran to kegiatan/sub-kegiatan (not to whole programs), told apart by anggaran.level."""
+    if not ds.has("sasaran_kegiatan"):
+        return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
+    levels = ds.anggaran.set_index("kode_rekening")["level"]
+    links = ds.sasaran_kegiatan
+    return links[links["kode_rekening"].map(levels) != "program"]
+
+
+def kegiatan_of_sasaran(ds: Dataset) -> pd.DataFrame:
+    """Kegiatan/sub-kegiatan tied to a sasaran (not whole programs), with their budget, ordered by sasaran."""
+    tree = anggaran_tree(ds)
+    f = supporting_links(ds).merge(tree, on="kode_rekening", how="left")
+    sas = ds.sasaran.set_index("sasaran_id")[["nomor", "name"]]
+    f["sasaran"] = f["sasaran_id"].map(sas["name"])
+    f["_n"] = f["sasaran_id"].map(sas["nomor"])
+    return f.sort_values(["_n"], kind="stable").drop(columns="_n").reset_index(drop=True)
+
+
+def kegiatan_of_ikk(ds: Dataset) -> pd.DataFrame:
+    """Kegiatan/sub-kegiatan named by an IKK's kode_rekening, with the IKK's sasaran."""
+    ind = ds.indikator
+    f = ind[(ind["kind"] == "ikk") & ind["kode_rekening"].notna()][["sasaran_id", "kode_rekening"]]
+    return f.drop_duplicates("kode_rekening")
+
+
+def ikk_frame(ds: Dataset, sasaran_id: str | None = None) -> pd.DataFrame:
+    """Output indicators (IKK) with their kegiatan/sub-kegiatan, budget and serapan."""
+    f = kinerja.measured(ds, kind="ikk")
+    if sasaran_id is not None:
+        f = f[f["sasaran_id"] == sasaran_id]
+    tree = anggaran_tree(ds)[["kode_rekening", "uraian", "pagu_rp", "realisasi_rp", "serapan_pct"]]
+    return f.merge(tree, on="kode_rekening", how="left").reset_index(drop=True)
+
+
+def efficiency_frame(ds: Dataset) -> pd.DataFrame:
+    """Per program and per kegiatan tied to a sasaran or an indicator: serapan beside capaian, index and verdict."""
+    tree = anggaran_tree(ds)
+    levels = tree.set_index("kode_rekening")["level"]
+    # Programs: capaian of the strategic sasaran they serve, averaged under the policy.
+    per, _ = kinerja.sasaran_summary(ds)
+    per = per.set_index("sasaran_id")["rata_rata_capaian_pct"]
+    progs = program_links(ds).merge(tree, on="kode_rekening")
+    progs = progs.assign(
+        tingkat="Program", capaian_pct=progs["sasaran_id"].map(per), dasar_capaian="rata-rata IKU sasaran strategis"
+    )
+    # Kegiatan/sub-kegiatan: those linked to a sasaran, then those an IKK names; capaian = mean of their IKK.
+    links = kegiatan_of_sasaran(ds)
+    extra = kegiatan_of_ikk(ds)
+    extra = extra[~extra["kode_rekening"].isin(links["kode_rekening"])].merge(tree, on="kode_rekening")
+    subs = pd.concat([x for x in (links, extra) if not x.empty] or [links], ignore_index=True)
+    ikk = (
+        kinerja.measured(ds, kind="ikk")
+        .groupby("kode_rekening")
+        .agg(capaian_pct=("capaian_pct", "mean"), n_ikk=("indikator_id", "size"))
+        .reset_index()
+    )
+    subs = subs.merge(ikk, on="kode_rekening", how="left")
+    subs = subs.assign(
+        tingkat=subs["kode_rekening"].map(levels).map(TINGKAT).fillna("Kegiatan"),
+        dasar_capaian=np.where(subs["n_ikk"].notna(), "rata-rata capaian IKK", "tidak ada IKK terukur"),
+    )
+    cols = [
+        "tingkat",
+        "kode_rekening",
+        "uraian",
+        "sasaran_id",
+        "pagu_rp",
+        "realisasi_rp",
+        "serapan_pct",
+        "capaian_pct",
+        "dasar_capaian",
+    ]
+    parts = [x.reindex(columns=cols) for x in (progs, subs) if not x.empty]
+    f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    f["indeks_efisiensi"] = [efficiency_index(c, s) for c, s in zip(f["capaian_pct"], f["serapan_pct"])]
+    f["verdict"] = [efficiency_verdict(c, s) for c, s in zip(f["capaian_pct"], f["serapan_pct"])]
+    return f
+
+
+def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
+    """Which kegiatan support each IKU, and how the tie is known (indikator_id, kode_rekening, dasar).
+
+    In order: the IKU's own kode_rekening; kegiatan linked to its sasaran (sasaran_kegiatan,
+    not whole programs); kegiatan named by the IKK of its sasaran or of the sasaran below it.
+    """
+    m = kinerja.measured(ds)
+    links = supporting_links(ds)
+    ikk = kegiatan_of_ikk(ds)
+    s = ds.sasaran
+    below = {}
+    for sid in m["sasaran_id"].unique():
+        ids, frontier = {sid}, {sid}
+        while frontier:
+            frontier = set(s.loc[s["parent_id"].isin(frontier), "sasaran_id"]) - ids
+            ids |= frontier
+        below[sid] = ids
+    rows = []
+    for _, r in m.iterrows():
+        own = r.get("kode_rekening")
+        if isinstance(own, str) and own:
+            rows += [(r["indikator_id"], k.strip(), "kode rekening IKU") for k in own.split(";")]
+            continue
+        linked = links.loc[links["sasaran_id"] == r["sasaran_id"], "kode_rekening"]
+        if len(linked):
+            rows += [(r["indikator_id"], k, "kegiatan sasaran") for k in linked]
+            continue
+        named = ikk.loc[ikk["sasaran_id"].isin(below[r["sasaran_id"]]), "kode_rekening"]
+        rows += [(r["indikator_id"], k, "kegiatan IKK sasaran") for k in named]
+    return pd.DataFrame(rows, columns=["indikator_id", "kode_rekening", "dasar"]).drop_duplicates(
+        ["indikator_id", "kode_rekening"]
+    )
+
+
+def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
+    """Per IKU tied to kegiatan: capaian, pagu and serapan of those kegiatan, efficiency index and verdict."""
+    ties = iku_kegiatan(ds)
+    if ties.empty:
+        return pd.DataFrame()
+    tree = anggaran_tree(ds).set_index("kode_rekening")
+    ties = ties[ties["kode_rekening"].isin(tree.index)]
+    m = kinerja.iku_rows(ds).set_index("indikator_id")
+    rows = []
+    for ind, g in ties.groupby("indikator_id", sort=False):
+        pagu = tree.loc[g["kode_rekening"], "pagu_rp"].sum(min_count=1)
+        real = tree.loc[g["kode_rekening"], "realisasi_rp"].sum(min_count=1)
+        serapan = serapan_pct(real, pagu) if pd.notna(pagu) and pd.notna(real) else np.nan
+        c = m.loc[ind, "capaian_pct"]
+        rows.append(
+            {
+                "indikator_id": ind,
+                "sasaran_id": m.loc[ind, "sasaran_id"],
+                "sasaran": m.loc[ind, "sasaran_name"],
+                "indikator": m.loc[ind, "indikator"],
+                "capaian_pct": c,
+                "n_kegiatan": len(g),
+                "kegiatan": "; ".join(label(tree.loc[k, "uraian"]) for k in g["kode_rekening"]),
+                "pagu_rp": pagu,
+                "realisasi_rp": real,
+                "serapan_pct": serapan,
+                "indeks_efisiensi": efficiency_index(c, serapan),
+                "verdict": efficiency_verdict(c, serapan),
+                "dasar": g["dasar"].iloc[0],
+            }
+        )
+    order = {k: i for i, k in enumerate(m.index)}
+    out = pd.DataFrame(rows)
+    return out.sort_values("indikator_id", key=lambda s: s.map(order)).reset_index(drop=True)

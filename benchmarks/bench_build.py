@@ -57,7 +57,7 @@ def plan_runs(env: dict) -> list[tuple[Path, dict, str]]:
         f"ds = loading.load_dataset({DATASET!r})\n"
         "out = []\n"
         "for nb in build.notebooks():\n"
-        "    if build.is_per_indicator(nb):\n"
+        "    if build.is_per_indikator(nb):\n"
         "        out += [[str(nb), {'indikator': i}, nb.stem + '--' + i] for i in drilldown.below_threshold(ds)]\n"
         "    else:\n"
         "        out.append([str(nb), {}, nb.stem])\n"

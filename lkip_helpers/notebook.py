@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from IPython.display import HTML, display
 
-from lkip_helpers.analysis.drilldown import INDICATOR_ID
+from lkip_helpers.analysis.drilldown import INDIKATOR_ID
 from lkip_helpers.data.loading import Dataset, check_dataset_id, load_dataset
 from lkip_helpers.errors import LkipError
 from lkip_helpers.report.artifacts import Outputs, md, set_current
@@ -27,7 +27,7 @@ def setup(dataset: str, output_dir: str | None, notebook: str, variant: str | No
     """
     check_dataset_id(dataset)
     if variant is not None:  # part of a file name (the artifact registry): same rule as indicator ids
-        if not isinstance(variant, str) or not INDICATOR_ID.fullmatch(variant):
+        if not isinstance(variant, str) or not INDIKATOR_ID.fullmatch(variant):
             raise LkipError(f"parameter tidak sah: {variant!r}; hanya huruf kecil, angka dan '-' (contoh: indikator-1)")
     ds = load_dataset(dataset)
     apply_style()

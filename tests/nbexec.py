@@ -93,14 +93,14 @@ def run_all(dataset: str, output_dir: Path, threshold: float = 100.0, stop_first
     """
     from lkip_helpers.analysis.drilldown import below_threshold
     from lkip_helpers.data.loading import load_dataset
-    from lkip_helpers.pipeline.build import is_per_indicator, notebooks
+    from lkip_helpers.pipeline.build import is_per_indikator, notebooks
 
     failures: list[Failure] = []
     ds = load_dataset(dataset)
     cwd = os.getcwd()
     for nb in notebooks():
         runs = [{}]
-        if is_per_indicator(nb):
+        if is_per_indikator(nb):
             try:  # the build's plan chooses the drill-downs the same way
                 runs = [{"indikator": i} for i in below_threshold(ds, threshold)]
             except Exception as exc:  # noqa: BLE001 — a crash of the plan is a failure to report

@@ -5,8 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from lkip_helpers.analysis import anggaran as budget
-from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis import anggaran, kinerja
 from lkip_helpers.capaian import CapaianPolicy, Scale, averages, capaian_pct, efficiency_verdict
 
 
@@ -38,8 +37,8 @@ def test_sasaran_and_overall_averages(ds):
     assert round(per["ss-kemiskinan"], 2) == 94.65
 
 
-def test_budget_realisation_81_77(ds):
-    pagu, real, pct = budget.total(ds)
+def test_realisasi_anggaran_81_77(ds):
+    pagu, real, pct = anggaran.total(ds)
     assert (pagu, real) == (9_051_591_780, 7_401_465_357)
     assert round(pct, 2) == 81.77
 
@@ -77,7 +76,7 @@ def test_efficiency_verdicts():
     assert efficiency_verdict(0, 0) == "Tidak dilaksanakan"
 
 
-def test_class_of_each_indicator(ds):
+def test_class_of_each_indikator(ds):
     kelas = kinerja.measured(ds).set_index("indikator_id")["kelas"]
     assert kelas["kerjasama-desa"] == "Sangat Rendah"
     assert kelas["status-desa-berkembang"] == "Rendah"

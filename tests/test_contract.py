@@ -24,8 +24,7 @@ import pytest
 import yaml
 
 from lkip_helpers import paths
-from lkip_helpers.analysis import anggaran as budget
-from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis import anggaran, kinerja
 from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.capaian import CapaianPolicy, PolicyError, Scale, capaian_pct
 from lkip_helpers.cli import main
@@ -188,7 +187,7 @@ def test_filling_the_core_tables_is_enough_for_final(data_dir, capsys):
     per, overall = kinerja.sasaran_summary(ds)
     akses, stunting = 60 / 80 * 100, (2 * 20 - 25) / 20 * 100  # default lower formula: (2t - r) / t
     assert overall == pytest.approx((akses + stunting) / 2)
-    assert budget.total(ds)[:2] == (1000 + 500, 900 + 100)
+    assert anggaran.total(ds)[:2] == (1000 + 500, 900 + 100)
 
 
 @pytest.mark.slow
@@ -315,7 +314,7 @@ def test_pmd_numbers_unchanged(ds):
     per = kinerja.sasaran_summary(ds)[0].set_index("sasaran_id")["rata_rata_capaian_pct"]
     assert round(overall, 2) == 82.32 and round(per["ss-tatakelola"], 2) == 57.64
     assert round(kinerja.measured(ds).set_index("indikator_id").loc["bumdes-aktif", "capaian_pct"], 2) == 98.40
-    assert round(budget.total(ds)[2], 2) == 81.77
+    assert round(anggaran.total(ds)[2], 2) == 81.77
 
 
 def test_scale_colours_follow_band_rank():
@@ -370,23 +369,23 @@ DINKES_REAL = 3987512300 + 588240000 + 1104615500 + 2089950000 + 1296480750 + 30
 
 def test_total_sums_every_top_level_row(dinkes):
     ds = load_dataset(DINKES)
-    pagu, real, serapan = budget.total(ds)
+    pagu, real, serapan = anggaran.total(ds)
     assert (pagu, real) == (DINKES_PAGU, DINKES_REAL)
     assert serapan == pytest.approx(DINKES_REAL / DINKES_PAGU * 100)
-    assert budget.levels(ds) == ["program", "kegiatan"]
-    assert budget.level_label(ds) == "Program/Kegiatan"
+    assert anggaran.levels(ds) == ["program", "kegiatan"]
+    assert anggaran.level_label(ds) == "Program/Kegiatan"
 
 
 def test_a_childless_top_row_counts_too(dinkes):
     rows = _rows(dinkes / "anggaran.csv") + [["P4", "", "program", "Program tanpa kegiatan", "100", "40"]]
     _write(dinkes / "anggaran.csv", rows)
-    pagu, real, _ = budget.total(load_dataset(DINKES))
+    pagu, real, _ = anggaran.total(load_dataset(DINKES))
     assert (pagu, real) == (DINKES_PAGU + 100, DINKES_REAL + 40)
 
 
 def test_pmd_levels(ds):
-    assert budget.levels(ds) == ["urusan", "organisasi", "program", "kegiatan", "sub_kegiatan"]
-    assert budget.level_label(ds) == "Program/Kegiatan/Sub-kegiatan"
+    assert anggaran.levels(ds) == ["urusan", "organisasi", "program", "kegiatan", "sub_kegiatan"]
+    assert anggaran.level_label(ds) == "Program/Kegiatan/Sub-kegiatan"
 
 
 def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
@@ -400,17 +399,17 @@ def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
             ["ss-akses", "P1.01", "Renstra"],
         ],
     )
-    e = budget.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    e = anggaran.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     stunting = e.loc["stunting"]
     pagu, real = 1380000000 + 2100000000, 1104615500 + 2089950000
     assert (stunting["pagu_rp"], stunting["realisasi_rp"]) == (pagu, real)
     assert stunting["indeks_efisiensi"] == pytest.approx((18 / 21.4 * 100) / (real / pagu * 100))
-    assert stunting["dasar"] == budget.TIE_KODE and stunting["kode_rekening"] == "P2"
+    assert stunting["dasar"] == anggaran.TIE_KODE and stunting["kode_rekening"] == "P2"
     akses = e.loc["puskesmas-paripurna"]
     assert (akses["pagu_rp"], akses["realisasi_rp"], akses["kode_rekening"]) == (4250000000, 3987512300, "P1.01")
     assert akses["indeks_efisiensi"] == pytest.approx((48 / 60 * 100) / (3987512300 / 4250000000 * 100))
     dbd = e.loc["dbd"]  # not tied to any budget row
-    assert dbd["dasar"] == budget.TIE_NONE and math.isnan(dbd["pagu_rp"]) and math.isnan(dbd["indeks_efisiensi"])
+    assert dbd["dasar"] == anggaran.TIE_NONE and math.isnan(dbd["pagu_rp"]) and math.isnan(dbd["indeks_efisiensi"])
 
 
 # ---------------------------------------------------------------- one line per error
@@ -583,7 +582,7 @@ def test_iku_measures_a_sasaran_strategis(dinkes, capsys):
     assert "berlevel program" in err and "sasaran strategis" in err, err
 
 
-def test_short_names_label_one_indicator_each(dinkes, capsys):
+def test_short_names_label_one_indikator_each(dinkes, capsys):
     line = _set(dinkes / "indikator.csv", "dbd", "short_name", "prevalensi Stunting")
     err = _one_line_error(capsys, DINKES)
     assert err.startswith(f"lkip: {(dinkes / 'indikator.csv').resolve()}, baris {line}, kolom 'short_name': "), err

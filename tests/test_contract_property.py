@@ -22,8 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lkip_helpers.analysis import anggaran as budget
-from lkip_helpers.analysis import kinerja
+from lkip_helpers.analysis import anggaran, kinerja
 from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.errors import DataError
@@ -41,10 +40,10 @@ def _csv(rows):
 @st.composite
 def agencies(draw):
     n_sasaran = draw(st.integers(1, 4))
-    indicators = []
+    indikator_rows = []
     for s in range(n_sasaran):
         for k in range(draw(st.integers(1, 3))):
-            indicators.append(
+            indikator_rows.append(
                 (
                     f"ind-{s}-{k}",
                     f"ss-{s}",
@@ -52,8 +51,8 @@ def agencies(draw):
                     draw(st.sampled_from(["iku", "iku", "ikk"])),
                 )
             )
-    if not any(kind == "iku" for *_, kind in indicators):
-        indicators[0] = indicators[0][:3] + ("iku",)
+    if not any(kind == "iku" for *_, kind in indikator_rows):
+        indikator_rows[0] = indikator_rows[0][:3] + ("iku",)
     amount = st.integers(0, 10**10)
     value = st.floats(0, 1000, allow_nan=False).map(lambda x: round(x, 2))
     programs = draw(st.integers(1, 3))
@@ -95,12 +94,12 @@ def agencies(draw):
             "kode_rekening",
         ]
     ]
-    for i, (ind, s, pol, kind) in enumerate(indicators):
+    for i, (ind, s, pol, kind) in enumerate(indikator_rows):
         kode = leaves[i % len(leaves)] if tie == "kode" and leaves else ""
         indikator.append([ind, kind, s, "", str(i + 1), f"Indikator {ind}", ind, "", pol, kode])
     target = [["indikator_id", "year", "basis", "target"]]
     realisasi = [["indikator_id", "year", "realisasi"]]
-    for ind, *_ in indicators:
+    for ind, *_ in indikator_rows:
         target.append([ind, str(YEAR), "pk", str(draw(value.filter(lambda x: x > 0)))])
         target.append([ind, str(YEAR + 2), "rpjmd", str(draw(value))])
         realisasi.append([ind, str(YEAR), str(draw(value))])
@@ -132,10 +131,10 @@ def agencies(draw):
         indikator[1][0] = draw(st.sampled_from(["Ind_Besar", "../../x", "a b", "-x", "x" * 70]))
         for t in (target, realisasi):
             for r in t[1:]:
-                if r[0] == indicators[0][0]:
+                if r[0] == indikator_rows[0][0]:
                     r[0] = indikator[1][0]
     elif defect == "late-row":
-        realisasi.append([indicators[-1][0], str(YEAR + 1), "1"])
+        realisasi.append([indikator_rows[-1][0], str(YEAR + 1), "1"])
     elif defect == "meta-year":
         meta_year = YEAR + draw(st.sampled_from([1, 3, -1]))
     elif defect == "huge-realisasi":
@@ -184,13 +183,13 @@ def test_accepted_means_computable(agency):
         per, overall = kinerja.sasaran_summary(ds)
         assert _finite_or_nan(overall) and per["rata_rata_capaian_pct"].map(_finite_or_nan).all()
         kinerja.yearly_average(ds)
-        pagu, real, serapan = budget.total(ds)
+        pagu, real, serapan = anggaran.total(ds)
         assert math.isfinite(pagu) and math.isfinite(real) and _finite_or_nan(serapan)
-        assert budget.level_label(ds)
-        e = budget.efficiency_per_iku(ds)
+        assert anggaran.level_label(ds)
+        e = anggaran.efficiency_per_iku(ds)
         assert len(e) == int((m["kind"] == "iku").sum()) and e["indeks_efisiensi"].map(_finite_or_nan).all()
         warnings = plausibility_warnings(ds)
-        if defect in ("huge-realisasi", "overspent") and (defect != "overspent" or len(budget.anggaran_tree(ds))):
+        if defect in ("huge-realisasi", "overspent") and (defect != "overspent" or len(anggaran.anggaran_tree(ds))):
             assert warnings, defect
         colours = kinerja.policy(ds).scale.colors()
         assert set(m["kelas"].dropna()) <= set(colours)

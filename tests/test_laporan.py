@@ -177,7 +177,7 @@ def test_bad_laporan_yml_is_one_clear_message(fixture_copy, text, expected):
     assert "\n" not in str(e.value)
 
 
-def test_laporan_yml_numbers_titles_and_chooses_indicators(fixture_copy):
+def test_laporan_yml_numbers_titles_and_chooses_indikator(fixture_copy):
     (fixture_copy / "laporan.yml").write_text(
         "bagian:\n  capaian: {id: tabel-3.7, judul: 'Capaian IKU {tahun} (dibanding {tahun_lalu})'}\n", encoding="utf-8"
     )
@@ -238,7 +238,7 @@ def test_unchanged_pk_perubahan_is_normal(scratch):
     assert "tidak ada perubahan" in narrative.planning_changes(ds)
 
 
-def test_unknown_indicator_in_laporan_yml(scratch):
+def test_unknown_indikator_in_laporan_yml(scratch):
     text = (
         (scratch / "laporan.yml")
         .read_text(encoding="utf-8")
@@ -251,7 +251,7 @@ def test_unknown_indicator_in_laporan_yml(scratch):
 
 
 @pytest.mark.slow
-def test_drilldown_default_is_the_first_indicator_below_target(tmp_path, monkeypatch):
+def test_drilldown_default_is_the_first_indikator_below_target(tmp_path, monkeypatch):
     import subprocess
     import sys
 

@@ -23,9 +23,9 @@ def _scaled_realisasi(folder: Path, year: int, factor: float, basis: str) -> Non
     """Set every realisasi of ``year`` to ``factor`` × its target of ``basis``."""
     t = pd.read_csv(folder / "target.csv", dtype={"indikator_id": str})
     r = pd.read_csv(folder / "realisasi.csv", dtype={"indikator_id": str})
-    goal = t[(t["year"] == year) & (t["basis"] == basis)].set_index("indikator_id")["target"]
-    mask = (r["year"] == year) & r["indikator_id"].isin(goal.index)
-    r.loc[mask, "realisasi"] = [round(goal[i] * factor, 2) for i in r.loc[mask, "indikator_id"]]
+    target_tahun = t[(t["year"] == year) & (t["basis"] == basis)].set_index("indikator_id")["target"]
+    mask = (r["year"] == year) & r["indikator_id"].isin(target_tahun.index)
+    r.loc[mask, "realisasi"] = [round(target_tahun[i] * factor, 2) for i in r.loc[mask, "indikator_id"]]
     r.to_csv(folder / "realisasi.csv", index=False)
 
 

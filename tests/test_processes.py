@@ -235,7 +235,7 @@ def test_a_run_never_runs_in_a_folder_that_is_not_its_own(tmp_path):
 
 def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
     from lkip_helpers.cli import main
-    from lkip_helpers.pipeline.build import FAILED_DIR, is_per_indicator
+    from lkip_helpers.pipeline.build import FAILED_DIR, is_per_indikator
 
     data, outputs, books = tmp_path / "data", tmp_path / "outputs", tmp_path / "notebooks"
     shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
@@ -273,7 +273,7 @@ def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
     good = outputs / paths.DEFAULT_DATASET
     assert (good / "manifest.json").is_file() and (good / "html" / "index.html").is_file()
     assert f"[{paths.DEFAULT_DATASET}] selesai:" in out
-    expected = {nb.name for nb in books.glob("[0-9][0-9]_*.ipynb") if not is_per_indicator(nb)}  # threshold 0
+    expected = {nb.name for nb in books.glob("[0-9][0-9]_*.ipynb") if not is_per_indikator(nb)}  # threshold 0
     assert {nb.name for nb in (good / "notebooks").glob("*.ipynb")} == expected
     assert not list(outputs.glob(".tmp-*")) and not list(outputs.glob(".old-*"))
     assert not list(outputs.glob(f"{FAILED_DIR}/rusak-2023/.*"))

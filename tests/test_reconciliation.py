@@ -2,11 +2,11 @@
 
 import pytest
 
-from lkip_helpers.analysis import anggaran as budget
+from lkip_helpers.analysis import anggaran
 
 
 def test_every_tabel_3_13_parent_equals_sum_of_children(ds, printed):
-    tree = budget.anggaran_tree(ds)
+    tree = anggaran.anggaran_tree(ds)
     parents = tree[~tree["is_leaf"]]
     assert len(parents) == 16
     for _, row in parents.iterrows():
@@ -20,7 +20,7 @@ def test_every_tabel_3_13_parent_equals_sum_of_children(ds, printed):
 
 
 def test_tabel_3_13_percentages(ds, printed):
-    tree = budget.anggaran_tree(ds)
+    tree = anggaran.anggaran_tree(ds)
     for _, row in tree.iterrows():
         p = printed("Tabel 3.13", row["kode_rekening"], "serapan_pct")
         if p != p:  # printed "-" where pagu was not spent
@@ -42,11 +42,11 @@ def test_tabel_3_11_totals(ds, printed):
 
 
 def test_tabel_3_12_totals_match_tabel_3_13(ds, printed):
-    tree = budget.belanja_tree(ds).set_index("jenis_id")
+    tree = anggaran.belanja_tree(ds).set_index("jenis_id")
     assert tree.loc["belanja-operasi", "anggaran_rp"] == printed("Tabel 3.12", "belanja-operasi", "anggaran_rp")
     assert tree.loc["belanja-operasi", "realisasi_rp"] == printed("Tabel 3.12", "belanja-operasi", "realisasi_rp")
     total = tree[tree["depth"] == 0][["anggaran_rp", "realisasi_rp"]].sum()
-    pagu, real, _ = budget.total(ds)
+    pagu, real, _ = anggaran.total(ds)
     assert (total["anggaran_rp"], total["realisasi_rp"]) == (pagu, real)
     assert round(tree.loc["belanja-pegawai", "serapan_pct"], 2) == printed(
         "Tabel 3.12", "belanja-pegawai", "serapan_pct"

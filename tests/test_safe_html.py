@@ -24,7 +24,7 @@ BOLD = "<b>x</b>"
 MARKDOWN = "[klik](javascript:alert(1)) ![gambar](http://contoh.invalid/x.png)"
 PAYLOAD = f"{SCRIPT} {BOLD}"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-INDICATOR = "alat-ttg"  # below target: has its own drill-down page
+INDIKATOR = "alat-ttg"  # below target: has its own drill-down page
 
 
 def _edit(path, change):
@@ -46,7 +46,7 @@ def _hostile_copy(folder):
     """Markup in an indicator's names, a stated cause, a kabupaten, a sasaran and a program name."""
 
     def indikator(row):
-        if row["indikator_id"] == INDICATOR:
+        if row["indikator_id"] == INDIKATOR:
             row["name"] = f"Alat TTG {PAYLOAD}"
             row["short_name"] = f"TTG {PAYLOAD} {MARKDOWN}"
             return True
@@ -127,10 +127,10 @@ def test_data_text_is_shown_escaped(hostile_build):
         "01_bab1_pendahuluan.html",  # kabupaten (Tabel 3.11, narrative 'Terbanyak: ...')
         "03_bab3_capaian.html",  # indicator name (Tabel 3.1), stated cause (narasi)
         "04_anggaran.html",  # program name (Tabel 3.13, narrative)
-        f"indikator-{INDICATOR}.html",  # heading of the drill-down page
+        f"indikator-{INDIKATOR}.html",  # heading of the drill-down page
     }
     assert expected <= shown, sorted(expected - shown)
-    page = (html / f"indikator-{INDICATOR}.html").read_text(encoding="utf-8")
+    page = (html / f"indikator-{INDIKATOR}.html").read_text(encoding="utf-8")
     assert f"<title>Indikator: TTG {ESCAPED_SCRIPT}" in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     # Markdown from data is shown literally, not turned into a link or an image
@@ -193,15 +193,15 @@ def test_setup_rejects_bad_variant(tmp_path):
         ("ikk-bambu", "tidak diukur"),  # an output indicator: no drill-down page
     ],
 )
-def test_check_indicator(ds, bad, message):
-    from lkip_helpers.analysis.drilldown import check_indicator
+def test_check_indikator(ds, bad, message):
+    from lkip_helpers.analysis.drilldown import check_indikator
 
     with pytest.raises(LkipError, match=message):
-        check_indicator(ds, bad)
+        check_indikator(ds, bad)
 
 
-def test_check_indicator_accepts_measured_ids(ds):
-    from lkip_helpers.analysis.drilldown import below_threshold, check_indicator
+def test_check_indikator_accepts_measured_ids(ds):
+    from lkip_helpers.analysis.drilldown import below_threshold, check_indikator
 
     for ind in below_threshold(ds):
-        assert check_indicator(ds, ind)["capaian_pct"] < 100
+        assert check_indikator(ds, ind)["capaian_pct"] < 100

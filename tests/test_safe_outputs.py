@@ -54,7 +54,7 @@ PAYLOADS = [
 ]
 URL = "http://evil.example/jalan"
 MARKDOWN = "**tebal** _miring_ `kode` # judul <http://evil.example/sudut> www.evil.example"
-INDICATOR = "alat-ttg"  # below target: named in the narrative, bold
+INDIKATOR = "alat-ttg"  # below target: named in the narrative, bold
 
 
 def _unsafe(cell: str) -> bool:
@@ -143,7 +143,7 @@ def _hostile_copy(folder: Path) -> None:
     URLs and Markdown in an indicator name and a narrative."""
 
     def indikator(i, row):
-        if row["indikator_id"] == INDICATOR:
+        if row["indikator_id"] == INDIKATOR:
             row["short_name"], row["name"] = FORMULA, f"Alat TTG {URL} {MARKDOWN}"
         else:
             row["short_name"] = f"{PAYLOADS[i % len(PAYLOADS)]} {row['short_name']}"
@@ -238,7 +238,7 @@ def test_urls_in_data_are_plain_text(hostile):
         assert not [u for u in links if re.match(r"(?i)(https?:|//|www\.|mailto:|javascript:)", u)], (name, links)
         assert "&amp;quot;" not in page and "&amp;lt;" not in page, name
     shown = [n for n, p in pages.items() if URL in p]
-    assert f"indikator-{INDICATOR}.html" in shown and len(shown) >= 2, shown
+    assert f"indikator-{INDIKATOR}.html" in shown and len(shown) >= 2, shown
     # the bold narrative around a formula-like name renders as bold, its URL and quotes shown as typed
     assert f"<strong>{FORMULA}</strong>" in pages["00_ringkasan_eksekutif.html"]
     assert 'href="index.html"' in pages["00_ringkasan_eksekutif.html"]  # our own navigation stays
@@ -247,7 +247,7 @@ def test_urls_in_data_are_plain_text(hostile):
 def test_markdown_in_data_never_renders(hostile):
     out, _, _ = hostile
     pages = _pages(out)
-    page = pages[f"indikator-{INDICATOR}.html"]
+    page = pages[f"indikator-{INDIKATOR}.html"]
     assert "**tebal** _miring_ `kode` # judul" in page  # shown as typed
     for name, text in pages.items():
         assert "<strong>tebal</strong>" not in text and "<em>miring</em>" not in text, name

@@ -82,7 +82,7 @@ def test_shapes_vary_in_the_written_data(batch):
             "lower",
             "history",
             "rpjmd_after",
-            "budget",
+            "anggaran",
             "roots",
             "region",
             "scale",
@@ -107,9 +107,9 @@ def test_shapes_vary_in_the_written_data(batch):
         seen["history"].add(any(int(r["year"]) < year for r in _rows(folder, "realisasi")))
         rpjmd_years = {int(r["year"]) for r in _rows(folder, "target") if r["basis"] == "rpjmd"}
         seen["rpjmd_after"].add(max(rpjmd_years) - year)
-        budget = _rows(folder, "anggaran")
-        seen["budget"].add("P" if budget[0]["kode_rekening"].startswith("P") else "kode")
-        seen["roots"].add(sum(not r["parent_kode"] for r in budget) > 1)
+        baris_anggaran = _rows(folder, "anggaran")
+        seen["anggaran"].add("P" if baris_anggaran[0]["kode_rekening"].startswith("P") else "kode")
+        seen["roots"].add(sum(not r["parent_kode"] for r in baris_anggaran) > 1)
         seen["region"].add(meta["dataset"]["region"].split()[0])
         seen["scale"].add(meta["capaian"]["scale"][0]["label"] + str(len(meta["capaian"]["scale"])))
         seen["formula"].add(meta["capaian"]["lower_formula"])
@@ -125,7 +125,7 @@ def test_shapes_vary_in_the_written_data(batch):
     for key in ("lower", "history", "roots", "cap", "ikk"):
         assert seen[key] == {True, False}, key
     assert 0 in seen["rpjmd_after"] and max(seen["rpjmd_after"]) > 0
-    assert seen["budget"] == {"P", "kode"}
+    assert seen["anggaran"] == {"P", "kode"}
     assert seen["region"] >= {"Kabupaten", "Provinsi"}
     assert len(seen["scale"]) >= 2 and seen["formula"] == set(synth.LOWER_FORMULAS)
     assert seen["average"] == {"rows", "sasaran"} and seen["status"] == {"draft", "final"}
@@ -144,7 +144,7 @@ def test_drawn_shapes_cover_every_dimension():
     assert {(s.program_level, s.kegiatan_level) for s in shapes} == {(False, False), (True, False), (True, True)}
     for t in OPTIONAL_TABLES:
         assert 0 < sum(t in s.optional for s in shapes) < 200, t
-    assert {s.draft for s in shapes} == {True, False} and {s.budget for s in shapes} == {"kode", "program"}
+    assert {s.draft for s in shapes} == {True, False} and {s.anggaran for s in shapes} == {"kode", "program"}
 
 
 def _capaian(real: float, target: float, polarity: str, formula: str) -> float:
@@ -178,9 +178,9 @@ def test_printed_values_follow_the_inputs(batch):
             for r in _rows(folder, "realisasi")
             if int(r["year"]) == year and r["realisasi"]
         }
-        budget = _rows(folder, "anggaran")
-        parents = {r["parent_kode"] for r in budget}
-        leaves = [r for r in budget if r["kode_rekening"] not in parents]
+        baris_anggaran = _rows(folder, "anggaran")
+        parents = {r["parent_kode"] for r in baris_anggaran}
+        leaves = [r for r in baris_anggaran if r["kode_rekening"] not in parents]
         slips = 0
         for p in printed:
             if p["metric"] == "capaian_pct":

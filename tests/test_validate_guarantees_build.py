@@ -68,7 +68,7 @@ def _no_history(tables, meta, rng):
     tables.pop("capaian_historis", None)
 
 
-def _sasaran_without_indicator(tables, meta, rng):
+def _sasaran_without_indikator(tables, meta, rng):
     s = tables["sasaran"]
     n = int((s["level"] == "strategis").sum()) + 1
     tables["sasaran"] = pd.concat(
@@ -90,12 +90,12 @@ def _sasaran_without_indicator(tables, meta, rng):
     )
 
 
-def _indicator_without_realisasi(tables, meta, rng):
+def _indikator_without_realisasi(tables, meta, rng):
     r = tables["realisasi"]
     tables["realisasi"] = r.drop(index=rng.choice(list(r.index)))
 
 
-def _zero_budget(tables, meta, rng):
+def _zero_anggaran(tables, meta, rng):
     a = tables["anggaran"]
     leaves = ~a["kode_rekening"].isin(set(a["parent_kode"].dropna()))
     a.loc[leaves, ["pagu_rp", "realisasi_rp"]] = 0.0
@@ -113,7 +113,7 @@ def _hostile_text(tables, meta, rng):
     meta["dataset"]["agency"] = "<b>Dinas</b> & {Uji}"
 
 
-def _one_indicator(tables, meta, rng):
+def _one_indikator(tables, meta, rng):
     i = tables["indikator"]
     keep = i[(i["kind"] == "iku") & i["parent_id"].isna()].iloc[:1]["indikator_id"]
     ids = set(keep) | set(i[i["parent_id"].isin(keep)]["indikator_id"])
@@ -134,12 +134,12 @@ MUTATIONS = {
         _zero_target,
         _huge_realisasi,
         _no_history,
-        _sasaran_without_indicator,
-        _indicator_without_realisasi,
-        _zero_budget,
+        _sasaran_without_indikator,
+        _indikator_without_realisasi,
+        _zero_anggaran,
         _unknown_policy,
         _hostile_text,
-        _one_indicator,
+        _one_indikator,
     )
 } | {"none": lambda tables, meta, rng: None}
 
@@ -165,11 +165,11 @@ def data_dir(tmp_path_factory):
     seed=st.integers(0, 2**31 - 1),
     mutation=st.sampled_from(sorted(MUTATIONS)),
     draft=st.booleans(),
-    budget=st.sampled_from(["kode", "program"]),
+    anggaran=st.sampled_from(["kode", "program"]),
 )
-def test_what_validate_accepts_every_notebook_completes(data_dir, seed, mutation, draft, budget):
+def test_what_validate_accepts_every_notebook_completes(data_dir, seed, mutation, draft, anggaran):
     rng = random.Random(seed)
-    shape = replace(synth.draw_shape(rng), draft=draft, budget=budget)
+    shape = replace(synth.draw_shape(rng), draft=draft, anggaran=anggaran)
     ds_id = f"prop-{next(_COUNTER):04d}-{YEAR}"
     tables, meta = synth.generate(shape, rng, ds_id, YEAR)
     MUTATIONS[mutation](tables, meta, rng)

@@ -135,7 +135,7 @@ def level_label(ds: Dataset, include_frame: bool = False) -> str:
     return "/".join(names)
 
 
-def linked_budget(ds: Dataset, kode: list[str]) -> pd.DataFrame:
+def linked_anggaran(ds: Dataset, kode: list[str]) -> pd.DataFrame:
     """The budget rows of ``kode``, keeping the most detailed: a row is dropped when one of its descendants is listed.
 
     A sasaran may be linked both to a program and to some of its sub-kegiatan (in the Renstra
@@ -165,7 +165,7 @@ def efficiency_per_iku(ds: Dataset, year: int | None = None) -> pd.DataFrame:
 
     The tie is the IKU's own ``kode_rekening`` (indikator.csv) when given, else every
     ``sasaran_kegiatan`` row of the IKU's sasaran (the most detailed rows, see
-    :func:`linked_budget`). An IKU without a tie keeps its row with blank amounts and
+    :func:`linked_anggaran`). An IKU without a tie keeps its row with blank amounts and
     ``dasar`` saying so.
 
     Returns:
@@ -186,15 +186,15 @@ def efficiency_per_iku(ds: Dataset, year: int | None = None) -> pd.DataFrame:
         else:
             kode = list(links.loc[links["sasaran_id"] == r["sasaran_id"], "kode_rekening"])
             dasar = TIE_SASARAN if kode else TIE_NONE
-        budget_rows = linked_budget(ds, kode) if kode else None
-        if budget_rows is None or budget_rows.empty:
+        anggaran_rows = linked_anggaran(ds, kode) if kode else None
+        if anggaran_rows is None or anggaran_rows.empty:
             pagu = real = serapan = np.nan
             dasar, kode = TIE_NONE, []
         else:
-            pagu = float(budget_rows["pagu_rp"].sum(skipna=False))
-            real = float(budget_rows["realisasi_rp"].sum(skipna=False))
+            pagu = float(anggaran_rows["pagu_rp"].sum(skipna=False))
+            real = float(anggaran_rows["realisasi_rp"].sum(skipna=False))
             serapan = float(serapan_pct(real, pagu)) if not np.isnan(pagu) else np.nan
-            kode = list(budget_rows["kode_rekening"])
+            kode = list(anggaran_rows["kode_rekening"])
         capaian = r["capaian_pct"]
         rows.append(
             {

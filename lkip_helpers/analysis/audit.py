@@ -438,7 +438,7 @@ def count_sasaran(rc: Recomputer, p: Printed) -> Expected | None:
 
 
 @rule("indikator", "jumlah_indikator", "jumlah_tercapai", "jumlah_belum_tercapai")
-def count_indicators(rc: Recomputer, p: Printed) -> Expected | None:
+def count_indikator(rc: Recomputer, p: Printed) -> Expected | None:
     """Indicators counted at the Perjanjian Kinerja level: sub-rows averaged into their parent."""
     f = rc.members(p)
     per = f.groupby(f["parent_id"].fillna(pd.Series(f.index, index=f.index)), sort=False)["capaian_pct"].mean()
@@ -496,10 +496,10 @@ def anggaran(rc: Recomputer, p: Printed) -> Expected | None:
     if rc.tree.empty:
         return None
     if p.kode_rekening:
-        return Expected(_zero_if_empty_budget(rc.tree.loc[p.kode_rekening], p.metric))
+        return Expected(_zero_if_empty_anggaran(rc.tree.loc[p.kode_rekening], p.metric))
     r = rc.tree[rc.tree["depth"] == 0][["pagu_rp", "realisasi_rp"]].sum(min_count=1)  # every top-level row
     r["serapan_pct"] = serapan_pct(r["realisasi_rp"], r["pagu_rp"])
-    return Expected(_zero_if_empty_budget(r, p.metric))
+    return Expected(_zero_if_empty_anggaran(r, p.metric))
 
 
 @rule("belanja_jenis", "anggaran_rp", "realisasi_rp", "serapan_pct")
@@ -513,7 +513,7 @@ def belanja(rc: Recomputer, p: Printed) -> Expected | None:
         r = rc.belanja[rc.belanja["depth"] == 0][["anggaran_rp", "realisasi_rp"]].sum()
         r["serapan_pct"] = serapan_pct(r["realisasi_rp"], r["anggaran_rp"])
     return Expected(
-        _zero_if_empty_budget(
+        _zero_if_empty_anggaran(
             r.rename({"anggaran_rp": "pagu_rp"}), "pagu_rp" if p.metric == "anggaran_rp" else p.metric
         )
     )
@@ -539,7 +539,7 @@ def _ancestors(parents: pd.Series, k) -> list:
     return out
 
 
-def _zero_if_empty_budget(row, column: str) -> float:
+def _zero_if_empty_anggaran(row, column: str) -> float:
     """Serapan of a zero budget is printed 0 by convention; treat that as consistent."""
     if column == "serapan_pct" and (pd.isna(row["serapan_pct"])) and row["pagu_rp"] == 0:
         return 0.0
@@ -735,7 +735,7 @@ def referential_findings(ds: Dataset, rc: Recomputer | None = None) -> list[dict
                 cause = f"{column.replace('_', ' ')} '{value}' tidak ada di {ID_COLUMNS[column]}.csv"
                 out.append(_finding("rujukan", p.report_table, p, value, metric=column, cause=cause))
     out += _places_outside_region(ds)
-    out += _indicators_outside_pk(ds)
+    out += _indikator_outside_pk(ds)
     return out
 
 
@@ -770,7 +770,7 @@ def _places_outside_region(ds: Dataset) -> list[dict]:
     return out
 
 
-def _indicators_outside_pk(ds: Dataset) -> list[dict]:
+def _indikator_outside_pk(ds: Dataset) -> list[dict]:
     """Indicators measured against a PK target that the (latest) Perjanjian Kinerja does not hold, or drops."""
     docs = _table(ds, "dokumen_perencanaan")
     doc = next((d for d in ("pk_perubahan", "pk_awal") if (docs["document"] == d).any()), None)

@@ -18,16 +18,16 @@ def below_threshold(ds: Dataset, threshold: float = 100.0) -> list[str]:
     return list(m[m["capaian_pct"] < threshold].sort_values("capaian_pct")["indikator_id"])
 
 
-INDICATOR_ID = ID_PATTERN  # one definition of an id (lkip_helpers.data.schema), checked when data load
+INDIKATOR_ID = ID_PATTERN  # one definition of an id (lkip_helpers.data.schema), checked when data load
 
 
-def check_indicator(ds: Dataset, indikator: str) -> pd.Series:
+def check_indikator(ds: Dataset, indikator: str) -> pd.Series:
     """The measured row of ``indikator``; a clear error when it is not a well-formed id of a measured IKU.
 
     The id becomes part of file names (``indikator-<id>.html``) and artifact ids, so it is
     checked before anything else (:func:`lkip_helpers.data.schema.is_id`).
     """
-    if not isinstance(indikator, str) or not INDICATOR_ID.fullmatch(indikator):
+    if not isinstance(indikator, str) or not INDIKATOR_ID.fullmatch(indikator):
         raise LkipError(f"parameter indikator tidak sah: {indikator!r}; id indikator hanya memuat {ID_RULE}")
     m = kinerja.measured(ds).set_index("indikator_id")
     if indikator not in m.index:
@@ -37,7 +37,7 @@ def check_indicator(ds: Dataset, indikator: str) -> pd.Series:
 
 def facts(ds: Dataset, indikator: str) -> pd.DataFrame:
     """Target, realisasi, capaian and class, this year and last year."""
-    now = check_indicator(ds, indikator)
+    now = check_indikator(ds, indikator)
     prev = kinerja.measured(ds, ds.year - 1, basis="rpjmd").set_index("indikator_id")
     rpjmd = kinerja.measured(ds, ds.year, basis="rpjmd").set_index("indikator_id")
     rows = [
@@ -85,7 +85,7 @@ def trend(ds: Dataset, indikator: str) -> pd.DataFrame:
 
 def supporting(ds: Dataset, indikator: str) -> pd.DataFrame:
     """Kegiatan that support the indicator (see :func:`kegiatan.iku_kegiatan`), with budget and their outputs (IKK)."""
-    check_indicator(ds, indikator)
+    check_indikator(ds, indikator)
     ties = iku_kegiatan(ds)
     tree = anggaran.anggaran_tree(ds)
     subs = ties[ties["indikator_id"] == indikator][["kode_rekening"]].merge(tree, on="kode_rekening")[
@@ -101,7 +101,7 @@ def supporting(ds: Dataset, indikator: str) -> pd.DataFrame:
 
 def efficiency(ds: Dataset, indikator: str) -> dict | None:
     """The indicator's capaian against the serapan of the kegiatan that support it (None when none is tied to it)."""
-    check_indicator(ds, indikator)
+    check_indikator(ds, indikator)
     e = efficiency_per_iku(ds)
     if e.empty or indikator not in set(e["indikator_id"]):
         return None
@@ -116,7 +116,7 @@ def efficiency(ds: Dataset, indikator: str) -> dict | None:
     }
 
 
-def default_indicator(dataset: str) -> str:
+def default_indikator(dataset: str) -> str:
     """The drill-down's default: the first indicator below target, else the first indicator measured."""
     ds = load_dataset(dataset)
     below = below_threshold(ds)
@@ -130,7 +130,7 @@ def default_indicator(dataset: str) -> str:
 
 def stated_causes(ds: Dataset, indikator: str) -> pd.DataFrame:
     """What the report says about the indicator; failing that, about its sasaran; failing that, in general."""
-    row = check_indicator(ds, indikator)
+    row = check_indikator(ds, indikator)
     n = ds.narasi
     for scope, rows in (
         ("indikator ini", n[n["indikator_id"] == indikator]),
@@ -144,7 +144,7 @@ def stated_causes(ds: Dataset, indikator: str) -> pd.DataFrame:
 
 def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = None) -> list[str]:
     """What the numbers suggest beyond the report's own explanation."""
-    row = check_indicator(ds, indikator)
+    row = check_indikator(ds, indikator)
     notes = []
     t = trend(ds, indikator).set_index("year")["capaian_pct"]
     y = ds.year

@@ -22,7 +22,7 @@ class Headline:
         rata_rata_capaian_pct: overall average under the agency's policy.
         per_sasaran: average per strategic sasaran (:func:`lkip_helpers.analysis.kinerja.sasaran_summary`).
         pagu_rp, realisasi_rp, serapan_pct: the whole budget (:func:`lkip_helpers.analysis.anggaran.total`).
-        has_budget: anggaran.csv has top-level rows.
+        has_anggaran: anggaran.csv has top-level rows.
     """
 
     n_indikator: int
@@ -32,19 +32,19 @@ class Headline:
     pagu_rp: float
     realisasi_rp: float
     serapan_pct: float
-    has_budget: bool
+    has_anggaran: bool
     per_sasaran: pd.DataFrame = field(repr=False)
 
     def as_dict(self) -> dict:
         """The manifest's headline: rounded to 4 decimals, None for a figure the data cannot give yet."""
-        budget = self.has_budget
+        ada_anggaran = self.has_anggaran
         return {
             "rata_rata_capaian_pct": round(self.rata_rata_capaian_pct, 4) if self.n_indikator else None,
             "n_indikator": self.n_indikator,
             "n_tercapai": self.n_tercapai,
-            "pagu_rp": self.pagu_rp if budget else None,
-            "realisasi_rp": self.realisasi_rp if budget else None,
-            "serapan_pct": round(self.serapan_pct, 4) if budget else None,
+            "pagu_rp": self.pagu_rp if ada_anggaran else None,
+            "realisasi_rp": self.realisasi_rp if ada_anggaran else None,
+            "serapan_pct": round(self.serapan_pct, 4) if ada_anggaran else None,
         }
 
 
@@ -66,6 +66,6 @@ def headline(ds: Dataset) -> Headline:
         pagu_rp=pagu,
         realisasi_rp=real,
         serapan_pct=serapan,
-        has_budget=bool((tree["depth"] == 0).any()),
+        has_anggaran=bool((tree["depth"] == 0).any()),
         per_sasaran=per,
     )

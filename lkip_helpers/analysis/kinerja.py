@@ -174,7 +174,7 @@ def yearly_average(ds: Dataset) -> pd.DataFrame:
 # --- IKU as the report's tables show them; the planning documents -----------------------------
 
 
-def indicator_label(ds: Dataset, frame: pd.DataFrame) -> pd.Series:
+def indikator_label(ds: Dataset, frame: pd.DataFrame) -> pd.Series:
     """Indicator name, prefixed by its parent's name for sub-rows (as the capaian table nests them)."""
     names = ds.indikator.set_index("indikator_id")["name"]
     return pd.Series(
@@ -189,7 +189,7 @@ def indicator_label(ds: Dataset, frame: pd.DataFrame) -> pd.Series:
 def iku_rows(ds: Dataset, year=None, basis="pk") -> pd.DataFrame:
     """Measured IKU of ``year`` (against the ``basis`` target) with their printed label ``indikator``; an error if none."""
     frame = require_rows(measured(ds, year, basis), f"IKU tahun {year or ds.year}")
-    frame["indikator"] = indicator_label(ds, frame)
+    frame["indikator"] = indikator_label(ds, frame)
     return frame
 
 

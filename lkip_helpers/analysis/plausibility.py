@@ -33,8 +33,8 @@ def plausibility_warnings(ds: Dataset) -> list[str]:
         return list(cache["plausibility"])
     out = (
         _realisasi_vs_target(ds)
-        + _spent_vs_budget(ds, "anggaran", "kode_rekening", "pagu_rp")
-        + _spent_vs_budget(ds, "belanja_jenis", "jenis_id", "anggaran_rp")
+        + _spent_vs_anggaran(ds, "anggaran", "kode_rekening", "pagu_rp")
+        + _spent_vs_anggaran(ds, "belanja_jenis", "jenis_id", "anggaran_rp")
     )
     if cache is not None:
         cache["plausibility"] = list(out)
@@ -91,25 +91,25 @@ def _realisasi_vs_target(ds: Dataset) -> list[str]:
     return out
 
 
-def _spent_vs_budget(ds: Dataset, table: str, key: str, budget_col: str) -> list[str]:
-    """Leaves whose realisasi_rp exceeds their budget, or that spent from a zero budget."""
+def _spent_vs_anggaran(ds: Dataset, table: str, key: str, pagu_col: str) -> list[str]:
+    """Leaves whose realisasi_rp exceeds their pagu, or that spent from a zero budget."""
     df = ds.tables.get(table)
     if df is None or df.empty:
         return []
     out = []
-    for pos, (k, budget, spent) in enumerate(zip(df[key], df[budget_col], df["realisasi_rp"])):
-        if pd.isna(budget) or pd.isna(spent) or spent <= budget:
+    for pos, (k, pagu, spent) in enumerate(zip(df[key], df[pagu_col], df["realisasi_rp"])):
+        if pd.isna(pagu) or pd.isna(spent) or spent <= pagu:
             continue
         where = _where(ds, table, pos, "realisasi_rp", str(k))
-        if budget == 0:
+        if pagu == 0:
             out.append(
-                f"{where}: realisasi Rp {format_number(spent)} dengan {budget_col} 0; serapan tidak dapat "
+                f"{where}: realisasi Rp {format_number(spent)} dengan {pagu_col} 0; serapan tidak dapat "
                 "dihitung — periksa kedua angka"
             )
         else:
             out.append(
-                f"{where}: realisasi Rp {format_number(spent)} melebihi {budget_col} Rp "
-                f"{format_number(budget)} (serapan {format_number(spent / budget * 100, 2)} %); "
+                f"{where}: realisasi Rp {format_number(spent)} melebihi {pagu_col} Rp "
+                f"{format_number(pagu)} (serapan {format_number(spent / pagu * 100, 2)} %); "
                 "periksa angkanya"
             )
     return out

@@ -423,7 +423,7 @@ class Shape:
     history_years: int = 0  # earlier years with RPJMD target and realisasi, 0-4
     historis_years: int = 0  # older years with a published capaian only (capaian_historis)
     rpjmd_after: int = 0  # RPJMD final year minus report year, 0-3
-    budget: str = "program"  # "kode" (urusan -> ... -> sub-kegiatan) or "program" (P1 -> P1.01)
+    anggaran: str = "program"  # "kode" (urusan -> ... -> sub-kegiatan) or "program" (P1 -> P1.01)
     n_roots: int = 1  # top-level budget rows
     organisasi_level: bool = False  # "kode" budgets: an organisasi row between urusan and program
     optional: frozenset = field(default_factory=frozenset)  # optional tables present
@@ -447,7 +447,7 @@ def draw_shape(rng: random.Random) -> Shape:
     if "pegawai" in optional:  # the breakdown refers to units and totals
         optional |= {"unit_organisasi", "pegawai_total"}
     history = rng.choice([0, 0, 1, 2, 3, 4])
-    budget = rng.choice(["kode", "program"])
+    anggaran = rng.choice(["kode", "program"])
     return Shape(
         n_strategis=n,
         program_level=program,
@@ -459,9 +459,9 @@ def draw_shape(rng: random.Random) -> Shape:
         history_years=history,
         historis_years=rng.randint(1, 3) if "capaian_historis" in optional else 0,
         rpjmd_after=rng.randint(0, 3),
-        budget=budget,
-        n_roots=rng.randint(1, 2 if budget == "kode" else 4),
-        organisasi_level=budget == "kode" and rng.random() < 0.5,
+        anggaran=anggaran,
+        n_roots=rng.randint(1, 2 if anggaran == "kode" else 4),
+        organisasi_level=anggaran == "kode" and rng.random() < 0.5,
         optional=frozenset(optional),
         region_kind=region,
         average=rng.choice(["rows", "sasaran"]),
@@ -757,7 +757,7 @@ class _Gen:
         self.leaf_codes: list[str] = []
         self.program_codes: list[str] = []
         rows = self.rows["anggaran"]
-        if s.budget == "program":
+        if s.anggaran == "program":
             n_prog = max(s.n_roots, 2)
             for p, (name, penunjang) in enumerate(programs[:n_prog], 1):
                 code = f"P{p}"

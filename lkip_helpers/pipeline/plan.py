@@ -52,7 +52,7 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
-def is_per_indicator(path: Path) -> bool:
+def is_per_indikator(path: Path) -> bool:
     """True for notebooks run once per indicator (their parameters cell sets ``indikator``)."""
     cells = [c for c in _nb_json(path)["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     return any(line.strip().startswith("indikator =") for c in cells for line in _source(c).splitlines())
@@ -144,7 +144,7 @@ class DatasetBuild:
         data_dir = str(paths.data_dir())
         nb_hash = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in notebooks()}
         for nb in notebooks():
-            if is_per_indicator(nb):
+            if is_per_indikator(nb):
                 variants = [
                     (
                         {"indikator": i},

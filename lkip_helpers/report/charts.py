@@ -243,7 +243,7 @@ def capaian_bars(frame: pd.DataFrame, scale, label_col: str = "short_name") -> t
     return fig, frame[["indikator_id", label_col, "target", "realisasi", "capaian_pct", "kelas"]]
 
 
-def trend_per_indicator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def trend_per_indikator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """The trend table as small multiples: capaian per year against the target (100 %)."""
     ids = list(dict.fromkeys(trend["indikator_id"]))
     cols = min(3, len(ids))
@@ -325,19 +325,21 @@ def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     ]
 
 
-def budget_bars(frame: pd.DataFrame, label_col: str, budget_col: str, title: str) -> tuple[plt.Figure, pd.DataFrame]:
+def anggaran_bars(
+    frame: pd.DataFrame, label_col: str, anggaran_col: str, title: str
+) -> tuple[plt.Figure, pd.DataFrame]:
     """Pagu and realisasi side by side, in billions of rupiah."""
     f = frame.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(f))
     fig, ax = plt.subplots(figsize=(10, 0.6 * len(f) + 1.5))
-    ax.barh(y + 0.2, f[budget_col] / 1e6, height=0.4, color=PALETTE["netral"], label="Pagu")
+    ax.barh(y + 0.2, f[anggaran_col] / 1e6, height=0.4, color=PALETTE["netral"], label="Pagu")
     ax.barh(y - 0.2, f["realisasi_rp"] / 1e6, height=0.4, color=PALETTE["utama"], label="Realisasi")
-    for yy, (p, s) in enumerate(zip(f[budget_col], f["serapan_pct"])):
+    for yy, (p, s) in enumerate(zip(f[anggaran_col], f["serapan_pct"])):
         if pd.isna(p):  # a draft: the budget is not filled in yet
             ax.text(0, yy, " pagu belum diisi", va="center", fontsize=8)
         else:
             ax.text(p / 1e6, yy + 0.2, f" {format_number(s, 2)}%" if pd.notna(s) else "", va="center", fontsize=8)
-    if f[budget_col].isna().all():
+    if f[anggaran_col].isna().all():
         ax.set_xlim(0, 1)
         ax.set_xticks([])
     ax.set_yticks(y, [_wrap(t, 45) for t in f[label_col].map(label)], fontsize=8)
@@ -345,7 +347,7 @@ def budget_bars(frame: pd.DataFrame, label_col: str, budget_col: str, title: str
     ax.legend(loc="lower right")
     ax.set_title(title)
     _id_axis(ax)
-    return fig, frame[[label_col, budget_col, "realisasi_rp", "serapan_pct"]]
+    return fig, frame[[label_col, anggaran_col, "realisasi_rp", "serapan_pct"]]
 
 
 def sensitivity_lines(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:

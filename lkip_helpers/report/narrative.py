@@ -12,7 +12,7 @@ import pandas as pd
 from lkip_helpers.analysis import anggaran, drilldown, kinerja
 from lkip_helpers.analysis.anggaran import label
 from lkip_helpers.analysis.audit import audit
-from lkip_helpers.analysis.drilldown import below_threshold, check_indicator, observations
+from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, observations
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
@@ -142,7 +142,7 @@ def planning_changes(ds: Dataset) -> str:
     return " ".join(parts)
 
 
-def budget_summary(ds: Dataset) -> str:
+def anggaran_summary(ds: Dataset) -> str:
     """Absorption overall and the programs furthest below it."""
     tree = anggaran.anggaran_tree(ds)
     progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
@@ -379,7 +379,7 @@ def sensitivity(ds: Dataset) -> str:
 
 
 def indikator_header(ds: Dataset, indikator: str) -> str:
-    r = check_indicator(ds, indikator)
+    r = check_indikator(ds, indikator)
     miss = ds.missing_text
     if pd.isna(r["capaian_pct"]):
         state = f"capaian belum dapat dihitung ({_e(r['status'])})"
@@ -418,7 +418,7 @@ def indikator_observations(ds: Dataset, indikator: str) -> str:
     return "\n".join(f"- {_e(n)}" for n in observations(ds, indikator, findings))
 
 
-def indicator_choices(ds: Dataset) -> str:
+def indikator_choices(ds: Dataset) -> str:
     """Every indicator the ``indikator`` parameter accepts, with its id: those below target first."""
     names = ds.indikator.set_index("indikator_id")["short_name"]
     ids = below_threshold(ds)

@@ -178,7 +178,7 @@ def bab3_pembanding(ds: Dataset, out) -> None:
         ds,
         out,
         "grafik_tren",
-        lambda: charts.trend_per_indicator(kinerja.trend(ds)),
+        lambda: charts.trend_per_indikator(kinerja.trend(ds)),
         level=3,
         intro="Setiap panel satu indikator; garis merah adalah target (capaian 100%). Indikator yang turun di "
         "bawah garis pada tahun terakhir perlu penjelasan.",
@@ -218,12 +218,12 @@ def bab3_penyebab(ds: Dataset, out) -> None:
 def bab3_anggaran(ds: Dataset, out) -> None:
     section(ds, out, "belanja_jenis", lambda: tables.belanja_jenis(ds))
     section(ds, out, "anggaran", lambda: tables.anggaran(ds))
-    md(narrative.budget_summary(ds))
+    md(narrative.anggaran_summary(ds))
     section(
         ds,
         out,
         "grafik_serapan_program",
-        lambda: charts.budget_bars(
+        lambda: charts.anggaran_bars(
             anggaran_tree(ds).query("level == 'program'"),
             "uraian",
             "pagu_rp",
@@ -310,7 +310,7 @@ def sensitivitas(ds: Dataset, out) -> None:
 
 def indikator(ds: Dataset, out, indikator: str) -> None:
     """One indicator on one page: numbers, trend, supporting kegiatan, efficiency, causes, observations."""
-    md(narrative.indicator_choices(ds))
+    md(narrative.indikator_choices(ds))
     md(narrative.indikator_header(ds, indikator))
     out.heading("Target, realisasi dan capaian", 2)
     display(out.table(tables.indikator_fakta(ds, indikator)))
@@ -321,7 +321,7 @@ def indikator(ds: Dataset, out, indikator: str) -> None:
             "Garis merah adalah target (capaian 100%). Titik kosong: capaian yang hanya dilaporkan; titik penuh: "
             "dihitung dari target dan realisasi."
         )
-        fig, data = charts.trend_per_indicator(drilldown.trend(ds, indikator))
+        fig, data = charts.trend_per_indikator(drilldown.trend(ds, indikator))
         display(out.figure(f"indikator-{indikator}-tren", "Tren capaian", fig, data))
     else:
         md(

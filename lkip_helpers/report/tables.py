@@ -129,7 +129,7 @@ def _planning(ds: Dataset, document: str, part: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _core_indicators(ds: Dataset, kind: str) -> pd.DataFrame:
+def _core_indikator(ds: Dataset, kind: str) -> pd.DataFrame:
     """Indicators of ``kind`` with this year's PK target, from the core tables (no planning document given)."""
     f = kinerja.measured(ds, kind=kind)
     return f.assign(
@@ -144,7 +144,7 @@ def renstra_outcome(ds: Dataset) -> ReportTable:
     """The Renstra's outcome indicators per sasaran, with the programs that serve each sasaran."""
     art = _art(ds, "renstra_outcome")
     has_doc = ds.has("dokumen_perencanaan") and not _planning(ds, "renstra", "outcome").empty
-    rows = _planning(ds, "renstra", "outcome") if has_doc else _core_indicators(ds, "iku")
+    rows = _planning(ds, "renstra", "outcome") if has_doc else _core_indikator(ds, "iku")
     programs = kegiatan.program_links(ds).merge(ds.anggaran[["kode_rekening", "uraian"]], on="kode_rekening")
     prog = programs.groupby("sasaran_id")["uraian"].agg(lambda s: " dan ".join(x.title() for x in s))
     rows["program"] = rows["sasaran_id"].map(prog)
@@ -186,7 +186,7 @@ def _pk_table(ds: Dataset, document: str, key: str) -> ReportTable:
             else []
         )
     else:  # the PK from the core tables: every indicator with its PK target of the year
-        rows = pd.concat([_core_indicators(ds, "iku"), _core_indicators(ds, "ikk")], ignore_index=True)
+        rows = pd.concat([_core_indikator(ds, "iku"), _core_indikator(ds, "ikk")], ignore_index=True)
         notes = [
             "Disusun dari indikator.csv dan target.csv (basis pk); dokumen PK tidak diisi di dokumen_perencanaan.csv."
         ]
@@ -555,7 +555,7 @@ def belanja_jenis(ds: Dataset) -> ReportTable:
     )
 
 
-def budget_levels(ds: Dataset) -> list[str]:
+def anggaran_levels(ds: Dataset) -> list[str]:
     """The program/kegiatan/sub-kegiatan levels the agency's budget has, top down."""
     present = set(ds.anggaran["level"])
     return [lv for lv in ("program", "kegiatan", "sub_kegiatan") if lv in present]
@@ -563,7 +563,7 @@ def budget_levels(ds: Dataset) -> list[str]:
 
 def anggaran(ds: Dataset) -> ReportTable:
     tree = anggaran_tree(ds)
-    levels = budget_levels(ds)
+    levels = anggaran_levels(ds)
     leaf_levels = [lv for lv in levels if lv in set(tree.loc[tree["is_leaf"], "level"])]
     parents = [LEVEL_WORDS[lv] for lv in levels if lv not in leaf_levels]
     note = (

@@ -175,13 +175,12 @@ def staff_composition(totals: pd.DataFrame, pegawai: pd.DataFrame) -> tuple[plt.
                 fontsize=10,
                 color=PALETTE["bahaya"],
             )
-    data = pd.concat(
-        [
-            t[["status", "jumlah"]].assign(kelompok="status"),  # no jabatan: left empty by concat
-            named.rename_axis("jabatan").reset_index().assign(kelompok="jabatan disebut", status="pns"),
-        ],
-        ignore_index=True,
-    )[["kelompok", "status", "jabatan", "jumlah"]]
+    parts = [
+        t[["status", "jumlah"]].assign(kelompok="status"),  # no jabatan: left empty
+        named.rename_axis("jabatan").reset_index().assign(kelompok="jabatan disebut", status="pns"),
+    ]
+    columns = ["kelompok", "status", "jabatan", "jumlah"]
+    data = pd.concat([p for p in parts if not p.empty] or parts, ignore_index=True).reindex(columns=columns)
     fig.tight_layout()
     return fig, data
 

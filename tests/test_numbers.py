@@ -199,3 +199,14 @@ def test_found_by_the_properties():
     assert isinstance(_load_cell("peringkat", "9" * 30), DataError)  # used to raise OverflowError
     assert isinstance(_load_cell("peringkat", "\u0661"), DataError)  # Arabic-Indic digit one: not canonical
     assert isinstance(_load_cell("kategori", "Juara\x00I"), DataError)  # NUL: Excel cannot store it either
+
+
+def test_a_draft_table_says_belum_diisi_for_missing_text_and_numbers():
+    """Every column kind shows the table's missing text (a draft: 'belum diisi'), not a dash."""
+    import pandas as pd
+
+    from lkip_helpers.report.report_table import KINDS, Column, ReportTable
+
+    frame = pd.DataFrame({k: [None] for k in KINDS})
+    table = ReportTable("t", "T", frame, [Column(k, k, kind=k) for k in KINDS], missing="belum diisi")
+    assert set(table.display_frame().iloc[0]) == {"belum diisi"}

@@ -14,7 +14,7 @@ from lkip_helpers.numbers import MISSING_TEXT, format_number, format_pct, format
 
 # column kind -> (display formatter(value, missing text), Excel number format)
 KINDS = {
-    "text": (lambda v, m=MISSING_TEXT: MISSING_TEXT if pd.isna(v) else str(v), "@"),
+    "text": (lambda v, m=MISSING_TEXT: m if pd.isna(v) else str(v), "@"),
     "int": (lambda v, m=MISSING_TEXT: format_number(v, 0, m), "#,##0"),
     "number": (lambda v, m=MISSING_TEXT: format_number(v, missing=m), "#,##0.##"),
     "pct": (lambda v, m=MISSING_TEXT: format_number(v, 2, m), "#,##0.00"),

@@ -97,7 +97,8 @@ def total(ds: Dataset) -> tuple[float, float, float]:
     return pagu, real, float(serapan_pct(real, pagu)) if not np.isnan(pagu) else np.nan
 
 
-# How each budget level is named on the pages (anggaran.level values, see schema FIELDS["level"]).
+# How each budget level is named on the pages (anggaran.level values, see schema FIELDS["level"]);
+# in running text, in lower case (level_word).
 LEVEL_NAMES = {
     "urusan": "Urusan",
     "organisasi": "Organisasi",
@@ -110,16 +111,24 @@ LEVEL_NAMES = {
 FRAME_LEVELS = ("urusan", "organisasi")
 
 
-def levels(ds: Dataset) -> list[str]:
+def level_word(level: str) -> str:
+    """A level as written in running text: ``sub_kegiatan`` -> ``sub-kegiatan``."""
+    return LEVEL_NAMES.get(level, level).lower()
+
+
+def levels(ds: Dataset, include_frame: bool = True) -> list[str]:
     """The ``level`` values present in anggaran.csv, from the top of the hierarchy down.
 
     Ordered by the shallowest depth at which each level occurs (ties: as first listed).
+
+    Args:
+        include_frame: also the levels that frame the budget (FRAME_LEVELS).
     """
     tree = anggaran_tree(ds)
     if tree.empty:
         return []
     first = tree.assign(_pos=range(len(tree))).groupby("level", sort=False).agg(d=("depth", "min"), p=("_pos", "min"))
-    return list(first.sort_values(["d", "p"]).index)
+    return [lv for lv in first.sort_values(["d", "p"]).index if include_frame or lv not in FRAME_LEVELS]
 
 
 def level_label(ds: Dataset, include_frame: bool = False) -> str:
@@ -128,8 +137,7 @@ def level_label(ds: Dataset, include_frame: bool = False) -> str:
     Args:
         include_frame: also name urusan and organisasi rows.
     """
-    names = [LEVEL_NAMES.get(lv, lv) for lv in levels(ds) if include_frame or lv not in FRAME_LEVELS]
-    return "/".join(names)
+    return "/".join(LEVEL_NAMES.get(lv, lv) for lv in levels(ds, include_frame))
 
 
 def ancestors(kode: str, parents: pd.Series) -> list[str]:

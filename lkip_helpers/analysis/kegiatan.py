@@ -12,11 +12,9 @@ import numpy as np
 import pandas as pd
 
 from lkip_helpers.analysis import kinerja
-from lkip_helpers.analysis.anggaran import anggaran_tree, label, most_detailed, serapan_pct
+from lkip_helpers.analysis.anggaran import LEVEL_NAMES, anggaran_tree, label, most_detailed, serapan_pct
 from lkip_helpers.capaian import efficiency_index, efficiency_verdict
 from lkip_helpers.data.loading import Dataset
-
-TINGKAT = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub-kegiatan"}
 
 
 def program_links(ds: Dataset) -> pd.DataFrame:
@@ -87,7 +85,7 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     )
     subs = subs.merge(ikk, on="kode_rekening", how="left")
     subs = subs.assign(
-        tingkat=subs["kode_rekening"].map(levels).map(TINGKAT).fillna("Kegiatan"),
+        tingkat=subs["kode_rekening"].map(levels).map(LEVEL_NAMES).fillna("Kegiatan"),
         dasar_capaian=np.where(subs["n_ikk"].notna(), "rata-rata capaian IKK", "tidak ada IKK terukur"),
     )
     cols = [

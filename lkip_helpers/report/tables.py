@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from lkip_helpers.analysis import kegiatan, kinerja
-from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, serapan_pct
+from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, level_label, level_word, serapan_pct
+from lkip_helpers.analysis.anggaran import levels as anggaran_levels
 from lkip_helpers.analysis.anggaran import total as anggaran_total
 from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS, audit
 from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
@@ -49,15 +50,6 @@ def _overall(ds: Dataset, frame: pd.DataFrame, col: str = "capaian_pct") -> floa
 
 
 # --- Where a table stands in this dataset's report ------------------------------------------
-
-LEVEL_NAMES = {
-    "urusan": "Urusan",
-    "organisasi": "Organisasi",
-    "program": "Program",
-    "kegiatan": "Kegiatan",
-    "sub_kegiatan": "Sub Kegiatan",
-}
-LEVEL_WORDS = {"program": "program", "kegiatan": "kegiatan", "sub_kegiatan": "sub-kegiatan"}
 
 
 def _art(ds: Dataset, key: str, item: str | None = None):
@@ -425,7 +417,7 @@ def _years_note(trend: pd.DataFrame) -> str:
 def _level_word(ds: Dataset, kodes) -> str:
     """'sub-kegiatan', 'kegiatan' or 'kegiatan/sub-kegiatan': the budget levels of ``kodes``."""
     levels = ds.anggaran.set_index("kode_rekening")["level"]
-    present = [LEVEL_WORDS[lv] for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]
+    present = [level_word(lv) for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]
     return "/".join(present) or "kegiatan"
 
 
@@ -555,19 +547,13 @@ def belanja_jenis(ds: Dataset) -> ReportTable:
     )
 
 
-def anggaran_levels(ds: Dataset) -> list[str]:
-    """The program/kegiatan/sub-kegiatan levels the agency's budget has, top down."""
-    present = set(ds.anggaran["level"])
-    return [lv for lv in ("program", "kegiatan", "sub_kegiatan") if lv in present]
-
-
 def anggaran(ds: Dataset) -> ReportTable:
     tree = anggaran_tree(ds)
-    levels = anggaran_levels(ds)
+    levels = anggaran_levels(ds, include_frame=False)
     leaf_levels = [lv for lv in levels if lv in set(tree.loc[tree["is_leaf"], "level"])]
-    parents = [LEVEL_WORDS[lv] for lv in levels if lv not in leaf_levels]
+    parents = [level_word(lv) for lv in levels if lv not in leaf_levels]
     note = (
-        f"Subtotal {' dan '.join(parents)} dihitung dari {'/'.join(LEVEL_WORDS[lv] for lv in leaf_levels)}."
+        f"Subtotal {' dan '.join(parents)} dihitung dari {'/'.join(level_word(lv) for lv in leaf_levels)}."
         if parents and leaf_levels
         else "Subtotal dihitung dari baris terbawah."
     )
@@ -577,7 +563,7 @@ def anggaran(ds: Dataset) -> ReportTable:
         [
             Column("kode_rekening", "Kode Rekening"),
             Column("level", "Tingkat", merge=True),
-            Column("uraian", "/".join(LEVEL_NAMES[lv] for lv in levels) or "Uraian", indent="depth"),
+            Column("uraian", level_label(ds) or "Uraian", indent="depth"),
             Column("pagu_rp", "Pagu (Rp)", "rp"),
             Column("realisasi_rp", "Realisasi (Rp)", "rp"),
             Column("serapan_pct", "%", "pct"),

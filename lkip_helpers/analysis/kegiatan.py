@@ -17,28 +17,22 @@ from lkip_helpers.capaian import efficiency_index, efficiency_verdict
 from lkip_helpers.data.loading import Dataset
 
 
-def program_links(ds: Dataset) -> pd.DataFrame:
-    """sasaran_kegiatan rows that tie a sasaran to a whole program (told apart by anggaran.level)."""
+def sasaran_links(ds: Dataset, programs: bool) -> pd.DataFrame:
+    """sasaran_kegiatan rows that tie a sasaran to a whole program (``programs``), or else to a kegiatan/sub-kegiatan.
+
+    Told apart by anggaran.level; empty when the agency has no sasaran_kegiatan.csv.
+    """
     if not ds.has("sasaran_kegiatan"):
         return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
     levels = ds.anggaran.set_index("kode_rekening")["level"]
     links = ds.sasaran_kegiatan
-    return links[links["kode_rekening"].map(levels) == "program"]
-
-
-def supporting_links(ds: Dataset) -> pd.DataFrame:
-    """Links of sasaran to kegiatan/sub-kegiatan (not to whole programs), told apart by anggaran.level."""
-    if not ds.has("sasaran_kegiatan"):
-        return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
-    levels = ds.anggaran.set_index("kode_rekening")["level"]
-    links = ds.sasaran_kegiatan
-    return links[links["kode_rekening"].map(levels) != "program"]
+    return links[(links["kode_rekening"].map(levels) == "program") == programs]
 
 
 def kegiatan_of_sasaran(ds: Dataset) -> pd.DataFrame:
     """Kegiatan/sub-kegiatan tied to a sasaran (not whole programs), with their budget, ordered by sasaran."""
     tree = anggaran_tree(ds)
-    f = supporting_links(ds).merge(tree, on="kode_rekening", how="left")
+    f = sasaran_links(ds, programs=False).merge(tree, on="kode_rekening", how="left")
     sas = ds.sasaran.set_index("sasaran_id")[["nomor", "name"]]
     f["sasaran"] = f["sasaran_id"].map(sas["name"])
     f["_n"] = f["sasaran_id"].map(sas["nomor"])
@@ -68,7 +62,7 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     # Programs: capaian of the strategic sasaran they serve, averaged under the policy.
     per, _ = kinerja.sasaran_summary(ds)
     per = per.set_index("sasaran_id")["rata_rata_capaian_pct"]
-    progs = program_links(ds).merge(tree, on="kode_rekening")
+    progs = sasaran_links(ds, programs=True).merge(tree, on="kode_rekening")
     progs = progs.assign(
         tingkat="Program", capaian_pct=progs["sasaran_id"].map(per), dasar_capaian="rata-rata IKU sasaran strategis"
     )
@@ -122,7 +116,7 @@ def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
     sub-kegiatan would count the same rupiah twice.
     """
     m = kinerja.measured(ds)
-    links = supporting_links(ds)
+    links = sasaran_links(ds, programs=False)
     ikk = kegiatan_of_ikk(ds)
     parents = ds.anggaran.set_index("kode_rekening")["parent_kode"]
     s = ds.sasaran

@@ -137,7 +137,9 @@ def renstra_outcome(ds: Dataset) -> ReportTable:
     art = _art(ds, "renstra_outcome")
     has_doc = ds.has("dokumen_perencanaan") and not _planning(ds, "renstra", "outcome").empty
     rows = _planning(ds, "renstra", "outcome") if has_doc else _core_indikator(ds, "iku")
-    programs = kegiatan.program_links(ds).merge(ds.anggaran[["kode_rekening", "uraian"]], on="kode_rekening")
+    programs = kegiatan.sasaran_links(ds, programs=True).merge(
+        ds.anggaran[["kode_rekening", "uraian"]], on="kode_rekening"
+    )
     prog = programs.groupby("sasaran_id")["uraian"].agg(lambda s: " dan ".join(x.title() for x in s))
     rows["program"] = rows["sasaran_id"].map(prog)
     cols = [Column("program", "Program", merge=True)] if rows["program"].notna().any() else []

@@ -49,6 +49,23 @@ def _overall(ds: Dataset, frame: pd.DataFrame, col: str = "capaian_pct") -> floa
     return averages_so_far(values, kinerja.policy(ds))[1]
 
 
+def _iku_table(ds: Dataset, key: str, out: pd.DataFrame, columns: list[Column], notes: list[str]) -> ReportTable:
+    """A table of IKU rows closed by their average row (``_with_average``), which is emphasised."""
+    return _table(
+        _art(ds, key),
+        out,
+        columns,
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=notes,
+    )
+
+
+def _prev_average(ds: Dataset, f: pd.DataFrame) -> float:
+    """Last year's overall average, over the IKU measured last year (``_two_years``)."""
+    return _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+
+
 # --- Where a table stands in this dataset's report ------------------------------------------
 
 
@@ -236,8 +253,9 @@ def capaian(ds: Dataset) -> ReportTable:
     f = kinerja.iku_rows(ds)
     out = _with_average(f, "indikator", {"capaian_pct": _overall(ds, f)})
     out["kelas"] = out["capaian_pct"].map(kinerja.policy(ds).scale.classify)
-    return _table(
-        _art(ds, "capaian"),
+    return _iku_table(
+        ds,
+        "capaian",
         out,
         [
             Column("sasaran_name", "Sasaran Strategis", merge=True),
@@ -248,9 +266,7 @@ def capaian(ds: Dataset) -> ReportTable:
             Column("capaian_pct", "% Capaian", "pct"),
             Column("kelas", "Kategori"),
         ],
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[kinerja.formula_note(ds)],
+        [kinerja.formula_note(ds)],
     )
 
 
@@ -267,12 +283,13 @@ def _two_years(ds: Dataset) -> pd.DataFrame:
 
 def banding_tahun_lalu(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
-    prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+    prev_avg = _prev_average(ds, f)
     out = _with_average(f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": _overall(ds, f)})
     y = ds.year
     where = _label(ds, "banding_rpjmd_tahun_lalu")
-    return _table(
-        _art(ds, "banding_tahun_lalu"),
+    return _iku_table(
+        ds,
+        "banding_tahun_lalu",
         out,
         [
             Column("sasaran_name", "Sasaran Strategis", merge=True),
@@ -280,24 +297,21 @@ def banding_tahun_lalu(ds: Dataset) -> ReportTable:
             Column("capaian_pct_prev", f"Capaian {y - 1} (%)", "pct"),
             Column("capaian_pct", f"Capaian {y} (%)", "pct"),
         ],
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[
-            f"Capaian {y - 1} dihitung dari target RPJMD dan realisasi {y - 1}" + (f" ({where})." if where else ".")
-        ],
+        [f"Capaian {y - 1} dihitung dari target RPJMD dan realisasi {y - 1}" + (f" ({where})." if where else ".")],
     )
 
 
 def banding_rpjmd_tahun_lalu(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
-    prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+    prev_avg = _prev_average(ds, f)
     now_avg = _overall(ds, f)
     out = _with_average(
         f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": now_avg, "peningkatan_pct": now_avg - prev_avg}
     )
     y = ds.year
-    return _table(
-        _art(ds, "banding_rpjmd_tahun_lalu"),
+    return _iku_table(
+        ds,
+        "banding_rpjmd_tahun_lalu",
         out,
         [
             Column("indikator", "Indikator Kinerja"),
@@ -309,9 +323,7 @@ def banding_rpjmd_tahun_lalu(ds: Dataset) -> ReportTable:
             Column("capaian_pct", f"% Capaian {y}", "pct"),
             Column("peningkatan_pct", "% Peningkatan", "pct"),
         ],
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=["% Peningkatan = % capaian tahun ini − % capaian tahun lalu (poin persen)."],
+        ["% Peningkatan = % capaian tahun ini − % capaian tahun lalu (poin persen)."],
     )
 
 
@@ -354,14 +366,7 @@ def banding_rpjmd(ds: Dataset) -> ReportTable:
     if final != y:
         cols.append(Column("target_akhir", f"Target akhir RPJMD ({final})", "number"))
     cols.append(Column("capaian_akhir_pct", f"Capaian terhadap target akhir RPJMD {final} (%)", "pct"))
-    return _table(
-        _art(ds, "banding_rpjmd"),
-        out,
-        cols,
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[rpjmd_note(ds)],
-    )
+    return _iku_table(ds, "banding_rpjmd", out, cols, [rpjmd_note(ds)])
 
 
 def tren(ds: Dataset) -> ReportTable:
@@ -386,13 +391,12 @@ def tren(ds: Dataset) -> ReportTable:
         Column("target_rpjmd", target_label, "number"),
         Column("capaian_pct", f"Capaian terhadap {ds.year} (%)", "pct"),
     ]
-    return _table(
-        _art(ds, "tren"),
+    return _iku_table(
+        ds,
+        "tren",
         out,
         cols,
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[
+        [
             _years_note(t),
             "Rata-rata tiap tahun dihitung atas indikator yang memiliki nilai pada tahun itu; "
             "'–' berarti indikator belum digunakan.",

@@ -296,29 +296,27 @@ def _import(args) -> int:
     return 0
 
 
+def _optional_dataset(verb: argparse.ArgumentParser) -> None:
+    """The one dataset a verb works on, the default dataset when none is named."""
+    verb.add_argument(
+        "dataset",
+        nargs="?",
+        default=paths.DEFAULT_DATASET,
+        type=dataset_id,
+        metavar="DATASET",
+        help=f"id dataset (bawaan: {paths.DEFAULT_DATASET})",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="lkip", description="Notebook analitis LKIP: memeriksa data dan membangun laporan.")
     sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
     default = f"bawaan: {paths.DEFAULT_DATASET}"
     v = sub.add_parser("validate", help="periksa dataset: daftar masalah dan isian yang masih kosong")
-    v.add_argument(
-        "dataset",
-        nargs="?",
-        default=paths.DEFAULT_DATASET,
-        type=dataset_id,
-        metavar="DATASET",
-        help=f"id dataset ({default})",
-    )
+    _optional_dataset(v)
     v.set_defaults(func=_validate)
     d = sub.add_parser("describe", help="tampilkan kamus data: tabel, kolom, satuan dan sumbernya")
-    d.add_argument(
-        "dataset",
-        nargs="?",
-        default=paths.DEFAULT_DATASET,
-        type=dataset_id,
-        metavar="DATASET",
-        help=f"id dataset ({default})",
-    )
+    _optional_dataset(d)
     d.set_defaults(func=_describe)
     b = sub.add_parser("build", help="jalankan notebook dan tulis outputs/<dataset>/")
     b.add_argument(
@@ -373,14 +371,7 @@ def parser() -> argparse.ArgumentParser:
     )
     s_.set_defaults(func=_synth)
     a = sub.add_parser("audit", help="hitung ulang setiap angka tercetak dan daftar yang berbeda")
-    a.add_argument(
-        "dataset",
-        nargs="?",
-        default=paths.DEFAULT_DATASET,
-        type=dataset_id,
-        metavar="DATASET",
-        help=f"id dataset ({default})",
-    )
+    _optional_dataset(a)
     a.add_argument(
         "--tolerance",
         type=_number(float, 0, 1e12, "--tolerance"),

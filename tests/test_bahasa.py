@@ -8,11 +8,11 @@ type (flags, metavars, column ids such as ``pagu_rp``) are taken out first, and 
 itself shown to catch English.
 """
 
-import ast
 import html
 import re
 
 import pytest
+from source_strings import PACKAGE, string_constants
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main, parser
@@ -201,20 +201,9 @@ NOT_SHOWN = {
 
 
 def _message_strings():
-    root = paths.NOTEBOOKS_DIR.parent / "lkip_helpers"
-    for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(n.body[0].value)
-            for n in ast.walk(tree)
-            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-            and n.body
-            and isinstance(n.body[0], ast.Expr)
-            and isinstance(n.body[0].value, ast.Constant)
-        }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                yield path.relative_to(root), node.lineno, node.value
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for line, text in string_constants(path):
+            yield path.relative_to(PACKAGE), line, text
 
 
 FUNCTION_WORDS = re.compile(r"\b(the|of|is|are|must|should|with|for|be|not|this|that|which|when|cannot)\b")

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from lkip_helpers import paths
-from lkip_helpers.analysis import anggaran, kinerja
+from lkip_helpers.analysis import anggaran, kegiatan, kinerja
 from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.capaian import CapaianPolicy, PolicyError, Scale, capaian_pct
 from lkip_helpers.cli import main
@@ -399,17 +399,42 @@ def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
             ["ss-akses", "P1.01", "Renstra"],
         ],
     )
-    e = anggaran.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     stunting = e.loc["stunting"]
     pagu, real = 1380000000 + 2100000000, 1104615500 + 2089950000
     assert (stunting["pagu_rp"], stunting["realisasi_rp"]) == (pagu, real)
     assert stunting["indeks_efisiensi"] == pytest.approx((18 / 21.4 * 100) / (real / pagu * 100))
-    assert stunting["dasar"] == anggaran.TIE_KODE and stunting["kode_rekening"] == "P2"
+    assert stunting["dasar"] == kegiatan.TIE_KODE and stunting["kode_rekening"] == "P2"
     akses = e.loc["puskesmas-paripurna"]
     assert (akses["pagu_rp"], akses["realisasi_rp"], akses["kode_rekening"]) == (4250000000, 3987512300, "P1.01")
     assert akses["indeks_efisiensi"] == pytest.approx((48 / 60 * 100) / (3987512300 / 4250000000 * 100))
-    dbd = e.loc["dbd"]  # not tied to any budget row
-    assert dbd["dasar"] == anggaran.TIE_NONE and math.isnan(dbd["pagu_rp"]) and math.isnan(dbd["indeks_efisiensi"])
+    assert akses["dasar"] == kegiatan.TIE_SASARAN
+    # gizi-buruk (ss-gizi) has no kode and no link: the kegiatan its sasaran's IKK names (posyandu-aktif: P2.01)
+    gizi = e.loc["gizi-buruk"]
+    assert (gizi["pagu_rp"], gizi["kode_rekening"], gizi["dasar"]) == (1380000000, "P2.01", kegiatan.TIE_IKK)
+    assert "dbd" not in e.index  # ss-penyakit: no kode, no link, no IKK — not tied to any budget row
+
+
+def test_efficiency_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
+    # P3.01 gets a sub-kegiatan; ss-penyakit is linked to both: only the sub-kegiatan counts
+    rows = _rows(dinkes / "anggaran.csv")
+    rows[[r[0] for r in rows].index("P3.01")][4:6] = ["", ""]
+    _write(dinkes / "anggaran.csv", rows + [["P3.01.01", "P3.01", "sub_kegiatan", "Imunisasi", "100", "40"]])
+    links = [["sasaran_id", "kode_rekening", "source_table"], ["ss-penyakit", "P3.01", "x"]]
+    _write(dinkes / "sasaran_kegiatan.csv", links + [["ss-penyakit", "P3.01.01", "x"]])
+    e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    assert (e.loc["dbd", "pagu_rp"], e.loc["dbd", "realisasi_rp"], e.loc["dbd", "kode_rekening"]) == (
+        100,
+        40,
+        "P3.01.01",
+    )
+    # a draft: one of the two linked kegiatan has no realisasi yet, so the IKU has no total and no verdict
+    _edit_meta(dinkes, "  year: 2023\n", "  year: 2023\n  status: draft\n")
+    _set(dinkes / "anggaran.csv", "P3.02", "realisasi_rp", "")
+    _write(dinkes / "sasaran_kegiatan.csv", links + [["ss-penyakit", "P3.02", "x"]])
+    e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    assert e.loc["dbd", "pagu_rp"] == 100 + 390000000 and math.isnan(e.loc["dbd", "realisasi_rp"])
+    assert math.isnan(e.loc["dbd", "serapan_pct"]) and math.isnan(e.loc["dbd", "indeks_efisiensi"])
 
 
 # ---------------------------------------------------------------- one line per error

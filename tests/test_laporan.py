@@ -138,7 +138,7 @@ def test_fixture_numbers_and_notes_follow_its_data(fixture_build):
     # stunting is tied to kegiatan P2.01 through the IKK of its sasaran: Rp 1.104.615.500 of 1.380.000.000
     assert eff.loc["stunting", "serapan_pct"] == pytest.approx(1_104_615_500 / 1_380_000_000 * 100)
     anggaran = page_text(fixture_build / "html" / "04_anggaran.html")
-    assert "Program/Kegiatan" in anggaran and "Sub Kegiatan" not in anggaran
+    assert "Program/Kegiatan" in anggaran and "Program/Kegiatan/Sub" not in anggaran  # no sub-kegiatan level
     assert "Bab IV" in anggaran and "Belum ada rencana yang dinyatakan" in anggaran
 
 

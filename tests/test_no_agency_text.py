@@ -5,18 +5,17 @@ The package is read as its string literals (docstrings and comments may explain 
 notebooks are read whole (markdown and code).
 """
 
-import ast
 import json
 import re
 
 import pandas as pd
 import pytest
 import yaml
+from source_strings import PACKAGE, string_constants
 
 from lkip_helpers import paths
 from lkip_helpers.data.schema import FIELDS
 
-PACKAGE = paths.NOTEBOOKS_DIR.parent / "lkip_helpers"
 # synth.py draws synthetic agencies from the national nomenclature of kegiatan, posts and spending classes
 # (Kepmendagri 050-5889/2021) that every perangkat daerah shares, the sample agency included; it renders nothing.
 ALLOWED_FILES = {"synth.py"}
@@ -64,18 +63,8 @@ def package_strings():
     for path in sorted(PACKAGE.rglob("*.py")):  # subpackages (dokumen/) too
         if path.name in ALLOWED_FILES:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {
-            id(n.body[0].value)
-            for n in ast.walk(tree)
-            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-            and n.body
-            and isinstance(n.body[0], ast.Expr)
-            and isinstance(n.body[0].value, ast.Constant)
-        }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                yield path.name, node.value
+        for _, text in string_constants(path):
+            yield path.name, text
 
 
 def notebook_text():

@@ -1,10 +1,9 @@
 """Budget hierarchies (by kode rekening, by jenis belanja): totals rolled up from the leaves, serapan %.
 
 A budget may have any shape: one urusan root or several programs side by side at the
-top, sub-kegiatan or not. The agency's total is the sum of every top-level row. Where
-the agency ties budget rows to an IKU (``indikator.kode_rekening`` on the IKU's row, or
-``sasaran_kegiatan`` rows linking kode rekening to the IKU's sasaran), efficiency
-(capaian % / serapan %) is computed per IKU.
+top, sub-kegiatan or not. The agency's total is the sum of every top-level row. Rows
+tied to a sasaran or an indicator count at their most detailed (:func:`most_detailed`);
+efficiency per IKU is :func:`lkip_helpers.analysis.kegiatan.efficiency_per_iku`.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lkip_helpers.analysis import kinerja
-from lkip_helpers.capaian import efficiency_index, efficiency_verdict
 from lkip_helpers.data.loading import Dataset
 
 
@@ -100,7 +97,8 @@ def total(ds: Dataset) -> tuple[float, float, float]:
     return pagu, real, float(serapan_pct(real, pagu)) if not np.isnan(pagu) else np.nan
 
 
-# How each budget level is named on the pages (anggaran.level values, see schema FIELDS["level"]).
+# How each budget level is named on the pages (anggaran.level values, see schema FIELDS["level"]);
+# in running text, in lower case (level_word).
 LEVEL_NAMES = {
     "urusan": "Urusan",
     "organisasi": "Organisasi",
@@ -113,16 +111,24 @@ LEVEL_NAMES = {
 FRAME_LEVELS = ("urusan", "organisasi")
 
 
-def levels(ds: Dataset) -> list[str]:
+def level_word(level: str) -> str:
+    """A level as written in running text: ``sub_kegiatan`` -> ``sub-kegiatan``."""
+    return LEVEL_NAMES.get(level, level).lower()
+
+
+def levels(ds: Dataset, include_frame: bool = True) -> list[str]:
     """The ``level`` values present in anggaran.csv, from the top of the hierarchy down.
 
     Ordered by the shallowest depth at which each level occurs (ties: as first listed).
+
+    Args:
+        include_frame: also the levels that frame the budget (FRAME_LEVELS).
     """
     tree = anggaran_tree(ds)
     if tree.empty:
         return []
     first = tree.assign(_pos=range(len(tree))).groupby("level", sort=False).agg(d=("depth", "min"), p=("_pos", "min"))
-    return list(first.sort_values(["d", "p"]).index)
+    return [lv for lv in first.sort_values(["d", "p"]).index if include_frame or lv not in FRAME_LEVELS]
 
 
 def level_label(ds: Dataset, include_frame: bool = False) -> str:
@@ -131,100 +137,29 @@ def level_label(ds: Dataset, include_frame: bool = False) -> str:
     Args:
         include_frame: also name urusan and organisasi rows.
     """
-    names = [LEVEL_NAMES.get(lv, lv) for lv in levels(ds) if include_frame or lv not in FRAME_LEVELS]
-    return "/".join(names)
+    return "/".join(LEVEL_NAMES.get(lv, lv) for lv in levels(ds, include_frame))
 
 
-def linked_anggaran(ds: Dataset, kode: list[str]) -> pd.DataFrame:
-    """The budget rows of ``kode``, keeping the most detailed: a row is dropped when one of its descendants is listed.
+def ancestors(kode: str, parents: pd.Series) -> list[str]:
+    """The rows above ``kode``, nearest first (``parents``: parent_kode indexed by kode_rekening)."""
+    out, node = [], parents.get(kode)
+    while node is not None and not pd.isna(node):
+        out.append(node)
+        node = parents.get(node)
+    return out
+
+
+def most_detailed(kode, parents: pd.Series) -> list[str]:
+    """The budget rows of ``kode`` (each once, those the budget holds), less any with a descendant listed too.
 
     A sasaran may be linked both to a program and to some of its sub-kegiatan (in the Renstra
     and in the table of supporting kegiatan); the sub-kegiatan are the closer tie, and counting the
     program as well would count the same rupiah twice.
+
+    >>> parents = pd.Series({"P1": None, "P1.01": "P1", "P1.02": "P1"})
+    >>> most_detailed(["P1", "P1.01", "P1.01", "X"], parents)
+    ['P1.01']
     """
-    tree = anggaran_tree(ds)
-    parents = dict(zip(tree["kode_rekening"], tree["parent_kode"]))
-    wanted = [k for k in dict.fromkeys(kode) if k in parents]
-    ancestors = set()
-    for k in wanted:
-        node = parents.get(k)
-        while node is not None and not pd.isna(node):
-            ancestors.add(node)
-            node = parents.get(node)
-    keep = [k for k in wanted if k not in ancestors]
-    return tree[tree["kode_rekening"].isin(keep)].reset_index(drop=True)
-
-
-TIE_KODE = "kode rekening pada baris IKU"
-TIE_SASARAN = "sasaran_kegiatan (kegiatan yang mendukung sasaran IKU)"
-TIE_NONE = "tidak terkait anggaran"
-
-
-def efficiency_per_iku(ds: Dataset, year: int | None = None) -> pd.DataFrame:
-    """Efficiency (capaian % / serapan %) per measured IKU, where the agency ties budget rows to it.
-
-    The tie is the IKU's own ``kode_rekening`` (indikator.csv) when given, else every
-    ``sasaran_kegiatan`` row of the IKU's sasaran (the most detailed rows, see
-    :func:`linked_anggaran`). An IKU without a tie keeps its row with blank amounts and
-    ``dasar`` saying so.
-
-    Returns:
-        one row per measured IKU: indikator_id, short_name, sasaran_id, capaian_pct,
-        dasar (what ties budget to it), kode_rekening (the rows summed, joined by ', '),
-        pagu_rp, realisasi_rp, serapan_pct, indeks_efisiensi, verdict.
-    """
-    m = kinerja.measured(ds, year)
-    links = (
-        ds.sasaran_kegiatan
-        if "sasaran_kegiatan" in ds.tables
-        else pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
-    )
-    rows = []
-    for _, r in m.iterrows():
-        if not pd.isna(r["kode_rekening"]):
-            dasar, kode = TIE_KODE, [r["kode_rekening"]]
-        else:
-            kode = list(links.loc[links["sasaran_id"] == r["sasaran_id"], "kode_rekening"])
-            dasar = TIE_SASARAN if kode else TIE_NONE
-        anggaran_rows = linked_anggaran(ds, kode) if kode else None
-        if anggaran_rows is None or anggaran_rows.empty:
-            pagu = real = serapan = np.nan
-            dasar, kode = TIE_NONE, []
-        else:
-            pagu = float(anggaran_rows["pagu_rp"].sum(skipna=False))
-            real = float(anggaran_rows["realisasi_rp"].sum(skipna=False))
-            serapan = float(serapan_pct(real, pagu)) if not np.isnan(pagu) else np.nan
-            kode = list(anggaran_rows["kode_rekening"])
-        capaian = r["capaian_pct"]
-        rows.append(
-            {
-                "indikator_id": r["indikator_id"],
-                "short_name": r["short_name"],
-                "sasaran_id": r["sasaran_id"],
-                "capaian_pct": capaian,
-                "dasar": dasar,
-                "kode_rekening": ", ".join(kode),
-                "pagu_rp": pagu,
-                "realisasi_rp": real,
-                "serapan_pct": serapan,
-                "indeks_efisiensi": efficiency_index(capaian, serapan) if kode else np.nan,
-                "verdict": efficiency_verdict(capaian, serapan) if kode else "Tidak terkait anggaran",
-            }
-        )
-    cols = [
-        "indikator_id",
-        "short_name",
-        "sasaran_id",
-        "capaian_pct",
-        "dasar",
-        "kode_rekening",
-        "pagu_rp",
-        "realisasi_rp",
-        "serapan_pct",
-        "indeks_efisiensi",
-        "verdict",
-    ]
-    out = pd.DataFrame(rows, columns=cols)
-    for c in ("capaian_pct", "pagu_rp", "realisasi_rp", "serapan_pct", "indeks_efisiensi"):
-        out[c] = out[c].astype(float)
-    return out
+    wanted = [k for k in dict.fromkeys(kode) if k in parents.index]
+    above = {a for k in wanted for a in ancestors(k, parents)}
+    return [k for k in wanted if k not in above]

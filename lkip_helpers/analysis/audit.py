@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lkip_helpers.analysis import kinerja
-from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, serapan_pct
+from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, most_detailed, serapan_pct
 from lkip_helpers.data import schema
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import DataError
@@ -477,11 +477,10 @@ def kegiatan_groups(rc: Recomputer, p: Printed) -> Expected | None:
     links = _table(rc.ds, "sasaran_kegiatan")
     if p.sasaran_id:
         links = links[links["sasaran_id"] == p.sasaran_id]
-    codes = [k for k in dict.fromkeys(links["kode_rekening"]) if k in rc.tree.index]
+    codes = links["kode_rekening"]
     if not len(_table(rc.ds, "sasaran_kegiatan")):
-        codes = list(rc.tree.index[rc.tree["is_leaf"]])
-    ancestors = {a for k in codes for a in _ancestors(rc.tree["parent_kode"], k)}
-    codes = [k for k in codes if k not in ancestors]  # a program linked beside its own sub-kegiatan
+        codes = rc.tree.index[rc.tree["is_leaf"]]
+    codes = most_detailed(codes, rc.tree["parent_kode"])  # a program linked beside its own sub-kegiatan
     g = _select(rc.tree.loc[codes, "serapan_pct"], p) if codes else pd.Series(dtype=float)
     if p.metric == "jumlah_kegiatan":
         return Expected(float(len(g)))
@@ -529,14 +528,6 @@ def wilayah(rc: Recomputer, p: Printed) -> Expected | None:
     if p.kabupaten:
         return Expected(float(w.set_index("kabupaten").loc[p.kabupaten, p.metric]))
     return Expected(float(w[p.metric].sum()))
-
-
-def _ancestors(parents: pd.Series, k) -> list:
-    out, node = [], parents.get(k)
-    while node is not None and not pd.isna(node):
-        out.append(node)
-        node = parents.get(node)
-    return out
 
 
 def _zero_if_empty_anggaran(row, column: str) -> float:

@@ -40,42 +40,12 @@ def facts(ds: Dataset, indikator: str) -> pd.DataFrame:
     now = check_indikator(ds, indikator)
     prev = kinerja.measured(ds, ds.year - 1, basis="rpjmd").set_index("indikator_id")
     rpjmd = kinerja.measured(ds, ds.year, basis="rpjmd").set_index("indikator_id")
-    rows = [
-        {
-            "tahun": ds.year,
-            "dasar_target": "Perjanjian Kinerja",
-            "target": now["target"],
-            "realisasi": now["realisasi"],
-            "capaian_pct": now["capaian_pct"],
-            "kelas": now["kelas"],
-        }
-    ]
-    if indikator in rpjmd.index:
-        r = rpjmd.loc[indikator]
-        basis = "RPJMD (target akhir)" if kinerja.final_rpjmd_year(ds) == ds.year else "RPJMD"
-        rows.append(
-            {
-                "tahun": ds.year,
-                "dasar_target": basis,
-                "target": r["target"],
-                "realisasi": r["realisasi"],
-                "capaian_pct": r["capaian_pct"],
-                "kelas": r["kelas"],
-            }
-        )
-    if indikator in prev.index:
-        r = prev.loc[indikator]
-        rows.append(
-            {
-                "tahun": ds.year - 1,
-                "dasar_target": "RPJMD",
-                "target": r["target"],
-                "realisasi": r["realisasi"],
-                "capaian_pct": r["capaian_pct"],
-                "kelas": r["kelas"],
-            }
-        )
-    return pd.DataFrame(rows)
+    final = "RPJMD (target akhir)" if kinerja.final_rpjmd_year(ds) == ds.year else "RPJMD"
+    rows = [(ds.year, "Perjanjian Kinerja", now)]
+    rows += [(ds.year, final, rpjmd.loc[indikator])] if indikator in rpjmd.index else []
+    rows += [(ds.year - 1, "RPJMD", prev.loc[indikator])] if indikator in prev.index else []
+    keep = ["target", "realisasi", "capaian_pct", "kelas"]
+    return pd.DataFrame([{"tahun": year, "dasar_target": dasar, **r[keep].to_dict()} for year, dasar, r in rows])
 
 
 def trend(ds: Dataset, indikator: str) -> pd.DataFrame:

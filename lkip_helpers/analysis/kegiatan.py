@@ -12,35 +12,27 @@ import numpy as np
 import pandas as pd
 
 from lkip_helpers.analysis import kinerja
-from lkip_helpers.analysis.anggaran import anggaran_tree, label, serapan_pct
+from lkip_helpers.analysis.anggaran import LEVEL_NAMES, anggaran_tree, label, most_detailed, serapan_pct
 from lkip_helpers.capaian import efficiency_index, efficiency_verdict
 from lkip_helpers.data.loading import Dataset
 
-TINGKAT = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub-kegiatan"}
 
+def sasaran_links(ds: Dataset, programs: bool) -> pd.DataFrame:
+    """sasaran_kegiatan rows that tie a sasaran to a whole program (``programs``), or else to a kegiatan/sub-kegiatan.
 
-def program_links(ds: Dataset) -> pd.DataFrame:
-    """sasaran_kegiatan rows that tie a sasaran to a whole program (told apart by anggaran.level)."""
+    Told apart by anggaran.level; empty when the agency has no sasaran_kegiatan.csv.
+    """
     if not ds.has("sasaran_kegiatan"):
         return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
     levels = ds.anggaran.set_index("kode_rekening")["level"]
     links = ds.sasaran_kegiatan
-    return links[links["kode_rekening"].map(levels) == "program"]
-
-
-def supporting_links(ds: Dataset) -> pd.DataFrame:
-    """Links of sasaran to kegiatan/sub-kegiatan (not to whole programs), told apart by anggaran.level."""
-    if not ds.has("sasaran_kegiatan"):
-        return pd.DataFrame(columns=["sasaran_id", "kode_rekening"])
-    levels = ds.anggaran.set_index("kode_rekening")["level"]
-    links = ds.sasaran_kegiatan
-    return links[links["kode_rekening"].map(levels) != "program"]
+    return links[(links["kode_rekening"].map(levels) == "program") == programs]
 
 
 def kegiatan_of_sasaran(ds: Dataset) -> pd.DataFrame:
     """Kegiatan/sub-kegiatan tied to a sasaran (not whole programs), with their budget, ordered by sasaran."""
     tree = anggaran_tree(ds)
-    f = supporting_links(ds).merge(tree, on="kode_rekening", how="left")
+    f = sasaran_links(ds, programs=False).merge(tree, on="kode_rekening", how="left")
     sas = ds.sasaran.set_index("sasaran_id")[["nomor", "name"]]
     f["sasaran"] = f["sasaran_id"].map(sas["name"])
     f["_n"] = f["sasaran_id"].map(sas["nomor"])
@@ -70,7 +62,7 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     # Programs: capaian of the strategic sasaran they serve, averaged under the policy.
     per, _ = kinerja.sasaran_summary(ds)
     per = per.set_index("sasaran_id")["rata_rata_capaian_pct"]
-    progs = program_links(ds).merge(tree, on="kode_rekening")
+    progs = sasaran_links(ds, programs=True).merge(tree, on="kode_rekening")
     progs = progs.assign(
         tingkat="Program", capaian_pct=progs["sasaran_id"].map(per), dasar_capaian="rata-rata IKU sasaran strategis"
     )
@@ -87,7 +79,7 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     )
     subs = subs.merge(ikk, on="kode_rekening", how="left")
     subs = subs.assign(
-        tingkat=subs["kode_rekening"].map(levels).map(TINGKAT).fillna("Kegiatan"),
+        tingkat=subs["kode_rekening"].map(levels).map(LEVEL_NAMES).fillna("Kegiatan"),
         dasar_capaian=np.where(subs["n_ikk"].notna(), "rata-rata capaian IKK", "tidak ada IKK terukur"),
     )
     cols = [
@@ -108,15 +100,25 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     return f
 
 
+# How a kegiatan is known to support an IKU (iku_kegiatan's ``dasar``), in the order tried.
+TIE_KODE = "kode rekening IKU"
+TIE_SASARAN = "kegiatan sasaran"
+TIE_IKK = "kegiatan IKK sasaran"
+
+
 def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
     """Which kegiatan support each IKU, and how the tie is known (indikator_id, kode_rekening, dasar).
 
-    In order: the IKU's own kode_rekening; kegiatan linked to its sasaran (sasaran_kegiatan,
-    not whole programs); kegiatan named by the IKK of its sasaran or of the sasaran below it.
+    In order: the IKU's own kode_rekening (TIE_KODE); kegiatan linked to its sasaran
+    (sasaran_kegiatan, not whole programs: TIE_SASARAN); kegiatan named by the IKK of its
+    sasaran or of the sasaran below it (TIE_IKK). Of each IKU's rows only the most detailed
+    count (:func:`~lkip_helpers.analysis.anggaran.most_detailed`): a kegiatan beside its own
+    sub-kegiatan would count the same rupiah twice.
     """
     m = kinerja.measured(ds)
-    links = supporting_links(ds)
+    links = sasaran_links(ds, programs=False)
     ikk = kegiatan_of_ikk(ds)
+    parents = ds.anggaran.set_index("kode_rekening")["parent_kode"]
     s = ds.sasaran
     below = {}
     for sid in m["sasaran_id"].unique():
@@ -129,31 +131,53 @@ def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
     for _, r in m.iterrows():
         own = r.get("kode_rekening")
         if isinstance(own, str) and own:
-            rows += [(r["indikator_id"], k.strip(), "kode rekening IKU") for k in own.split(";")]
-            continue
-        linked = links.loc[links["sasaran_id"] == r["sasaran_id"], "kode_rekening"]
-        if len(linked):
-            rows += [(r["indikator_id"], k, "kegiatan sasaran") for k in linked]
-            continue
-        named = ikk.loc[ikk["sasaran_id"].isin(below[r["sasaran_id"]]), "kode_rekening"]
-        rows += [(r["indikator_id"], k, "kegiatan IKK sasaran") for k in named]
-    return pd.DataFrame(rows, columns=["indikator_id", "kode_rekening", "dasar"]).drop_duplicates(
-        ["indikator_id", "kode_rekening"]
-    )
+            kode, dasar = [k.strip() for k in own.split(";")], TIE_KODE
+        elif (links["sasaran_id"] == r["sasaran_id"]).any():
+            kode, dasar = links.loc[links["sasaran_id"] == r["sasaran_id"], "kode_rekening"], TIE_SASARAN
+        else:
+            kode, dasar = ikk.loc[ikk["sasaran_id"].isin(below[r["sasaran_id"]]), "kode_rekening"], TIE_IKK
+        rows += [(r["indikator_id"], k, dasar) for k in most_detailed(kode, parents)]
+    return pd.DataFrame(rows, columns=["indikator_id", "kode_rekening", "dasar"])
+
+
+EFFICIENCY_COLUMNS = [
+    "indikator_id",
+    "sasaran_id",
+    "sasaran",
+    "indikator",
+    "capaian_pct",
+    "n_kegiatan",
+    "kegiatan",
+    "kode_rekening",
+    "pagu_rp",
+    "realisasi_rp",
+    "serapan_pct",
+    "indeks_efisiensi",
+    "verdict",
+    "dasar",
+]
 
 
 def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
-    """Per IKU tied to kegiatan: capaian, pagu and serapan of those kegiatan, efficiency index and verdict."""
+    """Per IKU tied to kegiatan (:func:`iku_kegiatan`): capaian, pagu and serapan of those kegiatan, index and verdict.
+
+    The amounts are the sums over the IKU's kegiatan, blank while one of them is blank (a
+    draft): a partial sum is not a total. An IKU tied to no kegiatan has no row.
+
+    Returns:
+        one row per tied IKU, in the order of :func:`kinerja.measured`; columns EFFICIENCY_COLUMNS
+        (``kegiatan``: their printed names joined by '; ', ``kode_rekening``: their codes joined by ', ').
+    """
     ties = iku_kegiatan(ds)
     if ties.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=EFFICIENCY_COLUMNS)
     tree = anggaran_tree(ds).set_index("kode_rekening")
-    ties = ties[ties["kode_rekening"].isin(tree.index)]
     m = kinerja.iku_rows(ds).set_index("indikator_id")
     rows = []
     for ind, g in ties.groupby("indikator_id", sort=False):
-        pagu = tree.loc[g["kode_rekening"], "pagu_rp"].sum(min_count=1)
-        real = tree.loc[g["kode_rekening"], "realisasi_rp"].sum(min_count=1)
+        kode = list(g["kode_rekening"])
+        pagu = tree.loc[kode, "pagu_rp"].sum(skipna=False)
+        real = tree.loc[kode, "realisasi_rp"].sum(skipna=False)
         serapan = serapan_pct(real, pagu) if pd.notna(pagu) and pd.notna(real) else np.nan
         c = m.loc[ind, "capaian_pct"]
         rows.append(
@@ -163,8 +187,9 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
                 "sasaran": m.loc[ind, "sasaran_name"],
                 "indikator": m.loc[ind, "indikator"],
                 "capaian_pct": c,
-                "n_kegiatan": len(g),
-                "kegiatan": "; ".join(label(tree.loc[k, "uraian"]) for k in g["kode_rekening"]),
+                "n_kegiatan": len(kode),
+                "kegiatan": "; ".join(label(tree.loc[k, "uraian"]) for k in kode),
+                "kode_rekening": ", ".join(kode),
                 "pagu_rp": pagu,
                 "realisasi_rp": real,
                 "serapan_pct": serapan,
@@ -174,5 +199,5 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
             }
         )
     order = {k: i for i, k in enumerate(m.index)}
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=EFFICIENCY_COLUMNS)
     return out.sort_values("indikator_id", key=lambda s: s.map(order)).reset_index(drop=True)

@@ -15,7 +15,7 @@ import yaml
 
 from lkip_helpers.capaian import AVERAGES, LOWER_FORMULAS, TWO_TARGET_MINUS, Scale
 from lkip_helpers.data import saving
-from lkip_helpers.data.loading import empty_table, load_dataset
+from lkip_helpers.data.loading import empty_table
 from lkip_helpers.data.schema import CORE_TABLES, FIELDS, TABLES
 from lkip_helpers.errors import LkipError
 
@@ -90,11 +90,4 @@ def new_blank(dataset: str, year: int, agency: str, region: str, force: bool = F
     region = check_text(region, "nama daerah")
     dest = saving.check_target(dataset, force)
     tables = {name: empty_table(TABLES[name]) for name in CORE_TABLES}
-    staged = saving.staging(dataset)
-    try:
-        saving.write_folder(staged, tables, metadata_text(dataset, year, agency, region))
-        load_dataset(dataset, root=staged)  # the same checks as `lkip validate`, before anything is in place
-        saving.put_in_place(staged, dest)
-    finally:
-        saving.discard(staged)
-    return dest
+    return saving.write_dataset(dataset, dest, tables, metadata_text(dataset, year, agency, region))

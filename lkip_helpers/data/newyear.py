@@ -38,25 +38,15 @@ def new_dataset(new_id: str, old_id: str, year: int | None = None, force: bool =
     if year <= old.year:
         raise LkipError(f"tahun baru {year} harus sesudah tahun dataset {old_id} ({old.year})")
     tables = carry_tables(old, year)
-    staged = saving.staging(new_id)
-    try:
-        saving.write_folder(
-            staged,
-            tables,
-            saving.metadata_text(
-                carry_metadata(old, new_id, year),
-                f"Draf LKIP {year}, dibuat dengan `lkip new {new_id} --from {old_id} --year {year}`.\n"
-                "Isi realisasi, target dan anggaran tahun ini (lkip template / lkip import), lalu\n"
-                "ubah status menjadi final bila sudah lengkap. `lkip validate` menampilkan yang masih kosong.",
-            ),
-        )
-        if (old.path / "laporan.yml").is_file():  # the report keeps its numbering and titles next year
-            (staged / "laporan.yml").write_bytes((old.path / "laporan.yml").read_bytes())
-        load_dataset(new_id, root=staged)  # the same checks as `lkip validate`, before anything is in place
-        saving.put_in_place(staged, dest)
-    finally:
-        saving.discard(staged)
-    return dest
+    meta_text = saving.metadata_text(
+        carry_metadata(old, new_id, year),
+        f"Draf LKIP {year}, dibuat dengan `lkip new {new_id} --from {old_id} --year {year}`.\n"
+        "Isi realisasi, target dan anggaran tahun ini (lkip template / lkip import), lalu\n"
+        "ubah status menjadi final bila sudah lengkap. `lkip validate` menampilkan yang masih kosong.",
+    )
+    laporan = old.path / "laporan.yml"  # the report keeps its numbering and titles next year
+    extra = {"laporan.yml": laporan.read_bytes()} if laporan.is_file() else {}
+    return saving.write_dataset(new_id, dest, tables, meta_text, extra)
 
 
 def carry_tables(old, year: int) -> dict[str, pd.DataFrame]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from lkip_helpers import paths
 from lkip_helpers.data import safe_yaml
+from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import TABLES, Table
 from lkip_helpers.errors import LkipError
 from lkip_helpers.files import replace_folder
@@ -108,3 +109,23 @@ def put_in_place(staged: Path, dest: Path) -> None:
 def discard(staged: Path) -> None:
     """Remove a staging folder and its temporary parent."""
     shutil.rmtree(staged.parent, ignore_errors=True)
+
+
+def write_dataset(
+    dataset: str, dest: Path, tables: dict[str, pd.DataFrame], meta_text: str, extra: dict[str, bytes] | None = None
+) -> Path:
+    """Write a whole dataset to ``dest`` (from :func:`check_target`): staged, checked, then put in place.
+
+    The staged folder passes the same checks as ``lkip validate`` before anything is in
+    place; on any error ``dest`` is as it was. ``extra``: other files to copy in (name -> bytes).
+    """
+    staged = staging(dataset)
+    try:
+        write_folder(staged, tables, meta_text)
+        for name, data in (extra or {}).items():
+            (staged / name).write_bytes(data)
+        load_dataset(dataset, root=staged)
+        put_in_place(staged, dest)
+    finally:
+        discard(staged)
+    return dest

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lkip_helpers.data import saving
-from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import OPTIONAL_TABLES, TABLES
 
 # --- vocabulary: themes of agencies ------------------------------------------------------------
@@ -490,20 +489,8 @@ def write_dataset(
     """Generate one dataset of ``shape`` and put it in ``data/<ds_id>/`` (replacing an older one); return its folder."""
     tables, meta = generate(shape, rng, ds_id, year, label, number)
     dest = saving.check_target(ds_id, force=True)
-    staged = saving.staging(ds_id)
-    try:
-        saving.write_folder(
-            staged,
-            tables,
-            saving.metadata_text(
-                meta, "Data sintetis untuk uji dan benchmark (lkip synth); bukan laporan instansi mana pun."
-            ),
-        )
-        load_dataset(ds_id, root=staged)  # the same checks as `lkip validate`, before anything is in place
-        saving.put_in_place(staged, dest)
-    finally:
-        saving.discard(staged)
-    return dest
+    header = "Data sintetis untuk uji dan benchmark (lkip synth); bukan laporan instansi mana pun."
+    return saving.write_dataset(ds_id, dest, tables, saving.metadata_text(meta, header))
 
 
 # --- generation ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lkip_helpers.analysis import kinerja
-from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku, ikk_frame, supporting_links
+from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku, ikk_frame, sasaran_links
 from lkip_helpers.data import laporan_file
 from lkip_helpers.data.laporan_file import LAPORAN_FILE, NUMBERED, SPECS
 from lkip_helpers.data.loading import Dataset
@@ -205,7 +205,7 @@ def missing(ds: Dataset, key: str, item: str | None = None, given_id: str | None
                 "capaian_historis.csv) untuk tren capaian"
             )
     elif key == "kegiatan_pendukung":
-        if supporting_links(ds).empty:
+        if sasaran_links(ds, programs=False).empty:
             return fill("sasaran_kegiatan", "kegiatan yang mendukung tiap sasaran")
     elif key == "iku_sasaran_program":
         if kinerja.program_iku(ds, item, ()).empty:

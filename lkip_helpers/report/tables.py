@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from lkip_helpers.analysis import kegiatan, kinerja
-from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, serapan_pct
+from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, level_label, level_word, serapan_pct
+from lkip_helpers.analysis.anggaran import levels as anggaran_levels
 from lkip_helpers.analysis.anggaran import total as anggaran_total
 from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS, audit
 from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
@@ -48,16 +49,24 @@ def _overall(ds: Dataset, frame: pd.DataFrame, col: str = "capaian_pct") -> floa
     return averages_so_far(values, kinerja.policy(ds))[1]
 
 
-# --- Where a table stands in this dataset's report ------------------------------------------
+def _iku_table(ds: Dataset, key: str, out: pd.DataFrame, columns: list[Column], notes: list[str]) -> ReportTable:
+    """A table of IKU rows closed by their average row (``_with_average``), which is emphasised."""
+    return _table(
+        _art(ds, key),
+        out,
+        columns,
+        id_columns=["sasaran_id", "indikator_id"],
+        emphasis_rows=[len(out) - 1],
+        notes=notes,
+    )
 
-LEVEL_NAMES = {
-    "urusan": "Urusan",
-    "organisasi": "Organisasi",
-    "program": "Program",
-    "kegiatan": "Kegiatan",
-    "sub_kegiatan": "Sub Kegiatan",
-}
-LEVEL_WORDS = {"program": "program", "kegiatan": "kegiatan", "sub_kegiatan": "sub-kegiatan"}
+
+def _prev_average(ds: Dataset, f: pd.DataFrame) -> float:
+    """Last year's overall average, over the IKU measured last year (``_two_years``)."""
+    return _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+
+
+# --- Where a table stands in this dataset's report ------------------------------------------
 
 
 def _art(ds: Dataset, key: str, item: str | None = None):
@@ -145,7 +154,9 @@ def renstra_outcome(ds: Dataset) -> ReportTable:
     art = _art(ds, "renstra_outcome")
     has_doc = ds.has("dokumen_perencanaan") and not _planning(ds, "renstra", "outcome").empty
     rows = _planning(ds, "renstra", "outcome") if has_doc else _core_indikator(ds, "iku")
-    programs = kegiatan.program_links(ds).merge(ds.anggaran[["kode_rekening", "uraian"]], on="kode_rekening")
+    programs = kegiatan.sasaran_links(ds, programs=True).merge(
+        ds.anggaran[["kode_rekening", "uraian"]], on="kode_rekening"
+    )
     prog = programs.groupby("sasaran_id")["uraian"].agg(lambda s: " dan ".join(x.title() for x in s))
     rows["program"] = rows["sasaran_id"].map(prog)
     cols = [Column("program", "Program", merge=True)] if rows["program"].notna().any() else []
@@ -242,8 +253,9 @@ def capaian(ds: Dataset) -> ReportTable:
     f = kinerja.iku_rows(ds)
     out = _with_average(f, "indikator", {"capaian_pct": _overall(ds, f)})
     out["kelas"] = out["capaian_pct"].map(kinerja.policy(ds).scale.classify)
-    return _table(
-        _art(ds, "capaian"),
+    return _iku_table(
+        ds,
+        "capaian",
         out,
         [
             Column("sasaran_name", "Sasaran Strategis", merge=True),
@@ -254,9 +266,7 @@ def capaian(ds: Dataset) -> ReportTable:
             Column("capaian_pct", "% Capaian", "pct"),
             Column("kelas", "Kategori"),
         ],
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[kinerja.formula_note(ds)],
+        [kinerja.formula_note(ds)],
     )
 
 
@@ -273,12 +283,13 @@ def _two_years(ds: Dataset) -> pd.DataFrame:
 
 def banding_tahun_lalu(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
-    prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+    prev_avg = _prev_average(ds, f)
     out = _with_average(f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": _overall(ds, f)})
     y = ds.year
     where = _label(ds, "banding_rpjmd_tahun_lalu")
-    return _table(
-        _art(ds, "banding_tahun_lalu"),
+    return _iku_table(
+        ds,
+        "banding_tahun_lalu",
         out,
         [
             Column("sasaran_name", "Sasaran Strategis", merge=True),
@@ -286,24 +297,21 @@ def banding_tahun_lalu(ds: Dataset) -> ReportTable:
             Column("capaian_pct_prev", f"Capaian {y - 1} (%)", "pct"),
             Column("capaian_pct", f"Capaian {y} (%)", "pct"),
         ],
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[
-            f"Capaian {y - 1} dihitung dari target RPJMD dan realisasi {y - 1}" + (f" ({where})." if where else ".")
-        ],
+        [f"Capaian {y - 1} dihitung dari target RPJMD dan realisasi {y - 1}" + (f" ({where})." if where else ".")],
     )
 
 
 def banding_rpjmd_tahun_lalu(ds: Dataset) -> ReportTable:
     f = _two_years(ds)
-    prev_avg = _overall(ds, f.dropna(subset=["capaian_pct_prev"]), "capaian_pct_prev")
+    prev_avg = _prev_average(ds, f)
     now_avg = _overall(ds, f)
     out = _with_average(
         f, "indikator", {"capaian_pct_prev": prev_avg, "capaian_pct": now_avg, "peningkatan_pct": now_avg - prev_avg}
     )
     y = ds.year
-    return _table(
-        _art(ds, "banding_rpjmd_tahun_lalu"),
+    return _iku_table(
+        ds,
+        "banding_rpjmd_tahun_lalu",
         out,
         [
             Column("indikator", "Indikator Kinerja"),
@@ -315,9 +323,7 @@ def banding_rpjmd_tahun_lalu(ds: Dataset) -> ReportTable:
             Column("capaian_pct", f"% Capaian {y}", "pct"),
             Column("peningkatan_pct", "% Peningkatan", "pct"),
         ],
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=["% Peningkatan = % capaian tahun ini − % capaian tahun lalu (poin persen)."],
+        ["% Peningkatan = % capaian tahun ini − % capaian tahun lalu (poin persen)."],
     )
 
 
@@ -360,14 +366,7 @@ def banding_rpjmd(ds: Dataset) -> ReportTable:
     if final != y:
         cols.append(Column("target_akhir", f"Target akhir RPJMD ({final})", "number"))
     cols.append(Column("capaian_akhir_pct", f"Capaian terhadap target akhir RPJMD {final} (%)", "pct"))
-    return _table(
-        _art(ds, "banding_rpjmd"),
-        out,
-        cols,
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[rpjmd_note(ds)],
-    )
+    return _iku_table(ds, "banding_rpjmd", out, cols, [rpjmd_note(ds)])
 
 
 def tren(ds: Dataset) -> ReportTable:
@@ -392,13 +391,12 @@ def tren(ds: Dataset) -> ReportTable:
         Column("target_rpjmd", target_label, "number"),
         Column("capaian_pct", f"Capaian terhadap {ds.year} (%)", "pct"),
     ]
-    return _table(
-        _art(ds, "tren"),
+    return _iku_table(
+        ds,
+        "tren",
         out,
         cols,
-        id_columns=["sasaran_id", "indikator_id"],
-        emphasis_rows=[len(out) - 1],
-        notes=[
+        [
             _years_note(t),
             "Rata-rata tiap tahun dihitung atas indikator yang memiliki nilai pada tahun itu; "
             "'–' berarti indikator belum digunakan.",
@@ -425,7 +423,7 @@ def _years_note(trend: pd.DataFrame) -> str:
 def _level_word(ds: Dataset, kodes) -> str:
     """'sub-kegiatan', 'kegiatan' or 'kegiatan/sub-kegiatan': the budget levels of ``kodes``."""
     levels = ds.anggaran.set_index("kode_rekening")["level"]
-    present = [LEVEL_WORDS[lv] for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]
+    present = [level_word(lv) for lv in ("kegiatan", "sub_kegiatan") if lv in set(pd.Series(kodes).map(levels))]
     return "/".join(present) or "kegiatan"
 
 
@@ -555,19 +553,13 @@ def belanja_jenis(ds: Dataset) -> ReportTable:
     )
 
 
-def anggaran_levels(ds: Dataset) -> list[str]:
-    """The program/kegiatan/sub-kegiatan levels the agency's budget has, top down."""
-    present = set(ds.anggaran["level"])
-    return [lv for lv in ("program", "kegiatan", "sub_kegiatan") if lv in present]
-
-
 def anggaran(ds: Dataset) -> ReportTable:
     tree = anggaran_tree(ds)
-    levels = anggaran_levels(ds)
+    levels = anggaran_levels(ds, include_frame=False)
     leaf_levels = [lv for lv in levels if lv in set(tree.loc[tree["is_leaf"], "level"])]
-    parents = [LEVEL_WORDS[lv] for lv in levels if lv not in leaf_levels]
+    parents = [level_word(lv) for lv in levels if lv not in leaf_levels]
     note = (
-        f"Subtotal {' dan '.join(parents)} dihitung dari {'/'.join(LEVEL_WORDS[lv] for lv in leaf_levels)}."
+        f"Subtotal {' dan '.join(parents)} dihitung dari {'/'.join(level_word(lv) for lv in leaf_levels)}."
         if parents and leaf_levels
         else "Subtotal dihitung dari baris terbawah."
     )
@@ -577,7 +569,7 @@ def anggaran(ds: Dataset) -> ReportTable:
         [
             Column("kode_rekening", "Kode Rekening"),
             Column("level", "Tingkat", merge=True),
-            Column("uraian", "/".join(LEVEL_NAMES[lv] for lv in levels) or "Uraian", indent="depth"),
+            Column("uraian", level_label(ds) or "Uraian", indent="depth"),
             Column("pagu_rp", "Pagu (Rp)", "rp"),
             Column("realisasi_rp", "Realisasi (Rp)", "rp"),
             Column("serapan_pct", "%", "pct"),

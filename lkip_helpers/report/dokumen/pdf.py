@@ -84,56 +84,27 @@ def _fonts() -> None:
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
-    s = {
-        "body": base,
-        "bullet": ParagraphStyle(
-            "bullet", parent=base, leftIndent=14, bulletIndent=4, spaceAfter=3, bulletFontName=FONT
-        ),
-        "placeholder": ParagraphStyle("placeholder", parent=base, textColor=colors.HexColor(DOCUMENT["isian"])),
-        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=1),
-        "cover": ParagraphStyle(
-            "cover",
-            parent=base,
-            fontName=f"{FONT}-Bold",
-            fontSize=20,
-            leading=26,
-            alignment=TA_CENTER,
-            textColor=BLUE,
-            spaceAfter=10,
-        ),
-        "cover-sub": ParagraphStyle(
-            "cover-sub",
-            parent=base,
-            fontName=f"{FONT}-Bold",
-            fontSize=14,
-            leading=19,
-            alignment=TA_CENTER,
-            spaceAfter=6,
-        ),
-        "caption": ParagraphStyle(
-            "caption",
-            parent=base,
-            fontName=f"{FONT}-Bold",
-            fontSize=9,
-            leading=12,
-            textColor=BLUE,
-            spaceBefore=6,
-            spaceAfter=4,
-        ),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_PT, leading=CELL_PT + 2, spaceAfter=0),
-        "toc1": ParagraphStyle("toc1", parent=base, fontName=f"{FONT}-Bold", spaceBefore=4, spaceAfter=0),
-        "toc2": ParagraphStyle("toc2", parent=base, fontSize=9.5, leading=12.5, leftIndent=14, spaceAfter=0),
-        "toc-page": ParagraphStyle("toc-page", parent=base, alignment=TA_RIGHT, spaceAfter=0),
-        "toc-title": ParagraphStyle(
-            "toc-title", parent=base, fontName=f"{FONT}-Bold", fontSize=16, leading=20, textColor=BLUE, spaceAfter=12
-        ),
+    bold = f"{FONT}-Bold"
+    below_body = {  # each style's differences from the body text
+        "bullet": dict(leftIndent=14, bulletIndent=4, spaceAfter=3, bulletFontName=FONT),
+        "placeholder": dict(textColor=colors.HexColor(DOCUMENT["isian"])),
+        "note": dict(fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=1),
+        "cover": dict(fontName=bold, fontSize=20, leading=26, alignment=TA_CENTER, textColor=BLUE, spaceAfter=10),
+        "cover-sub": dict(fontName=bold, fontSize=14, leading=19, alignment=TA_CENTER, spaceAfter=6),
+        "caption": dict(fontName=bold, fontSize=9, leading=12, textColor=BLUE, spaceBefore=6, spaceAfter=4),
+        "cell": dict(fontSize=CELL_PT, leading=CELL_PT + 2, spaceAfter=0),
+        "toc1": dict(fontName=bold, spaceBefore=4, spaceAfter=0),
+        "toc2": dict(fontSize=9.5, leading=12.5, leftIndent=14, spaceAfter=0),
+        "toc-page": dict(alignment=TA_RIGHT, spaceAfter=0),
+        "toc-title": dict(fontName=bold, fontSize=16, leading=20, textColor=BLUE, spaceAfter=12),
     }
-    s["cell-bold"] = ParagraphStyle("cell-bold", parent=s["cell"], fontName=f"{FONT}-Bold")
+    s = {"body": base} | {name: ParagraphStyle(name, parent=base, **kw) for name, kw in below_body.items()}
+    s["cell-bold"] = ParagraphStyle("cell-bold", parent=s["cell"], fontName=bold)
     for level, size in ((1, 16), (2, 13), (3, 11)):
         s[f"h{level}"] = ParagraphStyle(
             f"h{level}",
             parent=base,
-            fontName=f"{FONT}-Bold",
+            fontName=bold,
             fontSize=size,
             leading=size * 1.3,
             textColor=BLUE,

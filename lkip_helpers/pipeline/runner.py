@@ -91,13 +91,42 @@ def _kernel_env(data_dir: str) -> dict:
     env = dict(os.environ)
     env["LKIP_DATA_DIR"] = data_dir
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # glibc raises its mmap threshold each time a big buffer (a figure's pixels) is freed, so later
+    # buffers come from the heap and stay resident after use; a fixed threshold (its default, 128 KiB)
+    # gives them back at once and keeps a kernel's memory flat from dataset to dataset
+    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
     return env
 
 
-def _start_kernel(data_dir: str):
-    """Start a kernel, retrying when it dies at start (the port race of parallel kernel starts)."""
+# Imported through nbformat -> jsonschema only for a format check nbformat never asks for, and it
+# compiles a grammar at import (~2 s and ~15 MB per worker): a worker goes without it.
+_UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def _lean() -> None:
+    """Keep modules this worker never uses from being imported (jsonschema then skips that optional check)."""
+    for name in _UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)
+
+
+def _worker_imports() -> None:
+    """What this worker needs for a run (done while its kernel starts): nbclient, papermill, the HTML exporter."""
+    _lean()
+    import nbclient  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+    from lkip_helpers.report.html import exporter
+
+    exporter()  # loading its templates costs more than converting a page
+
+
+def _start_kernel(data_dir: str, meanwhile=None):
+    """Start a kernel, retrying when it dies at start (the port race of parallel kernel starts).
+
+    ``meanwhile()`` runs once while the kernel process starts up (this worker's own imports).
+    """
     from jupyter_client.manager import AsyncKernelManager
-    from nbclient.util import run_sync
+    from jupyter_core.utils import run_sync  # not nbclient's copy: importing nbclient takes a second
 
     last = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -121,6 +150,9 @@ def _start_kernel(data_dir: str):
             _STATE["kernel_pid"] = _kernel_pid(km)
             kc = km.client()
             kc.start_channels()
+            if meanwhile is not None:
+                meanwhile, todo = None, meanwhile
+                todo()
             run_sync(kc.wait_for_ready)(timeout=60)
             return km, kc
         except Exception as exc:  # noqa: BLE001 — any start failure is retried, then reported
@@ -134,13 +166,13 @@ def _start_kernel(data_dir: str):
     raise RuntimeError(f"kernel tidak dapat dijalankan setelah {KERNEL_START_ATTEMPTS} percobaan: {last}")
 
 
-def _kernel(data_dir: str):
+def _kernel(data_dir: str, meanwhile=None):
     if _STATE.get("stopping") or _STATE.get("current") in _STATE.get("stopped", ()):
         raise Cancelled("kernel")  # the build is being stopped: no new kernel
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
     if "km" not in _STATE:
-        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir)
+        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir, meanwhile)
         _STATE["data_dir"] = data_dir
     return _STATE["km"], _STATE["kc"]
 
@@ -187,7 +219,7 @@ def stop_build(build_id: str) -> None:
 
 def shutdown() -> None:
     """Stop this worker's kernel (called when the worker ends)."""
-    from nbclient.util import run_sync
+    from jupyter_core.utils import run_sync
 
     km, kc = _STATE.pop("km", None), _STATE.pop("kc", None)
     _STATE.pop("data_dir", None)
@@ -204,27 +236,27 @@ def shutdown() -> None:
 def warm(data_dir: str, modules: list[str]) -> None:
     """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
 
-    Sent while the build plans; a module that is not one (``from lkip_helpers import x``) is skipped.
+    Sent while the build plans. The worker imports its own modules while the kernel process starts;
+    the kernel's imports are sent without waiting for them (the first run's commands queue behind).
+    A module that is not one (``from lkip_helpers import x``) is skipped. The objects the imports
+    made are then frozen: the collection that resets the namespace before each run skips them.
     """
-    import nbclient  # noqa: F401 — the worker's own imports for its first run
-    import papermill.parameterize  # noqa: F401
-
-    from lkip_helpers.report import html  # noqa: F401
-
     try:
-        _, kc = _kernel(data_dir)
-        _silent(
-            kc,
+        _, kc = _kernel(data_dir, meanwhile=_worker_imports)
+        kc.execute(
             f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
-            "    except ImportError:\n        pass",
+            "    except ImportError:\n        pass\nimport gc\ngc.freeze()",
+            silent=True,
+            store_history=False,
         )
     except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
         pass
+    _worker_imports()  # done already unless the kernel was there before
 
 
 def _silent(kc, code: str) -> dict:
     """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
-    from nbclient.util import run_sync
+    from jupyter_core.utils import run_sync
 
     reply = run_sync(kc.execute_interactive)(
         code,
@@ -250,6 +282,7 @@ def run(task: Task) -> dict:
 
 
 def _run_once(task: Task) -> dict:
+    _lean()
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError

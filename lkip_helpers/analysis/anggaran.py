@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lkip_helpers.analysis.kinerja import per_dataset
+
 
 def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
     """Budget absorption in percent; NaN where the budget is zero.
@@ -62,6 +64,7 @@ def _depth(k, parents) -> int:
     return d
 
 
+@per_dataset
 def anggaran_tree(ds) -> pd.DataFrame:
     """The budget by kode rekening with every subtotal computed."""
     return rollup(ds.anggaran, "kode_rekening", "parent_kode", ("pagu_rp", "realisasi_rp"))

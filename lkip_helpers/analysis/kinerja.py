@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from lkip_helpers.capaian import CapaianPolicy, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
@@ -30,6 +32,17 @@ def _memo(ds, key: tuple, compute) -> pd.DataFrame:
     if key not in cache:
         cache[key] = compute()
     return cache[key].copy()
+
+
+def per_dataset(fn):
+    """Decorator: ``fn(ds)`` computed once per loaded dataset (see :func:`_memo`); the notebooks of a
+    dataset run in one kernel and each asks for the same budget tree and ties again."""
+
+    @functools.wraps(fn)
+    def once(ds) -> pd.DataFrame:
+        return _memo(ds, (fn.__module__, fn.__qualname__), lambda: fn(ds))
+
+    return once
 
 
 def measured(ds, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:

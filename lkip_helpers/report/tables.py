@@ -702,6 +702,7 @@ def _kegiatan_of_ikk(ds) -> pd.DataFrame:
     return f.drop_duplicates("kode_rekening")
 
 
+@kinerja.per_dataset
 def efficiency_frame(ds) -> pd.DataFrame:
     """Per program and per kegiatan tied to a sasaran or an indicator: serapan beside capaian, index and verdict."""
     from lkip_helpers.capaian import efficiency_index, efficiency_verdict
@@ -779,6 +780,7 @@ def anggaran_vs_capaian(ds) -> ReportTable:
     )
 
 
+@kinerja.per_dataset
 def iku_kegiatan(ds) -> pd.DataFrame:
     """Which kegiatan support each IKU, and how the tie is known (indikator_id, kode_rekening, dasar).
 
@@ -815,6 +817,7 @@ def iku_kegiatan(ds) -> pd.DataFrame:
     )
 
 
+@kinerja.per_dataset
 def efficiency_per_iku(ds) -> pd.DataFrame:
     """Per IKU tied to kegiatan: capaian, pagu and serapan of those kegiatan, efficiency index and verdict."""
     from lkip_helpers.capaian import efficiency_index, efficiency_verdict

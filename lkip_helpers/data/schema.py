@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import re
+from typing import TYPE_CHECKING
 
-import pandera.pandas as pa
+if TYPE_CHECKING:  # imported where a table is checked: a kernel handed a checked dataset never needs it
+    import pandera.pandas as pa
 
 # dtype names used below -> pandas nullable dtypes
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
@@ -337,6 +339,8 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
     Args:
         draft: the dataset is a draft, so columns still to fill (``Col.fill``) may be blank.
     """
+    import pandera.pandas as pa
+
     columns = {}
     for col in table.cols:
         f = FIELDS[col.field]

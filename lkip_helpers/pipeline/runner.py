@@ -20,7 +20,8 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, replace
+from base64 import b64encode
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 KERNEL_START_ATTEMPTS = 3
@@ -44,6 +45,7 @@ class Task:
     data_dir: str  # LKIP_DATA_DIR for the kernel
     key: str = ""  # incremental-build key (inputs hash)
     build_id: str = ""  # the build that sent it (a shared cluster serves several)
+    handover: bytes = field(default=b"", repr=False)  # the dataset as the build loaded it (loading.adopt)
 
     @property
     def run_id(self) -> str:
@@ -298,7 +300,13 @@ def _run_once(task: Task) -> dict:
     # into the run's own folder first (the previous one may be gone), then a clean namespace; a folder that
     # is gone means the dataset failed meanwhile: the run is dropped, never run in whatever folder the
     # kernel was in before (that may belong to another dataset still building)
-    moved = _silent(kc, f"import os\nos.chdir({str(work)!r})\nget_ipython().reset(new_session=True)")
+    # the dataset as the build checked it, so the kernel need not read and check it again (before the
+    # reset, which then clears the names this used)
+    data = b64encode(task.handover)
+    adopt = f"from lkip_helpers.data.loading import adopt\nadopt(__import__('base64').b64decode({data!r}))\n"
+    moved = _silent(
+        kc, f"import os\nos.chdir({str(work)!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)"
+    )
     if moved.get("status") != "ok":
         raise Cancelled(task.run_id, task.workdir)
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
@@ -337,7 +345,7 @@ def _run_once(task: Task) -> dict:
     kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
     worker_kb = peak_rss_kb()
     return {
-        "task": asdict(task),
+        "task": asdict(replace(task, handover=b"")),
         "records": records,
         "seconds": time.perf_counter() - start,
         "worker": f"{platform.node()}:{os.getpid()}",
@@ -394,8 +402,8 @@ def run_remote(task: Task, payload: dict) -> dict:
         write_files(work, payload["inputs"])
         _STATE["current"] = task.build_id
         try:
-            res = run(replace(task, notebook=str(notebook), workdir=str(work), data_dir=str(data)))
-            res["task"] = asdict(task)
+            res = run(replace(task, notebook=str(notebook), workdir=str(work), data_dir=str(data), handover=b""))
+            res["task"] = asdict(replace(task, handover=b""))
             res["outputs"] = {
                 p.relative_to(work).as_posix(): p.read_bytes()
                 for p in sorted(work.rglob("*"))

@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 from lkip_helpers.errors import LkipError
-from lkip_helpers.paths import REGISTRY_DIR
-from lkip_helpers.report.artifacts import STREAM_SUFFIX
+from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX  # not from artifacts: that imports matplotlib
 
 DOCUMENT_ID = "dokumen-lkip"
 FOLDER = "dokumen"

@@ -114,12 +114,27 @@ def _lean() -> None:
 def _worker_imports() -> None:
     """What this worker needs for a run (done while its kernel starts): nbclient, papermill, the HTML exporter."""
     _lean()
+    _fixed_mmap_threshold()
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
 
     from lkip_helpers.report.html import exporter
 
     exporter()  # loading its templates costs more than converting a page
+
+
+def _fixed_mmap_threshold() -> None:
+    """This process's side of MALLOC_MMAP_THRESHOLD_ (see _kernel_env): the pages of a big notebook go back
+    to the OS after its run (glibc only; elsewhere nothing to do)."""
+    if _STATE.get("mmap_threshold") or not sys.platform.startswith("linux"):
+        return
+    _STATE["mmap_threshold"] = True
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # another C library (musl): it has no such threshold to keep
+        pass
 
 
 def _start_kernel(data_dir: str, meanwhile=None):
@@ -144,6 +159,7 @@ def _start_kernel(data_dir: str, meanwhile=None):
             )
         else:
             km = AsyncKernelManager(kernel_name="python3", connection_file=conn)
+        _without_debugger(km)
         _STATE["sockets"] = sockets
         try:
             # jupyter_client starts the kernel in a session of its own (Ctrl-C in a terminal does not reach
@@ -166,6 +182,17 @@ def _start_kernel(data_dir: str, meanwhile=None):
             _kill_kernel()
             time.sleep(0.2 * attempt)
     raise RuntimeError(f"kernel tidak dapat dijalankan setelah {KERNEL_START_ATTEMPTS} percobaan: {last}")
+
+
+def _without_debugger(km) -> None:
+    """Start the kernel with lkip_helpers.pipeline.kernel rather than ipykernel_launcher (the same kernel,
+    without a debugger); a kernel spec started some other way is left as it is."""
+    argv = list(km.kernel_spec.argv)
+    for i, arg in enumerate(argv[:-1]):
+        if arg == "-m" and argv[i + 1] == "ipykernel_launcher":
+            argv[i + 1] = "lkip_helpers.pipeline.kernel"
+            km.kernel_spec.argv = argv
+            return
 
 
 def _kernel(data_dir: str, meanwhile=None):
@@ -338,6 +365,7 @@ def _run_once(task: Task) -> dict:
             cell.source if cell else "",
         ) from None
     nbformat.write(nb, executed)
+    del nb, client  # the page is made from the file: one copy of a big notebook in memory, not two
     (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
     registry = work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json"
     records = json.loads(registry.read_text(encoding="utf-8")) if registry.exists() else []

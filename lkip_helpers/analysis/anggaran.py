@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lkip_helpers.data.loading import Dataset
+from lkip_helpers.data.loading import Dataset, per_dataset
 
 
 def serapan_pct(realisasi: pd.Series | float, pagu: pd.Series | float):
@@ -73,6 +73,7 @@ def _depth(k, parents) -> int:
     return d
 
 
+@per_dataset
 def anggaran_tree(ds: Dataset) -> pd.DataFrame:
     """The budget by kode rekening with every subtotal computed."""
     return rollup(ds.anggaran, "kode_rekening", "parent_kode", ("pagu_rp", "realisasi_rp"))

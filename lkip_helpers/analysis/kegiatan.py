@@ -14,7 +14,7 @@ import pandas as pd
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.anggaran import LEVEL_NAMES, anggaran_tree, label, most_detailed, serapan_pct
 from lkip_helpers.capaian import efficiency_index, efficiency_verdict
-from lkip_helpers.data.loading import Dataset
+from lkip_helpers.data.loading import Dataset, per_dataset
 
 
 def sasaran_links(ds: Dataset, programs: bool) -> pd.DataFrame:
@@ -55,6 +55,7 @@ def ikk_frame(ds: Dataset, sasaran_id: str | None = None) -> pd.DataFrame:
     return f.merge(tree, on="kode_rekening", how="left").reset_index(drop=True)
 
 
+@per_dataset
 def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     """Per program and per kegiatan tied to a sasaran or an indicator: serapan beside capaian, index and verdict."""
     tree = anggaran_tree(ds)
@@ -106,6 +107,7 @@ TIE_SASARAN = "kegiatan sasaran"
 TIE_IKK = "kegiatan IKK sasaran"
 
 
+@per_dataset
 def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
     """Which kegiatan support each IKU, and how the tie is known (indikator_id, kode_rekening, dasar).
 
@@ -158,6 +160,7 @@ EFFICIENCY_COLUMNS = [
 ]
 
 
+@per_dataset
 def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
     """Per IKU tied to kegiatan (:func:`iku_kegiatan`): capaian, pagu and serapan of those kegiatan, index and verdict.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lkip_helpers.capaian import CapaianPolicy, averages_so_far, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
-from lkip_helpers.data.loading import Dataset
+from lkip_helpers.data.loading import Dataset, memo
 
 IKU, IKK = "iku", "ikk"
 
@@ -23,16 +23,6 @@ def policy(ds: Dataset) -> CapaianPolicy:
     return cache["policy"]
 
 
-def _memo(ds: Dataset, key: tuple, compute) -> pd.DataFrame:
-    """``compute()`` once per loaded dataset (a kernel keeps it between notebooks); callers get a copy."""
-    cache = getattr(ds, "cache", None)
-    if cache is None:
-        return compute()
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key].copy()
-
-
 def measured(ds: Dataset, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
     """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
 
@@ -40,7 +30,7 @@ def measured(ds: Dataset, year: int | None = None, basis: str = "pk", kind: str 
     Indicators with sub-rows are measured through their sub-rows (the parent row has no target). Ordered by sasaran number, then as listed in indikator.csv.
     """
     year = ds.year if year is None else year
-    return _memo(ds, ("measured", year, basis, kind), lambda: _measured(ds, year, basis, kind))
+    return memo(ds, ("measured", year, basis, kind), lambda: _measured(ds, year, basis, kind))
 
 
 def _measured(ds: Dataset, year: int, basis: str, kind: str) -> pd.DataFrame:
@@ -138,7 +128,7 @@ def trend(ds: Dataset) -> pd.DataFrame:
     Columns: indikator_id, short_name, sasaran_id, year, capaian_pct, sumber
     (``dihitung`` = computed from target/realisasi; ``dilaporkan`` = published capaian only).
     """
-    return _memo(ds, ("trend",), lambda: _trend(ds))
+    return memo(ds, ("trend",), lambda: _trend(ds))
 
 
 def _trend(ds: Dataset) -> pd.DataFrame:

@@ -9,9 +9,11 @@ column, and saying what was expected.
 from __future__ import annotations
 
 import codecs
+import functools
 import csv
 import io
 import math
+import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -45,7 +47,7 @@ from lkip_helpers.errors import DataError, LkipError, line_of
 from lkip_helpers.numbers import is_ambiguous_thousands, is_canonical_number, looks_indonesian
 from lkip_helpers.paths import check_dataset_id  # noqa: F401 — re-exported for notebooks and callers
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where a table is checked (load_table): a kernel handed a checked dataset never needs it
     import pandera.pandas as pa
 
 _INT = re.compile(r"^-?[0-9]+$")
@@ -136,6 +138,27 @@ class Dataset:
 
 
 _LOADED: dict[str, tuple[tuple, Dataset]] = {}
+def memo(ds: Dataset, key: tuple, compute):
+    """``compute()`` once per loaded dataset (a kernel keeps it between notebooks); callers get a copy."""
+    cache = getattr(ds, "cache", None)
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key].copy()
+
+
+def per_dataset(fn):
+    """Decorator: ``fn(ds)`` computed once per loaded dataset (see :func:`memo`); the notebooks of a
+    dataset run in one kernel and each asks for the same budget tree and ties again."""
+
+    @functools.wraps(fn)
+    def once(ds: Dataset):
+        return memo(ds, (fn.__module__, fn.__qualname__), lambda: fn(ds))
+
+    return once
+
+
 KEEP_LOADED = 2  # datasets kept in memory: a kernel that builds a hundred in turn must not hold them all
 
 
@@ -154,17 +177,73 @@ def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None)
     if not folder.is_dir():
         known = ", ".join(paths.list_datasets()) or "(tidak ada)"
         raise DataError(folder, f"folder dataset tidak ditemukan; dataset yang ada: {known}")
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    stamp = _stamp(folder)
     key = str(folder.resolve())
     if key in _LOADED and _LOADED[key][0] == stamp:
         _LOADED[key] = _LOADED.pop(key)  # most recently used last
         return _LOADED[key][1]
     ds = _load(folder)
+    _remember(key, stamp, ds)
+    return ds
+
+
+def _stamp(folder: Path) -> tuple:
+    """Names, sizes and modification times of a dataset's files: equal stamps, unchanged files."""
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+
+
+def _remember(key: str, stamp: tuple, ds: Dataset) -> None:
     _LOADED.pop(key, None)
     _LOADED[key] = (stamp, ds)
     while len(_LOADED) > KEEP_LOADED:
         del _LOADED[next(iter(_LOADED))]
-    return ds
+
+
+_HANDOVER: dict[str, tuple[tuple, bytes]] = {}  # folder -> (stamp, what load_for_handover gave)
+
+
+def load_for_handover(dataset: str) -> tuple[Dataset, bytes]:
+    """:func:`load_dataset`, and the loaded dataset as bytes for the kernels of the same build.
+
+    A build checks a dataset before it runs any notebook; each kernel running them would
+    then read and check it again; it takes these bytes with :func:`adopt` instead (the same
+    tables, unchanged files). No bytes when loading raised any warning: the kernel then
+    loads the dataset itself, and the notebook shows the warning as it always did.
+    """
+    folder = paths.dataset_dir(check_dataset_id(dataset))
+    if not folder.is_dir():
+        return load_dataset(dataset), b""  # the message of a missing folder
+    key, stamp = str(folder.resolve()), _stamp(folder)
+    if key in _LOADED and _LOADED[key][0] == stamp and _HANDOVER.get(key, ((),))[0] == stamp:
+        return load_dataset(dataset), _HANDOVER[key][1]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ds = _load(folder)
+    except Exception:  # noqa: BLE001 — loaded again below: the same error, after the same warnings
+        caught = [None]
+    if caught:
+        ds, data = _load(folder), b""  # again, so that its warnings show as they always did
+    else:
+        plain = Dataset(ds.id, ds.path, ds.meta, ds.tables)  # without the results derived so far
+        data = pickle.dumps((key, stamp, pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)))
+    _remember(key, stamp, ds)
+    _HANDOVER.pop(key, None)
+    _HANDOVER[key] = (stamp, data)
+    while len(_HANDOVER) > KEEP_LOADED:
+        del _HANDOVER[next(iter(_HANDOVER))]
+    return ds, data
+
+
+def adopt(data: bytes) -> None:
+    """Take a dataset the build loaded and checked (:func:`load_for_handover`) as loaded here,
+    unless it is here already or its files changed since (then it loads as usual)."""
+    try:
+        key, stamp, plain = pickle.loads(data)  # sent by the build that started this kernel
+        if not (key in _LOADED and _LOADED[key][0] == stamp) and _stamp(Path(key)) == stamp:
+            _remember(key, stamp, pickle.loads(plain))
+    except Exception:  # noqa: BLE001 — whatever is odd about it, the notebook loads the dataset itself
+        pass
 
 
 def _load(folder: Path) -> Dataset:

@@ -137,9 +137,10 @@ class DatasetBuild:
         """Validate the data, list every run, and decide which can be reused."""
         # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
         from lkip_helpers.analysis.drilldown import below_threshold
-        from lkip_helpers.data.loading import load_dataset
+        from lkip_helpers.data.loading import load_for_handover
 
-        self.ds = load_dataset(self.dataset)  # bad data stops here, before anything is written
+        # bad data stops here, before anything is written; the kernels take the dataset as loaded here
+        self.ds, handover = load_for_handover(self.dataset)
         names = self.ds.indikator.set_index("indikator_id")["short_name"]
         data_dir = str(paths.data_dir())
         nb_hash = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in notebooks()}
@@ -166,6 +167,8 @@ class DatasetBuild:
                 self.tasks.append(
                     Task(self.dataset, str(nb), params, executed, page, pid, title, str(self.tmp), data_dir, key)
                 )
+        for t in self.tasks:
+            t.handover = handover
         previous = self.old.get("runs", {}) if not self.force else {}
         for t in self.tasks:
             prev = previous.get(t.executed_name)

@@ -20,13 +20,14 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, replace
+from base64 import b64encode
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.pipeline.fingerprint import helpers_hash
-from lkip_helpers.report.html import notebook_page
+from lkip_helpers.report.html import exporter, notebook_page
 
 # jupyter_client, nbclient, nbformat, papermill and distributed are imported in the functions that use them: the
 # build imports this module (Task) while it plans, and an unchanged rebuild needs only the standard library
@@ -52,6 +53,7 @@ class Task:
     data_dir: str  # LKIP_DATA_DIR for the kernel
     key: str = ""  # incremental-build key (inputs hash)
     build_id: str = ""  # the build that sent it (a shared cluster serves several)
+    handover: bytes = field(default=b"", repr=False)  # the dataset as the build loaded it (loading.adopt)
 
     @property
     def run_id(self) -> str:
@@ -99,13 +101,56 @@ def _kernel_env(data_dir: str) -> dict:
     env = dict(os.environ)
     env["LKIP_DATA_DIR"] = data_dir
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # glibc raises its mmap threshold each time a big buffer (a figure's pixels) is freed, so later
+    # buffers come from the heap and stay resident after use; a fixed threshold (its default, 128 KiB)
+    # gives them back at once and keeps a kernel's memory flat from dataset to dataset
+    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
     return env
 
 
-def _start_kernel(data_dir: str):
-    """Start a kernel, retrying when it dies at start (the port race of parallel kernel starts)."""
+# Imported through nbformat -> jsonschema only for a format check nbformat never asks for, and it
+# compiles a grammar at import (~2 s and ~15 MB per worker): a worker goes without it.
+_UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def _lean() -> None:
+    """Keep modules this worker never uses from being imported (jsonschema then skips that optional check)."""
+    for name in _UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)
+
+
+def _worker_imports() -> None:
+    """What this worker needs for a run (done while its kernel starts): nbclient, papermill, the HTML exporter."""
+    _lean()
+    _fixed_mmap_threshold()
+    import nbclient  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+
+    exporter()  # loading its templates costs more than converting a page
+
+
+def _fixed_mmap_threshold() -> None:
+    """This process's side of MALLOC_MMAP_THRESHOLD_ (see _kernel_env): the pages of a big notebook go back
+    to the OS after its run (glibc only; elsewhere nothing to do)."""
+    if _STATE.get("mmap_threshold") or not sys.platform.startswith("linux"):
+        return
+    _STATE["mmap_threshold"] = True
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # another C library (musl): it has no such threshold to keep
+        pass
+
+
+def _start_kernel(data_dir: str, meanwhile=None):
+    """Start a kernel, retrying when it dies at start (the port race of parallel kernel starts).
+
+    ``meanwhile()`` runs once while the kernel process starts up (this worker's own imports).
+    """
     from jupyter_client.manager import AsyncKernelManager
-    from nbclient.util import run_sync
+    from jupyter_core.utils import run_sync  # not nbclient's copy: importing nbclient takes a second
 
     last = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -121,6 +166,7 @@ def _start_kernel(data_dir: str):
             )
         else:
             km = AsyncKernelManager(kernel_name="python3", connection_file=conn)
+        _without_debugger(km)
         _STATE["sockets"] = sockets
         try:
             # jupyter_client starts the kernel in a session of its own (Ctrl-C in a terminal does not reach
@@ -129,6 +175,9 @@ def _start_kernel(data_dir: str):
             _STATE["kernel_pid"] = _kernel_pid(km)
             kc = km.client()
             kc.start_channels()
+            if meanwhile is not None:
+                meanwhile, todo = None, meanwhile
+                todo()
             run_sync(kc.wait_for_ready)(timeout=60)
             return km, kc
         except Exception as exc:  # noqa: BLE001 — any start failure is retried, then reported
@@ -142,13 +191,24 @@ def _start_kernel(data_dir: str):
     raise RuntimeError(f"kernel tidak dapat dijalankan setelah {KERNEL_START_ATTEMPTS} percobaan: {last}")
 
 
-def _kernel(data_dir: str):
+def _without_debugger(km) -> None:
+    """Start the kernel with lkip_helpers.pipeline.kernel rather than ipykernel_launcher (the same kernel,
+    without a debugger); a kernel spec started some other way is left as it is."""
+    argv = list(km.kernel_spec.argv)
+    for i, arg in enumerate(argv[:-1]):
+        if arg == "-m" and argv[i + 1] == "ipykernel_launcher":
+            argv[i + 1] = "lkip_helpers.pipeline.kernel"
+            km.kernel_spec.argv = argv
+            return
+
+
+def _kernel(data_dir: str, meanwhile=None):
     if _STATE.get("stopping") or _STATE.get("current") in _STATE.get("stopped", ()):
         raise Cancelled("kernel")  # the build is being stopped: no new kernel
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
     if "km" not in _STATE:
-        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir)
+        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir, meanwhile)
         _STATE["data_dir"] = data_dir
     return _STATE["km"], _STATE["kc"]
 
@@ -195,7 +255,7 @@ def stop_build(build_id: str) -> None:
 
 def shutdown() -> None:
     """Stop this worker's kernel (called when the worker ends)."""
-    from nbclient.util import run_sync
+    from jupyter_core.utils import run_sync
 
     km, kc = _STATE.pop("km", None), _STATE.pop("kc", None)
     _STATE.pop("data_dir", None)
@@ -212,25 +272,27 @@ def shutdown() -> None:
 def warm(data_dir: str, modules: list[str]) -> None:
     """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
 
-    Sent while the build plans; a module that is not one (``from lkip_helpers import x``) is skipped.
+    Sent while the build plans. The worker imports its own modules while the kernel process starts;
+    the kernel's imports are sent without waiting for them (the first run's commands queue behind).
+    A module that is not one (``from lkip_helpers import x``) is skipped. The objects the imports
+    made are then frozen: the collection that resets the namespace before each run skips them.
     """
-    import nbclient  # noqa: F401 — the worker's own imports for its first run
-    import papermill.parameterize  # noqa: F401
-
     try:
-        _, kc = _kernel(data_dir)
-        _silent(
-            kc,
+        _, kc = _kernel(data_dir, meanwhile=_worker_imports)
+        kc.execute(
             f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
-            "    except ImportError:\n        pass",
+            "    except ImportError:\n        pass\nimport gc\ngc.freeze()",
+            silent=True,
+            store_history=False,
         )
     except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
         pass
+    _worker_imports()  # done already unless the kernel was there before
 
 
 def _silent(kc, code: str) -> dict:
     """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
-    from nbclient.util import run_sync
+    from jupyter_core.utils import run_sync
 
     reply = run_sync(kc.execute_interactive)(
         code,
@@ -256,11 +318,13 @@ def run(task: Task) -> dict:
 
 
 def _run_once(task: Task) -> dict:
+    _lean()
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
+
 
     start = time.perf_counter()
     km, kc = _kernel(task.data_dir)
@@ -268,7 +332,13 @@ def _run_once(task: Task) -> dict:
     # into the run's own folder first (the previous one may be gone), then a clean namespace; a folder that
     # is gone means the dataset failed meanwhile: the run is dropped, never run in whatever folder the
     # kernel was in before (that may belong to another dataset still building)
-    moved = _silent(kc, f"import os\nos.chdir({str(work)!r})\nget_ipython().reset(new_session=True)")
+    # the dataset as the build checked it, so the kernel need not read and check it again (before the
+    # reset, which then clears the names this used)
+    data = b64encode(task.handover)
+    adopt = f"from lkip_helpers.data.loading import adopt\nadopt(__import__('base64').b64decode({data!r}))\n"
+    moved = _silent(
+        kc, f"import os\nos.chdir({str(work)!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)"
+    )
     if moved.get("status") != "ok":
         raise Cancelled(task.run_id, task.workdir)
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
@@ -300,6 +370,7 @@ def _run_once(task: Task) -> dict:
             cell.source if cell else "",
         ) from None
     nbformat.write(nb, executed)
+    del nb, client  # the page is made from the file: one copy of a big notebook in memory, not two
     (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
     registry = work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json"
     records = json.loads(registry.read_text(encoding="utf-8")) if registry.exists() else []
@@ -307,7 +378,7 @@ def _run_once(task: Task) -> dict:
     kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
     worker_kb = peak_rss_kb()
     return {
-        "task": asdict(task),
+        "task": asdict(replace(task, handover=b"")),
         "records": records,
         "seconds": time.perf_counter() - start,
         "worker": f"{platform.node()}:{os.getpid()}",
@@ -330,6 +401,7 @@ def run_remote(task: Task, payload: dict) -> dict:
     between runs while its digest is unchanged, so the kernel's loaded dataset is reused; the
     run's own folder is removed afterwards.
     """
+
     with _RUN_LOCK:
         if task.build_id in _STATE.get("stopped", ()):
             raise Cancelled(task.run_id)
@@ -354,13 +426,14 @@ def run_remote(task: Task, payload: dict) -> dict:
         notebook.parent.mkdir(parents=True, exist_ok=True)
         notebook.write_text(payload["notebook"], encoding="utf-8")
         work = root / "runs" / uuid.uuid4().hex
+
         for sub in ("notebooks", "html", "tables", "figures", REGISTRY_DIR):
             (work / sub).mkdir(parents=True, exist_ok=True)
         write_files(work, payload["inputs"])
         _STATE["current"] = task.build_id
         try:
-            res = run(replace(task, notebook=str(notebook), workdir=str(work), data_dir=str(data)))
-            res["task"] = asdict(task)
+            res = run(replace(task, notebook=str(notebook), workdir=str(work), data_dir=str(data), handover=b""))
+            res["task"] = asdict(replace(task, handover=b""))
             res["outputs"] = {
                 p.relative_to(work).as_posix(): p.read_bytes()
                 for p in sorted(work.rglob("*"))

@@ -23,12 +23,11 @@ from IPython.display import Image, Markdown, display
 
 from lkip_helpers import paths
 from lkip_helpers.data.safe_cells import write_csv, xlsx_cell
-from lkip_helpers.paths import REGISTRY_DIR
+from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.report.report_table import KINDS, ReportTable
 from lkip_helpers.report.text import escape, no_autolinks
 
 ARTIFACT_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")  # may hold an id of the data (schema.ID_PATTERN)
-STREAM_SUFFIX = ".dokumen.json"
 PNG_DPI = 150  # figures' PNG resolution; the document sizes images from it
 _CURRENT: list = []  # the Outputs of the notebook being run (set by notebook.setup), for md()
 

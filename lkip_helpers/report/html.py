@@ -64,11 +64,26 @@ def page(title: str, body: str, nav: str = "") -> str:
 _EXPORTER: dict = {}
 
 
+def exporter():
+    """nbconvert's HTML exporter for leadership pages, made once per process (loading its templates
+    costs more than converting a page)."""
+    if "exporter" not in _EXPORTER:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        exporter = HTMLExporter(
+            template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        exporter.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "parameters"}, enabled=True), enabled=True
+        )
+        _EXPORTER["exporter"] = exporter
+    return _EXPORTER["exporter"]
+
+
 def notebook_page(executed: Path, title: str) -> str:
     """Render an executed notebook for leadership: outputs and narrative only."""
     import nbformat  # here: importing it takes ~1.5 s, which kernels and index pages never need
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:
@@ -77,15 +92,7 @@ def notebook_page(executed: Path, title: str) -> str:
             cell.outputs = [
                 o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
-    if "exporter" not in _EXPORTER:  # loading the templates costs more than converting a page
-        exporter = HTMLExporter(
-            template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-        )
-        exporter.register_preprocessor(
-            TagRemovePreprocessor(remove_cell_tags={"injected-parameters", "parameters"}, enabled=True), enabled=True
-        )
-        _EXPORTER["exporter"] = exporter
-    body, _ = _EXPORTER["exporter"].from_notebook_node(nb)
+    body, _ = exporter().from_notebook_node(nb)
     nav = '<a href="index.html">&larr; Ringkasan dan daftar halaman</a>'
     return page(title, body, nav)
 

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import LkipError
-from lkip_helpers.paths import REGISTRY_DIR
-from lkip_helpers.report.artifacts import STREAM_SUFFIX
+from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.report.dokumen.assemble import assemble
 from lkip_helpers.report.dokumen.pdf import write_pdf
 from lkip_helpers.report.dokumen.word import write_docx

@@ -1,0 +1,19 @@
+"""The kernel a build runs its notebooks in: ipykernel, started as ``python -m ipykernel_launcher``
+starts it, but without its debugger.
+
+Nothing attaches a debugger to a build's kernel, and loading one (debugpy, pydevd) costs
+each kernel some 8 MB and a tenth of a second. JupyterLab's own kernels keep theirs.
+"""
+
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    # as ipykernel_launcher: the working folder off sys.path while ipykernel loads (it puts it back)
+    if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
+        del sys.path[0]
+    sys.modules.setdefault("debugpy", None)  # ipykernel then starts without its debugger
+
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()

@@ -9,8 +9,8 @@ column, and saying what was expected.
 from __future__ import annotations
 
 import codecs
-import functools
 import csv
+import functools
 import io
 import math
 import pickle
@@ -138,6 +138,8 @@ class Dataset:
 
 
 _LOADED: dict[str, tuple[tuple, Dataset]] = {}
+
+
 def memo(ds: Dataset, key: tuple, compute):
     """``compute()`` once per loaded dataset (a kernel keeps it between notebooks); callers get a copy."""
     cache = getattr(ds, "cache", None)

@@ -126,7 +126,6 @@ def _worker_imports() -> None:
     import nbclient  # noqa: F401
     import papermill.parameterize  # noqa: F401
 
-
     exporter()  # loading its templates costs more than converting a page
 
 
@@ -324,7 +323,6 @@ def _run_once(task: Task) -> dict:
     from nbclient.exceptions import CellExecutionError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
-
 
     start = time.perf_counter()
     km, kc = _kernel(task.data_dir)

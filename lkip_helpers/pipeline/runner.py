@@ -1,9 +1,11 @@
 """The worker side of a build: run notebooks on a kernel that stays alive between them.
 
 A fresh kernel and the imports of pandas, matplotlib and seaborn cost seconds per
-notebook; a worker pays them once. Before each notebook the kernel's namespace is
-reset (``reset(new_session=True)``) and its working directory set to the run's output
-folder, so each notebook starts clean and writes where it should. ``run`` serves the
+notebook; a worker pays them once, and makes its own imports while its kernel starts.
+Before each notebook the kernel's namespace is reset (``reset(new_session=True)``) and its
+working directory set to the run's output folder, so each notebook starts clean and
+writes where it should; the dataset comes with the task as the build checked it
+(``loading.adopt``), so a kernel neither reads nor checks it again. ``run`` serves the
 local process pool and Dask workers that see the build's folders; ``run_remote`` serves
 workers that do not (``--scheduler tcp://``): the task brings the dataset's files and the
 notebook, and the run's outputs go back as bytes.

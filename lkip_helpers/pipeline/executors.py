@@ -109,9 +109,9 @@ class Executor:
             return self.pool.submit(runner.run, task)
         key = f"lkip-{task.run_id}-{time.time_ns()}"
         if self.remote:
-            return self.client.submit(
-                runner.run_remote, replace(task, build_id=self.build_id), payload, pure=False, key=key
-            )
+            # its workers load the dataset from the payload: the handed-over tables would only travel
+            task = replace(task, build_id=self.build_id, handover=b"")
+            return self.client.submit(runner.run_remote, task, payload, pure=False, key=key)
         return self.client.submit(runner.run, task, pure=False, key=key)
 
     def wait_any(self, futures):

@@ -194,11 +194,16 @@ def _stamp(folder: Path) -> tuple:
     return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
 
 
+def _keep(store: dict, key: str, value: tuple) -> None:
+    """Put ``value`` in ``store`` as the most recently used; keep at most KEEP_LOADED entries."""
+    store.pop(key, None)
+    store[key] = value
+    while len(store) > KEEP_LOADED:
+        del store[next(iter(store))]
+
+
 def _remember(key: str, stamp: tuple, ds: Dataset) -> None:
-    _LOADED.pop(key, None)
-    _LOADED[key] = (stamp, ds)
-    while len(_LOADED) > KEEP_LOADED:
-        del _LOADED[next(iter(_LOADED))]
+    _keep(_LOADED, key, (stamp, ds))
 
 
 _HANDOVER: dict[str, tuple[tuple, bytes]] = {}  # folder -> (stamp, what load_for_handover gave)
@@ -230,10 +235,7 @@ def load_for_handover(dataset: str) -> tuple[Dataset, bytes]:
         plain = Dataset(ds.id, ds.path, ds.meta, ds.tables)  # without the results derived so far
         data = pickle.dumps((key, stamp, pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)))
     _remember(key, stamp, ds)
-    _HANDOVER.pop(key, None)
-    _HANDOVER[key] = (stamp, data)
-    while len(_HANDOVER) > KEEP_LOADED:
-        del _HANDOVER[next(iter(_HANDOVER))]
+    _keep(_HANDOVER, key, (stamp, data))
     return ds, data
 
 

@@ -165,10 +165,20 @@ class DatasetBuild:
                     ).encode()
                 ).hexdigest()
                 self.tasks.append(
-                    Task(self.dataset, str(nb), params, executed, page, pid, title, str(self.tmp), data_dir, key)
+                    Task(
+                        self.dataset,
+                        str(nb),
+                        params,
+                        executed,
+                        page,
+                        pid,
+                        title,
+                        str(self.tmp),
+                        data_dir,
+                        key,
+                        handover=handover,
+                    )
                 )
-        for t in self.tasks:
-            t.handover = handover
         previous = self.old.get("runs", {}) if not self.force else {}
         for t in self.tasks:
             prev = previous.get(t.executed_name)

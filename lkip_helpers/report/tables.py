@@ -13,7 +13,6 @@ import pandas as pd
 from lkip_helpers.analysis import kegiatan, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, level_label, level_word, serapan_pct
 from lkip_helpers.analysis.anggaran import levels as anggaran_levels
-from lkip_helpers.analysis.anggaran import total as anggaran_total
 from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS, audit
 from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
@@ -118,12 +117,6 @@ def ringkasan_eksekutif(ds: Dataset) -> ReportTable:
         id_columns=["sasaran_id"],
         emphasis_rows=[len(frame) - 1],
     )
-
-
-def anggaran_ringkas(ds: Dataset) -> dict:
-    """Headline budget figures: pagu, realisasi, serapan %."""
-    pagu, real, pct = anggaran_total(ds)
-    return {"pagu_rp": pagu, "realisasi_rp": real, "serapan_pct": pct}
 
 
 # --- Bab II ------------------------------------------------------------------------------

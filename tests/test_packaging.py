@@ -27,4 +27,17 @@ def test_environment_yml_matches_pyproject():
 
 def test_console_script_declared():
     pyproject = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert pyproject["project"]["scripts"]["lkip"] == "lkip_helpers.cli:main"
+    assert pyproject["project"]["scripts"]["lkip"] == "lkip_helpers.cli:entry"
+
+
+def test_console_entry_returns_the_exit_code_of_main(capsys):
+    import gc
+
+    from lkip_helpers import cli
+
+    try:
+        assert cli.entry(["--help"]) == 0
+        assert cli.entry(["build", "--jobs", "nol"]) == 2  # a bad argument: the code main gives
+    finally:
+        gc.unfreeze()
+    assert "lkip" in capsys.readouterr().out

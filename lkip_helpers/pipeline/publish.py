@@ -55,7 +55,6 @@ def start(b: DatasetBuild) -> None:
 def finish(b: DatasetBuild) -> None:
     """Write the document, manifest, index and state; swap the folder into place."""
     # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
-    from lkip_helpers.report.dokumen import read_stream, write_documents
     from lkip_helpers.report.front import index_page
 
     runs, records, pages = {}, [], []
@@ -72,7 +71,7 @@ def finish(b: DatasetBuild) -> None:
                 "key": t.key,
                 "files": files,
                 "records": res["records"],
-                "stream": read_stream(b.tmp, t.executed_name),
+                "stream": res["stream"],
                 "page": {
                     "id": t.page_id,
                     "kind": "page",
@@ -86,6 +85,8 @@ def finish(b: DatasetBuild) -> None:
         pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
         runs[t.executed_name] = run
     if b.document:
+        from lkip_helpers.report.dokumen import write_documents  # Word and PDF libraries: only when asked for
+
         records += write_documents(b.tmp, b.ds, [(t, runs[t.executed_name]) for t in b.tasks])
     index = {
         "id": "indeks",
@@ -209,18 +210,26 @@ def clean_stale(final: Path) -> None:
 def write_report(
     results: list[dict], jobs: int, scheduler: str, seconds: float, datasets: int = 0, failed: int = 0
 ) -> None:
-    """Timings and peak memory per worker of the last build (read by the benchmark)."""
+    """Timings and memory per worker of the last build (read by the benchmark).
+
+    Per worker (its process and its kernel): the highest peak of any run, and for the first and the
+    last dataset it ran, that dataset's peak and what stayed resident after it (``rss_after_mb``,
+    where the OS tells): flat from first to last when nothing accumulates.
+    """
     workers: dict[str, dict] = {}
     for r in results:  # in the order the runs finished
         w = workers.setdefault(r["worker"], {"runs": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
         w["runs"] += 1
         w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
         w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
-        # peak so far after the worker's first dataset and after its last: equal when memory stays flat
-        seen = {"dataset": r["task"]["dataset"], "peak_mb": round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)}
-        if w.get("first", seen)["dataset"] == seen["dataset"]:
-            w["first"] = seen
-        w["last"] = seen
+        dataset, peak = r["task"]["dataset"], round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)
+        last = w.get("last")
+        if last is None or last["dataset"] != dataset:
+            last = w["last"] = {"dataset": dataset, "peak_mb": peak}
+            w.setdefault("first", last)  # the same record while the first dataset runs
+        last["peak_mb"] = max(last["peak_mb"], peak)
+        if "rss_after_mb" in r:
+            last["rss_after_mb"] = round(r["rss_after_mb"], 1)
     report = {
         "jobs": jobs,
         "scheduler": scheduler,

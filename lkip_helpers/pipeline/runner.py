@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from lkip_helpers.errors import LkipError
-from lkip_helpers.paths import REGISTRY_DIR
+from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.pipeline.fingerprint import helpers_hash
 from lkip_helpers.report.html import exporter, notebook_page
 
@@ -97,6 +97,26 @@ def peak_rss_kb() -> int:
         return 0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak  # macOS reports bytes
+
+
+def _reset_peak(pid: int | str) -> bool:
+    """Start a new peak-memory reading for process ``pid`` (Linux: /proc/PID/clear_refs); False elsewhere."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")  # 5: reset the peak resident set size (VmHWM) to the current one
+        return True
+    except OSError:
+        return False
+
+
+def _memory_mb(pid: int | str) -> tuple[float, float] | None:
+    """(peak since the last reset, resident now) of process ``pid`` in MB, from /proc (None elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            fields = dict(line.split(":", 1) for line in f if line.startswith(("VmHWM", "VmRSS")))
+        return int(fields["VmHWM"].split()[0]) / 1024, int(fields["VmRSS"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def _kernel_env(data_dir: str) -> dict:
@@ -209,6 +229,7 @@ def _kernel(data_dir: str, meanwhile=None):
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
     if "km" not in _STATE:
+        _STATE.pop("handed", None)
         _STATE["km"], _STATE["kc"] = _start_kernel(data_dir, meanwhile)
         _STATE["data_dir"] = data_dir
     return _STATE["km"], _STATE["kc"]
@@ -260,6 +281,7 @@ def shutdown() -> None:
 
     km, kc = _STATE.pop("km", None), _STATE.pop("kc", None)
     _STATE.pop("data_dir", None)
+    _STATE.pop("handed", None)  # a new kernel is handed its dataset again
     if kc is not None:
         kc.stop_channels()
     if km is not None:
@@ -291,18 +313,34 @@ def warm(data_dir: str, modules: list[str]) -> None:
     _worker_imports()  # done already unless the kernel was there before
 
 
-def _silent(kc, code: str) -> dict:
+def _silent(kc, code: str, **user_expressions: str) -> dict:
     """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
     from jupyter_core.utils import run_sync
 
     reply = run_sync(kc.execute_interactive)(
-        code,
-        silent=True,
-        store_history=False,
-        timeout=60,
-        user_expressions={"rss": "__import__('lkip_helpers.pipeline.runner', fromlist=['x']).peak_rss_kb()"},
+        code, silent=True, store_history=False, timeout=60, user_expressions=user_expressions
     )
     return reply["content"]
+
+
+def _run_memory(kc) -> dict:
+    """Memory of this worker and its kernel during the run that just ended (MB).
+
+    Linux: the peak since the run began (``_reset_peak``) and what stays resident after it, so a
+    leak shows as memory that grows from dataset to dataset. Elsewhere: the peak since the process
+    started, asked of the kernel itself.
+    """
+    kernel, worker = _memory_mb(_STATE.get("kernel_pid") or "none"), _memory_mb("self")
+    if kernel and worker:
+        return {
+            "peak_kernel_mb": kernel[0],
+            "peak_worker_mb": worker[0],
+            "rss_after_mb": kernel[1] + worker[1],
+        }
+    rss = _silent(kc, "0", rss="__import__('lkip_helpers.pipeline.runner', fromlist=['x']).peak_rss_kb()")
+    rss = rss.get("user_expressions", {}).get("rss", {})
+    kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
+    return {"peak_kernel_mb": kernel_kb / 1024, "peak_worker_mb": peak_rss_kb() / 1024}
 
 
 def run(task: Task) -> dict:
@@ -334,13 +372,19 @@ def _run_once(task: Task) -> dict:
     # kernel was in before (that may belong to another dataset still building)
     # the dataset as the build checked it, so the kernel need not read and check it again (before the
     # reset, which then clears the names this used)
-    data = b64encode(task.handover)
+    # (sent once while this kernel lives: loading keeps it, and loads the files again should they change)
+    handed = hash(task.handover)
+    data = b64encode(task.handover) if _STATE.get("handed") != handed else b""
     adopt = f"from lkip_helpers.data.loading import adopt\nadopt(__import__('base64').b64decode({data!r}))\n"
     moved = _silent(
         kc, f"import os\nos.chdir({str(work)!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)"
     )
     if moved.get("status") != "ok":
         raise Cancelled(task.run_id, task.workdir)
+    _STATE["handed"] = handed
+    for pid in (_STATE.get("kernel_pid"), "self"):  # this run's own peak memory (see _run_memory)
+        if pid:
+            _reset_peak(pid)
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
     params = {"dataset": task.dataset, "output_dir": ".", **task.parameters}
     nb = parameterize_notebook(nb, params)
@@ -372,19 +416,23 @@ def _run_once(task: Task) -> dict:
     nbformat.write(nb, executed)
     del nb, client  # the page is made from the file: one copy of a big notebook in memory, not two
     (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
-    registry = work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json"
-    records = json.loads(registry.read_text(encoding="utf-8")) if registry.exists() else []
-    rss = _silent(kc, "0").get("user_expressions", {}).get("rss", {})
-    kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
-    worker_kb = peak_rss_kb()
+    records, stream = (
+        _read_json(work / REGISTRY_DIR / f"{Path(task.executed_name).stem}{suffix}")
+        for suffix in (".json", STREAM_SUFFIX)
+    )
     return {
         "task": asdict(replace(task, handover=b"")),
         "records": records,
+        "stream": stream,
         "seconds": time.perf_counter() - start,
         "worker": f"{platform.node()}:{os.getpid()}",
-        "peak_kernel_mb": kernel_kb / 1024,
-        "peak_worker_mb": worker_kb / 1024,
+        **_run_memory(kc),
     }
+
+
+def _read_json(path: Path) -> list:
+    """What a run registered (its artifacts, its document stream); empty when it registered nothing."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
 # --- workers that do not see the build's folders ---------------------------------------------

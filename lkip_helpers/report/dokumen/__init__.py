@@ -8,24 +8,16 @@ and renders it twice: Word (:mod:`.word`, python-docx) and PDF (:mod:`.pdf`, Rep
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import LkipError
-from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.report.dokumen.assemble import assemble
 from lkip_helpers.report.dokumen.pdf import write_pdf
 from lkip_helpers.report.dokumen.word import write_docx
 
 DOCUMENT_ID = "dokumen-lkip"
 FOLDER = "dokumen"
-
-
-def read_stream(folder: Path, executed_name: str) -> list[dict]:
-    """The document stream one run recorded (empty when it recorded none)."""
-    path = Path(folder) / REGISTRY_DIR / f"{Path(executed_name).stem}{STREAM_SUFFIX}"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
 def files(dataset: str) -> list[str]:

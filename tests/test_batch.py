@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -113,6 +115,27 @@ def test_build_all_and_outputs_index(workspace, capsys):
     report = json.loads((outputs / "build-report.json").read_text(encoding="utf-8"))
     assert report["runs"] == 18 and len(report["workers"]) == 2
     assert all(w["peak_kernel_mb"] > 50 for w in report["workers"].values())
+    # the Word draft and the PDF of each dataset, written by the workers (not by the build process)
+    assert sum(w["documents"] for w in report["workers"].values()) == 6
+    for ds_id in ("pmd-ntt-2023", "synth-001-2023", "synth-002-2023"):
+        assert {p.name for p in (outputs / ds_id / "dokumen").iterdir()} == {f"lkip-{ds_id}.docx", f"lkip-{ds_id}.pdf"}
+    assert 0 < report["build_process_cpu_s"] < report["seconds"] * 2
+
+
+@pytest.mark.slow
+def test_the_build_process_plans_and_publishes_but_never_loads_the_document_libraries(workspace):
+    """The workers write the Word and PDF documents: the build process stays small and quick (a province
+    batch would otherwise write 900 documents one after the other in it)."""
+    code = (
+        "import sys\n"
+        "from lkip_helpers.pipeline.build import build_many\n"
+        "if __name__ == '__main__':\n"
+        f"    code = build_many([{paths.DEFAULT_DATASET!r}], threshold=0, jobs=2)\n"
+        "    print('EXIT', code, sorted(m for m in ('docx', 'reportlab') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600).stdout
+    assert "dokumen pdf ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
+    assert (workspace[1] / paths.DEFAULT_DATASET / "dokumen" / f"lkip-{paths.DEFAULT_DATASET}.pdf").is_file()
 
 
 @pytest.mark.slow

@@ -170,20 +170,18 @@ def test_files_from_a_worker_stay_inside_the_build_folder(tmp_path):
 
 
 def test_batch_progress_is_one_plain_line_per_dataset(capsys):
-    from collections import Counter
-
     from lkip_helpers.pipeline.executors import Progress
 
-    progress = Progress(Counter({"a": 2, "b": 1, "c": 1}))
-    progress.run_ended("a", 1, 4)
-    assert capsys.readouterr().out == ""  # a dataset counts once all its runs are done
-    progress.run_ended("a", 2, 4)
-    progress.dataset_ended("b", 3, 4, failed=True)
-    progress.run_ended("c", 4, 4)
+    progress = Progress(3)
+    progress.dataset_ended()
+    progress.dataset_ended(failed=True)
+    progress.dataset_ended()
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(",")[:2] for line in lines] == [
         ["[batch] 1/3 dataset selesai", " 0 gagal"],
         ["[batch] 2/3 dataset selesai", " 1 gagal"],
         ["[batch] 3/3 dataset selesai", " 1 gagal"],
     ]
+    Progress(1).dataset_ended()
+    assert capsys.readouterr().out == ""  # one dataset: its own lines say enough
     assert lines[-1].endswith("perkiraan sisa 0 mnt 00 dtk") and "\r" not in "".join(lines)

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from lkip_helpers import paths
-from lkip_helpers.errors import LkipError, os_error_message
+from lkip_helpers.errors import LkipError
 from lkip_helpers.pipeline import publish
 from lkip_helpers.pipeline.executors import CONNECT_TIMEOUT_S, Executor, execute, log, remote_payload
 from lkip_helpers.pipeline.fingerprint import data_hash, helpers_hash
@@ -112,34 +112,16 @@ def _build_many(
             continue
         builds.append(b)
     ex = None
+    results = []
     try:
         if builds:
-            # workers start their kernels and import what the notebooks import while the plan is made
+            # workers start their kernels and import what the notebooks import while the first plan is made
             ex = Executor(max(1, min(jobs, len(builds) * len(notebooks()))), scheduler)
             ex.warm(str(paths.data_dir()), notebook_imports())
-        for b in builds:
-            try:
-                b.plan()
-            except LkipError as exc:
-                b.error = str(exc)
-                continue
-            publish.start(b)
-            if b.reused:
-                log(f"[{b.dataset}] {len(b.pending)} notebook dijalankan, {len(b.reused)} tidak berubah")
-        ready = [b for b in builds if not b.error]
-        results = execute(ready, ex) if ex else []
-        if ex:
+            results = execute(builds, ex)
             # nothing ran (bad data, all reused): the warming workers are stopped at once, not waited for
-            ex.close(hard=not any(b.pending for b in ready))
+            ex.close(hard=not results)
             ex = None
-        for b in builds:
-            if not b.error:
-                try:
-                    publish.finish(b)
-                except OSError as exc:  # e.g. a full disk: this dataset keeps its previous outputs
-                    b.error = f"{os_error_message(exc)}. Output sebelumnya di {b.final} tidak diubah."
-                    continue
-                log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
     finally:
         if ex is not None:
             ex.close(hard=True)  # interrupted or broken: workers and kernels are stopped at once

@@ -17,16 +17,16 @@ import multiprocessing
 import os
 import platform
 import time
-from collections import Counter
+from collections import Counter, OrderedDict, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 from pathlib import Path
 
 from lkip_helpers import paths
-from lkip_helpers.errors import LkipError
+from lkip_helpers.errors import LkipError, os_error_message
 from lkip_helpers.pipeline import publish, runner
 from lkip_helpers.pipeline.plan import DatasetBuild, depends_on
-from lkip_helpers.pipeline.runner import Task, write_files
+from lkip_helpers.pipeline.runner import DocumentTask, Task, write_files
 from lkip_helpers.pipeline.stopping import children_ignore_sigint
 
 CONNECT_TIMEOUT_S = 30  # how long to wait for a remote Dask scheduler
@@ -190,41 +190,95 @@ def remote_payload(b: DatasetBuild, t: Task, needs: set[str]) -> dict:
     }
 
 
+QUEUED_PER_WORKER = 2  # runs waiting per worker before the next dataset is planned: none idles meanwhile
+
+
 def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
-    """Run every pending task on ``ex``, respecting notebook dependencies; record results or failures.
+    """Plan, run and publish each dataset, in turn, on ``ex``; return the results of the runs.
 
-    A dataset's first failure is recorded at once (``publish.fail``): its folder goes, so its runs
-    still queued are dropped by the workers.
+    A dataset is planned (its data loaded and checked) only when the workers have few runs left
+    queued, so they start at once and a batch never waits for all of its datasets to be checked.
+    Once a dataset's runs are done its document is written by two workers (Word and PDF at once;
+    by this process when the workers do not see our folders), then it is published
+    (``publish.finish``): a long batch puts out each dataset as it completes. A run waits for the
+    notebooks it reads (``metadata.lkip.after``). A dataset's first failure is recorded at once
+    (``publish.fail``): its folder goes, so its runs still queued are dropped by the workers.
     """
-    pending = {t.run_id: (b, t) for b in builds for t in b.pending}
-    if not pending:
-        return []
-    needs = {nb: set(depends_on(Path(nb))) for nb in {t.notebook for _, t in pending.values()}}
+    waiting = deque(builds)
+    pending: OrderedDict[str, tuple[DatasetBuild, Task | DocumentTask]] = OrderedDict()
+    running: dict = {}
+    left: Counter = Counter()  # per dataset: its tasks not finished yet
+    needs: dict[str, set[str]] = {}
+    results: list[dict] = []
+    progress = Progress(len(builds))
 
-    def blocked(t: Task) -> bool:
+    def blocked(t: Task | DocumentTask) -> bool:
         """A run waits while a notebook it reads from (same dataset) is still to run or running."""
-        active = [x for _, x in pending.values()] + [x for _, x in running.values()]
+        if isinstance(t, DocumentTask):
+            return False
+        active = [x for _, x in [*pending.values(), *running.values()] if isinstance(x, Task)]
         return any(x.dataset == t.dataset and Path(x.notebook).stem in needs[t.notebook] for x in active)
 
-    total = len(pending)
-    done_count = 0
-    results = []
-    running = {}
-    progress = Progress(Counter(t.dataset for _, t in pending.values()))
-    while pending or running:
+    def queue(b: DatasetBuild, tasks: list, first: bool = False) -> None:
+        for t in tasks:
+            pending[t.run_id] = (b, t)
+            if first:  # a dataset's last tasks go before other datasets' runs: it is done sooner
+                pending.move_to_end(t.run_id, last=False)
+        left[b.dataset] += len(tasks)
+
+    def plan(b: DatasetBuild) -> None:
+        try:
+            b.plan()
+        except LkipError as exc:
+            b.error = str(exc)
+            progress.dataset_ended(failed=True)
+            return
+        publish.start(b)
+        if b.reused:
+            log(f"[{b.dataset}] {len(b.pending)} notebook dijalankan, {len(b.reused)} tidak berubah")
+        for t in b.pending:
+            needs.setdefault(t.notebook, set(depends_on(Path(t.notebook))))
+        queue(b, b.pending)
+        if not b.pending:
+            runs_done(b)
+
+    def runs_done(b: DatasetBuild) -> None:
+        if b.document and not ex.remote:
+            queue(b, publish.document_tasks(b), first=True)
+        else:
+            finish(b)
+
+    def finish(b: DatasetBuild) -> None:
+        try:
+            publish.finish(b)
+        except OSError as exc:  # e.g. a full disk: this dataset keeps its previous outputs
+            b.error = f"{os_error_message(exc)}. Output sebelumnya di {b.final} tidak diubah."
+        except LkipError as exc:  # the document, written here for workers that do not see our folders
+            b.error = f"{exc}. Output sebelumnya di {b.final} tidak diubah."
+        else:
+            log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
+        b.ds = None  # a long batch keeps only the datasets still building
+        progress.dataset_ended(failed=bool(b.error))
+
+    while waiting or pending or running:
+        while waiting and len(pending) < QUEUED_PER_WORKER * ex.jobs:
+            plan(waiting.popleft())
         for rid, (b, t) in list(pending.items()):
             if b.error:
                 pending.pop(rid)
                 continue
             if not blocked(t):
                 pending.pop(rid)
-                running[ex.submit(t, remote_payload(b, t, needs[t.notebook]) if ex.remote else None)] = (b, t)
+                payload = remote_payload(b, t, needs[t.notebook]) if ex.remote else None
+                running[ex.submit(t, payload)] = (b, t)
         if not running:
+            if waiting:
+                continue
+            for b, _ in pending.values():  # only runs that wait for each other are left
+                b.error = b.error or "notebook saling menunggu: metadata lkip.after membentuk lingkaran"
             break
         for fut in ex.wait_any(running):
             b, t = running.pop(fut)
-            done_count += 1
-            name = Path(t.executed_name).stem
             try:
                 res = fut.result()
                 if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
@@ -233,44 +287,50 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
                 if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
                     continue
                 publish.fail(b, t, exc)
-                log(f"[{t.dataset}] {done_count}/{total} {name} GAGAL")
-                progress.dataset_ended(t.dataset, done_count, total, failed=True)
+                log(f"[{t.dataset}] {_name(t)} GAGAL")
+                progress.dataset_ended(failed=True)
                 for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
                     if ob is b and ex.cancel(other):
                         running.pop(other)
                 continue
             if b.error:
                 continue
-            b.results[t.run_id] = res
             results.append(res)
-            log(f"[{t.dataset}] {done_count}/{total} {name} selesai ({res['seconds']:.1f} s)")
-            progress.run_ended(t.dataset, done_count, total)
+            left[b.dataset] -= 1
+            if isinstance(t, DocumentTask):
+                b.document_record = res["record"]
+                log(f"[{t.dataset}] {_name(t)} ditulis ({res['seconds']:.1f} s)")
+                if not left[b.dataset]:
+                    finish(b)
+                continue
+            b.results[t.run_id] = res
+            log(f"[{t.dataset}] {len(b.results)}/{len(b.pending)} {_name(t)} selesai ({res['seconds']:.1f} s)")
+            if not left[b.dataset]:
+                runs_done(b)
     return results
+
+
+def _name(t: Task | DocumentTask) -> str:
+    """How a progress line names a task: the executed notebook, or the document's form."""
+    return f"dokumen {t.part}" if isinstance(t, DocumentTask) else Path(t.executed_name).stem
 
 
 class Progress:
     """One line per finished dataset of a batch: done / total, failed, time left. Plain lines, no
     carriage returns, so a log file (CI) reads as well as a terminal."""
 
-    def __init__(self, runs_left: Counter):
-        self.runs_left = runs_left
-        self.n = len(runs_left)
+    def __init__(self, datasets: int):
+        self.n = datasets
         self.done = self.failed = 0
         self.start = time.perf_counter()
 
-    def run_ended(self, dataset: str, runs_done: int, runs_total: int) -> None:
-        self.runs_left[dataset] -= 1
-        if self.runs_left[dataset] == 0:
-            self.dataset_ended(dataset, runs_done, runs_total)
-
-    def dataset_ended(self, dataset: str, runs_done: int, runs_total: int, failed: bool = False) -> None:
-        self.runs_left[dataset] = 0
+    def dataset_ended(self, failed: bool = False) -> None:
         self.done += 1
         self.failed += failed
         if self.n < 2:
             return
-        # from runs rather than datasets: datasets differ in size, runs far less
-        left = (time.perf_counter() - self.start) / runs_done * (runs_total - runs_done)
+        # datasets are planned as the batch goes, so the time left comes from the datasets done so far
+        left = (time.perf_counter() - self.start) / self.done * (self.n - self.done)
         log(
             f"[batch] {self.done}/{self.n} dataset selesai, {self.failed} gagal, "
             f"perkiraan sisa {int(left // 60)} mnt {int(left % 60):02d} dtk"

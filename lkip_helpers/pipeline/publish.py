@@ -22,7 +22,7 @@ from lkip_helpers import __version__, paths
 from lkip_helpers.errors import LkipError, os_error_message
 from lkip_helpers.files import replace_folder, write_atomic, write_text_atomic
 from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild
-from lkip_helpers.pipeline.runner import NotebookFailed, Task, process_alive
+from lkip_helpers.pipeline.runner import DocumentTask, NotebookFailed, Task, process_alive
 from lkip_helpers.pipeline.stopping import uninterrupted
 from lkip_helpers.report.overview import audit_count, write_overview
 
@@ -52,39 +52,70 @@ def start(b: DatasetBuild) -> None:
             shutil.copy2(b.final / f, b.tmp / f)
 
 
+def _runs(b: DatasetBuild) -> dict[str, dict]:
+    """Every run of the dataset by executed name, in notebook order: reused, or just run."""
+    runs = {}
+    for t in b.tasks:
+        if t.run_id in b.reused:
+            runs[t.executed_name] = b.reused[t.run_id]
+            continue
+        res = b.results[t.run_id]
+        files = sorted(
+            {f for r in res["records"] for f in r["files"]} | {f"notebooks/{t.executed_name}", f"html/{t.page_file}"}
+        )
+        runs[t.executed_name] = {
+            "key": t.key,
+            "files": files,
+            "records": res["records"],
+            "stream": res["stream"],
+            "page": {
+                "id": t.page_id,
+                "kind": "page",
+                "title": t.title,
+                "notebook": Path(t.notebook).name,
+                "files": [f"html/{t.page_file}", f"notebooks/{t.executed_name}"],
+            },
+        }
+    return runs
+
+
+def document_tasks(b: DatasetBuild) -> list[DocumentTask]:
+    """The document's two forms as tasks for the workers, once the dataset's runs are done; the runs they
+    assemble it from are listed in the temporary folder (removed with the registry at ``finish``)."""
+    runs = _runs(b)
+    listed = [
+        {
+            "executed_name": t.executed_name,
+            "title": t.title,
+            "parameters": t.parameters,
+            "notebook": t.notebook,
+            "stream": runs[t.executed_name]["stream"],
+        }
+        for t in b.tasks
+    ]
+    write_text_atomic(b.tmp / paths.REGISTRY_DIR / paths.DOKUMEN_RUNS, json.dumps(listed, ensure_ascii=False))
+    handover = b.tasks[0].handover if b.tasks else b""
+    return [
+        DocumentTask(b.dataset, part, str(b.tmp), str(paths.data_dir()), handover=handover)
+        for part in paths.DOKUMEN_PARTS
+    ]
+
+
 def finish(b: DatasetBuild) -> None:
-    """Write the document, manifest, index and state; swap the folder into place."""
+    """Write the manifest, index and state (and the document, unless the workers wrote it); swap the folder
+    into place."""
     # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
     from lkip_helpers.report.front import index_page
 
-    runs, records, pages = {}, [], []
+    runs, records, pages = _runs(b), [], []
     for t in b.tasks:
-        if t.run_id in b.reused:
-            run = b.reused[t.run_id]
-        else:
-            res = b.results[t.run_id]
-            files = sorted(
-                {f for r in res["records"] for f in r["files"]}
-                | {f"notebooks/{t.executed_name}", f"html/{t.page_file}"}
-            )
-            run = {
-                "key": t.key,
-                "files": files,
-                "records": res["records"],
-                "stream": res["stream"],
-                "page": {
-                    "id": t.page_id,
-                    "kind": "page",
-                    "title": t.title,
-                    "notebook": Path(t.notebook).name,
-                    "files": [f"html/{t.page_file}", f"notebooks/{t.executed_name}"],
-                },
-            }
+        run = runs[t.executed_name]
         for r in run["records"]:
             records.append({**r, "notebook": f"{r['notebook'].split('--')[0]}.ipynb"})
         pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
-        runs[t.executed_name] = run
-    if b.document:
+    if b.document and b.document_record:
+        records.append(b.document_record)  # written by the workers (document_tasks)
+    elif b.document:
         from lkip_helpers.report.dokumen import write_documents  # Word and PDF libraries: only when asked for
 
         records += write_documents(b.tmp, b.ds, [(t, runs[t.executed_name]) for t in b.tasks])
@@ -107,9 +138,13 @@ def finish(b: DatasetBuild) -> None:
     shutil.rmtree(paths.outputs_dir() / FAILED_DIR / b.dataset, ignore_errors=True)
 
 
-def fail(b: DatasetBuild, task: Task, exc: BaseException) -> None:
+def fail(b: DatasetBuild, task: Task | DocumentTask, exc: BaseException) -> None:
     """Keep the failed notebook, drop the temporary folder, describe what failed (one line)."""
-    if isinstance(exc, NotebookFailed):
+    if isinstance(task, DocumentTask):
+        what = (
+            str(exc) if isinstance(exc, LkipError) else f"dokumen LKIP ({task.part}) gagal: {type(exc).__name__}: {exc}"
+        )
+    elif isinstance(exc, NotebookFailed):
         first = exc.source.strip().splitlines()[:1]
         what = (
             f"notebook {task.executed_name} gagal pada sel [{exc.cell}] ({first[0] if first else ''}): "
@@ -119,7 +154,7 @@ def fail(b: DatasetBuild, task: Task, exc: BaseException) -> None:
         what = f"notebook {task.executed_name} gagal: {os_error_message(exc)}"
     else:
         what = f"notebook {task.executed_name} gagal: {type(exc).__name__}: {exc}"
-    kept = _keep_failed(b, task)
+    kept = None if isinstance(task, DocumentTask) else _keep_failed(b, task)
     where = f" Notebook yang gagal disimpan di {kept};" if kept else ""
     b.error = _one_line(f"{what}.{where} output sebelumnya di {b.final} tidak diubah.")
     # the dataset's runs still queued find their folder gone and are dropped (runner.Cancelled)
@@ -218,8 +253,8 @@ def write_report(
     """
     workers: dict[str, dict] = {}
     for r in results:  # in the order the runs finished
-        w = workers.setdefault(r["worker"], {"runs": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
-        w["runs"] += 1
+        w = workers.setdefault(r["worker"], {"runs": 0, "documents": 0, "peak_kernel_mb": 0.0, "peak_worker_mb": 0.0})
+        w["documents" if r.get("kind") == "dokumen" else "runs"] += 1
         w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
         w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
         dataset, peak = r["task"]["dataset"], round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)
@@ -234,9 +269,12 @@ def write_report(
         "jobs": jobs,
         "scheduler": scheduler,
         "seconds": round(seconds, 3),
-        "runs": len(results),
+        "runs": sum(r.get("kind") != "dokumen" for r in results),  # notebook runs (the documents are not counted)
         "datasets": datasets,
         "failed": failed,
+        # what this process itself spent (planning each dataset, publishing it): work no worker can take
+        # over, so it bounds how fast a cluster of any size can go
+        "build_process_cpu_s": round(time.process_time(), 3),
         "workers": workers,
     }
     out = paths.outputs_dir()

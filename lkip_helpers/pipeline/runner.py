@@ -13,6 +13,7 @@ notebook, and the run's outputs go back as bytes.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import platform
@@ -60,6 +61,23 @@ class Task:
     @property
     def run_id(self) -> str:
         return f"{self.dataset}/{self.executed_name}"
+
+
+@dataclass
+class DocumentTask:
+    """One form of a dataset's LKIP document ("docx" or "pdf"), written in a worker's kernel once the
+    dataset's runs are done (picklable). The kernel reads the runs the build listed in ``workdir``."""
+
+    dataset: str
+    part: str
+    workdir: str
+    data_dir: str
+    build_id: str = ""
+    handover: bytes = field(default=b"", repr=False)
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.dataset}/dokumen.{self.part}"
 
 
 class NotebookFailed(Exception):
@@ -343,17 +361,67 @@ def _run_memory(kc) -> dict:
     return {"peak_kernel_mb": kernel_kb / 1024, "peak_worker_mb": peak_rss_kb() / 1024}
 
 
-def run(task: Task) -> dict:
-    """Execute one notebook run and render its page; return its records (runs in a worker)."""
+def run(task: Task | DocumentTask) -> dict:
+    """Execute one notebook run and render its page, or write one form of the document; return its
+    records (runs in a worker)."""
     from nbclient.exceptions import DeadKernelError
 
     if not Path(task.workdir).is_dir():
         raise Cancelled(task.run_id, task.workdir)  # its dataset failed and its folder is gone: no kernel needed
+    once = _document_once if isinstance(task, DocumentTask) else _run_once
     try:
-        return _run_once(task)
+        return once(task)
     except (DeadKernelError, RuntimeError):
         shutdown()  # a kernel that died (or never came up) is replaced once
-        return _run_once(task)
+        return once(task)
+
+
+def _enter(kc, task: Task | DocumentTask) -> None:
+    """Make the kernel ready for ``task``: in its folder, with its dataset, a clean namespace, a new peak-memory reading.
+
+    Into the run's own folder first (the previous one may be gone), then a clean namespace; a folder
+    that is gone means the dataset failed meanwhile: the run is dropped, never run in whatever folder
+    the kernel was in before (that may belong to another dataset still building). The dataset as the
+    build checked it, so the kernel need not read and check it again (before the reset, which then
+    clears the names this used); sent once while this kernel lives: loading keeps it, and loads the
+    files again should they change.
+    """
+    handed = hash(task.handover)
+    data = b64encode(task.handover) if _STATE.get("handed") != handed else b""
+    adopt = f"from lkip_helpers.data.loading import adopt\nadopt(__import__('base64').b64decode({data!r}))\n"
+    moved = _silent(
+        kc, f"import os\nos.chdir({task.workdir!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)"
+    )
+    if moved.get("status") != "ok":
+        raise Cancelled(task.run_id, task.workdir)
+    _STATE["handed"] = handed
+    for pid in (_STATE.get("kernel_pid"), "self"):  # this run's own peak memory (see _run_memory)
+        if pid:
+            _reset_peak(pid)
+
+
+def _document_once(task: DocumentTask) -> dict:
+    start = time.perf_counter()
+    _, kc = _kernel(task.data_dir)
+    _enter(kc, task)
+    reply = _silent(
+        kc,
+        "from lkip_helpers.report.dokumen import write_from_build\n"
+        f"_lkip_record = write_from_build({task.workdir!r}, {task.dataset!r}, {task.part!r})",
+        record="_lkip_record",
+    )
+    if reply.get("status") != "ok":
+        what = reply.get("evalue", "")
+        raise LkipError(what if reply.get("ename") == "LkipError" else f"{reply.get('ename')}: {what}")
+    shown = reply["user_expressions"]["record"]["data"]["text/plain"]  # the repr of a JSON string
+    return {
+        "task": asdict(replace(task, handover=b"")),
+        "kind": "dokumen",
+        "record": json.loads(ast.literal_eval(shown)),
+        "seconds": time.perf_counter() - start,
+        "worker": f"{platform.node()}:{os.getpid()}",
+        **_run_memory(kc),
+    }
 
 
 def _run_once(task: Task) -> dict:
@@ -367,24 +435,7 @@ def _run_once(task: Task) -> dict:
     start = time.perf_counter()
     km, kc = _kernel(task.data_dir)
     work = Path(task.workdir)
-    # into the run's own folder first (the previous one may be gone), then a clean namespace; a folder that
-    # is gone means the dataset failed meanwhile: the run is dropped, never run in whatever folder the
-    # kernel was in before (that may belong to another dataset still building)
-    # the dataset as the build checked it, so the kernel need not read and check it again (before the
-    # reset, which then clears the names this used)
-    # (sent once while this kernel lives: loading keeps it, and loads the files again should they change)
-    handed = hash(task.handover)
-    data = b64encode(task.handover) if _STATE.get("handed") != handed else b""
-    adopt = f"from lkip_helpers.data.loading import adopt\nadopt(__import__('base64').b64decode({data!r}))\n"
-    moved = _silent(
-        kc, f"import os\nos.chdir({str(work)!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)"
-    )
-    if moved.get("status") != "ok":
-        raise Cancelled(task.run_id, task.workdir)
-    _STATE["handed"] = handed
-    for pid in (_STATE.get("kernel_pid"), "self"):  # this run's own peak memory (see _run_memory)
-        if pid:
-            _reset_peak(pid)
+    _enter(kc, task)
     nb = load_notebook_node(task.notebook)  # papermill's loader: fills the metadata it relies on
     params = {"dataset": task.dataset, "output_dir": ".", **task.parameters}
     nb = parameterize_notebook(nb, params)

@@ -196,3 +196,20 @@ def test_audit_count_is_read_from_the_builds_audit_table(tmp_path):
     assert overview.audit_count(tmp_path, []) is None  # no audit table in this build: unknown, not zero
     table.write_text("temuan\n1\n", encoding="utf-8")
     assert overview.audit_count(tmp_path, record) is None
+
+
+def test_chart_is_drawn_again_only_when_what_it_shows_changed(outputs, tmp_path, monkeypatch):
+    entries = overview.read_manifests(outputs)
+    cache = tmp_path / overview.CHART_CACHE
+    drawn = overview.scatter_svg(entries, cache)
+    assert drawn == overview.scatter_svg(entries)  # kept or not, the same chart
+    calls = []
+    monkeypatch.setattr(overview, "_draw_scatter", lambda points: calls.append(points) or "data:image/svg+xml;base64,")
+    assert overview.scatter_svg(entries, cache) == drawn and not calls  # nothing changed: the kept chart
+
+    shown = next(e for e in entries if e.capaian_pct is not None and e.serapan_pct is not None)
+    shown.capaian_pct += 1.5
+    assert overview.scatter_svg(entries, cache) != drawn and len(calls) == 1  # a point moved: drawn again
+    cache.write_text("{rusak", encoding="utf-8")
+    overview.scatter_svg(entries, cache)
+    assert len(calls) == 2  # a damaged file is never trusted

@@ -10,7 +10,9 @@ text from a manifest escaped, the only links our own to each dataset's page.
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
+import hashlib
 import html
 import io
 import json
@@ -20,6 +22,7 @@ from urllib.parse import quote
 
 from lkip_helpers import paths
 from lkip_helpers.errors import DataError
+from lkip_helpers.files import write_text_atomic
 from lkip_helpers.numbers import MISSING_TEXT, format_number, format_pct
 from lkip_helpers.palette import PALETTE, TINTS
 from lkip_helpers.report.html import document_links, page
@@ -27,6 +30,7 @@ from lkip_helpers.report.html import document_links, page
 TITLE = "Ikhtisar Kinerja Antarinstansi"
 AUDIT_TABLE = "audit-konsistensi"  # artifact id of the audit's findings table
 BIRU, OREN, ABU = PALETTE["utama"], PALETTE["aksen"], TINTS["abu"]
+CHART_CACHE = ".ikhtisar-grafik.json"  # in the outputs folder: the last chart drawn and what it was drawn from
 LABEL_LIMIT = 60  # above this many points the chart shows no numbers (they would overlap); the table still does
 
 
@@ -127,17 +131,49 @@ def read_manifests(root: Path | None = None) -> list[Entry]:
     return sorted(out, key=lambda e: (-(e.year or 0), e.region, e.agency, e.folder))
 
 
-def scatter_svg(entries: list[Entry]) -> str | None:
-    """The capaian-vs-serapan chart as a ``data:image/svg+xml`` URI; None when no entry has both figures."""
+def scatter_svg(entries: list[Entry], cache: Path | None = None) -> str | None:
+    """The capaian-vs-serapan chart as a ``data:image/svg+xml`` URI; None when no entry has both figures.
+
+    ``cache``: a file holding the last chart with what it was drawn from; the chart is drawn (and
+    matplotlib loaded, most of the cost) only when its points, this module or matplotlib changed.
+    """
+    points = [(n, e) for n, e in enumerate(entries, 1) if e.capaian_pct is not None and e.serapan_pct is not None]
+    if not points:
+        return None
+    key = _chart_key(points)
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+        if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("svg"), str):
+            return kept["svg"]
+    except (OSError, ValueError):
+        pass  # no chart kept, or a damaged file: draw it
+    uri = _draw_scatter(points)
+    if cache:
+        with contextlib.suppress(OSError):  # a read-only outputs folder only costs the next build a redraw
+            write_text_atomic(cache, json.dumps({"key": key, "svg": uri}))
+    return uri
+
+
+def _chart_key(points: list[tuple[int, Entry]]) -> str:
+    """What the chart is drawn from: its points, its colours, this module's code, matplotlib's version."""
+    from importlib.metadata import version
+
+    what = [
+        [(n, e.serapan_pct, e.capaian_pct, e.status == "draft", e.synthetic) for n, e in points],
+        [BIRU, OREN, ABU, TINTS["teks"], TINTS["garis"]],
+        hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        version("matplotlib"),
+    ]
+    return hashlib.sha256(json.dumps(what).encode("utf-8")).hexdigest()
+
+
+def _draw_scatter(points: list[tuple[int, Entry]]) -> str:
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter
 
-    points = [(n, e) for n, e in enumerate(entries, 1) if e.capaian_pct is not None and e.serapan_pct is not None]
-    if not points:
-        return None
     with matplotlib.rc_context(
         {"svg.hashsalt": "lkip-ikhtisar", "svg.fonttype": "path", "font.size": 12, "font.family": "DejaVu Sans"}
     ):
@@ -203,8 +239,8 @@ def _status_text(e: Entry) -> str:
     return {"draft": "DRAF", "final": "final"}.get(e.status or "", "status tidak diketahui")
 
 
-def page_html(entries: list[Entry]) -> str:
-    """The whole overview page."""
+def page_html(entries: list[Entry], cache: Path | None = None) -> str:
+    """The whole overview page (``cache``: see :func:`scatter_svg`)."""
 
     esc = html.escape
     parts = [f"<h1>{esc(TITLE)}</h1>"]
@@ -239,7 +275,7 @@ def page_html(entries: list[Entry]) -> str:
         )
 
     parts.append("<h2>Capaian kinerja dan serapan anggaran</h2>")
-    chart = scatter_svg(entries)
+    chart = scatter_svg(entries, cache)
     missing = [str(n) for n, e in enumerate(entries, 1) if e.capaian_pct is None or e.serapan_pct is None]
     if chart:
         parts.append(
@@ -309,5 +345,5 @@ def write_overview(root: Path | None = None) -> Path:
     root = paths.outputs_dir() if root is None else Path(root)
     root.mkdir(parents=True, exist_ok=True)
     target = root / "index.html"
-    target.write_text(page_html(read_manifests(root)), encoding="utf-8")
+    target.write_text(page_html(read_manifests(root), root / CHART_CACHE), encoding="utf-8")
     return target

@@ -161,7 +161,8 @@ def per_dataset(fn):
     return once
 
 
-KEEP_LOADED = 2  # datasets kept in memory: a kernel that builds a hundred in turn must not hold them all
+KEEP_LOADED = 1  # datasets kept in memory: a kernel that builds a hundred in turn holds only the one it works on
+# (a big one with its derived frames is ~20 MB; an analyst comparing two in one session reloads them in turn)
 
 
 def load_dataset(dataset: str = paths.DEFAULT_DATASET, root: Path | None = None) -> Dataset:

@@ -117,7 +117,10 @@ def _build_many(
         if builds:
             # workers start their kernels and import what the notebooks import while the first plan is made
             ex = Executor(max(1, min(jobs, len(builds) * len(notebooks()))), scheduler)
-            ex.warm(str(paths.data_dir()), notebook_imports())
+            # (and, when they will write documents, the Word and PDF libraries: every dataset then finds the
+            # kernel as the one before left it, and memory reads the same from the first dataset to the last)
+            documents = ["lkip_helpers.report.dokumen"] if any(b.document for b in builds) else []
+            ex.warm(str(paths.data_dir()), notebook_imports() + documents)
             results = execute(builds, ex)
             # nothing ran (bad data, all reused): the warming workers are stopped at once, not waited for
             ex.close(hard=not results)

@@ -82,6 +82,13 @@ class Executor:
         self.remote = scheduler.startswith("tcp://")
         self.build_id = f"{platform.node()}:{os.getpid()}:{time.time_ns()}"
 
+    def slots(self) -> int:
+        """How many tasks the workers run at once: ``jobs`` here, the threads of a Dask cluster's workers."""
+        if self.scheduler == "local":
+            return self.jobs
+        workers = self.client.scheduler_info().get("workers", {}).values()
+        return max(1, sum(w.get("nthreads", 1) for w in workers))
+
     def warm(self, data_dir: str, modules: list[str]) -> None:
         """Have each local worker start its kernel and import ``modules`` now (best effort, not waited for).
 
@@ -190,7 +197,7 @@ def remote_payload(b: DatasetBuild, t: Task, needs: set[str]) -> dict:
     }
 
 
-QUEUED_PER_WORKER = 2  # runs waiting per worker before the next dataset is planned: none idles meanwhile
+QUEUED_PER_WORKER = 2  # runs waiting per worker (here, not yet sent) before the next dataset is planned
 
 
 def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
@@ -261,12 +268,15 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
         progress.dataset_ended(failed=bool(b.error))
 
     while waiting or pending or running:
-        while waiting and len(pending) < QUEUED_PER_WORKER * ex.jobs:
+        slots = ex.slots()
+        while waiting and len(pending) < QUEUED_PER_WORKER * slots:
             plan(waiting.popleft())
         for rid, (b, t) in list(pending.items()):
             if b.error:
                 pending.pop(rid)
                 continue
+            if len(running) >= 2 * slots:  # one running and one queued per worker: the rest wait here, in order
+                break
             if not blocked(t):
                 pending.pop(rid)
                 payload = remote_payload(b, t, needs[t.notebook]) if ex.remote else None

@@ -14,6 +14,7 @@ notebook, and the run's outputs go back as bytes.
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import os
 import platform
@@ -30,6 +31,7 @@ from pathlib import Path
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.pipeline.fingerprint import helpers_hash
+from lkip_helpers.pipeline.kernel import tidy
 from lkip_helpers.report.html import exporter, notebook_page
 
 # jupyter_client, nbclient, nbformat, papermill and distributed are imported in the functions that use them: the
@@ -167,6 +169,7 @@ def _worker_imports() -> None:
     import papermill.parameterize  # noqa: F401
 
     exporter()  # loading its templates costs more than converting a page
+    gc.freeze()  # what the imports made stays: the collection after each run (tidy) need not walk it
 
 
 def _fixed_mmap_threshold() -> None:
@@ -342,12 +345,18 @@ def _silent(kc, code: str, **user_expressions: str) -> dict:
 
 
 def _run_memory(kc) -> dict:
-    """Memory of this worker and its kernel during the run that just ended (MB).
+    """Memory of this worker and its kernel during the run that just ended (MB), both tidied first.
 
     Linux: the peak since the run began (``_reset_peak``) and what stays resident after it, so a
     leak shows as memory that grows from dataset to dataset. Elsewhere: the peak since the process
     started, asked of the kernel itself.
     """
+    # the run's names go now rather than when the next run starts, its garbage is collected, freed pages
+    # go back to the OS: what a worker keeps between runs is only what it needs
+    _silent(
+        kc, "get_ipython().reset(new_session=True)\n__import__('lkip_helpers.pipeline.kernel').pipeline.kernel.tidy()"
+    )
+    tidy()
     kernel, worker = _memory_mb(_STATE.get("kernel_pid") or "none"), _memory_mb("self")
     if kernel and worker:
         return {

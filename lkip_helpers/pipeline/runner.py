@@ -345,25 +345,16 @@ def _silent(kc, code: str, **user_expressions: str) -> dict:
 
 
 def _run_memory(kc) -> dict:
-    """Memory of this worker and its kernel during the run that just ended (MB), both tidied first.
+    """Memory of this worker and its kernel for the run that just ended (MB).
 
-    Linux: the peak since the run began (``_reset_peak``) and what stays resident after it, so a
-    leak shows as memory that grows from dataset to dataset. Elsewhere: the peak since the process
-    started, asked of the kernel itself.
+    Linux: the peak since the run began (``_reset_peak``), and what was resident when it began,
+    after the previous run was tidied away (``_enter``): a leak shows as that growing from dataset
+    to dataset. Elsewhere: the peak since the process started, asked of the kernel itself.
     """
-    # the run's names go now rather than when the next run starts, its garbage is collected, freed pages
-    # go back to the OS: what a worker keeps between runs is only what it needs
-    _silent(
-        kc, "get_ipython().reset(new_session=True)\n__import__('lkip_helpers.pipeline.kernel').pipeline.kernel.tidy()"
-    )
-    tidy()
     kernel, worker = _memory_mb(_STATE.get("kernel_pid") or "none"), _memory_mb("self")
-    if kernel and worker:
-        return {
-            "peak_kernel_mb": kernel[0],
-            "peak_worker_mb": worker[0],
-            "rss_after_mb": kernel[1] + worker[1],
-        }
+    between = _STATE.pop("resident_mb", None)
+    if kernel and worker and between is not None:
+        return {"peak_kernel_mb": kernel[0], "peak_worker_mb": worker[0], "rss_between_mb": between}
     rss = _silent(kc, "0", rss="__import__('lkip_helpers.pipeline.runner', fromlist=['x']).peak_rss_kb()")
     rss = rss.get("user_expressions", {}).get("rss", {})
     kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0
@@ -398,12 +389,20 @@ def _enter(kc, task: Task | DocumentTask) -> None:
     handed = hash(task.handover)
     data = b64encode(task.handover) if _STATE.get("handed") != handed else b""
     adopt = f"from lkip_helpers.data.loading import adopt\nadopt(__import__('base64').b64decode({data!r}))\n"
+    # the previous run's garbage collected and freed pages given back (kernel.tidy), here and in the kernel:
+    # what a worker keeps between runs is only what it needs, and it is measured now
     moved = _silent(
-        kc, f"import os\nos.chdir({task.workdir!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)"
+        kc,
+        f"import os\nos.chdir({task.workdir!r})\n{adopt if data else ''}get_ipython().reset(new_session=True)\n"
+        "__import__('lkip_helpers.pipeline.kernel').pipeline.kernel.tidy()",
     )
     if moved.get("status") != "ok":
         raise Cancelled(task.run_id, task.workdir)
     _STATE["handed"] = handed
+    tidy()
+    kernel, worker = _memory_mb(_STATE.get("kernel_pid") or "none"), _memory_mb("self")
+    if kernel and worker:
+        _STATE["resident_mb"] = kernel[1] + worker[1]
     for pid in (_STATE.get("kernel_pid"), "self"):  # this run's own peak memory (see _run_memory)
         if pid:
             _reset_peak(pid)

@@ -156,3 +156,21 @@ def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch):
 def test_unknown_scheduler_is_refused(workspace, capsys):
     assert main(["build", "--scheduler", "yarn"]) == 2
     assert "scheduler tidak dikenal" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_template_that_is_not_a_word_file_is_refused_before_anything_runs(workspace, capsys):
+    data, outputs = workspace
+    write_synthetic(1, seed=5)
+    template = data / paths.DEFAULT_DATASET / paths.TEMPLATE_DOCX
+    template.write_bytes(b"bukan berkas Word")  # e.g. a letterhead saved as .doc and renamed
+    assert main(["validate", paths.DEFAULT_DATASET]) == 2  # what validate accepts, build completes
+    assert "template.docx: bukan dokumen Word (.docx)" in capsys.readouterr().err
+    assert main(["build", "--all", "--threshold", "0", "--jobs", "2"]) == 2
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "template.docx: bukan dokumen Word (.docx)" in lines[0], lines
+    assert "Traceback" not in out + err and f"[{paths.DEFAULT_DATASET}] 1/" not in out  # nothing of it ran
+    assert not (outputs / paths.DEFAULT_DATASET).exists()
+    assert (outputs / "synth-001-2023" / "dokumen" / "lkip-synth-001-2023.pdf").is_file()  # the other goes on
+    assert not [p for p in outputs.iterdir() if p.name.startswith(".tmp-")]

@@ -16,9 +16,11 @@ import math
 import pickle
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
+from xml.etree import ElementTree
 
 import pandas as pd
 import yaml
@@ -261,7 +263,28 @@ def _load(folder: Path) -> Dataset:
     check_complete(folder, tables, draft)
     ds = Dataset(folder.name, folder, meta, tables)
     laporan_file.load(ds)  # laporan.yml (numbers, titles of the report) checked at load
+    check_template(folder)
     return ds
+
+
+TEMPLATE_PART_MAX_BYTES = 64 * 1024 * 1024  # a letterhead's document.xml is kilobytes; more is not a template
+
+
+def check_template(folder: Path) -> None:
+    """An agency's ``template.docx``, when there is one, must be a Word document: checked here, so a
+    dataset that validates never fails later, at the end of its build, when the Word draft is written."""
+    path = folder / paths.TEMPLATE_DOCX
+    if not path.is_file():
+        return
+    what = "bukan dokumen Word (.docx); simpan ulang dari Word sebagai .docx, atau hapus file ini"
+    try:
+        with zipfile.ZipFile(path) as z:
+            for part in ("[Content_Types].xml", "word/document.xml"):
+                if z.getinfo(part).file_size > TEMPLATE_PART_MAX_BYTES:  # not read: a zip bomb stays packed
+                    raise ValueError(part)
+                ElementTree.fromstring(z.read(part))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+        raise DataError(path, what) from None
 
 
 def load_metadata(folder: Path) -> dict:

@@ -122,8 +122,9 @@ def _build_many(
             documents = ["lkip_helpers.report.dokumen"] if any(b.document for b in builds) else []
             ex.warm(str(paths.data_dir()), notebook_imports() + documents)
             results = execute(builds, ex)
-            # nothing ran (bad data, all reused): the warming workers are stopped at once, not waited for
-            ex.close(hard=not results)
+            # all done (or nothing ran: bad data, all reused): local workers and their kernels hold nothing
+            # worth a polite shutdown, so they are stopped at once; a Dask cluster's are closed in its own way
+            ex.close(hard=scheduler == "local" or not results)
             ex = None
     finally:
         if ex is not None:

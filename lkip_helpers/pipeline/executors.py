@@ -30,6 +30,7 @@ from lkip_helpers.pipeline.runner import DocumentTask, Task, write_files
 from lkip_helpers.pipeline.stopping import children_ignore_sigint
 
 CONNECT_TIMEOUT_S = 30  # how long to wait for a remote Dask scheduler
+SLOTS_REFRESH_S = 5.0  # how often a Dask cluster is asked how many workers it has
 
 
 def log(msg: str) -> None:
@@ -80,14 +81,19 @@ class Executor:
                         f"tidak dapat terhubung ke scheduler Dask {scheduler} dalam {CONNECT_TIMEOUT_S} detik: {exc}"
                     ) from None
         self.remote = scheduler.startswith("tcp://")
+        self._slots, self._slots_at = jobs, -SLOTS_REFRESH_S
         self.build_id = f"{platform.node()}:{os.getpid()}:{time.time_ns()}"
 
     def slots(self) -> int:
-        """How many tasks the workers run at once: ``jobs`` here, the threads of a Dask cluster's workers."""
+        """How many tasks the workers run at once: ``jobs`` here, the threads of a Dask cluster's workers
+        (asked of its scheduler at most every few seconds: workers come and go)."""
         if self.scheduler == "local":
             return self.jobs
-        workers = self.client.scheduler_info().get("workers", {}).values()
-        return max(1, sum(w.get("nthreads", 1) for w in workers))
+        now = time.monotonic()
+        if now - self._slots_at > SLOTS_REFRESH_S:
+            workers = self.client.scheduler_info().get("workers", {}).values()
+            self._slots, self._slots_at = max(1, sum(w.get("nthreads", 1) for w in workers)), now
+        return self._slots
 
     def warm(self, data_dir: str, modules: list[str]) -> None:
         """Have each local worker start its kernel and import ``modules`` now (best effort, not waited for).
@@ -282,9 +288,11 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
                 payload = remote_payload(b, t, needs[t.notebook]) if ex.remote else None
                 running[ex.submit(t, payload)] = (b, t)
         if not running:
-            if waiting:
-                continue
-            for b, _ in pending.values():  # only runs that wait for each other are left
+            if not pending:
+                continue  # more datasets to plan, or none: the loop ends
+            # nothing runs and every run left waits for another: the notebooks' metadata.lkip.after make a
+            # circle; every dataset would meet it, so none is built further
+            for b in [*(b for b, _ in pending.values()), *waiting]:
                 b.error = b.error or "notebook saling menunggu: metadata lkip.after membentuk lingkaran"
             break
         for fut in ex.wait_any(running):

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+from docx.opc.exceptions import PackageNotFoundError
+
 from lkip_helpers.data.loading import Dataset, load_dataset
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import DOKUMEN_PARTS, DOKUMEN_RUNS, REGISTRY_DIR
@@ -52,7 +54,7 @@ def write_part(folder: Path, ds: Dataset, runs: list[tuple], part: str) -> None:
         return
     try:
         write_docx(doc, folder / docx_file)
-    except (OSError, ValueError, KeyError) as exc:  # e.g. a template.docx that is not a Word file
+    except (OSError, ValueError, KeyError, PackageNotFoundError) as exc:  # e.g. a template.docx that is not a Word file
         raise LkipError(
             f"dokumen Word {docx_file} tidak dapat ditulis: {exc}"
             + (f" (periksa {doc.template})" if doc.template else "")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
+from lkip_helpers.paths import TEMPLATE_DOCX
 from lkip_helpers.report.artifacts import PNG_DPI, cell_key
 from lkip_helpers.report.dokumen.model import (
     Contents,
@@ -327,7 +328,7 @@ def assemble(folder: Path, ds: Dataset, runs: list[tuple]) -> Document:
         blocks.append(Heading(f"Lampiran {i}. {title}", 2))
         blocks += [_demote(b) for b in body]
     marks = (["DRAF"] if ds.draft else []) + (["DATA SINTETIS"] if ds.synthetic else [])
-    template = Path(ds.path) / "template.docx"
+    template = Path(ds.path) / TEMPLATE_DOCX
     return Document(
         blocks,
         title=f"Laporan Kinerja {d.get('agency', '')} {ds.year}".strip(),

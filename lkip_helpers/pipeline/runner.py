@@ -74,7 +74,6 @@ class DocumentTask:
     part: str
     workdir: str
     data_dir: str
-    build_id: str = ""
     handover: bytes = field(default=b"", repr=False)
 
     @property
@@ -422,14 +421,7 @@ def _document_once(task: DocumentTask) -> dict:
         what = reply.get("evalue", "")
         raise LkipError(what if reply.get("ename") == "LkipError" else f"{reply.get('ename')}: {what}")
     shown = reply["user_expressions"]["record"]["data"]["text/plain"]  # the repr of a JSON string
-    return {
-        "task": asdict(replace(task, handover=b"")),
-        "kind": "dokumen",
-        "record": json.loads(ast.literal_eval(shown)),
-        "seconds": time.perf_counter() - start,
-        "worker": f"{platform.node()}:{os.getpid()}",
-        **_run_memory(kc),
-    }
+    return _result(task, start, kc, kind="dokumen", record=json.loads(ast.literal_eval(shown)))
 
 
 def _run_once(task: Task) -> dict:
@@ -479,10 +471,14 @@ def _run_once(task: Task) -> dict:
         _read_json(work / REGISTRY_DIR / f"{Path(task.executed_name).stem}{suffix}")
         for suffix in (".json", STREAM_SUFFIX)
     )
+    return _result(task, start, kc, records=records, stream=stream)
+
+
+def _result(task: Task | DocumentTask, start: float, kc, **what) -> dict:
+    """What a task sends back: the task (without its dataset), ``what`` it made, its time, worker and memory."""
     return {
         "task": asdict(replace(task, handover=b"")),
-        "records": records,
-        "stream": stream,
+        **what,
         "seconds": time.perf_counter() - start,
         "worker": f"{platform.node()}:{os.getpid()}",
         **_run_memory(kc),

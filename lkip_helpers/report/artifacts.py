@@ -162,9 +162,8 @@ class Outputs:
     def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
         """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
         folder = self.root / "figures"
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
-        (folder / f"{id}.png").write_bytes(png.getvalue())
+        png = tight_png(fig)
+        (folder / f"{id}.png").write_bytes(png)
         fig.savefig(folder / f"{id}.svg", bbox_inches="tight", metadata={"Date": None})
         write_csv(data, folder / f"{id}.csv")
         self._register(
@@ -189,7 +188,34 @@ class Outputs:
         )
         plt.close(fig)
         # show the saved PNG rather than drawing the figure a third time
-        return Image(data=png.getvalue(), format="png", width=min(900, int(fig.get_figwidth() * 100)))
+        return Image(data=png, format="png", width=min(900, int(fig.get_figwidth() * 100)))
+
+
+def tight_png(fig) -> bytes:
+    """``fig`` as PNG (``PNG_DPI``) cut to its tight box, the box measured on a 1×1-pixel canvas.
+
+    Matplotlib measures the box on a renderer as large as the whole figure, and the texts keep it alive
+    while the picture is drawn on a second one: two full pictures at once (~60 MB for a large trend
+    chart). Text sizes depend on the dpi alone, so a tiny renderer at the same dpi measures the same box;
+    the picture and its bytes are matplotlib's own.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    canvas = fig.canvas
+    if isinstance(canvas, FigureCanvasAgg):
+
+        def measuring():
+            del canvas.get_renderer  # the measuring pass only: the picture gets its own full-size renderer
+            canvas._lastKey = None
+            return RendererAgg(1, 1, fig.dpi)
+
+        canvas.get_renderer = measuring
+    png = io.BytesIO()
+    try:
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
+    finally:
+        canvas.__dict__.pop("get_renderer", None)
+    return png.getvalue()
 
 
 class ShownTable:

@@ -38,6 +38,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from lkip_helpers.palette import DOCUMENT, PALETTE, fractions
+from lkip_helpers.report.dokumen import pdf_images
 from lkip_helpers.report.dokumen.model import (
     Contents,
     Document,
@@ -194,7 +195,17 @@ class _Doc(BaseDocTemplate):
         self.pages[key] = self.page
 
 
-class _DryCanvas(Canvas):
+class _Canvas(Canvas):
+    """The final pass: figures drawn strip by strip (see pdf_images), everything else as ReportLab does."""
+
+    def drawImage(self, image, x, y, width=None, height=None, mask=None, **kwargs):  # noqa: N802 — ReportLab's name
+        png = None if kwargs or width is None or height is None else pdf_images.lean_source(image, mask)
+        if png is None:
+            return super().drawImage(image, x, y, width, height, mask=mask, **kwargs)
+        return pdf_images.draw(self, png, x, y, width, height)
+
+
+class _DryCanvas(_Canvas):
     """The layout pass: everything placed as in the final pass, images not encoded, nothing kept."""
 
     def drawImage(self, *args, **kwargs):  # noqa: N802 — ReportLab's name
@@ -224,7 +235,7 @@ def _build(doc: Document, st: dict, path: Path, split_rows: bool) -> None:
     pages: dict[str, int] = {}
     for dry in (True, False):
         pdf = _Doc(io.BytesIO() if dry else path, doc, pages)
-        pdf.build(_story(doc, st, pages if not dry else None, split_rows), canvasmaker=_DryCanvas if dry else Canvas)
+        pdf.build(_story(doc, st, pages if not dry else None, split_rows), canvasmaker=_DryCanvas if dry else _Canvas)
 
 
 def _story(doc: Document, st: dict, pages: dict | None, split_rows: bool = False) -> list:

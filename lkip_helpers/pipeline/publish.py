@@ -256,6 +256,8 @@ def write_report(
     Per worker (its process and its kernel): the highest peak of any run, and for the first and the
     last dataset it ran, that dataset's peak and the most it kept resident between two of its runs
     (``rss_between_mb``, where the OS tells): flat from first to last when nothing accumulates.
+    Peaks twice: the two processes' resident sets added (``peak_*_mb``: pages both map, such as
+    Python's own libraries, counted twice) and with shared pages counted once (``*_pss_mb``, PSS).
     """
     workers: dict[str, dict] = {}
     for r in results:  # in the order the runs finished
@@ -265,13 +267,16 @@ def write_report(
         w["peak_kernel_mb"] = max(w["peak_kernel_mb"], r["peak_kernel_mb"])
         w["peak_worker_mb"] = max(w["peak_worker_mb"], r["peak_worker_mb"])
         dataset, peak = r["task"]["dataset"], round(r["peak_kernel_mb"] + r["peak_worker_mb"], 1)
+        pss = round(peak - r.get("shared_mb", 0.0), 1)
         # the notebook runs and the Word/PDF documents apart: a PDF full of charts needs more than a run
         w[f"peak_{kind}_mb"] = max(w.get(f"peak_{kind}_mb", 0.0), peak)
+        w[f"peak_{kind}_pss_mb"] = max(w.get(f"peak_{kind}_pss_mb", 0.0), pss)
         last = w.get("last")
         if last is None or last["dataset"] != dataset:
-            last = w["last"] = {"dataset": dataset, "peak_mb": peak}
+            last = w["last"] = {"dataset": dataset, "peak_mb": peak, "peak_pss_mb": pss}
             w.setdefault("first", last)  # the same record while the first dataset runs
         last["peak_mb"] = max(last["peak_mb"], peak)
+        last["peak_pss_mb"] = max(last["peak_pss_mb"], pss)
         if "rss_between_mb" in r:
             last["rss_between_mb"] = round(max(last.get("rss_between_mb", 0.0), r["rss_between_mb"]), 1)
     report = {

@@ -343,17 +343,37 @@ def _silent(kc, code: str, **user_expressions: str) -> dict:
     return reply["content"]
 
 
+def _shared_mb(pid: int | str) -> float:
+    """Of process ``pid``'s resident memory, what other processes map too and is counted in theirs as
+    well (RSS − PSS, /proc/PID/smaps_rollup: the pages of Python, its libraries and the files both
+    the worker and its kernel load). 0 where the OS does not tell."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            fields = dict(line.split(":", 1) for line in f if line.startswith(("Rss:", "Pss:")))
+        return max(0, int(fields["Rss"].split()[0]) - int(fields["Pss"].split()[0])) / 1024
+    except (OSError, KeyError, ValueError):
+        return 0.0
+
+
 def _run_memory(kc) -> dict:
     """Memory of this worker and its kernel for the run that just ended (MB).
 
     Linux: the peak since the run began (``_reset_peak``), and what was resident when it began,
     after the previous run was tidied away (``_enter``): a leak shows as that growing from dataset
-    to dataset. Elsewhere: the peak since the process started, asked of the kernel itself.
+    to dataset; ``shared_mb``: what of the two is shared pages (``_shared_mb``), so the peaks less it
+    count each physical page once (PSS). Elsewhere: the peak since the process started, asked of
+    the kernel itself.
     """
-    kernel, worker = _memory_mb(_STATE.get("kernel_pid") or "none"), _memory_mb("self")
+    kernel_pid = _STATE.get("kernel_pid") or "none"
+    kernel, worker = _memory_mb(kernel_pid), _memory_mb("self")
     between = _STATE.pop("resident_mb", None)
     if kernel and worker and between is not None:
-        return {"peak_kernel_mb": kernel[0], "peak_worker_mb": worker[0], "rss_between_mb": between}
+        return {
+            "peak_kernel_mb": kernel[0],
+            "peak_worker_mb": worker[0],
+            "rss_between_mb": between,
+            "shared_mb": round(_shared_mb(kernel_pid) + _shared_mb("self"), 1),
+        }
     rss = _silent(kc, "0", rss="__import__('lkip_helpers.pipeline.runner', fromlist=['x']).peak_rss_kb()")
     rss = rss.get("user_expressions", {}).get("rss", {})
     kernel_kb = int(rss.get("data", {}).get("text/plain", "0")) if rss.get("status") == "ok" else 0

@@ -545,14 +545,27 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     except pa.errors.SchemaErrors as exc:
         raise _schema_error(path, table, df, exc) from None
     df = df.reset_index(drop=True)
-    df.attrs["lines"] = line_numbers
+    df.attrs["lines"] = Lines(line_numbers)
     return df
+
+
+class Lines(tuple):
+    """The source line of each row of a loaded table (``attrs["lines"]``, see ``errors.line_of``).
+
+    pandas deep-copies a frame's ``attrs`` into every frame made from it (each filter, merge, column);
+    line numbers never change, so the copies share them instead of copying the list each time.
+    """
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def empty_table(table: Table) -> pd.DataFrame:
     """A table with its columns and dtypes but no rows (an optional table not given)."""
     df = pd.DataFrame({c.column: pd.Series([], dtype=DTYPES[table.field_of(c.column).dtype]) for c in table.cols})
-    df.attrs["lines"] = []
+    df.attrs["lines"] = Lines()
     return df
 
 

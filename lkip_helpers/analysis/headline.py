@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from lkip_helpers.analysis import anggaran, kinerja
-from lkip_helpers.data.loading import Dataset
+from lkip_helpers.data.loading import Dataset, memo
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,6 +35,10 @@ class Headline:
     has_anggaran: bool
     per_sasaran: pd.DataFrame = field(repr=False)
 
+    def copy(self) -> Headline:
+        """A copy whose per-sasaran frame the caller may change (see :func:`lkip_helpers.data.loading.memo`)."""
+        return replace(self, per_sasaran=self.per_sasaran.copy())
+
     def as_dict(self) -> dict:
         """The manifest's headline: rounded to 4 decimals, None for a figure the data cannot give yet."""
         ada_anggaran = self.has_anggaran
@@ -49,7 +53,12 @@ class Headline:
 
 
 def headline(ds: Dataset) -> Headline:
-    """The headline figures of ``ds``'s report year."""
+    """The headline figures of ``ds``'s report year (computed once per loaded dataset: the build's index
+    page and manifest, and each notebook of a kernel, ask for them)."""
+    return memo(ds, ("headline",), lambda: _headline(ds))
+
+
+def _headline(ds: Dataset) -> Headline:
     m = kinerja.measured(ds)
     n_terukur = int(m["capaian_pct"].notna().sum())
     if len(m):

@@ -1,5 +1,5 @@
 """The kernel a build runs its notebooks in: ipykernel, started as ``python -m ipykernel_launcher``
-starts it, but without its debugger.
+starts it, but without its debugger and without IPython's history file.
 
 Nothing attaches a debugger to a build's kernel, and loading one (debugpy, pydevd) costs
 each kernel some 8 MB and a tenth of a second. JupyterLab's own kernels keep theirs.
@@ -32,6 +32,10 @@ if __name__ == "__main__":
     if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
         del sys.path[0]
     sys.modules.setdefault("debugpy", None)  # ipykernel then starts without its debugger
+    # nor IPython's history: a build's cells are nobody's history, and every kernel of every build
+    # would add each of them to the one SQLite file in ~/.ipython, committing cell by cell, two or
+    # more kernels at a time waiting on its lock
+    sys.argv.append("--HistoryManager.enabled=False")
 
     from ipykernel import kernelapp
 

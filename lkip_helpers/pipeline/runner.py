@@ -185,10 +185,12 @@ def _fixed_mmap_threshold() -> None:
         pass
 
 
-def _start_kernel(data_dir: str, meanwhile=None):
+def _start_kernel(data_dir: str, meanwhile=None, first: str = ""):
     """Start a kernel, retrying when it dies at start (the port race of parallel kernel starts).
 
     ``meanwhile()`` runs once while the kernel process starts up (this worker's own imports).
+    ``first``: code sent before the kernel answers (its imports): it runs as soon as the kernel is up,
+    instead of after the handshake that checks the kernel is ready, which then answers behind it.
     """
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync  # not nbclient's copy: importing nbclient takes a second
@@ -216,6 +218,8 @@ def _start_kernel(data_dir: str, meanwhile=None):
             _STATE["kernel_pid"] = _kernel_pid(km)
             kc = km.client()
             kc.start_channels()
+            if first:
+                kc.execute(first, silent=True, store_history=False)
             if meanwhile is not None:
                 meanwhile, todo = None, meanwhile
                 todo()
@@ -243,14 +247,14 @@ def _without_debugger(km) -> None:
             return
 
 
-def _kernel(data_dir: str, meanwhile=None):
+def _kernel(data_dir: str, meanwhile=None, first: str = ""):
     if _STATE.get("stopping") or _STATE.get("current") in _STATE.get("stopped", ()):
         raise Cancelled("kernel")  # the build is being stopped: no new kernel
     if _STATE.get("data_dir") != data_dir and "km" in _STATE:
         shutdown()
     if "km" not in _STATE:
         _STATE.pop("handed", None)
-        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir, meanwhile)
+        _STATE["km"], _STATE["kc"] = _start_kernel(data_dir, meanwhile, first)
         _STATE["data_dir"] = data_dir
     return _STATE["km"], _STATE["kc"]
 
@@ -316,17 +320,16 @@ def warm(data_dir: str, modules: list[str]) -> None:
     """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
 
     Sent while the build plans. The worker imports its own modules while the kernel process starts;
-    the kernel's imports are sent without waiting for them (the first run's commands queue behind).
-    A module that is not one (``from lkip_helpers import x``) is skipped. The objects the imports
-    made are then frozen: the collection that resets the namespace before each run skips them.
+    the kernel's imports are sent with the start (see ``_start_kernel``), so a kernel already there
+    has them. A module that is not one (``from lkip_helpers import x``) is skipped. The objects the
+    imports made are then frozen: the collection that resets the namespace before each run skips them.
     """
     try:
-        _, kc = _kernel(data_dir, meanwhile=_worker_imports)
-        kc.execute(
-            f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
+        _kernel(
+            data_dir,
+            meanwhile=_worker_imports,
+            first=f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
             "    except ImportError:\n        pass\nimport gc\ngc.freeze()",
-            silent=True,
-            store_history=False,
         )
     except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
         pass

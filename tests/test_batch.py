@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -125,9 +126,10 @@ def test_build_all_and_outputs_index(workspace, capsys):
 
 
 @pytest.mark.slow
-def test_the_build_process_plans_and_publishes_but_never_loads_the_document_libraries(workspace):
+def test_the_build_process_plans_and_publishes_but_never_loads_the_document_libraries(workspace, tmp_path):
     """The workers write the Word and PDF documents: the build process stays small and quick (a province
-    batch would otherwise write 900 documents one after the other in it)."""
+    batch would otherwise write 900 documents one after the other in it). Nor do the build's kernels
+    write their cells into the user's IPython history."""
     code = (
         "import sys\n"
         "from lkip_helpers.pipeline.build import build_many\n"
@@ -135,8 +137,11 @@ def test_the_build_process_plans_and_publishes_but_never_loads_the_document_libr
         f"    code = build_many([{paths.DEFAULT_DATASET!r}], threshold=0, jobs=2)\n"
         "    print('EXIT', code, sorted(m for m in ('docx', 'reportlab') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600).stdout
+    ipython = tmp_path / "ipython"
+    env = {**os.environ, "IPYTHONDIR": str(ipython)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env).stdout
     assert "dokumen pdf ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
+    assert ipython.is_dir() and not list(ipython.rglob("history.sqlite"))  # the kernels ran there, kept no history
     assert (workspace[1] / paths.DEFAULT_DATASET / "dokumen" / f"lkip-{paths.DEFAULT_DATASET}.pdf").is_file()
 
 

@@ -7,9 +7,10 @@ Measures, each against a baseline measured in the same command:
   2b. the LKIP document (Word + PDF): the cold build with and without it (`--no-document`),
       and the document alone (a rebuild that reuses every notebook run, with vs without it);
   3. province scale: a batch of N synthetic datasets (`lkip synth N`, default 100) at --jobs 1 and
-     --jobs 2: throughput ratio, failures, peak memory per worker after its first and its last
-     dataset (flat = no leak), and a projection of a 900-agency province on a few core counts
-     from the measured per-agency cost;
+     --jobs 2, in two halves in ABBA order (1, 2 | 2, 1) so the machine's drift falls on both:
+     throughput ratio, failures, peak memory per worker for its first and its last dataset (flat =
+     no leak), and a projection of a 900-agency province on a few core counts from the measured
+     per-agency cost;
   4. peak memory per worker (worker process and its kernel), from outputs/build-report.json.
 
 Usage:  python benchmarks/bench_build.py [--datasets 100] [--skip-naive] [--cores 2,16,64]
@@ -172,18 +173,35 @@ def main() -> None:
     benv = {**env, "LKIP_DATA_DIR": str(batch_data)}
     # varied agencies (numbers of sasaran, indicators, budget forms, optional tables...): the generic path
     subprocess.run([lkip, "synth", str(args.datasets)], env=benv, check=True, stdout=subprocess.DEVNULL)
-    for jobs in (1, 2):
+    # ABBA over two halves (jobs 1, 2 on the first half; 2, 1 on the second): this VM's speed drifts by
+    # 10-20 % over the quarter hour a batch takes, and the order spreads that drift over both settings
+    ids = sorted(p.name for p in batch_data.iterdir() if (p / "metadata.yml").is_file())
+    halves = [ids[: len(ids) // 2], ids[len(ids) // 2 :]]
+    reports: dict[int, list[dict]] = {1: [], 2: []}
+    for jobs, half in ((1, 0), (2, 0), (2, 1), (1, 1)):
         out = work / f"batch-out-{jobs}"
-        results[f"batch_{jobs}_s"] = batch(
-            [lkip, "build", "--all", "--force", "--jobs", str(jobs)],
+        seconds = batch(
+            [lkip, "build", *halves[half], "--force", "--jobs", str(jobs)],
             {**benv, "LKIP_OUTPUTS_DIR": str(out)},
-            work / f"batch-{jobs}.log",
-            f"--jobs {jobs}",
+            work / f"batch-{jobs}-{half}.log",
+            f"--jobs {jobs} (paruh {half + 1})",
         )
-        rep = results[f"batch_{jobs}_report"] = report(out)
+        results[f"batch_{jobs}_s"] = results.get(f"batch_{jobs}_s", 0.0) + seconds
+        reports[jobs].append(report(out))
+        print(f"  --jobs {jobs}, paruh {half + 1} ({len(halves[half])} dataset): {seconds:.1f} s", flush=True)
+    for jobs in (1, 2):
+        first, second = reports[jobs]
+        results[f"batch_{jobs}_reports"] = reports[jobs]
+        rep = results[f"batch_{jobs}_report"] = {
+            "runs": first["runs"] + second["runs"],
+            "failed": first.get("failed", 0) + second.get("failed", 0),
+            "build_process_cpu_s": first.get("build_process_cpu_s", 0.0) + second.get("build_process_cpu_s", 0.0),
+            # the workers of both halves (each half starts its own): first and last dataset of each
+            "workers": {**first["workers"], **second["workers"]},
+        }
         print(
             f"batch of {args.datasets} at --jobs {jobs}: {results[f'batch_{jobs}_s']:.1f} s "
-            f"({rep['runs']} notebook runs, {rep.get('failed', 0)} datasets failed)",
+            f"({rep['runs']} notebook runs, {rep['failed']} datasets failed)",
             flush=True,
         )
 
@@ -221,7 +239,9 @@ def main() -> None:
     failed = sum(results[f"batch_{j}_report"].get("failed", 0) for j in (1, 2))
     print(f"| dataset gagal dalam batch (--jobs 1 dan 2) | {failed} |")
     for jobs in (1, 2):
-        for name, w in sorted(results[f"batch_{jobs}_report"]["workers"].items()):
+        for name, w in sorted(
+            results[f"batch_{jobs}_report"]["workers"].items(), key=lambda kv: kv[1]["first"]["dataset"]
+        ):
             first, last = w["first"], w["last"]
             print(
                 f"| memori worker {name} (--jobs {jobs}), dataset pertama → terakhir: puncak PSS (RSS); "

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from lkip_helpers import paths
 from lkip_helpers.errors import LkipError, os_error_message
+from lkip_helpers.pipeline.kernel import allow_imports, refuse_imports
 
 if TYPE_CHECKING:
     from lkip_helpers.data.loading import Dataset
@@ -446,14 +447,11 @@ _NEVER_USED = ("hypothesis",)
 
 def entry(argv: list[str] | None = None) -> int:
     """The ``lkip`` command: ``main``, then an exit that skips tearing down every object one by one."""
-    refused = [name for name in _NEVER_USED if name not in sys.modules]
-    sys.modules.update(dict.fromkeys(refused))
+    refused = refuse_imports(*_NEVER_USED)
     try:
         code = main(argv)
     finally:  # called in-process (tests): the interpreter gets its imports back
-        for name in refused:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
+        allow_imports(refused)
     # the collector at interpreter exit walks every object pandas and matplotlib made (~0.2 s a call);
     # frozen objects are skipped, and the process ends anyway (files are closed, atexit still runs)
     gc.freeze()

@@ -10,6 +10,21 @@ import sys
 from pathlib import Path
 
 
+def refuse_imports(*names: str) -> list[str]:
+    """Make ``import name`` fail for each of ``names`` not imported yet: the libraries that try them
+    then go without the optional parts a build never uses. Returns those refused (``allow_imports``)."""
+    refused = [name for name in names if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(refused))
+    return refused
+
+
+def allow_imports(names: list[str]) -> None:
+    """Undo ``refuse_imports`` for ``names`` (a module imported meanwhile stays)."""
+    for name in names:
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+
+
 def tidy() -> None:
     """Between two runs: collect the last run's garbage and give freed memory back to the OS.
 
@@ -31,7 +46,7 @@ if __name__ == "__main__":
     # as ipykernel_launcher: the working folder off sys.path while ipykernel loads (it puts it back)
     if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
         del sys.path[0]
-    sys.modules.setdefault("debugpy", None)  # ipykernel then starts without its debugger
+    refuse_imports("debugpy")  # ipykernel then starts without its debugger
     # nor IPython's history: a build's cells are nobody's history, and every kernel of every build
     # would add each of them to the one SQLite file in ~/.ipython, committing cell by cell, two or
     # more kernels at a time waiting on its lock

@@ -31,7 +31,7 @@ from pathlib import Path
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.pipeline.fingerprint import helpers_hash
-from lkip_helpers.pipeline.kernel import tidy
+from lkip_helpers.pipeline.kernel import refuse_imports, tidy
 from lkip_helpers.report.html import exporter, notebook_page
 
 # jupyter_client, nbclient, nbformat, papermill and distributed are imported in the functions that use them: the
@@ -156,8 +156,7 @@ _UNUSED_IMPORTS = ("rfc3987_syntax",)
 
 def _lean() -> None:
     """Keep modules this worker never uses from being imported (jsonschema then skips that optional check)."""
-    for name in _UNUSED_IMPORTS:
-        sys.modules.setdefault(name, None)
+    refuse_imports(*_UNUSED_IMPORTS)
 
 
 def _worker_imports() -> None:

@@ -219,6 +219,7 @@ class Recomputer:
         self.year = ds.year
         self.printed = _table(ds, "nilai_tercetak")
         self._frames: dict[tuple, pd.DataFrame] = {}
+        self._rows: dict[tuple, dict[str, dict]] = {}
         self._ids: dict[str, list[str]] = {}
 
     # -- data, computed when a rule first needs it --------------------------------------
@@ -280,9 +281,22 @@ class Recomputer:
             return f[f["sasaran_id"] == p.sasaran_id]
         return self.measured(p.year, p.basis)
 
+    @cached_property
+    def _kinds(self) -> dict[str, str]:
+        ind = _table(self.ds, "indikator")
+        return dict(zip(ind["indikator_id"], ind["kind"]))
+
     def kind_of(self, indikator_id: str) -> str | None:
-        ind = _table(self.ds, "indikator").set_index("indikator_id")["kind"]
-        return ind.get(indikator_id)
+        return self._kinds.get(indikator_id)
+
+    def measured_rows(self, year: int, basis: str | None, kinds) -> dict[str, dict]:
+        """``measured(...)`` as one dict per indicator id, in the frame's order (a rule reads rows, not
+        columns: a pandas row per lookup cost the audit most of its time)."""
+        key = (year, basis, tuple(kinds))
+        if key not in self._rows:
+            frame = self.measured(year, basis, kinds)
+            self._rows[key] = dict(zip(frame.index, frame.to_dict("records")))
+        return self._rows[key]
 
     def ids(self, column: str) -> list[str]:
         """Every id the data hold for an id column, in the data's order."""
@@ -366,16 +380,16 @@ def capaian(rc: Recomputer, p: Printed) -> Expected | None:
     """Capaian of one indicator in a year; alternative: its realisasi over another row's target."""
     if not p.indikator_id:
         return None
-    frame = rc.measured(p.year, p.basis, (rc.kind_of(p.indikator_id),))
-    if p.indikator_id not in frame.index:
+    frame = rc.measured_rows(p.year, p.basis, (rc.kind_of(p.indikator_id),))
+    if p.indikator_id not in frame:
         t = rc.trend[(rc.trend["indikator_id"] == p.indikator_id) & (rc.trend["year"] == p.year)]
         return Expected(float(t["capaian_pct"].iloc[0])) if len(t) else None
-    row = frame.loc[p.indikator_id]
+    row = frame[p.indikator_id]
     alts = {
         f"realisasi dibagi target baris lain ({o['short_name']}: {format_number(o['target'])})": row["realisasi"]
         / o["target"]
         * 100
-        for other, o in frame.iterrows()
+        for other, o in frame.items()
         if other != p.indikator_id and o["target"]
     }
     return Expected(float(row["capaian_pct"]), alts)
@@ -659,11 +673,15 @@ def audit(ds: Dataset, tolerance: float | None = None) -> tuple[pd.DataFrame, pd
     alternatives_config(ds.meta)  # a malformed audit section of metadata.yml: one message before anything else
     rows, checked = [], []
     printed = rc.printed
-    for p, r in zip(rc.rows, printed.to_dict("records")):
-        if pd.isna(r["value"]):
-            continue  # printed '-': nothing to compare
+    # every printed value with its label and keys, once: a finding is compared with all the others
+    shown = [
+        (q, subject_label(q), q.subject_key, q.quantity_key, r)
+        for q, r in zip(rc.rows, printed.to_dict("records"))
+        if not pd.isna(r["value"])  # printed '-': nothing to compare
+    ]
+    for p, label, subject_key, quantity_key, r in shown:
         exp = rc.expected(p)
-        base = {**r, "subject_label": subject_label(p)}
+        base = {**r, "subject_label": label}
         if exp is None or pd.isna(exp.value):
             checked.append({**base, "recomputed": np.nan, "status": "tidak diperiksa"})
             continue
@@ -675,17 +693,16 @@ def audit(ds: Dataset, tolerance: float | None = None) -> tuple[pd.DataFrame, pd
             continue
         exp.alternatives.update({k: v for k, v in rc.data_alternatives(p).items() if k not in exp.alternatives})
         elsewhere = {
-            f"{q.report_table} {subject_label(q)} {q.metric} {q.year}": float(v)
-            for q, v in zip(rc.rows, printed["value"])
-            if pd.notna(v) and q.subject_key != p.subject_key and q.report_table == p.report_table
+            f"{q.report_table} {q_label} {q.metric} {q.year}": float(o["value"])
+            for q, q_label, q_subject, _, o in shown
+            if q_subject != subject_key and q.report_table == p.report_table
         }
         twins = {
-            q.report_table: t
-            for q, t, v in zip(rc.rows, printed["printed_text"], printed["value"])
-            if q.quantity_key == p.quantity_key
+            q.report_table: o["printed_text"]
+            for q, _, _, q_quantity, o in shown
+            if q_quantity == quantity_key
             and q.report_table != p.report_table
-            and pd.notna(v)
-            and abs(float(v) - reported) > tol
+            and abs(float(o["value"]) - reported) > tol
         }
         if twins and not exp.hint:
             exp.hint = (

@@ -174,9 +174,36 @@ def test_signal_to_the_group_stops_the_build_and_keeps_previous_outputs(stage, s
 def test_kill_9_of_the_build_leaves_no_worker_or_kernel(stage):
     proc, _ = _start_and_wait_for_a_notebook(stage)
     workers_and_kernels = [p for p in _ours(stage["marker"]) if p != proc.pid]
-    # a kernel is running (started as lkip_helpers.pipeline.kernel: ipykernel without its debugger)
-    assert any(b"pipeline.kernel" in Path(f"/proc/{p}/cmdline").read_bytes() for p in workers_and_kernels)
+    # a kernel is running: started as lkip_helpers.pipeline.kernel (ipykernel without its debugger), or
+    # forked from the kernel template, whose command line it keeps
+    assert any(
+        b"pipeline.kernel" in cmd or b"pipeline.template" in cmd
+        for cmd in (Path(f"/proc/{p}/cmdline").read_bytes() for p in workers_and_kernels)
+    )
     os.kill(proc.pid, signal.SIGKILL)  # the main process only: nobody is left to clean up for it
+    proc.wait(timeout=30)
+    left = _wait_gone(stage["marker"])
+    assert not left, _cmdlines(left)
+    assert _hashes(stage["outputs"] / paths.DEFAULT_DATASET) == stage["before"]
+
+
+def test_kill_9_of_the_build_while_its_kernel_template_imports_leaves_nothing(stage):
+    """Killed at its start: the kernel template (and any kernel it forked meanwhile) goes too."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lkip_helpers.cli", "build", "--force", "--jobs", "2"],
+        env=stage["env"],
+        cwd=paths.PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + START_DEADLINE_S
+    while not any(b"pipeline.template" in c.encode() for c in _cmdlines(_ours(stage["marker"]))):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("no kernel template seen")
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     left = _wait_gone(stage["marker"])
     assert not left, _cmdlines(left)

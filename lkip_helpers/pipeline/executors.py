@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lkip_helpers import paths
 from lkip_helpers.errors import LkipError, os_error_message
-from lkip_helpers.pipeline import publish, runner
+from lkip_helpers.pipeline import publish, runner, template
 from lkip_helpers.pipeline.plan import DatasetBuild, depends_on
 from lkip_helpers.pipeline.runner import DocumentTask, Task, write_files
 from lkip_helpers.pipeline.stopping import children_ignore_sigint
@@ -45,10 +45,17 @@ class Executor:
         self.scheduler = scheduler
         self.jobs = jobs
         self.warming: list = []  # kept: a Dask future no one holds is cancelled
+        self.template: template.Template | None = None
+        # several kernels on Linux: forked from one kernel template (see warm)
+        self.fork_kernels = scheduler == "local" and jobs > 1 and template.available()
         if scheduler == "local":
             methods = multiprocessing.get_all_start_methods()
             # forkserver/spawn: workers start clean rather than inheriting the planner's memory
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if self.fork_kernels and ctx.get_start_method() == "forkserver":
+                # the workers' imports too are made once, by the fork server, while the template makes the
+                # kernels'; a worker would otherwise make them while its own kernel started
+                ctx.set_forkserver_preload(["__main__", "lkip_helpers.pipeline.preload"])
             # each worker watches this process: killed outright, we still leave no worker or kernel behind
             self.pool = ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=runner.worker_init, initargs=(os.getpid(),)
@@ -101,7 +108,10 @@ class Executor:
         A remote cluster's workers keep their kernels between builds; they are not asked.
         """
         if self.scheduler == "local":
-            self.warming = [self.pool.submit(runner.warm, data_dir, modules) for _ in range(self.jobs)]
+            if self.fork_kernels:  # the kernels' imports made once, in the template
+                self.template = template.Template(modules, self.jobs, runner._kernel_env(data_dir))
+            path = self.template.socket if self.template else None
+            self.warming = [self.pool.submit(runner.warm, data_dir, modules, path) for _ in range(self.jobs)]
         elif not self.remote:
             self.warming = [
                 self.client.submit(
@@ -144,6 +154,9 @@ class Executor:
 
     def close(self, hard: bool = False) -> None:
         """Stop the workers: after their runs (``hard=False``), or at once with their kernels."""
+        if self.template is not None:
+            self.template.stop()
+            self.template = None
         if self.scheduler == "local":
             if hard:
                 # SIGTERM: each worker kills its kernel's process group, then exits (runner.worker_init)

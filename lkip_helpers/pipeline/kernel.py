@@ -1,12 +1,16 @@
 """The kernel a build runs its notebooks in: ipykernel, started as ``python -m ipykernel_launcher``
-starts it, but without its debugger and without IPython's history file.
+starts it, but without its debugger and without IPython's history file (or forked from the kernel
+template, :mod:`lkip_helpers.pipeline.template`, which then calls :func:`launch`).
 
 Nothing attaches a debugger to a build's kernel, and loading one (debugpy, pydevd) costs
 each kernel some 8 MB and a tenth of a second. JupyterLab's own kernels keep theirs.
 """
 
 import gc
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 
@@ -42,16 +46,60 @@ def tidy() -> None:
             pass
 
 
-if __name__ == "__main__":
-    # as ipykernel_launcher: the working folder off sys.path while ipykernel loads (it puts it back)
-    if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
-        del sys.path[0]
+def launch(args: list[str]) -> None:
+    """Run ipykernel with ``args`` (``-f CONNECTION_FILE``), as ``python -m ipykernel_launcher`` would,
+    without its debugger and without IPython's history."""
     refuse_imports("debugpy")  # ipykernel then starts without its debugger
     # nor IPython's history: a build's cells are nobody's history, and every kernel of every build
     # would add each of them to the one SQLite file in ~/.ipython, committing cell by cell, two or
     # more kernels at a time waiting on its lock
-    sys.argv.append("--HistoryManager.enabled=False")
+    sys.argv = [__file__, *args, "--HistoryManager.enabled=False"]
 
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
+
+
+def exit_with(pid: int) -> None:
+    """Exit as soon as process ``pid`` is gone (a thread watches it): a kernel forked by the template has
+    the template for parent, so ipykernel's own watch of its parent would miss its worker going."""
+
+    def watch():
+        while process_alive(pid):
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lkip-watch-worker", daemon=True).start()
+
+
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    if os.name != "posix":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000 | 0x00100000, False, pid)  # QUERY_LIMITED_INFORMATION | SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return True  # no /proc (macOS): kill(pid, 0) said it is there
+
+
+if __name__ == "__main__":
+    # as ipykernel_launcher: the working folder off sys.path while ipykernel loads (it puts it back)
+    if sys.path[0] == "" or Path(sys.path[0]) == Path.cwd():
+        del sys.path[0]
+    launch(sys.argv[1:])

@@ -31,7 +31,7 @@ from pathlib import Path
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.pipeline.fingerprint import helpers_hash
-from lkip_helpers.pipeline.kernel import refuse_imports, tidy
+from lkip_helpers.pipeline.kernel import process_alive, refuse_imports, tidy
 from lkip_helpers.report.html import exporter, notebook_page
 
 # jupyter_client, nbclient, nbformat, papermill and distributed are imported in the functions that use them: the
@@ -209,10 +209,15 @@ def _start_kernel(data_dir: str, meanwhile=None, first: str = ""):
         else:
             km = AsyncKernelManager(kernel_name="python3", connection_file=conn)
         _without_debugger(km)
+        forked = _from_template(km)
         _STATE["sockets"] = sockets
         try:
+            if forked and meanwhile is not None:
+                meanwhile, todo = None, meanwhile
+                todo()  # while the template still imports: it forks the kernel only once that is done
             # jupyter_client starts the kernel in a session of its own (Ctrl-C in a terminal does not reach
-            # it) and tells it our pid: ipykernel exits when this worker is gone (JPY_PARENT_PID)
+            # it) and tells it our pid: ipykernel exits when this worker is gone (JPY_PARENT_PID); a kernel
+            # forked from the template does the same (template._become_kernel)
             run_sync(km.start_kernel)(env=_kernel_env(data_dir))
             _STATE["kernel_pid"] = _kernel_pid(km)
             kc = km.client()
@@ -244,6 +249,31 @@ def _without_debugger(km) -> None:
             argv[i + 1] = "lkip_helpers.pipeline.kernel"
             km.kernel_spec.argv = argv
             return
+
+
+def _from_template(km) -> bool:
+    """Have ``km`` fork its kernel from the build's kernel template, when this worker was given one and
+    has not used it yet (one kernel each; see :mod:`lkip_helpers.pipeline.template`)."""
+    path = _STATE.pop("template", None)
+    if not path:
+        return False
+    from lkip_helpers.pipeline import template
+
+    usual = km._async_launch_kernel
+
+    async def launch(kernel_cmd: list[str], **kw) -> None:
+        env = dict(kw.get("env") or os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher: the kernel goes with us
+        pid = template.fork_kernel(path, kernel_cmd, env, kw.get("cwd"))
+        if pid is None:
+            return await usual(kernel_cmd, **kw)
+        prov = km.provisioner  # what LocalProvisioner.launch_kernel records of the process it starts
+        prov.process, prov.pid, prov.pgid = template.Forked(pid), pid, pid
+        prov.cwd = kw.get("cwd") or os.getcwd()
+        km._reconcile_connection_info(prov.connection_info)
+
+    km._async_launch_kernel = launch
+    return True
 
 
 def _kernel(data_dir: str, meanwhile=None, first: str = ""):
@@ -315,14 +345,17 @@ def shutdown() -> None:
     _kill_kernel()  # whatever a polite shutdown left, and the socket folder
 
 
-def warm(data_dir: str, modules: list[str]) -> None:
+def warm(data_dir: str, modules: list[str], template: str | None = None) -> None:
     """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
 
     Sent while the build plans. The worker imports its own modules while the kernel process starts;
     the kernel's imports are sent with the start (see ``_start_kernel``), so a kernel already there
     has them. A module that is not one (``from lkip_helpers import x``) is skipped. The objects the
     imports made are then frozen: the collection that resets the namespace before each run skips them.
+    ``template``: the socket of the build's kernel template, to fork the kernel from.
     """
+    if template and "km" not in _STATE:
+        _STATE["template"] = template
     try:
         _kernel(
             data_dir,
@@ -607,32 +640,6 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
 
 
 # --- a worker never outlives the build that started it -----------------------------------------
-
-
-def process_alive(pid: int) -> bool:
-    """True while process ``pid`` runs (a zombie, killed but not yet reaped, counts as gone)."""
-    if os.name != "posix":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000 | 0x00100000, False, pid)  # QUERY_LIMITED_INFORMATION | SYNCHRONIZE
-        if not handle:
-            return False
-        try:
-            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return True  # no /proc (macOS): kill(pid, 0) said it is there
 
 
 def _die(code: int) -> None:

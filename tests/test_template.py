@@ -124,3 +124,15 @@ def test_a_forked_kernel_goes_when_its_worker_is_killed(kernel_template):
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+def test_a_template_that_cannot_listen_leaves_nothing(tmp_path, monkeypatch):
+    """A TMPDIR too long for a socket's path: no template (the build goes without), no folder left."""
+    import tempfile
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with pytest.raises(OSError):
+        template.Template(["json"], 1, dict(os.environ))
+    assert not list(deep.iterdir())

@@ -109,7 +109,10 @@ class Executor:
         """
         if self.scheduler == "local":
             if self.fork_kernels:  # the kernels' imports made once, in the template
-                self.template = template.Template(modules, self.jobs, runner._kernel_env(data_dir))
+                try:
+                    self.template = template.Template(modules, self.jobs, runner._kernel_env(data_dir))
+                except OSError:
+                    pass  # the workers start their kernels the usual way
             path = self.template.socket if self.template else None
             self.warming = [self.pool.submit(runner.warm, data_dir, modules, path) for _ in range(self.jobs)]
         elif not self.remote:

@@ -23,7 +23,7 @@ from pathlib import Path
 from lkip_helpers.pipeline.kernel import process_alive, refuse_imports
 
 MODULE = "lkip_helpers.pipeline.template"
-REPLY_WAIT_S = 60.0  # and for its answer (the template answers once its imports are done)
+REPLY_WAIT_S = 60.0  # how long a worker waits for its kernel (the template answers once its imports are done)
 WATCH_S = 0.5  # how often the template checks that the build that started it is still there
 
 
@@ -55,15 +55,20 @@ class Template:
                     stdin=subprocess.DEVNULL,
                     pass_fds=(listener.fileno(),),
                 )
+        except OSError:  # e.g. a TMPDIR too long for a socket's path: the caller goes without
+            self.proc = None
+            self.stop()
+            raise
         finally:
             listener.close()  # the template's now
 
     def stop(self) -> None:
         import shutil
 
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

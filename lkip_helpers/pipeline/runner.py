@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
+from lkip_helpers.pipeline import template
 from lkip_helpers.pipeline.fingerprint import helpers_hash
 from lkip_helpers.pipeline.kernel import process_alive, refuse_imports, tidy
 from lkip_helpers.report.html import exporter, notebook_page
@@ -257,8 +258,6 @@ def _from_template(km) -> bool:
     path = _STATE.pop("template", None)
     if not path:
         return False
-    from lkip_helpers.pipeline import template
-
     usual = km._async_launch_kernel
 
     async def launch(kernel_cmd: list[str], **kw) -> None:
@@ -345,17 +344,17 @@ def shutdown() -> None:
     _kill_kernel()  # whatever a polite shutdown left, and the socket folder
 
 
-def warm(data_dir: str, modules: list[str], template: str | None = None) -> None:
+def warm(data_dir: str, modules: list[str], template_socket: str | None = None) -> None:
     """Start this worker's kernel and import ``modules`` in it and what a run needs here (best effort).
 
     Sent while the build plans. The worker imports its own modules while the kernel process starts;
     the kernel's imports are sent with the start (see ``_start_kernel``), so a kernel already there
     has them. A module that is not one (``from lkip_helpers import x``) is skipped. The objects the
     imports made are then frozen: the collection that resets the namespace before each run skips them.
-    ``template``: the socket of the build's kernel template, to fork the kernel from.
+    ``template_socket``: the build's kernel template, to fork the kernel from.
     """
-    if template and "km" not in _STATE:
-        _STATE["template"] = template
+    if template_socket and "km" not in _STATE:
+        _STATE["template"] = template_socket
     try:
         _kernel(
             data_dir,

@@ -20,7 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+from lkip_helpers.pipeline import kernel
 from lkip_helpers.pipeline.kernel import process_alive, refuse_imports
+from lkip_helpers.pipeline.stopping import children_ignore_sigint
 
 MODULE = "lkip_helpers.pipeline.template"
 REPLY_WAIT_S = 60.0  # how long a worker waits for its kernel (the template answers once its imports are done)
@@ -39,8 +41,6 @@ class Template:
     def __init__(self, modules: list[str], count: int, env: dict):
         import subprocess
         import tempfile
-
-        from lkip_helpers.pipeline.stopping import children_ignore_sigint
 
         self.folder = tempfile.mkdtemp(prefix="lkip-template-")
         self.socket = os.path.join(self.folder, "s")
@@ -177,8 +177,6 @@ def _prepare(modules: list[str]) -> None:
 
 def _become_kernel(request: dict) -> int:
     """In the forked child: the kernel ``request`` describes, run until it ends; its exit code."""
-    from lkip_helpers.pipeline import kernel
-
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own children are its to wait for
     os.setsid()  # a session of its own, as jupyter_client starts a kernel
     devnull = os.open(os.devnull, os.O_RDONLY)

@@ -104,7 +104,8 @@ def _write(path: Path, header: list[str], rows) -> None:
         w.writerows(rows)
 
 
-def _agency(root: Path, printed=PRINTED) -> Path:
+def _agency(root: Path, printed=PRINTED, blank_realisasi: tuple = ()) -> Path:
+    """The agency; ``blank_realisasi``: indicators whose realisasi is not filled in yet (a draft)."""
     folder = root / "dinkes-contoh-2024"
     folder.mkdir(parents=True)
     meta = {
@@ -115,6 +116,7 @@ def _agency(root: Path, printed=PRINTED) -> Path:
             "year": 2024,
             "source_document": "contoh untuk pengujian",
             "synthetic": True,
+            **({"status": "draft"} if blank_realisasi else {}),
         },
         "capaian": {
             "cap_pct": None,
@@ -128,7 +130,7 @@ def _agency(root: Path, printed=PRINTED) -> Path:
         if name == "target":
             rows = [(*r, "Tabel III.1") for r in rows]
         if name == "realisasi":
-            rows = [(*r, "Tabel III.1") for r in rows]
+            rows = [(i, y, "" if i in blank_realisasi else v, "Tabel III.1") for i, y, v in rows]
         if name == "nilai_tercetak":
             rows = [_printed_row(table.columns, p) for p in printed]
         _write(folder / table.filename, table.columns, rows)
@@ -205,6 +207,15 @@ def test_another_agency_a_cut_off_value_is_truncation(agency_root):
     findings, _ = audit(ds)
     assert list(findings["subject_label"]) == ["i3"]
     assert "truncation" in findings.iloc[0]["cause"] and "salah ketik" not in findings.iloc[0]["cause"]
+
+
+def test_a_draft_with_a_blank_realisasi_is_audited_not_a_crash(agency_root):
+    """A realisasi not filled in yet (<NA>): its printed capaian cannot be checked; the others still are."""
+    ds = _load(_agency(agency_root, blank_realisasi=("i1",)))
+    findings, checked = audit(ds)
+    status = dict(zip(checked["subject_label"] + " " + checked["metric"], checked["status"]))
+    assert status["i1 capaian_pct"] == "tidak diperiksa"
+    assert status["i4 capaian_pct"] == "sesuai" and status["i2 realisasi"] == "sesuai"
 
 
 def test_no_printed_values_no_findings(agency_root):

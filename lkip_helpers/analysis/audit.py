@@ -219,7 +219,7 @@ class Recomputer:
         self.year = ds.year
         self.printed = _table(ds, "nilai_tercetak")
         self._frames: dict[tuple, pd.DataFrame] = {}
-        self._rows: dict[tuple, dict[str, dict]] = {}
+        self._rows: dict[tuple, list[tuple[str, pd.Series]]] = {}
         self._ids: dict[str, list[str]] = {}
 
     # -- data, computed when a rule first needs it --------------------------------------
@@ -289,13 +289,13 @@ class Recomputer:
     def kind_of(self, indikator_id: str) -> str | None:
         return self._kinds.get(indikator_id)
 
-    def measured_rows(self, year: int, basis: str | None, kinds) -> dict[str, dict]:
-        """``measured(...)`` as one dict per indicator id, in the frame's order (a rule reads rows, not
-        columns: a pandas row per lookup cost the audit most of its time)."""
+    def measured_rows(self, year: int, basis: str | None, kinds) -> list[tuple[str, pd.Series]]:
+        """``measured(...)`` row by row, made once per frame (going through every row again for each
+        printed capaian cost the audit most of its time). Rows as pandas gives them: a blank value stays
+        ``<NA>``."""
         key = (year, basis, tuple(kinds))
         if key not in self._rows:
-            frame = self.measured(year, basis, kinds)
-            self._rows[key] = dict(zip(frame.index, frame.to_dict("records")))
+            self._rows[key] = list(self.measured(year, basis, kinds).iterrows())
         return self._rows[key]
 
     def ids(self, column: str) -> list[str]:
@@ -380,16 +380,17 @@ def capaian(rc: Recomputer, p: Printed) -> Expected | None:
     """Capaian of one indicator in a year; alternative: its realisasi over another row's target."""
     if not p.indikator_id:
         return None
-    frame = rc.measured_rows(p.year, p.basis, (rc.kind_of(p.indikator_id),))
-    if p.indikator_id not in frame:
+    kinds = (rc.kind_of(p.indikator_id),)
+    frame = rc.measured(p.year, p.basis, kinds)
+    if p.indikator_id not in frame.index:
         t = rc.trend[(rc.trend["indikator_id"] == p.indikator_id) & (rc.trend["year"] == p.year)]
         return Expected(float(t["capaian_pct"].iloc[0])) if len(t) else None
-    row = frame[p.indikator_id]
+    row = frame.loc[p.indikator_id]
     alts = {
         f"realisasi dibagi target baris lain ({o['short_name']}: {format_number(o['target'])})": row["realisasi"]
         / o["target"]
         * 100
-        for other, o in frame.items()
+        for other, o in rc.measured_rows(p.year, p.basis, kinds)
         if other != p.indikator_id and o["target"]
     }
     return Expected(float(row["capaian_pct"]), alts)

@@ -105,7 +105,9 @@ class Executor:
     def warm(self, data_dir: str, modules: list[str]) -> None:
         """Have each local worker start its kernel and import ``modules`` now (best effort, not waited for).
 
-        A remote cluster's workers keep their kernels between builds; they are not asked.
+        On Linux with several local workers the kernels are forked from a kernel template that imports
+        ``modules`` once (:mod:`lkip_helpers.pipeline.template`). A remote cluster's workers keep their
+        kernels between builds; they are not asked.
         """
         if self.scheduler == "local":
             if self.fork_kernels:  # the kernels' imports made once, in the template

@@ -60,16 +60,33 @@ def launch(args: list[str]) -> None:
     kernelapp.launch_new_instance()
 
 
-def exit_with(pid: int) -> None:
-    """Exit as soon as process ``pid`` is gone (a thread watches it): a kernel forked by the template has
-    the template for parent, so ipykernel's own watch of its parent would miss its worker going."""
+def when_gone(pid: int, then, name: str, interval_s: float = 1.0) -> None:
+    """Call ``then()`` (which ends this process) as soon as process ``pid`` is gone: a thread polls it."""
 
     def watch():
         while process_alive(pid):
-            time.sleep(1.0)
-        os._exit(1)
+            time.sleep(interval_s)
+        then()
 
-    threading.Thread(target=watch, name="lkip-watch-worker", daemon=True).start()
+    threading.Thread(target=watch, name=name, daemon=True).start()
+
+
+def exit_with(pid: int) -> None:
+    """Exit as soon as process ``pid`` is gone: a kernel forked by the template has the template for
+    parent, so ipykernel's own watch of its parent would miss its worker going."""
+    when_gone(pid, lambda: os._exit(1), "lkip-watch-worker")
+
+
+def import_all(names: list[str]) -> None:
+    """Import each module of ``names`` ahead of the notebooks; one that fails is left for the notebook
+    that imports it to report (``from lkip_helpers import x``: not a module, skipped)."""
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 — reported where a notebook imports it
+            pass
 
 
 def process_alive(pid: int) -> bool:

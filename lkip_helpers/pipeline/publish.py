@@ -21,8 +21,9 @@ from pathlib import Path
 from lkip_helpers import __version__, paths
 from lkip_helpers.errors import LkipError, os_error_message
 from lkip_helpers.files import replace_folder, write_atomic, write_text_atomic
+from lkip_helpers.pipeline.kernel import process_alive
 from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild
-from lkip_helpers.pipeline.runner import DocumentTask, NotebookFailed, Task, process_alive
+from lkip_helpers.pipeline.runner import DocumentTask, NotebookFailed, Task
 from lkip_helpers.pipeline.stopping import uninterrupted
 from lkip_helpers.report.overview import audit_count, write_overview
 

@@ -32,7 +32,7 @@ from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
 from lkip_helpers.pipeline import template
 from lkip_helpers.pipeline.fingerprint import helpers_hash
-from lkip_helpers.pipeline.kernel import process_alive, refuse_imports, tidy
+from lkip_helpers.pipeline.kernel import refuse_imports, tidy, when_gone
 from lkip_helpers.report.html import exporter, notebook_page
 
 # jupyter_client, nbclient, nbformat, papermill and distributed are imported in the functions that use them: the
@@ -359,8 +359,7 @@ def warm(data_dir: str, modules: list[str], template_socket: str | None = None) 
         _kernel(
             data_dir,
             meanwhile=_worker_imports,
-            first=f"import importlib\nfor _m in {modules!r}:\n    try:\n        importlib.import_module(_m)\n"
-            "    except ImportError:\n        pass\nimport gc\ngc.freeze()",
+            first=f"from lkip_helpers.pipeline.kernel import import_all\nimport_all({modules!r})\nimport gc\ngc.freeze()",
         )
     except Exception:  # noqa: BLE001 — a kernel that does not start is retried, and reported, by the first run
         pass
@@ -655,13 +654,7 @@ def watch_main(main_pid: int) -> None:
     if _STATE.get("watching") == main_pid:
         return
     _STATE["watching"] = main_pid
-
-    def watch():
-        while process_alive(main_pid):
-            time.sleep(WATCH_INTERVAL_S)
-        _die(1)
-
-    threading.Thread(target=watch, name="lkip-watch-main", daemon=True).start()
+    when_gone(main_pid, lambda: _die(1), "lkip-watch-main", WATCH_INTERVAL_S)
 
 
 def worker_init(main_pid: int | None = None) -> None:

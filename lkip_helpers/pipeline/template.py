@@ -159,18 +159,12 @@ def _read_all(s: socket.socket) -> str:
 def _prepare(modules: list[str]) -> None:
     """Import what a kernel imports, in the order and environment a kernel does."""
     import gc
-    import importlib
 
     refuse_imports("debugpy")
     # as ipykernel sets it before any notebook runs: matplotlib reads it when imported
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    importlib.import_module("ipykernel.kernelapp")
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 — the kernel imports it again, and its notebook reports the error
-            pass
+    kernel.import_all(["ipykernel.kernelapp", *modules])
     gc.collect()
     gc.freeze()  # what the imports made: neither collected nor copied page by page in the kernels
 

@@ -146,11 +146,14 @@ def main() -> None:
 
     # the ratio's denominator: the median of cold builds made just before and just after the naive loop
     # (one sample drifts by a second on a busy VM, and the VM's speed drifts over the naive loop's minute)
-    cold = [sh([lkip, "build", DATASET, "--force", "--no-document"], env) for _ in range(3)]
+    def three_cold() -> list[float]:
+        return [sh([lkip, "build", DATASET, "--force", "--no-document"], env) for _ in range(3)]
+
+    cold = three_cold()
     if not args.skip_naive:
         results["naive_s"] = naive_loop(env, work)
         print(f"naive loop (papermill + nbconvert per notebook): {results['naive_s']:.1f} s", flush=True)
-    cold += [sh([lkip, "build", DATASET, "--force", "--no-document"], env) for _ in range(3)]
+    cold += three_cold()
     results["cold_nodoc_samples_s"] = cold
     results["cold_nodoc_s"] = statistics.median(cold)
     print(

@@ -351,3 +351,23 @@ def efficiency_verdict(capaian: float | None, serapan: float | None) -> str:
     if serapan == 0:
         return "Tidak dilaksanakan" if capaian == 0 else "Capaian tanpa serapan anggaran"
     return "Efisien" if efficiency_index(capaian, serapan) >= 1 else "Kurang efisien"
+
+
+def sakip_verdict(capaian: float | None, serapan: float | None) -> str:
+    """Efficiency as SAKIP reads it (cf. PMK 214/2017): cost per unit of output realised vs planned.
+
+    Realised / planned unit cost = serapan / capaian. Money left unspent with the target unmet
+    is a programme not carried out in full, never an efficiency.
+
+    >>> sakip_verdict(100, 55.22), sakip_verdict(37.74, 28.8), sakip_verdict(51.09, 80), sakip_verdict(100, 100)
+    ('efisien', 'belum terlaksana optimal', 'tidak efisien', 'sesuai rencana')
+    >>> sakip_verdict(120, 130), sakip_verdict(None, 50), sakip_verdict(0, 0)
+    ('tidak efisien', 'tidak dapat dinilai', 'belum terlaksana optimal')
+    """
+    if _missing(capaian) or _missing(serapan):
+        return "tidak dapat dinilai"
+    if capaian >= 100:
+        if serapan < capaian:
+            return "efisien"
+        return "sesuai rencana" if serapan == capaian else "tidak efisien"
+    return "tidak efisien" if serapan > capaian else "belum terlaksana optimal"

@@ -20,7 +20,6 @@ REGISTRY_DIR = ".artifacts"  # inside an output folder: what each notebook run w
 STREAM_SUFFIX = ".dokumen.json"  # beside a run's record in REGISTRY_DIR: its document stream
 TEMPLATE_DOCX = "template.docx"  # in a dataset's folder: the agency's letterhead and styles for the Word draft
 DOKUMEN_PARTS = ("docx", "pdf")  # the LKIP document's two forms: the Word draft and the PDF
-DOKUMEN_RUNS = "dokumen-runs.json"  # in REGISTRY_DIR: the runs a build's kernels assemble the document from
 _DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 

@@ -100,6 +100,8 @@ class Dataset:
     lomba_desa = TableAttribute()
     hadiah_lomba_pkk = TableAttribute()
     narasi = TableAttribute()
+    profil = TableAttribute()
+    pembanding = TableAttribute()
     nilai_tercetak = TableAttribute()
 
     def has(self, table: str) -> bool:

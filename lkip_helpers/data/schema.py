@@ -247,6 +247,34 @@ _F = [
     Field("printed_text", "str", "Teks persis seperti tercetak."),
     Field("value", "float", "Teks tercetak yang dibaca sebagai angka kanonik; kosong bila tercetak '-'."),
     Field("note", "str", "Catatan transkripsi."),
+    Field(
+        "bagian",
+        "str",
+        "Bagian teks profil instansi dalam LKIP: kata_pengantar; latar_belakang, dasar_hukum, tugas_fungsi, "
+        "struktur_organisasi, sdm, isu_strategis (Bab I); visi, misi, tujuan (Bab II); rencana_tindak_lanjut "
+        "(Bab IV). Bagian berupa daftar (dasar_hukum, misi, tujuan, isu_strategis, rencana_tindak_lanjut) "
+        "diisi satu baris per butir.",
+        isin=(
+            "kata_pengantar",
+            "latar_belakang",
+            "dasar_hukum",
+            "tugas_fungsi",
+            "struktur_organisasi",
+            "sdm",
+            "isu_strategis",
+            "visi",
+            "misi",
+            "tujuan",
+            "rencana_tindak_lanjut",
+        ),
+    ),
+    Field("urutan", "int", "Urutan paragraf atau butir dalam bagiannya (1, 2, 3, ...).", ge=1),
+    Field("definisi", "str", "Definisi operasional indikator: apa yang diukur."),
+    Field("formula", "str", "Cara menghitung realisasi indikator (rumus)."),
+    Field("sumber_data", "str", "Sumber data realisasi indikator."),
+    Field("pembanding", "str", "Nama pembanding (mis. Rata-rata nasional, Provinsi lain, Standar Pelayanan Minimal)."),
+    Field("nilai", "float", "Nilai pembanding, dalam satuan indikator.", ge=0, le=MAX_AMOUNT),
+    Field("sumber", "str", "Sumber nilai pembanding (dokumen, lembaga, tahun terbit)."),
 ]
 FIELDS: dict[str, Field] = {f.name: f for f in _F}
 
@@ -346,6 +374,9 @@ TABLES: dict[str, Table] = {
                 "unit?",
                 "polarity",
                 "kode_rekening?",
+                "definisi?",
+                "formula?",
+                "sumber_data?",
             ],
             ["indikator_id"],
             [
@@ -482,6 +513,20 @@ TABLES: dict[str, Table] = {
             ["narasi_id"],
             [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))],
             empty_in_draft=True,
+        ),
+        _t(
+            "profil",
+            "Teks profil instansi untuk Bab I, Bab II dan Bab IV LKIP (latar belakang, dasar hukum, tugas dan "
+            "fungsi, isu strategis, visi, misi, tujuan, rencana tindak lanjut), dengan kata-kata instansi.",
+            ["bagian", "urutan", "text", "source_section?"],
+            ["bagian", "urutan"],
+        ),
+        _t(
+            "pembanding",
+            "Nilai pembanding (nasional, provinsi lain, standar) untuk indikator, per tahun.",
+            ["indikator_id", "year", "pembanding", "nilai", "sumber?"],
+            ["indikator_id", "year", "pembanding"],
+            [(("indikator_id",), "indikator", ("indikator_id",))],
         ),
         _t(
             "nilai_tercetak",
@@ -664,6 +709,26 @@ METADATA: dict[str, MetaKey] = {
             isin=("draft", "final"),
         ),
         MetaKey("dataset.renstra_period", "text", "periode Renstra, mis. 2021-2026"),
+        MetaKey(
+            "dataset.jenis_instansi",
+            "choice",
+            "jenis instansi, menentukan kata-kata LKIP: daerah (perangkat daerah, bawaan), kementerian atau lembaga",
+            isin=("daerah", "kementerian", "lembaga"),
+        ),
+        MetaKey(
+            "dataset.rencana_jangka_menengah",
+            "choice",
+            "dokumen jangka menengah yang menjadi dasar target basis rpjmd: RPJMD (bawaan untuk daerah), "
+            "Renstra, atau RPJMN",
+            isin=("RPJMD", "Renstra", "RPJMN"),
+        ),
+        MetaKey("dataset.tempat", "text", "tempat penandatanganan LKIP, mis. Kupang"),
+        MetaKey("dataset.tanggal", "text", "tanggal penandatanganan LKIP, mis. Februari 2024"),
+        MetaKey("penandatangan", "mapping", "penandatangan LKIP: jabatan, nama, pangkat, nip"),
+        MetaKey("penandatangan.jabatan", "text", "jabatan penandatangan, mis. Kepala Dinas Kesehatan"),
+        MetaKey("penandatangan.nama", "text", "nama penandatangan"),
+        MetaKey("penandatangan.pangkat", "text", "pangkat/golongan penandatangan"),
+        MetaKey("penandatangan.nip", "text", "NIP penandatangan"),
         MetaKey(
             "dataset.source_document", "text", "asal data (laporan terbit, atau isian instansi sendiri)", required=True
         ),

@@ -105,7 +105,7 @@ class DatasetBuild:
     tasks: list[Task] = field(default_factory=list)
     reused: dict = field(default_factory=dict)  # run_id -> previous run record
     results: dict = field(default_factory=dict)  # run_id -> worker result
-    document_record: dict | None = None  # the document's manifest entry, once the workers wrote it
+    document_record: list[dict] | None = None  # the documents' manifest entries, once the workers wrote them
     error: str = ""
 
     def __post_init__(self):

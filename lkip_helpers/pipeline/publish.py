@@ -81,20 +81,10 @@ def _runs(b: DatasetBuild) -> dict[str, dict]:
 
 
 def document_tasks(b: DatasetBuild) -> list[DocumentTask]:
-    """The document's two forms as tasks for the workers, once the dataset's runs are done; the runs they
-    assemble it from are listed in the temporary folder (removed with the registry at ``finish``)."""
-    runs = _runs(b)
-    listed = [
-        {
-            "executed_name": t.executed_name,
-            "title": t.title,
-            "parameters": t.parameters,
-            "notebook": t.notebook,
-            "stream": runs[t.executed_name]["stream"],
-        }
-        for t in b.tasks
-    ]
-    write_text_atomic(b.tmp / paths.REGISTRY_DIR / paths.DOKUMEN_RUNS, json.dumps(listed, ensure_ascii=False))
+    """The documents' two forms (Word, PDF) as tasks for the workers, once the dataset's runs are done.
+
+    The documents are composed from the data, not from the runs; they wait for the runs only so that
+    a dataset whose notebooks fail is not also given documents."""
     handover = b.tasks[0].handover if b.tasks else b""
     return [
         DocumentTask(b.dataset, part, str(b.tmp), str(paths.data_dir()), handover=handover)
@@ -115,11 +105,11 @@ def finish(b: DatasetBuild) -> None:
             records.append({**r, "notebook": f"{r['notebook'].split('--')[0]}.ipynb"})
         pages.append({**run["page"], "file": run["page"]["files"][0].split("/", 1)[1]})
     if b.document and b.document_record:
-        records.append(b.document_record)  # written by the workers (document_tasks)
+        records += b.document_record  # written by the workers (document_tasks)
     elif b.document:
         from lkip_helpers.report.dokumen import write_documents  # Word and PDF libraries: only when asked for
 
-        records += write_documents(b.tmp, b.ds, [(t, runs[t.executed_name]) for t in b.tasks])
+        records += write_documents(b.tmp, b.ds)
     index = {
         "id": "indeks",
         "kind": "page",

@@ -68,8 +68,8 @@ class Task:
 
 @dataclass
 class DocumentTask:
-    """One form of a dataset's LKIP document ("docx" or "pdf"), written in a worker's kernel once the
-    dataset's runs are done (picklable). The kernel reads the runs the build listed in ``workdir``."""
+    """One form ("docx" or "pdf") of a dataset's LKIP and verification note, written in a worker's kernel
+    from the dataset once its runs are done (picklable)."""
 
     dataset: str
     part: str

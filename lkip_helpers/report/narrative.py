@@ -16,6 +16,7 @@ from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, ob
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
+from lkip_helpers.capaian import sakip_verdict
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
 from lkip_helpers.report.text import code as _code
@@ -233,14 +234,14 @@ def scale_text(ds: Dataset) -> str:
     return ", ".join(parts)
 
 
-def penutup(ds: Dataset) -> str:
-    """Bab IV: conclusions computed from the numbers, then the plans the data state."""
+def kesimpulan(ds: Dataset) -> str:
+    """Bab IV's conclusions, each chosen by the numbers (a bullet list)."""
     m = kinerja.measured(ds)
     h = headline(ds)
     per, overall = h.per_sasaran, h.rata_rata_capaian_pct
     pol = kinerja.policy(ds)
     miss = ds.missing_text
-    lines = ["**Kesimpulan**", ""]
+    lines = []
     if not h.n_terukur:
         lines.append(f"- Capaian tahun {ds.year} belum dapat disimpulkan: realisasi {miss}.")
     else:
@@ -280,28 +281,45 @@ def penutup(ds: Dataset) -> str:
                 f"- Dibanding {ds.year - 1}, rata-rata capaian {word}"
                 + (f" {format_number(abs(diff), 2)} poin." if diff else ".")
             )
-    pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
-    lines.append(
-        f"- Serapan anggaran {format_pct(serapan, missing=miss)} ({format_rp(real, miss)} dari "
-        f"{format_rp(pagu, miss)})."
-    )
-    eff = efficiency_per_iku(ds)
-    if len(eff):
-        n_eff = int((eff["verdict"] == "Efisien").sum())
+    if h.has_anggaran:
         lines.append(
-            f"- Dari {len(eff)} IKU yang dikaitkan dengan kegiatan, {n_eff} efisien "
-            "(capaian lebih tinggi daripada serapan anggaran kegiatannya)."
+            f"- Serapan anggaran {format_pct(h.serapan_pct, missing=miss)} ({format_rp(h.realisasi_rp, miss)} dari "
+            f"{format_rp(h.pagu_rp, miss)})."
         )
-    lines += ["", "**Rencana perbaikan**", ""]
+    return "\n".join(lines)
+
+
+def penutup(ds: Dataset) -> str:
+    """Bab IV on the pages: the conclusions (:func:`kesimpulan`), then the plans the data state."""
+    lines = ["**Kesimpulan**", "", kesimpulan(ds), "", "**Rencana perbaikan**", ""]
     plans = ds.narasi[ds.narasi["kind"].isin(["rencana_perbaikan", "solusi", "saran"])] if ds.has("narasi") else None
     if plans is None or plans.empty:
-        lines.append(
-            "Belum ada rencana yang dinyatakan: isi narasi.csv (kind = rencana_perbaikan, solusi atau "
-            "saran) untuk rencana tindak lanjut."
-        )
+        lines.append("Belum ada rencana perbaikan yang dinyatakan instansi.")
     else:
         lines += [f"- {_e(t)}" for t in plans["text"]]
     return "\n".join(lines)
+
+
+# One sentence per SAKIP efficiency verdict (lkip_helpers.capaian.sakip_verdict), each resting on its numbers.
+EFISIENSI = {
+    "efisien": "Target tercapai ({c}) dengan serapan {s}: biaya per satuan output lebih rendah dari rencana, efisien.",
+    "sesuai rencana": "Target tercapai ({c}) dengan serapan {s}: biaya per satuan output sesuai rencana.",
+    "tidak efisien": "Capaian {c} dengan serapan {s}: biaya per satuan output lebih tinggi dari rencana, tidak efisien.",
+    "belum terlaksana optimal": "Capaian {c} dan serapan {s} sama-sama di bawah rencana: anggaran yang tidak "
+    "terserap bukan efisiensi, tetapi kegiatan yang belum terlaksana optimal.",
+    "tidak dapat dinilai": "Efisiensi tidak dapat dinilai: capaian atau serapan belum tersedia.",
+}
+
+
+def efisiensi(capaian: float, serapan: float) -> str:
+    """The efficiency sentence chosen by :func:`lkip_helpers.capaian.sakip_verdict`, with both numbers."""
+    verdict = sakip_verdict(capaian, serapan)
+    return EFISIENSI[verdict].format(c=format_pct(capaian), s=format_pct(serapan))
+
+
+def scale_sentence(ds: Dataset) -> str:
+    """The category scale in one sentence."""
+    return f"Kategori capaian: {_e(scale_text(ds))}."
 
 
 def plausibility(warnings: list[str]) -> str:

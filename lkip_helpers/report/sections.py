@@ -225,6 +225,8 @@ def missing(ds: Dataset, key: str, item: str | None = None, given_id: str | None
         if not ds.has("belanja_jenis"):
             return fill("belanja_jenis", "anggaran menurut jenis belanja")
     elif key in ("efisiensi", "grafik_efisiensi"):
+        if kinerja.measured(ds).empty:  # a new agency's draft: no indicator to measure yet
+            return fill("target", "target indikator kinerja tahun ini")
         if efficiency_frame(ds).empty:
             return (
                 "tidak ada kegiatan yang dikaitkan dengan sasaran atau indikator; isi sasaran_kegiatan.csv "

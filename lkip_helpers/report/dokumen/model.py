@@ -54,10 +54,14 @@ class Heading:
 
 @dataclass
 class Table:
-    """A report table: caption, header labels, display cells, and how to lay it out."""
+    """A report table: its printed label and title, header labels, display cells, and how to lay it out.
 
-    id: str
-    caption: str
+    ``label`` is the printed number ("Tabel 3.1"); the writers print label and title once, as the
+    caption above the table (a ``SEQ Tabel`` field in Word, listed in the Daftar Tabel).
+    """
+
+    label: str
+    title: str
     labels: list[str]
     kinds: list[str]
     rows: list[list[str]]
@@ -67,18 +71,28 @@ class Table:
     widths: list[float] = field(default_factory=list)  # fractions of the text width
     landscape: bool = False
 
+    @property
+    def caption(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
     def numeric(self, col: int) -> bool:
         return self.kinds[col] in NUMERIC_KINDS
 
 
 @dataclass
 class Figure:
-    id: str
-    caption: str
-    image: Path
+    """A chart as PNG bytes, its printed label ("Gambar 3.1") and title (caption under it)."""
+
+    label: str
+    title: str
+    png: bytes
     width_in: float  # natural size of the image
     height_in: float
     notes: str = ""
+
+    @property
+    def caption(self) -> str:
+        return f"{self.label} {self.title}".strip()
 
 
 @dataclass
@@ -88,9 +102,22 @@ class PageBreak:
 
 @dataclass
 class Contents:
-    """The table of contents (a TOC field in Word, computed in the PDF)."""
+    """A list made by the writers: ``isi`` (headings), ``tabel`` (table captions) or ``gambar`` (figure captions).
 
-    title: str = "Daftar Isi"
+    Word gets a TOC field (``TOC \\o`` for the Daftar Isi, ``TOC \\c "Tabel"``/``"Gambar"`` for the
+    lists of captions, filled when Word updates fields); the PDF computes the pages.
+    """
+
+    kind: str = "isi"
+
+    @property
+    def title(self) -> str:
+        return {"isi": "Daftar Isi", "tabel": "Daftar Tabel", "gambar": "Daftar Gambar"}[self.kind]
+
+
+@dataclass
+class BodyStart:
+    """Where the body begins: pages before it are numbered i, ii, iii; from it on 1, 2, 3 (a new page)."""
 
 
 @dataclass
@@ -100,6 +127,7 @@ class Document:
     blocks: list
     title: str  # document title (properties, footer)
     footer: str  # short name shown in the footer
+    author: str = ""  # the agency (document properties)
     draft: bool = False
     marks: list[str] = field(default_factory=list)  # shown in every page header (DRAF, DATA SINTETIS)
     template: Path | None = None  # an agency's template.docx (letterhead, styles)
@@ -127,27 +155,9 @@ def landscape_flags(blocks: list) -> list[bool]:
 
 # --- captions ----------------------------------------------------------------------------
 
-_NUMBERED = re.compile(r"^(tabel|gambar)-(\d+(?:\.\d+)*)$")
-
-
-def caption(kind: str, artifact_id: str, title: str) -> str:
-    """ "Tabel 3.1 Judul" for ids such as ``tabel-3.1``; "Tabel: Judul" for unnumbered artifacts.
-
-    >>> caption("table", "tabel-3.1", "Capaian"), caption("figure", "gambar-1.2", "ASN")
-    ('Tabel 3.1 Capaian', 'Gambar 1.2 ASN')
-    >>> caption("figure", "grafik-tren", "Tren")
-    'Gambar: Tren'
-    """
-    m = _NUMBERED.match(artifact_id)
-    if m:
-        return f"{m.group(1).capitalize()} {m.group(2)} {clean(title)}"
-    return f"{'Tabel' if kind == 'table' else 'Gambar'}: {clean(title)}"
-
-
-def note_lines(source: str, notes: list[str], artifact_id: str) -> list[str]:
-    """Lines under a table or figure: its source with the artifact id (to find the CSV), then its notes."""
-    first = f"Sumber: {source} · id: {artifact_id}" if source else f"id: {artifact_id}"
-    return [first] + [f"Catatan: {n}" for n in notes if n]
+def note_lines(source: str, notes: list[str]) -> list[str]:
+    """Lines under a table or figure: its source, then its notes."""
+    return ([f"Sumber: {source}"] if source else []) + [f"Catatan: {n}" for n in notes if n]
 
 
 # --- table layout -------------------------------------------------------------------------

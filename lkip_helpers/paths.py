@@ -17,7 +17,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_DATASET = "pmd-ntt-2023"
 REGISTRY_DIR = ".artifacts"  # inside an output folder: what each notebook run wrote
-STREAM_SUFFIX = ".dokumen.json"  # beside a run's record in REGISTRY_DIR: its document stream
 TEMPLATE_DOCX = "template.docx"  # in a dataset's folder: the agency's letterhead and styles for the Word draft
 DOKUMEN_PARTS = ("docx", "pdf")  # the LKIP document's two forms: the Word draft and the PDF
 _DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

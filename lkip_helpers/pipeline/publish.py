@@ -68,7 +68,6 @@ def _runs(b: DatasetBuild) -> dict[str, dict]:
             "key": t.key,
             "files": files,
             "records": res["records"],
-            "stream": res["stream"],
             "page": {
                 "id": t.page_id,
                 "kind": "page",

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from lkip_helpers.errors import LkipError
-from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
+from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.pipeline import template
 from lkip_helpers.pipeline.fingerprint import helpers_hash
 from lkip_helpers.pipeline.kernel import refuse_imports, tidy, when_gone
@@ -520,11 +520,8 @@ def _run_once(task: Task) -> dict:
     nbformat.write(nb, executed)
     del nb, client  # the page is made from the file: one copy of a big notebook in memory, not two
     (work / "html" / task.page_file).write_text(notebook_page(executed, task.title), encoding="utf-8")
-    records, stream = (
-        _read_json(work / REGISTRY_DIR / f"{Path(task.executed_name).stem}{suffix}")
-        for suffix in (".json", STREAM_SUFFIX)
-    )
-    return _result(task, start, kc, records=records, stream=stream)
+    records = _read_json(work / REGISTRY_DIR / f"{Path(task.executed_name).stem}.json")
+    return _result(task, start, kc, records=records)
 
 
 def _result(task: Task | DocumentTask, start: float, kc, **what) -> dict:
@@ -539,7 +536,7 @@ def _result(task: Task | DocumentTask, start: float, kc, **what) -> dict:
 
 
 def _read_json(path: Path) -> list:
-    """What a run registered (its artifacts, its document stream); empty when it registered nothing."""
+    """What a run registered (its artifacts); empty when it registered nothing."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 

@@ -1,15 +1,12 @@
 """Writing a notebook's artifacts: tables (CSV + XLSX), figures (PNG + SVG + CSV), and their registry.
 
 Each notebook records what it wrote in ``<output_dir>/.artifacts/<notebook>.json``;
-the build reads each run's record into ``manifest.json``. Beside it,
-``<notebook>.dokumen.json`` is the run's *document stream*: headings, narrative text,
-tables (with their display cells) and figures in the order the notebook produced them,
-from which the build writes the LKIP document (:mod:`lkip_helpers.report.dokumen`).
+the build reads each run's record into ``manifest.json``. The LKIP document does not
+depend on these runs: :mod:`lkip_helpers.report.dokumen` composes it from the data.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import json
@@ -23,7 +20,7 @@ from IPython.display import Image, Markdown, display
 
 from lkip_helpers import paths
 from lkip_helpers.data.safe_cells import write_csv, xlsx_cell
-from lkip_helpers.paths import REGISTRY_DIR, STREAM_SUFFIX
+from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.report.report_table import KINDS, ReportTable
 from lkip_helpers.report.text import escape, no_autolinks
 
@@ -42,37 +39,13 @@ def set_current(out: Outputs | None) -> None:
 
 
 def md(text: str) -> None:
-    """Show narrative text computed from the data (Markdown); it also goes into the LKIP document.
+    """Show narrative text computed from the data (Markdown).
 
     Nothing in it becomes an outside link: data text in it is already escaped
     (:func:`lkip_helpers.report.text.escape`); as a second line of defence, bare
     ``http:``-style schemes, ``www.`` and ``@`` outside code spans are escaped too.
     """
-    text = no_autolinks(text)
-    out = current()
-    if out is not None:
-        out.text(text)
-    display(Markdown(text))
-
-
-def _cell() -> str | None:
-    """Fingerprint of the running notebook cell's source: places stream entries among the notebook's Markdown cells.
-
-    IPython stores a cell's input in its history before running it; the executed
-    notebook holds the same source, so the build can match the two.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    ip = get_ipython()
-    history = getattr(getattr(ip, "history_manager", None), "input_hist_raw", None)
-    return cell_key(history[-1]) if history else None
-
-
-def cell_key(source: str) -> str:
-    """Short fingerprint of a cell's source (trailing whitespace ignored)."""
-    return hashlib.sha1(source.rstrip().encode("utf-8")).hexdigest()[:12]
+    display(Markdown(no_autolinks(text)))
 
 
 class Outputs:
@@ -90,7 +63,6 @@ class Outputs:
         self.notebook = notebook
         self.missing = missing
         self.records: list[dict] = []
-        self.stream: list[dict] = []
         for sub in ("tables", "figures", REGISTRY_DIR):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
 
@@ -101,43 +73,11 @@ class Outputs:
         path = self.root / REGISTRY_DIR / f"{self.notebook}.json"
         path.write_text(json.dumps(self.records, ensure_ascii=False, indent=1), encoding="utf-8")
 
-    def _append(self, entry: dict) -> None:
-        """Add one entry to the document stream (a re-run cell replaces its earlier entry of the same id)."""
-        entry = {**entry, "cell": _cell()}
-        if entry.get("id"):
-            self.stream = [e for e in self.stream if e.get("id") != entry["id"]]
-        self.stream.append(entry)
-        path = self.root / REGISTRY_DIR / f"{self.notebook}{STREAM_SUFFIX}"
-        path.write_text(json.dumps(self.stream, ensure_ascii=False), encoding="utf-8")
-
     def heading(self, text: str, level: int = 2) -> None:
-        """Show a section heading (text from data escaped) and put it in the document.
-
-        Level 1 = chapter such as "Bab III — …"; 2 and 3 = sections.
-        """
+        """Show a section heading (text from data escaped). Level 1 = chapter; 2 and 3 = sections."""
         if level not in (1, 2, 3):
             raise ValueError(f"level judul harus 1, 2 atau 3, bukan {level!r}")
         display(Markdown("#" * level + " " + escape(text)))
-        self._append({"type": "heading", "text": str(text), "level": level})
-
-    def text(self, text: str) -> None:
-        """Narrative text for the document (Markdown as :mod:`lkip_helpers.report.narrative` writes it)."""
-        self._append({"type": "text", "text": str(text)})
-
-    def _stream_table(self, table: ReportTable) -> None:
-        shown = table.display_frame()  # the same cells the HTML shows: one formatting for every output
-        self._append(
-            {
-                "type": "table",
-                "id": table.id,
-                "title": table.title,
-                "source": table.source,
-                "notes": [str(n) for n in table.notes],
-                "columns": [{"label": str(c.label), "kind": c.kind} for c in table.columns],
-                "rows": [[str(v) for v in row] for row in shown.itertuples(index=False)],
-                "emphasis": [int(r) for r in table.emphasis_rows],
-            }
-        )
 
     def table(self, table: ReportTable):
         """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
@@ -156,7 +96,6 @@ class Outputs:
                 "files": [f"tables/{table.id}.csv", f"tables/{table.id}.xlsx"],
             }
         )
-        self._stream_table(table)
         return ShownTable(table)
 
     def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
@@ -174,16 +113,6 @@ class Outputs:
                 "notebook": self.notebook,
                 "notes": notes,
                 "files": [f"figures/{id}.png", f"figures/{id}.svg", f"figures/{id}.csv"],
-            }
-        )
-        self._append(
-            {
-                "type": "figure",
-                "id": id,
-                "title": str(title),
-                "notes": str(notes or ""),
-                "image": f"figures/{id}.png",
-                "dpi": PNG_DPI,
             }
         )
         plt.close(fig)

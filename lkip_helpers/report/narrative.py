@@ -14,7 +14,7 @@ from lkip_helpers.analysis.anggaran import label
 from lkip_helpers.analysis.audit import audit
 from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, observations
 from lkip_helpers.analysis.headline import headline
-from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
+from lkip_helpers.analysis.kegiatan import efficiency_frame
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
 from lkip_helpers.capaian import sakip_verdict
 from lkip_helpers.data.loading import Dataset
@@ -57,10 +57,10 @@ def ringkasan(ds: Dataset) -> str:
             f"- Sasaran {_e(row['nomor'])} — {_e(row['name'])}: rata-rata "
             f"**{format_pct(row['rata_rata_capaian_pct'], missing=miss)}** ({reached})."
         )
-    lines.append(
-        f"\nAnggaran {format_rp(pagu, miss)} terealisasi {format_rp(real, miss)} atau "
-        f"**{format_pct(serapan, missing=miss)}**."
-    )
+    if h.has_anggaran and pd.notna(pagu) and pd.notna(real):
+        lines.append(f"\nAnggaran {format_rp(pagu)} terealisasi {format_rp(real)} atau **{format_pct(serapan)}**.")
+    else:  # a sentence that rests on numbers only where the numbers exist
+        lines.append("\nPagu dan realisasi anggaran " + ("belum diisi." if ds.draft else "tidak tersedia."))
     return "\n".join(lines)
 
 

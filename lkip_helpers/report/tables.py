@@ -154,9 +154,7 @@ def renstra_outcome(ds: Dataset) -> ReportTable:
     rows["program"] = rows["sasaran_id"].map(prog)
     cols = [Column("program", "Program", merge=True)] if rows["program"].notna().any() else []
     cols += [Column("sasaran", "Sasaran", merge=True), Column("nomor", "No"), Column("name", "Indikator Kinerja Utama")]
-    notes = (
-        [] if has_doc else ["Disusun dari indikator.csv (IKU); dokumen Renstra tidak diisi di dokumen_perencanaan.csv."]
-    )
+    notes = [] if has_doc else ["Disusun dari daftar indikator kinerja utama; baris dokumen Renstra tidak tersedia."]
     return _table(art, rows, cols, id_columns=["sasaran_id", "indikator_id"], notes=notes)
 
 
@@ -191,9 +189,7 @@ def _pk_table(ds: Dataset, document: str, key: str) -> ReportTable:
         )
     else:  # the PK from the core tables: every indicator with its PK target of the year
         rows = pd.concat([_core_indikator(ds, "iku"), _core_indikator(ds, "ikk")], ignore_index=True)
-        notes = [
-            "Disusun dari indikator.csv dan target.csv (basis pk); dokumen PK tidak diisi di dokumen_perencanaan.csv."
-        ]
+        notes = ["Disusun dari indikator dan target Perjanjian Kinerja tahun ini; baris dokumen PK tidak tersedia."]
     rows["bagian"] = rows["part"].map(PART_LABELS)
     return _table(
         art,
@@ -556,18 +552,19 @@ def anggaran(ds: Dataset) -> ReportTable:
         if parents and leaf_levels
         else "Subtotal dihitung dari baris terbawah."
     )
+    tree = tree.assign(tingkat=tree["level"].map(level_word))  # "sub-kegiatan", not the data's sub_kegiatan
     return _table(
         _art(ds, "anggaran"),
         tree,
         [
             Column("kode_rekening", "Kode Rekening"),
-            Column("level", "Tingkat", merge=True),
+            Column("tingkat", "Tingkat", merge=True),
             Column("uraian", level_label(ds) or "Uraian", indent="depth"),
             Column("pagu_rp", "Pagu (Rp)", "rp"),
             Column("realisasi_rp", "Realisasi (Rp)", "rp"),
             Column("serapan_pct", "%", "pct"),
         ],
-        id_columns=["parent_kode"],
+        id_columns=["parent_kode", "level"],
         emphasis_rows=[i for i, leaf in enumerate(tree["is_leaf"]) if not leaf],
         notes=[note],
     )

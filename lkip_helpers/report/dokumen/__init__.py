@@ -40,10 +40,20 @@ def record(ds: Dataset) -> list[dict]:
     """The documents' entries in ``manifest.json``: the LKIP and the verification note."""
     draft = " (DRAF)" if ds.draft else ""
     return [
-        {"id": DOCUMENT_ID, "kind": "document", "title": f"Dokumen LKIP: Word dan PDF{draft}", "notebook": None,
-         "files": files(ds.id)},
-        {"id": VERIFICATION_ID, "kind": "document", "title": "Catatan verifikasi (internal): Word dan PDF",
-         "notebook": None, "files": verification_files(ds.id)},
+        {
+            "id": DOCUMENT_ID,
+            "kind": "document",
+            "title": f"Dokumen LKIP: Word dan PDF{draft}",
+            "notebook": None,
+            "files": files(ds.id),
+        },
+        {
+            "id": VERIFICATION_ID,
+            "kind": "document",
+            "title": "Catatan verifikasi (internal): Word dan PDF",
+            "notebook": None,
+            "files": verification_files(ds.id),
+        },
     ]
 
 
@@ -63,7 +73,8 @@ def write_part(folder: Path, ds: Dataset, part: str) -> None:
             write_docx(doc, folder / name)
         except (OSError, ValueError, KeyError, PackageNotFoundError) as exc:  # e.g. a template.docx that is not Word
             raise LkipError(
-                f"dokumen Word {name} tidak dapat ditulis: {exc}" + (f" (periksa {doc.template})" if doc.template else "")
+                f"dokumen Word {name} tidak dapat ditulis: {exc}"
+                + (f" (periksa {doc.template})" if doc.template else "")
             ) from None
 
 

@@ -15,6 +15,7 @@ file name or column name reaches the document: internal checks go to :mod:`.veri
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -84,6 +85,7 @@ PROFIL_PARTS = {  # profil.bagian -> (what a draft asks for, shown as a list)
     "rencana_tindak_lanjut": ("langkah perbaikan kinerja tahun berikutnya", True),
 }
 NARASI_CAUSE = ("faktor_pendukung", "penyebab_kendala")
+_CROSS_REF = re.compile(r"\s*\((?:Tabel|Gambar) [^)]*\)")
 NARASI_EFFORT = ("solusi", "rencana_perbaikan")
 
 
@@ -142,13 +144,24 @@ class Composer:
     def table(self, rt: ReportTable, title: str | None = None) -> None:
         """A report table (the notebooks' own) with the document's running number."""
         shown = rt.display_frame()
-        labels = [c.label for c in rt.columns]
+        labels = [_CROSS_REF.sub("", c.label) for c in rt.columns]  # the document numbers its tables itself
         kinds = [c.kind for c in rt.columns]
         rows = [[clean(v) for v in row] for row in shown.itertuples(index=False)]
         widths, wide = layout(labels, kinds, rows)
         notes = [clean(n) for n in rt.notes if n]
         self.blocks.append(
-            Table(self.label("Tabel"), clean(title or rt.title), labels, kinds, rows, set(rt.emphasis_rows), notes, "", widths, wide)
+            Table(
+                self.label("Tabel"),
+                clean(title or rt.title),
+                labels,
+                kinds,
+                rows,
+                set(rt.emphasis_rows),
+                notes,
+                "",
+                widths,
+                wide,
+            )
         )
 
     def figure(self, made, title: str, notes: str = "") -> None:
@@ -232,7 +245,9 @@ class Composer:
         if ds.draft:
             self.blocks.append(_p("DRAF — belum untuk ditandatangani", bold=True, align="center"))
         if ds.synthetic:
-            self.blocks.append(_p("DATA REKAAN — tidak menggambarkan instansi yang sebenarnya", bold=True, align="center"))
+            self.blocks.append(
+                _p("DATA REKAAN — tidak menggambarkan instansi yang sebenarnya", bold=True, align="center")
+            )
 
     def signature(self) -> None:
         """Place, date, title, name, rank and NIP of the signatory, as the metadata give them."""
@@ -246,7 +261,9 @@ class Composer:
         for key, what in (("nama", "nama penandatangan"), ("pangkat", "pangkat/golongan"), ("nip", "NIP")):
             value = sign.get(key)
             if value:
-                self.blocks.append(_p(f"NIP {value}" if key == "nip" else str(value), bold=key == "nama", align="right"))
+                self.blocks.append(
+                    _p(f"NIP {value}" if key == "nip" else str(value), bold=key == "nama", align="right")
+                )
             else:
                 self.blocks.append(self._fill_line(what))
 
@@ -466,9 +483,7 @@ class Composer:
             Column("realisasi_rp", "Realisasi (Rp)", "rp"),
             Column("serapan_pct", "Serapan (%)", "pct"),
             Column("output", "Output (indikator kegiatan)"),
-            Column("target", "Target", "number"),
-            Column("realisasi", "Realisasi", "number"),
-            Column("capaian_pct", "Capaian (%)", "pct"),
+            Column("capaian_pct", "Capaian output (%)", "pct"),
         ]
         rt = ReportTable("kegiatan", title, frame, columns, missing=self.ds.missing_text)
         self.table(rt)
@@ -510,9 +525,13 @@ class Composer:
         years = yearly_values(ds, iid)
         if len(years) > 1:
             self.blocks.append(_labelled("Perkembangan dari tahun ke tahun.", trend_sentence(years, unit)))
-            self.table(years_table(ds, iid, years, r["short_name"]), f"Target dan Realisasi {r['short_name']} per Tahun")
+            self.table(
+                years_table(ds, iid, years, r["short_name"]), f"Target dan Realisasi {r['short_name']} per Tahun"
+            )
         else:
-            self.blocks.append(_labelled("Perkembangan dari tahun ke tahun.", "Data tahun-tahun sebelumnya belum tersedia."))
+            self.blocks.append(
+                _labelled("Perkembangan dari tahun ke tahun.", "Data tahun-tahun sebelumnya belum tersedia.")
+            )
             self.fill(f"target dan realisasi tahun-tahun sebelumnya untuk {r['short_name']}")
         # 3. medium-term target
         mt = medium_term(ds, iid)
@@ -560,7 +579,9 @@ class Composer:
                 _labelled("Program dan kegiatan pendukung.", "Belum ada kegiatan yang dikaitkan dengan indikator ini.")
             )
             self.fill(f"kegiatan dan anggaran yang mendukung {r['short_name']}")
-            self.blocks.append(_labelled("Efisiensi penggunaan sumber daya.", "Tidak dapat dinilai tanpa anggaran yang dikaitkan."))
+            self.blocks.append(
+                _labelled("Efisiensi penggunaan sumber daya.", "Tidak dapat dinilai tanpa anggaran yang dikaitkan.")
+            )
             return
         if shared:
             self.blocks.append(
@@ -582,12 +603,21 @@ class Composer:
         self.kegiatan_table(sup, f"Kegiatan Pendukung {r['short_name']}")
         money = sup.drop_duplicates("kode_rekening")
         pagu, real = money["pagu_rp"].sum(min_count=1), money["realisasi_rp"].sum(min_count=1)
-        serapan = real / pagu * 100 if pd.notna(pagu) and pagu and pd.notna(real) else math.nan
+        if pd.isna(pagu) or pd.isna(real) or not pagu:
+            word = "belum diisi" if ds.draft else "tidak tersedia"
+            self.blocks.append(
+                _labelled(
+                    "Efisiensi penggunaan sumber daya.",
+                    f"Pagu atau realisasi anggaran kegiatan pendukung {word}; efisiensi belum dapat dinilai.",
+                )
+            )
+            return
+        serapan = real / pagu * 100
         self.blocks.append(
             _labelled(
                 "Efisiensi penggunaan sumber daya.",
-                f"Anggaran kegiatan pendukung {format_rp(pagu, miss)}, terealisasi {format_rp(real, miss)} "
-                f"({format_pct(serapan, missing=miss)}). " + narrative.efisiensi(r["capaian_pct"], serapan),
+                f"Anggaran kegiatan pendukung {format_rp(pagu)}, terealisasi {format_rp(real)} "
+                f"({format_pct(serapan)}). " + narrative.efisiensi(r["capaian_pct"], serapan),
             )
         )
 
@@ -734,23 +764,21 @@ def trend_sentence(years: pd.DataFrame, unit: str) -> str:
         a, b = real.iloc[-2], real.iloc[-1]
         move = "naik" if b["realisasi"] > a["realisasi"] else ("turun" if b["realisasi"] < a["realisasi"] else "tetap")
         return (
-            f"Realisasi {move} dari {format_number(a['realisasi'])} {unit} ({a['tahun']}) menjadi "
-            f"{format_number(b['realisasi'])} {unit} ({b['tahun']})".replace("  ", " ")
+            f"Realisasi {move} dari {format_number(a['realisasi'])} {unit} ({int(a['tahun'])}) menjadi "
+            f"{format_number(b['realisasi'])} {unit} ({int(b['tahun'])})".replace("  ", " ")
             + "; rinciannya dalam tabel berikut."
         )
     cap = years.dropna(subset=["capaian_pct"])
     first, last = cap.iloc[0], cap.iloc[-1]
     return (
-        f"Capaian {format_pct(first['capaian_pct'])} pada {first['tahun']} dan {format_pct(last['capaian_pct'])} pada "
-        f"{last['tahun']}; untuk tahun-tahun yang hanya memuat capaian, target dan realisasinya tidak tersedia."
+        f"Capaian {format_pct(first['capaian_pct'])} pada {int(first['tahun'])} dan {format_pct(last['capaian_pct'])} "
+        f"pada {int(last['tahun'])}; untuk tahun-tahun yang hanya memuat capaian, target dan realisasinya tidak tersedia."
     )
 
 
 def medium_term(ds: Dataset, indikator: str) -> tuple[int, float] | None:
     """The final medium-term target of ``indikator`` (year, target), if any."""
-    t = ds.target[(ds.target["basis"] == "rpjmd") & (ds.target["indikator_id"] == indikator)].dropna(
-        subset=["target"]
-    )
+    t = ds.target[(ds.target["basis"] == "rpjmd") & (ds.target["indikator_id"] == indikator)].dropna(subset=["target"])
     if t.empty:
         return None
     last = t.sort_values("year").iloc[-1]

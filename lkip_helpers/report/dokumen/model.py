@@ -138,15 +138,25 @@ class Document:
         return " · ".join(self.marks) + (" — data belum lengkap, bukan dokumen final" if self.draft else "")
 
 
-def landscape_flags(blocks: list) -> list[bool]:
-    """Which blocks stand on landscape pages: wide tables, the headings that introduce them and the text after them.
+INTRO_PARAGRAPHS = 3
 
+
+def landscape_flags(blocks: list) -> list[bool]:
+    """Which blocks stand on landscape pages: wide tables, the section text that introduces them and the text after them.
+
+    A short section opening before a wide table (its heading and at most ``INTRO_PARAGRAPHS``
+    paragraphs) goes with it: a portrait page holding only those lines would stand nearly empty.
     Text that follows a wide table stays on its page rather than opening a portrait page of its own.
     """
     flags = [isinstance(b, Table) and b.landscape for b in blocks]
-    for i in range(len(blocks) - 2, -1, -1):
-        if isinstance(blocks[i], Heading) and flags[i + 1]:
-            flags[i] = True
+    for t in [i for i, wide in enumerate(flags) if wide]:
+        i = t - 1
+        while i >= 0 and isinstance(blocks[i], Paragraph) and t - i <= INTRO_PARAGRAPHS:
+            i -= 1
+        if i >= 0 and isinstance(blocks[i], Heading) and blocks[i].level > 1:  # a short section opening
+            flags[i:t] = [True] * (t - i)
+        elif t > 0 and isinstance(blocks[t - 1], Heading):
+            flags[t - 1] = True
     for i in range(1, len(blocks)):
         if isinstance(blocks[i], Paragraph) and flags[i - 1]:
             flags[i] = True
@@ -154,6 +164,7 @@ def landscape_flags(blocks: list) -> list[bool]:
 
 
 # --- captions ----------------------------------------------------------------------------
+
 
 def note_lines(source: str, notes: list[str]) -> list[str]:
     """Lines under a table or figure: its source, then its notes."""
@@ -166,6 +177,7 @@ PORTRAIT_CHARS = 90  # characters of 8 pt table text across an A4 portrait text 
 LANDSCAPE_CHARS = 135  # ... and across a landscape one
 PAD_CHARS = 2  # cell padding, in characters
 _TEXT_MIN, _TEXT_MAX = 10, 60
+SQUEEZED = 16  # a column of long text narrower than this (characters) reads as a word per line: go landscape
 
 
 def _longest_word(text: str) -> int:
@@ -214,7 +226,7 @@ def layout(labels: list[str], kinds: list[str], rows: list[list[str]]) -> tuple[
 
     portrait = allocate(PORTRAIT_CHARS)
     # landscape when the unbreakable part does not fit, or a column of long text would be squeezed
-    squeezed = any(k not in NUMERIC_KINDS and want[i] >= 30 and portrait[i] < 22 for i, k in enumerate(kinds))
+    squeezed = any(k not in NUMERIC_KINDS and want[i] >= 30 and portrait[i] < SQUEEZED for i, k in enumerate(kinds))
     landscape = sum(floor) > PORTRAIT_CHARS or squeezed
     widths = allocate(LANDSCAPE_CHARS) if landscape else portrait
     total = sum(widths)

@@ -5,7 +5,9 @@ browser, no Pango, no LibreOffice. Text is set in DejaVu Sans, the TrueType font
 matplotlib ships, so every character of Bahasa Indonesia and the report's symbols
 (≥, →, –) are embedded and selectable on any machine. Tables repeat their header row
 on every page and never split a row; wide tables get landscape pages; headings become
-PDF bookmarks, which a phone's reader shows as a table of contents.
+PDF bookmarks, which a phone's reader shows as a table of contents. Pages before the
+body (cover, kata pengantar, daftar isi) are numbered i, ii, iii; the body 1, 2, 3, in the
+footers, in the Daftar Isi/Tabel/Gambar and in the viewer's page labels.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
+    Flowable,
     Frame,
     Image,
     KeepTogether,
@@ -40,6 +43,7 @@ from reportlab.platypus import Table as RLTable
 from lkip_helpers.palette import DOCUMENT, PALETTE, fractions
 from lkip_helpers.report.dokumen import pdf_images
 from lkip_helpers.report.dokumen.model import (
+    BodyStart,
     Contents,
     Document,
     Figure,
@@ -96,6 +100,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": dict(fontSize=CELL_PT, leading=CELL_PT + 2, spaceAfter=0),
         "toc1": dict(fontName=bold, spaceBefore=4, spaceAfter=0),
         "toc2": dict(fontSize=9.5, leading=12.5, leftIndent=14, spaceAfter=0),
+        "toc-caption": dict(fontSize=9.5, leading=12.5, spaceAfter=2),
         "toc-page": dict(alignment=TA_RIGHT, spaceAfter=0),
         "toc-title": dict(fontName=bold, fontSize=16, leading=20, textColor=BLUE, spaceAfter=12),
     }
@@ -129,6 +134,33 @@ def _markup(runs) -> str:
     return "".join(out)
 
 
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"))
+_ROMAN += ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def roman(n: int) -> str:
+    """Lower-case roman numeral, as front-matter pages are numbered.
+
+    >>> roman(1), roman(4), roman(14), roman(49)
+    ('i', 'iv', 'xiv', 'xlix')
+    """
+    out = []
+    for value, letters in _ROMAN:
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+class _BodyMark(Flowable):
+    """Where BodyStart falls: the first flowable of the body's first page (no size, no ink)."""
+
+    def wrap(self, aW, aH):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
 class _Doc(BaseDocTemplate):
     def __init__(self, path, doc: Document, pages: dict[str, int]):
         target = path if isinstance(path, io.BytesIO) else str(path)  # the layout pass writes to memory
@@ -140,14 +172,17 @@ class _Doc(BaseDocTemplate):
             topMargin=MARGIN,
             bottomMargin=MARGIN,
             title=doc.title,
-            author="lkip_helpers",
+            author=doc.author,  # the agency, never the tool
             subject="Laporan Kinerja",
-            creator="lkip_helpers",
+            creator=doc.author,
+            producer=doc.author,
             invariant=1,
             lang="id-ID",
         )
         self.doc = doc
-        self.pages = pages  # heading key -> page, filled by the layout pass
+        self.pages = pages  # heading/caption key -> printed page number, filled by the layout pass
+        # the physical page where the body (page 1) begins; a document without BodyStart is all body
+        self.body_first: int | None = None if any(isinstance(b, BodyStart) for b in doc.blocks) else 1
         self._last_level = 0
         templates = []
         for name, size in (("portrait", A4), ("landscape", landscape(A4))):
@@ -162,16 +197,33 @@ class _Doc(BaseDocTemplate):
                 topPadding=0,
                 bottomPadding=0,
             )
-            templates.append(PageTemplate(id=name, frames=[frame], onPage=self._furniture, pagesize=size))
+            templates.append(
+                PageTemplate(id=name, frames=[frame], onPage=self._marks, onPageEnd=self._footer, pagesize=size)
+            )
         self.addPageTemplates(templates)
 
-    def _furniture(self, canvas, doc) -> None:
-        """Footer with page number on every page; the DRAF / DATA SINTETIS marks on every page."""
-        width, height = canvas._pagesize
+    def page_label(self, page: int) -> str:
+        """The printed number of physical page ``page``: roman before the body, arabic from it."""
+        if self.body_first is None or page < self.body_first:
+            return roman(page)
+        return str(page - self.body_first + 1)
+
+    def _footer(self, canvas, doc) -> None:
+        """Footer with the page number, drawn at the page's end: only then is it known whether the body began on it."""
+        width, _ = canvas._pagesize
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
-        canvas.drawCentredString(width / 2, MARGIN / 2, f"{self.doc.footer} — Halaman {doc.page}")
+        canvas.drawCentredString(width / 2, MARGIN / 2, f"{self.doc.footer} — Halaman {self.page_label(doc.page)}")
+        canvas.restoreState()
+
+    def _marks(self, canvas, doc) -> None:
+        """The DRAF / DATA SINTETIS marks on every page, drawn first so the text lies over the watermark."""
+        if doc.page == 1:  # the viewer's page labels: roman from the first page, until the body says otherwise
+            # by name: ReportLab misreads the one-letter codes
+            canvas.addPageLabel(0, "ROMAN_LOWER" if self.body_first is None else "ARABIC")
+        width, height = canvas._pagesize
+        canvas.saveState()
         if self.doc.marks:
             canvas.setFont(f"{FONT}-Bold", 9)
             canvas.setFillColor(colors.HexColor(PALETTE["bahaya"]))
@@ -184,6 +236,17 @@ class _Doc(BaseDocTemplate):
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:
+        if isinstance(flowable, _BodyMark):
+            self.body_first = self.page
+            labels = self.canv._doc.Catalog.PageLabels
+            labels.labels = [x for x in labels.labels if x[0] != self.page - 1]  # the body starts on the first page
+            self.canv.addPageLabel(self.page - 1, "ARABIC", 1)
+            return
+        key = getattr(flowable, "_lkip_caption", None)
+        if key is not None:  # a table or figure caption: the target of its Daftar Tabel/Gambar line
+            self.canv.bookmarkPage(key)
+            self.pages[key] = self.page_label(self.page)
+            return
         info = getattr(flowable, "_lkip_heading", None)
         if info is None:
             return
@@ -192,7 +255,7 @@ class _Doc(BaseDocTemplate):
         self._last_level = level
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level - 1, closed=level > 1)
-        self.pages[key] = self.page
+        self.pages[key] = self.page_label(self.page)
 
 
 class _Canvas(Canvas):
@@ -213,10 +276,11 @@ class _DryCanvas(_Canvas):
 
 
 def write_pdf(doc: Document, path: Path) -> None:
-    """Write ``doc`` as an A4 PDF in two passes: the first finds each heading's page for the Daftar Isi.
+    """Write ``doc`` as an A4 PDF in two passes: the first finds the pages of headings and captions.
 
-    The Daftar Isi has all its lines in both passes (the headings are known from the
-    model), so the layout of the second pass is the first one's and its page numbers hold.
+    The Daftar Isi, Daftar Tabel and Daftar Gambar have all their lines in both passes (the
+    headings and captions are known from the model), so the layout of the second pass is the
+    first one's and its page numbers hold.
     """
     from reportlab import rl_config
 
@@ -242,9 +306,11 @@ def _story(doc: Document, st: dict, pages: dict | None, split_rows: bool = False
     """The flowables of ``doc`` (made anew for each pass: ReportLab's flowables keep layout state)."""
     frame_w = {False: A4[0] - 2 * MARGIN, True: A4[1] - 2 * MARGIN}
     frame_h = {False: A4[1] - 2 * MARGIN, True: A4[0] - 2 * MARGIN}
-    headings = [b for b in doc.blocks if isinstance(b, Heading)]
+    lists = _contents_entries(doc.blocks)
     story: list = []
-    state = {"landscape": False, "pending": False, "fresh": True, "n": 0}
+    # headings_at: where the run of headings just placed begins (a table after them keeps them with it)
+    state = {"landscape": False, "pending": False, "fresh": True, "body": False, "headings_at": None}
+    counts = {"h": 0, "t": 0, "g": 0}
 
     def place(needs_landscape: bool) -> None:
         if needs_landscape != state["landscape"]:
@@ -256,16 +322,25 @@ def _story(doc: Document, st: dict, pages: dict | None, split_rows: bool = False
             story.append(RLPageBreak())
         state["pending"] = False
         state["fresh"] = False
+        if state["body"]:  # the body's first page is the one the next block opens
+            story.append(_BodyMark())
+            state["body"] = False
 
     for block, wide in zip(doc.blocks, landscape_flags(doc.blocks)):
-        if isinstance(block, PageBreak):
-            state["pending"] = True
+        if isinstance(block, (PageBreak, BodyStart)):
+            state["pending"], state["headings_at"] = True, None
+            # BodyStart: a new page, marked when the next block opens it (in that block's orientation)
+            state["body"] = state["body"] or isinstance(block, BodyStart)
             continue
         place(wide)
+        if not isinstance(block, Heading):
+            headings_at, state["headings_at"] = state["headings_at"], None
         if isinstance(block, Heading):
-            state["n"] += 1
+            counts["h"] += 1
+            if state["headings_at"] is None:
+                state["headings_at"] = len(story)
             p = RLParagraph(escape(block.text), st[f"h{block.level}"])
-            p._lkip_heading = (block.level, block.text, f"h{state['n']}")
+            p._lkip_heading = (block.level, block.text, f"h{counts['h']}")
             story.append(p)
         elif isinstance(block, Paragraph):
             style = st.get(block.style, st["body"])
@@ -283,25 +358,62 @@ def _story(doc: Document, st: dict, pages: dict | None, split_rows: bool = False
                 text = f'<span backColor="{DOCUMENT["sorot"]}">{text}</span>'
             story.append(RLParagraph(text, style, bulletText="•" if block.style == "bullet" else None))
         elif isinstance(block, Table):
-            story += _table(block, st, frame_w[block.landscape], split_rows)
+            counts["t"] += 1
+            # room for the caption and a few rows, asked before the headings that introduce the table
+            # (a heading kept with a page-break flowable would stay behind at the foot of the page)
+            story.insert(len(story) if headings_at is None else headings_at, CondPageBreak(4 * cm))
+            story += _table(block, st, frame_w[block.landscape], f"t{counts['t']}", split_rows)
         elif isinstance(block, Figure):
-            story.append(_figure(block, st, frame_w[state["landscape"]], frame_h[state["landscape"]]))
+            counts["g"] += 1
+            w, h = frame_w[state["landscape"]], frame_h[state["landscape"]]
+            story.append(_figure(block, st, w, h, f"g{counts['g']}"))
         elif isinstance(block, Contents):
-            story += [RLParagraph(escape(block.title), st["toc-title"]), _contents(headings, st, frame_w[False], pages)]
+            story += [RLParagraph(escape(block.title), st["toc-title"])]
+            story += _contents(lists[block.kind], block.kind, st, frame_w[False], pages)
+    if state["body"]:  # BodyStart as the last block: an empty body still starts on a page of its own
+        story += [RLPageBreak(), _BodyMark()]
     return story
 
 
-def _contents(headings: list[Heading], st: dict, width: float, pages: dict | None):
-    """Daftar Isi: one line per heading (levels 1-2) with its page, linked to it."""
+def _contents_entries(blocks: list) -> dict[str, list[tuple[str, str, str]]]:
+    """The lines of each list, as (style, text, bookmark key): keys numbered in the order _story numbers them."""
+    out: dict[str, list] = {"isi": [], "tabel": [], "gambar": []}
+    counts = {"h": 0, "t": 0, "g": 0}
+    for b in blocks:
+        if isinstance(b, Heading):
+            counts["h"] += 1
+            if b.level <= 2:
+                out["isi"].append((f"toc{b.level}", b.text, f"h{counts['h']}"))
+        elif isinstance(b, Table):
+            counts["t"] += 1
+            out["tabel"].append(("toc-caption", b.caption, f"t{counts['t']}"))
+        elif isinstance(b, Figure):
+            counts["g"] += 1
+            out["gambar"].append(("toc-caption", b.caption, f"g{counts['g']}"))
+    return out
+
+
+_EMPTY_LIST = {
+    "isi": "Dokumen ini belum memiliki judul bab.",
+    "tabel": "Dokumen ini tidak memuat tabel.",
+    "gambar": "Dokumen ini tidak memuat gambar.",
+}
+
+
+def _contents(entries: list, kind: str, st: dict, width: float, pages: dict | None) -> list:
+    """One line per heading or caption with its printed page, linked to it.
+
+    The layout pass prints a stand-in number in the same one-line page column, so both passes
+    have the same lines and heights, and the pages found in the first hold in the second.
+    """
+    if not entries:
+        return [RLParagraph(escape(_EMPTY_LIST[kind]), st["body"])]
     rows = []
-    for n, h in enumerate(headings, start=1):
-        if h.level > 2:
-            continue
-        key = f"h{n}"
-        page = str(pages.get(key, "")) if pages is not None else "000"
-        text = f'<a href="#{key}">{escape(h.text)}</a>'
-        rows.append([RLParagraph(text, st[f"toc{h.level}"]), RLParagraph(page, st["toc-page"])])
-    table = RLTable(rows or [["", ""]], colWidths=[width - 1.5 * cm, 1.5 * cm])
+    for style, text, key in entries:
+        page = pages.get(key, "") if pages is not None else "000"
+        link = f'<a href="#{key}">{escape(text)}</a>'
+        rows.append([RLParagraph(link, st[style]), RLParagraph(page, st["toc-page"])])
+    table = RLTable(rows, colWidths=[width - 1.5 * cm, 1.5 * cm])
     table.setStyle(
         TableStyle(
             [
@@ -313,7 +425,7 @@ def _contents(headings: list[Heading], st: dict, width: float, pages: dict | Non
             ]
         )
     )
-    return table
+    return [table, Spacer(1, 12)]
 
 
 class _Table(RLTable):
@@ -324,8 +436,8 @@ class _Table(RLTable):
             super().draw()
 
 
-def _table(t: Table, st: dict, width: float, split_rows: bool = False) -> list:
-    """Caption, table and notes. Cells that fit their column are plain strings (fast to lay out); longer text wraps."""
+def _table(t: Table, st: dict, width: float, key: str, split_rows: bool = False) -> list:
+    """Caption (once, above), table and notes; ``key`` bookmarks the caption. Cells that fit their column are plain strings (fast to lay out); longer text wraps."""
     widths = [f * width for f in t.widths]
     data = [[RLParagraph(escape(x), st["cell-bold"]) for x in t.labels]]
     commands = [
@@ -357,20 +469,22 @@ def _table(t: Table, st: dict, width: float, split_rows: bool = False) -> list:
         data.append(cells)
     table = _Table(data, colWidths=widths, repeatRows=1, hAlign="CENTER", splitInRow=1 if split_rows else 0)
     table.setStyle(TableStyle(commands))
+    caption = RLParagraph(escape(t.caption), st["caption"])
+    caption._lkip_caption = key
     return (
-        [CondPageBreak(4 * cm), RLParagraph(escape(t.caption), st["caption"]), table]
-        + [RLParagraph(escape(x), st["note"]) for x in note_lines(t.source, t.notes, t.id)]
-        + [Spacer(1, 8)]
+        [caption, table] + [RLParagraph(escape(x), st["note"]) for x in note_lines(t.source, t.notes)] + [Spacer(1, 8)]
     )
 
 
-def _figure(f: Figure, st: dict, width: float, height: float):
+def _figure(f: Figure, st: dict, width: float, height: float, key: str):
+    """Image, caption under it (bookmarked by ``key``) and notes, kept on one page."""
     w = min(f.width_in * 72, width)
     h = w * f.height_in / f.width_in
     if h > height * 0.75:
         w, h = w * height * 0.75 / h, height * 0.75
-    # from bytes, not a path: ReportLab then names the image by its content, so the PDF does not depend on the folder
-    parts = [Image(io.BytesIO(f.image.read_bytes()), width=w, height=h), RLParagraph(escape(f.caption), st["caption"])]
-    parts[1].style = ParagraphStyle("fig-caption", parent=st["caption"], alignment=TA_CENTER)
-    parts += [RLParagraph(escape(x), st["note"]) for x in note_lines("", [f.notes], f.id)]
+    # from bytes in a BytesIO: ReportLab names the image by its content, and pdf_images draws it strip by strip
+    caption = RLParagraph(escape(f.caption), ParagraphStyle("fig-caption", parent=st["caption"], alignment=TA_CENTER))
+    caption._lkip_caption = key
+    parts = [Image(io.BytesIO(f.png), width=w, height=h), caption]
+    parts += [RLParagraph(escape(x), st["note"]) for x in note_lines("", [f.notes])]
     return KeepTogether(parts + [Spacer(1, 8)])

@@ -12,9 +12,9 @@ from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.report import narrative, sections, tables
-from lkip_helpers.report.text import escape
 from lkip_helpers.report.dokumen.compose import Composer
 from lkip_helpers.report.dokumen.model import Contents, Document, PageBreak, Paragraph, Run, clean
+from lkip_helpers.report.text import escape
 
 
 def verification(ds: Dataset, charts: bool = True) -> Document:

@@ -128,15 +128,24 @@ def _validate(args) -> int:
         print(f"peringatan: {w.message}", file=sys.stderr)
     for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused
         print(f"peringatan: {text}", file=sys.stderr)
-    from lkip_helpers.report.dokumen.compose import gaps
-
-    left_out = "ditandai [diisi: …] dalam draf" if ds.draft else "tidak dicetak"
-    for what in gaps(ds):  # what the LKIP document lacks: a place to fill in a draft, left out when final
-        print(f"peringatan: LKIP belum memuat {what} ({left_out})", file=sys.stderr)
     rows = sum(len(ds.tables[t]) for t in TABLES)
     print(f"{ds.id}: valid — {len(TABLES)} tabel, {rows} baris ({ds.title})")
     _print_remaining(ds)  # a draft also lists what remains to fill (exit 0: a draft is valid)
+    _print_lkip_gaps(ds)
     return 0
+
+
+def _print_lkip_gaps(ds) -> None:
+    """What the LKIP document lacks: a highlighted place in a draft, left out (or said unavailable) when final."""
+    from lkip_helpers.report.dokumen.compose import gaps
+
+    missing = gaps(ds)
+    if not missing:
+        return
+    how = "ditandai [diisi: …] dalam draf LKIP" if ds.draft else "tidak dicetak atau dinyatakan belum tersedia"
+    print(f"Isi LKIP yang belum ada datanya ({len(missing)}; {how}):")
+    for what in missing:
+        print(f"  - {what}")
 
 
 # a column's type as ``lkip describe`` names it

@@ -101,7 +101,7 @@ def _write(path: Path, header: list[str], rows) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows(list(r) + [""] * (len(header) - len(r)) for r in rows)  # optional columns left blank
 
 
 def _agency(root: Path, printed=PRINTED, blank_realisasi: tuple = ()) -> Path:

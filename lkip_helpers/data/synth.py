@@ -1125,6 +1125,47 @@ class _Gen:
             }
         )
 
+    def _t_profil(self) -> None:
+        """The agency's own texts for Bab I, II and IV (invented, clearly generic)."""
+        agency, region = self.theme["agency"], self.region
+        texts = [
+            (
+                "latar_belakang",
+                f"{agency} {region} menyusun laporan kinerja sebagai wujud akuntabilitas tahun {self.year}.",
+            ),
+            (
+                "dasar_hukum",
+                "Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi Pemerintah",
+            ),
+            ("dasar_hukum", "Peraturan Menteri PANRB Nomor 53 Tahun 2014 tentang Petunjuk Teknis Perjanjian Kinerja"),
+            ("tugas_fungsi", f"{agency} melaksanakan urusan pemerintahan yang menjadi kewenangan daerah di bidangnya."),
+            ("isu_strategis", f"Pemerataan layanan {self.r.choice(self.theme['objek'])} di seluruh wilayah"),
+            ("visi", f"Terwujudnya {region} yang maju dan sejahtera"),
+            ("misi", "Meningkatkan mutu pelayanan publik"),
+            ("misi", "Memperkuat tata kelola pemerintahan"),
+            ("tujuan", "Meningkatnya kualitas pelayanan kepada masyarakat"),
+        ]
+        seen: dict[str, int] = {}
+        for bagian, text in texts:
+            seen[bagian] = seen.get(bagian, 0) + 1
+            self.rows["profil"].append(
+                {"bagian": bagian, "urutan": seen[bagian], "text": text, "source_section": "Bab I"}
+            )
+
+    def _t_pembanding(self) -> None:
+        """A national figure for some IKU: the PK target moved a little (invented)."""
+        for iid in [i for i in self.iku if self.pk.get(i, (None, None))[0] is not None][:2]:
+            target = self.pk[iid][0]
+            self.rows["pembanding"].append(
+                {
+                    "indikator_id": iid,
+                    "year": self.year - 1,
+                    "pembanding": "Rata-rata nasional",
+                    "nilai": round(target * self.r.uniform(0.8, 1.1), 2),
+                    "sumber": "data uji",
+                }
+            )
+
     def _t_nilai_tercetak(self) -> None:
         """Values printed by a careful report: computed here from the synthetic inputs, one perhaps mistyped."""
         rows = self.rows["nilai_tercetak"]

@@ -18,7 +18,6 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_DATASET = "pmd-ntt-2023"
 REGISTRY_DIR = ".artifacts"  # inside an output folder: what each notebook run wrote
 TEMPLATE_DOCX = "template.docx"  # in a dataset's folder: the agency's letterhead and styles for the Word draft
-DOKUMEN_PARTS = ("docx", "pdf")  # the LKIP document's two forms: the Word draft and the PDF
 _DATASET_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 

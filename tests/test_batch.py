@@ -140,7 +140,7 @@ def test_the_build_process_plans_and_publishes_but_never_loads_the_document_libr
     ipython = tmp_path / "ipython"
     env = {**os.environ, "IPYTHONDIR": str(ipython)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env).stdout
-    assert "dokumen pdf ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
+    assert "dokumen LKIP ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
     assert ipython.is_dir() and not list(ipython.rglob("history.sqlite"))  # the kernels ran there, kept no history
     assert (workspace[1] / paths.DEFAULT_DATASET / "dokumen" / f"lkip-{paths.DEFAULT_DATASET}.pdf").is_file()
 

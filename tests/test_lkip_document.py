@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from lkip_helpers import paths
 from lkip_helpers.data.loading import load_dataset
-from lkip_helpers.report.dokumen import files, verification_files, write_part
+from lkip_helpers.report.dokumen import files, verification_files, write_documents
 from lkip_helpers.report.dokumen.compose import gaps
 
 pytestmark = pytest.mark.slow  # writes Word and PDF files for four agencies (~15 s)
@@ -110,8 +110,7 @@ def written(tmp_path_factory):
     for name in (paths.DEFAULT_DATASET, FIXTURE.name, MINISTRY, MINISTRY + "-draf"):
         ds = load_dataset(name)
         folder = work / "out" / name
-        for part in ("docx", "pdf"):
-            write_part(folder, ds, part)
+        write_documents(folder, ds)
         out[name] = (ds, folder)
     yield out
     mp.undo()

@@ -347,8 +347,8 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
 
 
 def _name(t: Task | DocumentTask) -> str:
-    """How a progress line names a task: the executed notebook, or the document's form."""
-    return f"dokumen {t.part}" if isinstance(t, DocumentTask) else Path(t.executed_name).stem
+    """How a progress line names a task: the executed notebook, or the documents."""
+    return "dokumen LKIP" if isinstance(t, DocumentTask) else Path(t.executed_name).stem
 
 
 class Progress:

@@ -80,15 +80,13 @@ def _runs(b: DatasetBuild) -> dict[str, dict]:
 
 
 def document_tasks(b: DatasetBuild) -> list[DocumentTask]:
-    """The documents' two forms (Word, PDF) as tasks for the workers, once the dataset's runs are done.
+    """The documents (LKIP and verification note, Word and PDF) as one task for a worker, once the dataset's
+    runs are done.
 
-    The documents are composed from the data, not from the runs; they wait for the runs only so that
-    a dataset whose notebooks fail is not also given documents."""
+    They are composed from the data, not from the runs; they wait for the runs so that a dataset whose
+    notebooks fail is not given documents, and so that they can reuse the figures the runs drew."""
     handover = b.tasks[0].handover if b.tasks else b""
-    return [
-        DocumentTask(b.dataset, part, str(b.tmp), str(paths.data_dir()), handover=handover)
-        for part in paths.DOKUMEN_PARTS
-    ]
+    return [DocumentTask(b.dataset, str(b.tmp), str(paths.data_dir()), handover=handover)]
 
 
 def finish(b: DatasetBuild) -> None:
@@ -108,7 +106,7 @@ def finish(b: DatasetBuild) -> None:
     elif b.document:
         from lkip_helpers.report.dokumen import write_documents  # Word and PDF libraries: only when asked for
 
-        records += write_documents(b.tmp, b.ds)
+        records += write_documents(b.tmp, b.ds, drawn=b.tmp / "figures")
     index = {
         "id": "indeks",
         "kind": "page",
@@ -131,9 +129,7 @@ def finish(b: DatasetBuild) -> None:
 def fail(b: DatasetBuild, task: Task | DocumentTask, exc: BaseException) -> None:
     """Keep the failed notebook, drop the temporary folder, describe what failed (one line)."""
     if isinstance(task, DocumentTask):
-        what = (
-            str(exc) if isinstance(exc, LkipError) else f"dokumen LKIP ({task.part}) gagal: {type(exc).__name__}: {exc}"
-        )
+        what = str(exc) if isinstance(exc, LkipError) else f"dokumen LKIP gagal: {type(exc).__name__}: {exc}"
     elif isinstance(exc, NotebookFailed):
         first = exc.source.strip().splitlines()[:1]
         what = (

@@ -68,18 +68,17 @@ class Task:
 
 @dataclass
 class DocumentTask:
-    """One form ("docx" or "pdf") of a dataset's LKIP and verification note, written in a worker's kernel
-    from the dataset once its runs are done (picklable)."""
+    """A dataset's LKIP and verification note (Word and PDF), written in a worker's kernel from the dataset
+    once its runs are done, reusing the figures they drew (picklable)."""
 
     dataset: str
-    part: str
     workdir: str
     data_dir: str
     handover: bytes = field(default=b"", repr=False)
 
     @property
     def run_id(self) -> str:
-        return f"{self.dataset}/dokumen.{self.part}"
+        return f"{self.dataset}/dokumen"
 
 
 class NotebookFailed(Exception):
@@ -467,7 +466,7 @@ def _document_once(task: DocumentTask) -> dict:
     reply = _silent(
         kc,
         "from lkip_helpers.report.dokumen import write_from_build\n"
-        f"_lkip_record = write_from_build({task.workdir!r}, {task.dataset!r}, {task.part!r})",
+        f"_lkip_record = write_from_build({task.workdir!r}, {task.dataset!r})",
         record="_lkip_record",
     )
     if reply.get("status") != "ok":

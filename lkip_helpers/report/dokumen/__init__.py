@@ -15,8 +15,7 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from lkip_helpers.data.loading import Dataset, load_dataset
 from lkip_helpers.errors import LkipError
-from lkip_helpers.paths import DOKUMEN_PARTS
-from lkip_helpers.report.dokumen.compose import compose
+from lkip_helpers.report.dokumen.compose import Composer
 from lkip_helpers.report.dokumen.pdf import write_pdf
 from lkip_helpers.report.dokumen.verifikasi import verification
 from lkip_helpers.report.dokumen.word import write_docx
@@ -57,37 +56,32 @@ def record(ds: Dataset) -> list[dict]:
     ]
 
 
-def write_part(folder: Path, ds: Dataset, part: str) -> None:
-    """Write one form, ``part`` "docx" (Word) or "pdf", of the LKIP and of the verification note into ``folder``.
+def write_documents(folder: Path, ds: Dataset, drawn: Path | None = None) -> list[dict]:
+    """Write the LKIP and the verification note, Word and PDF, into ``folder``; return the manifest records.
 
-    A build writes the two forms at once on two workers.
+    Composed once for both forms. ``drawn``: a folder of figures this build's notebooks drew from
+    the same data (``<folder>/figures``), reused instead of drawing them again.
     """
     folder = Path(folder)
     (folder / FOLDER).mkdir(parents=True, exist_ok=True)
-    index = DOKUMEN_PARTS.index(part)
-    for doc, name in ((compose(ds), files(ds.id)[index]), (verification(ds), verification_files(ds.id)[index])):
-        if part == "pdf":
-            write_pdf(doc, folder / name)
-            continue
+    lkip = Composer(ds, drawn=drawn)
+    forms = [(lkip.compose(), files(ds.id)), (verification(ds, lkip.gaps), verification_files(ds.id))]
+    for doc, (docx_file, pdf_file) in forms:
         try:
-            write_docx(doc, folder / name)
+            write_docx(doc, folder / docx_file)
         except (OSError, ValueError, KeyError, PackageNotFoundError) as exc:  # e.g. a template.docx that is not Word
             raise LkipError(
-                f"dokumen Word {name} tidak dapat ditulis: {exc}"
+                f"dokumen Word {docx_file} tidak dapat ditulis: {exc}"
                 + (f" (periksa {doc.template})" if doc.template else "")
             ) from None
-
-
-def write_documents(folder: Path, ds: Dataset) -> list[dict]:
-    """Write both forms of both documents into ``folder`` (a build's temporary output); return the manifest records."""
-    for part in DOKUMEN_PARTS:
-        write_part(folder, ds, part)
+        write_pdf(doc, folder / pdf_file)
     return record(ds)
 
 
-def write_from_build(folder: str, dataset: str, part: str) -> str:
-    """One form of the documents, written in a build's kernel from the dataset as the kernel has it loaded.
-    Returns the manifest records as JSON (the build process need not import this package)."""
+def write_from_build(folder: str, dataset: str) -> str:
+    """The documents, written in a build's kernel from the dataset as the kernel has it loaded, reusing the
+    figures the build's notebooks drew. Returns the manifest records as JSON (the build process need not
+    import this package)."""
     ds = load_dataset(dataset)
-    write_part(Path(folder), ds, part)
-    return json.dumps(record(ds))
+    records = write_documents(Path(folder), ds, drawn=Path(folder) / "figures")
+    return json.dumps(records)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -117,6 +118,7 @@ class Composer:
 
     ds: Dataset
     charts: bool = True
+    drawn: Path | None = None  # figures a build's notebooks drew (their PNGs are reused, not drawn again)
     blocks: list = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # what the document lacks, in the agency's words
     _chapter: str = "0"
@@ -164,14 +166,21 @@ class Composer:
             )
         )
 
-    def figure(self, made, title: str, notes: str = "") -> None:
+    def figure(self, key: str, made, title: str, notes: str = "") -> None:
+        """The chart of report part ``key``: the PNG a notebook of this build drew from the same data
+        (``drawn/<artifact id>.png``), else drawn here with the same chart function."""
         if not self.charts:
             return
-        import matplotlib.pyplot as plt
+        art = self.art(key)
+        drawn = self.drawn / f"{art.id}.png" if self.drawn is not None and art is not None else None
+        if drawn is not None and drawn.is_file():
+            png = drawn.read_bytes()
+        else:
+            import matplotlib.pyplot as plt
 
-        fig, _ = made() if callable(made) else made
-        png = tight_png(fig)
-        plt.close(fig)
+            fig, _ = made()
+            png = tight_png(fig)
+            plt.close(fig)
         w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
         self.blocks.append(Figure(self.label("Gambar"), clean(title), png, w / PNG_DPI, h / PNG_DPI, clean(notes)))
 
@@ -331,11 +340,15 @@ class Composer:
         self.part("Tugas dan Fungsi", "tugas_fungsi")
         org = self.art("struktur_organisasi") is not None
         if self.part("Struktur Organisasi", "struktur_organisasi", also=org) and org:
-            self.figure(lambda: charts.org_chart(ds.unit_organisasi), "Struktur Organisasi")
+            self.figure("struktur_organisasi", lambda: charts.org_chart(ds.unit_organisasi), "Struktur Organisasi")
         staff = self.art("komposisi_jabatan") is not None
         if self.part("Sumber Daya Manusia", "sdm", also=staff) and staff:
             self.text(narrative.staff(ds))
-            self.figure(lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai), "Komposisi Pegawai")
+            self.figure(
+                "komposisi_jabatan",
+                lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
+                "Komposisi Pegawai",
+            )
         self.part("Isu Strategis", "isu_strategis")
         self.sub("Sistematika Penyajian")
         self.blocks.append(_p("Laporan kinerja ini disusun dengan sistematika sebagai berikut:"))
@@ -431,6 +444,7 @@ class Composer:
             self.table(tables.capaian(ds))
             self.text(narrative.scale_sentence(ds))
             self.figure(
+                "grafik_capaian",
                 lambda: charts.capaian_bars(kinerja.measured(ds), kinerja.policy(ds).scale),
                 f"Capaian Indikator Kinerja Utama Tahun {ds.year}",
             )
@@ -634,6 +648,7 @@ class Composer:
         art = self.art("grafik_serapan_program")
         if art is not None:
             self.figure(
+                "grafik_serapan_program",
                 lambda: charts.anggaran_bars(
                     anggaran_tree(ds).query("level == 'program'"), "uraian", "pagu_rp", art.title
                 ),
@@ -792,9 +807,9 @@ def benchmarks(ds: Dataset, indikator: str) -> pd.DataFrame:
     return b[b["indikator_id"] == indikator].sort_values(["year", "pembanding"])
 
 
-def compose(ds: Dataset, charts: bool = True) -> Document:
-    """The LKIP document of ``ds``."""
-    return Composer(ds, charts).compose()
+def compose(ds: Dataset, charts: bool = True, drawn: Path | None = None) -> Document:
+    """The LKIP document of ``ds`` (``drawn``: a folder of figures already drawn from the same data)."""
+    return Composer(ds, charts, drawn).compose()
 
 
 def gaps(ds: Dataset) -> list[str]:

@@ -178,6 +178,7 @@ LANDSCAPE_CHARS = 135  # ... and across a landscape one
 PAD_CHARS = 2  # cell padding, in characters
 _TEXT_MIN, _TEXT_MAX = 10, 60
 SQUEEZED = 16  # a column of long text narrower than this (characters) reads as a word per line: go landscape
+SQUEEZED_LONG, LONG_ROWS = 22, 15  # … and narrower than this in a table of more rows than LONG_ROWS
 
 
 def _longest_word(text: str) -> int:
@@ -226,7 +227,9 @@ def layout(labels: list[str], kinds: list[str], rows: list[list[str]]) -> tuple[
 
     portrait = allocate(PORTRAIT_CHARS)
     # landscape when the unbreakable part does not fit, or a column of long text would be squeezed
-    squeezed = any(k not in NUMERIC_KINDS and want[i] >= 30 and portrait[i] < SQUEEZED for i, k in enumerate(kinds))
+    # a long table wraps every row over many lines: it goes landscape sooner than a short one
+    least = SQUEEZED_LONG if len(rows) > LONG_ROWS else SQUEEZED
+    squeezed = any(k not in NUMERIC_KINDS and want[i] >= 30 and portrait[i] < least for i, k in enumerate(kinds))
     landscape = sum(floor) > PORTRAIT_CHARS or squeezed
     widths = allocate(LANDSCAPE_CHARS) if landscape else portrait
     total = sum(widths)

@@ -17,11 +17,14 @@ from lkip_helpers.report.dokumen.model import Contents, Document, PageBreak, Par
 from lkip_helpers.report.text import escape
 
 
-def verification(ds: Dataset, charts: bool = True) -> Document:
-    """The verification note of ``ds``: gaps, plausibility, audit, averaging methods."""
-    lkip = Composer(ds, charts=False)
-    lkip.compose()
-    c = Composer(ds, charts=charts)
+def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
+    """The verification note of ``ds``: gaps (what the LKIP lacks, :attr:`Composer.gaps`; found here when not
+    given), plausibility, audit, averaging methods."""
+    if gaps is None:
+        lkip = Composer(ds, charts=False)
+        lkip.compose()
+        gaps = lkip.gaps
+    c = Composer(ds, charts=False)
     c._chapter = ""
     d = ds.meta["dataset"]
     c.blocks += [
@@ -39,7 +42,7 @@ def verification(ds: Dataset, charts: bool = True) -> Document:
     c.heading("1. Kelengkapan LKIP", 1)
     if ds.draft:
         c.text(f"Dataset ini masih draf: {completeness.summary(ds)}.")
-    missing = list(dict.fromkeys(lkip.gaps))
+    missing = list(dict.fromkeys(gaps))
     if missing:
         c.text(
             f"LKIP masih memerlukan {len(missing)} isian"

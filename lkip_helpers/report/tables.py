@@ -553,6 +553,19 @@ def anggaran(ds: Dataset) -> ReportTable:
         else "Subtotal dihitung dari baris terbawah."
     )
     tree = tree.assign(tingkat=tree["level"].map(level_word))  # "sub-kegiatan", not the data's sub_kegiatan
+    roots = tree[tree["depth"] == 0]
+    if len(roots) > 1:  # several programs at the top: their sum closes the table, as belanja_jenis does
+        total = {
+            "kode_rekening": "",
+            "tingkat": "",
+            "uraian": "Jumlah",
+            "pagu_rp": roots["pagu_rp"].sum(skipna=False),  # blank while a leaf is (a draft)
+            "realisasi_rp": roots["realisasi_rp"].sum(skipna=False),
+            "depth": 0,
+            "is_leaf": False,
+        }
+        total["serapan_pct"] = serapan_pct(total["realisasi_rp"], total["pagu_rp"])
+        tree = _append_row(tree, total)
     return _table(
         _art(ds, "anggaran"),
         tree,

@@ -155,6 +155,8 @@ def landscape_flags(blocks: list) -> list[bool]:
             i -= 1
         if i >= 0 and isinstance(blocks[i], Heading) and blocks[i].level > 1:  # a short section opening
             flags[i:t] = [True] * (t - i)
+            if i > 0 and isinstance(blocks[i - 1], Heading) and blocks[i - 1].level == 1:  # … opening a chapter
+                flags[i - 1] = True
         elif t > 0 and isinstance(blocks[t - 1], Heading):
             flags[t - 1] = True
     for i in range(1, len(blocks)):

@@ -29,7 +29,7 @@ def _leftovers(root):
 
 def test_round_trip_gives_the_same_data(workbook, capsys):
     assert main(["import", str(workbook), "salinan-2023"]) == 0
-    assert "salinan-2023: valid — 17 tabel" in capsys.readouterr().out
+    assert "salinan-2023: valid — 19 tabel" in capsys.readouterr().out
     a, b = load_dataset(paths.DEFAULT_DATASET), load_dataset("salinan-2023")
     for name in TABLES:
         pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True, obj=name)

@@ -375,6 +375,9 @@ def test_untouched_template_writes_no_blank_rows(workbook, scratch):
     folder = paths.dataset_dir("salinan-2023")
     source = load_dataset(paths.DEFAULT_DATASET)
     for name, table in TABLES.items():
+        if not (folder / table.filename).exists():  # an optional table the agency has not filled (no sheet)
+            assert source.tables[name].empty, name
+            continue
         text = (folder / table.filename).read_text(encoding="utf-8")
         assert not [ln for ln in text.splitlines() if not ln.strip(", \t")], name
         assert len(list(csv.reader(io.StringIO(text, newline="")))) == 1 + len(source.tables[name]), name

@@ -294,7 +294,7 @@ def penutup(ds: Dataset) -> str:
     lines = ["**Kesimpulan**", "", kesimpulan(ds), "", "**Rencana perbaikan**", ""]
     plans = ds.narasi[ds.narasi["kind"].isin(["rencana_perbaikan", "solusi", "saran"])] if ds.has("narasi") else None
     if plans is None or plans.empty:
-        lines.append("Belum ada rencana perbaikan yang dinyatakan instansi.")
+        lines.append("Belum ada rencana yang dinyatakan instansi.")
     else:
         lines += [f"- {_e(t)}" for t in plans["text"]]
     return "\n".join(lines)

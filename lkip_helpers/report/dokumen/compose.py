@@ -580,8 +580,13 @@ class Composer:
         # 5. causes and efforts, as the agency states them
         causes, efforts = self.causes(iid, NARASI_CAUSE), self.causes(iid, NARASI_EFFORT)
         if causes or efforts:
-            self.blocks.append(_labelled("Penyebab dan upaya.", "Menurut instansi:"))
-            self.blocks += [_p(t, "bullet") for t in causes + efforts]
+            self.blocks.append(
+                _labelled("Penyebab dan upaya.", "Faktor penyebab menurut instansi:" if causes else "Upaya instansi:")
+            )
+            self.blocks += [_p(t, "bullet") for t in causes]
+            if causes and efforts:
+                self.blocks.append(_p("Upaya dan solusi yang dilakukan:"))
+            self.blocks += [_p(t, "bullet") for t in efforts]
         else:
             self.blocks.append(_labelled("Penyebab dan upaya.", "Belum diuraikan untuk indikator ini."))
             word = "tercapainya" if r["tercapai"] is True else "tidak tercapainya"

@@ -329,28 +329,22 @@ def averages_so_far(frame: pd.DataFrame, policy: CapaianPolicy, group: str = "sa
     return pd.Series(math.nan, index=pd.unique(frame[group]), dtype=float), math.nan
 
 
-def efficiency_index(capaian: float | None, serapan: float | None) -> float:
-    """Efficiency index = capaian % / serapan anggaran %; NaN when serapan is 0 or missing.
+def efisiensi_pct(capaian: float | None, serapan: float | None) -> float:
+    """Saving per unit of output: (1 − realised unit cost ÷ planned unit cost) × 100.
 
-    >>> round(efficiency_index(100, 55.22), 2), math.isnan(efficiency_index(0, 0))
-    (1.81, True)
+    Realised ÷ planned unit cost = (realisasi_rp ÷ realised volume) ÷ (pagu ÷ target volume)
+    = serapan ÷ capaian. Positive: the output cost less per unit than planned. NaN when either
+    is missing or nothing was produced.
+
+    >>> round(efisiensi_pct(100, 55.22), 2), round(efisiensi_pct(51.09, 80), 2), math.isnan(efisiensi_pct(0, 0))
+    (44.78, -56.59, True)
     """
-    if _missing(capaian) or _missing(serapan) or serapan == 0:
+    if _missing(capaian) or _missing(serapan) or capaian == 0:
         return math.nan
-    return capaian / serapan
+    return (1 - serapan / capaian) * 100
 
 
-def efficiency_verdict(capaian: float | None, serapan: float | None) -> str:
-    """Plain-words verdict on the efficiency index.
-
-    >>> efficiency_verdict(100, 55.22), efficiency_verdict(51.09, 80), efficiency_verdict(0, 0)
-    ('Efisien', 'Kurang efisien', 'Tidak dilaksanakan')
-    """
-    if _missing(capaian) or _missing(serapan):
-        return "Tidak dapat dinilai"
-    if serapan == 0:
-        return "Tidak dilaksanakan" if capaian == 0 else "Capaian tanpa serapan anggaran"
-    return "Efisien" if efficiency_index(capaian, serapan) >= 1 else "Kurang efisien"
+VERDICTS = ("efisien", "sesuai rencana", "tidak efisien", "belum terlaksana optimal", "tidak dapat dinilai")
 
 
 def sakip_verdict(capaian: float | None, serapan: float | None) -> str:

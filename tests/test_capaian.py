@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lkip_helpers.analysis import anggaran, kinerja
-from lkip_helpers.capaian import CapaianPolicy, Scale, averages, capaian_pct, efficiency_verdict
+from lkip_helpers.capaian import CapaianPolicy, Scale, averages, capaian_pct, efisiensi_pct, sakip_verdict
 
 
 def test_bumdes_1476_of_1500_is_98_40():
@@ -70,10 +70,18 @@ def test_configurable_scale():
         CapaianPolicy.from_meta({"capaian": {"average": "median-ish"}})
 
 
-def test_efficiency_verdicts():
-    assert efficiency_verdict(100, 55.22) == "Efisien"
-    assert efficiency_verdict(51.09, 80) == "Kurang efisien"
-    assert efficiency_verdict(0, 0) == "Tidak dilaksanakan"
+def test_efficiency_verdicts_as_sakip_reads_them():
+    """Efisien only where the target was reached for less; unspent money with the target unmet is not."""
+    assert sakip_verdict(100, 55.22) == "efisien"  # reached, 55 % of the money
+    assert sakip_verdict(104, 100) == "efisien"  # more output for the planned money
+    assert sakip_verdict(37.74, 28.8) == "belum terlaksana optimal"  # both short: a programme not carried out
+    assert sakip_verdict(15.89, 6.3) == "belum terlaksana optimal"
+    assert sakip_verdict(51.09, 80) == "tidak efisien"  # 80 % of the money for half the output
+    assert sakip_verdict(120, 130) == "tidak efisien"
+    assert sakip_verdict(100, 100) == "sesuai rencana"
+    assert sakip_verdict(float("nan"), 50) == "tidak dapat dinilai"
+    assert efisiensi_pct(100, 55.22) == pytest.approx(44.78)  # 1 − 55,22/100
+    assert efisiensi_pct(51.09, 80) == pytest.approx((1 - 80 / 51.09) * 100)
 
 
 def test_class_of_each_indikator(ds):

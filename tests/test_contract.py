@@ -403,11 +403,15 @@ def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
     stunting = e.loc["stunting"]
     pagu, real = 1380000000 + 2100000000, 1104615500 + 2089950000
     assert (stunting["pagu_rp"], stunting["realisasi_rp"]) == (pagu, real)
-    assert stunting["indeks_efisiensi"] == pytest.approx((18 / 21.4 * 100) / (real / pagu * 100))
+    # its own kode: judged; capaian 18/21,4 = 84,11 % with 91,80 % of the money -> dearer per unit than planned
+    assert stunting["efisiensi_pct"] == pytest.approx((1 - (real / pagu * 100) / (18 / 21.4 * 100)) * 100)
+    assert stunting["verdict"] == "tidak efisien" and stunting["alasan"] == ""
     assert stunting["dasar"] == kegiatan.TIE_KODE and stunting["kode_rekening"] == "P2"
     akses = e.loc["puskesmas-paripurna"]
     assert (akses["pagu_rp"], akses["realisasi_rp"], akses["kode_rekening"]) == (4250000000, 3987512300, "P1.01")
-    assert akses["indeks_efisiensi"] == pytest.approx((48 / 60 * 100) / (3987512300 / 4250000000 * 100))
+    # P1.01 is the kegiatan of both IKU of ss-akses: shared, so no verdict of its own
+    assert akses["n_iku_bersama"] == 2 and akses["verdict"] == "tidak dapat dinilai"
+    assert math.isnan(akses["efisiensi_pct"]) and "dipakai bersama 2 IKU" in akses["alasan"]
     assert akses["dasar"] == kegiatan.TIE_SASARAN
     # gizi-buruk (ss-gizi) has no kode and no link: the kegiatan its sasaran's IKK names (posyandu-aktif: P2.01)
     gizi = e.loc["gizi-buruk"]
@@ -434,7 +438,7 @@ def test_efficiency_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
     _write(dinkes / "sasaran_kegiatan.csv", links + [["ss-penyakit", "P3.02", "x"]])
     e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     assert e.loc["dbd", "pagu_rp"] == 100 + 390000000 and math.isnan(e.loc["dbd", "realisasi_rp"])
-    assert math.isnan(e.loc["dbd", "serapan_pct"]) and math.isnan(e.loc["dbd", "indeks_efisiensi"])
+    assert math.isnan(e.loc["dbd", "serapan_pct"]) and math.isnan(e.loc["dbd", "efisiensi_pct"])
 
 
 # ---------------------------------------------------------------- one line per error

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from lkip_helpers.analysis import anggaran, kegiatan, kinerja
 from lkip_helpers.analysis.plausibility import plausibility_warnings
+from lkip_helpers.capaian import VERDICTS
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.data.schema import CORE_COLUMNS
 from lkip_helpers.errors import DataError
@@ -176,7 +177,10 @@ def test_accepted_means_computable(agency):
         e = kegiatan.efficiency_per_iku(ds)
         own = m["kode_rekening"].notna()  # an IKU with its own kode rekening is always tied
         assert set(m.loc[own, "indikator_id"]) <= set(e["indikator_id"]) <= set(m["indikator_id"])
-        assert e["indeks_efisiensi"].map(_finite_or_nan).all()
+        assert e["efisiensi_pct"].map(_finite_or_nan).all()
+        assert set(e["verdict"]) <= set(VERDICTS)
+        judged = e[e["verdict"] == "efisien"]  # never where the target was missed
+        assert (judged["capaian_pct"] >= 100).all() and (judged["serapan_pct"] < judged["capaian_pct"]).all()
         warnings = plausibility_warnings(ds)
         if defect in ("huge-realisasi", "overspent") and (defect != "overspent" or len(anggaran.anggaran_tree(ds))):
             assert warnings, defect

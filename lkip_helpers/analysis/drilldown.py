@@ -81,8 +81,11 @@ def efficiency(ds: Dataset, indikator: str) -> dict | None:
         "pagu_rp": float(r["pagu_rp"]),
         "realisasi_rp": float(r["realisasi_rp"]),
         "serapan_pct": float(r["serapan_pct"]),
-        "indeks": r["indeks_efisiensi"],
+        "efisiensi_pct": float(r["efisiensi_pct"]),
         "verdict": r["verdict"],
+        "alasan": r["alasan"],
+        "dasar": r["dasar"],
+        "n_iku_bersama": int(r["n_iku_bersama"]),
     }
 
 
@@ -131,9 +134,8 @@ def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = No
             )
         if known(p["realisasi"], p["target"]) and p["realisasi"] > p["target"] * 1.5:
             notes.append(
-                f"Realisasi {y - 1} ({format_number(p['realisasi'])}) jauh melampaui targetnya "
-                f"({format_number(p['target'])}): target {y - 1} tampaknya terlalu rendah, sehingga "
-                "capaian tahun itu tidak sebanding dengan tahun ini."
+                f"Realisasi {y - 1} ({format_number(p['realisasi'])}) {format_number(p['realisasi'] / p['target'] * 100 - 100, 0)}% "
+                f"di atas targetnya ({format_number(p['target'])})."
             )
         if known(row["realisasi"], p["realisasi"]) and row["realisasi"] < p["realisasi"]:
             notes.append(
@@ -157,10 +159,7 @@ def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = No
         notes.append("PK Perubahan menghapus target output pendukung: " + "; ".join(dropped["name"]) + ".")
     eff = efficiency(ds, indikator)
     if eff is not None and eff["serapan_pct"] < 50:
-        notes.append(
-            f"Serapan anggaran kegiatan pendukung rendah ({format_pct(eff['serapan_pct'])}): hasil yang "
-            "rendah sejalan dengan anggaran yang tidak terpakai."
-        )
+        notes.append(f"Serapan anggaran kegiatan pendukung {format_pct(eff['serapan_pct'])}, di bawah 50%.")
     if findings is not None and len(findings):
         mine = findings[(findings["indikator_id"] == indikator) & (findings["jenis"] == "angka")]
         for _, f in mine.iterrows():

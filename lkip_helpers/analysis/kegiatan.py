@@ -2,8 +2,10 @@
 
 A kegiatan is tied to a sasaran by ``sasaran_kegiatan.csv`` (a whole program, or a
 kegiatan/sub-kegiatan, told apart by ``anggaran.level``), and to an indicator by its own
-``kode_rekening`` (indikator.csv). Efficiency = capaian % ÷ serapan %
-(:func:`lkip_helpers.capaian.efficiency_index`).
+``kode_rekening`` (indikator.csv). Efficiency is cost per unit of output, realised against
+planned (:func:`lkip_helpers.capaian.efisiensi_pct`, :func:`lkip_helpers.capaian.sakip_verdict`):
+judged only where a kegiatan's budget and output are its own; a budget several IKU share, or
+a program whose capaian is its sasaran's outcome, is not judged, and says why.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.anggaran import LEVEL_NAMES, anggaran_tree, label, most_detailed, serapan_pct
-from lkip_helpers.capaian import efficiency_index, efficiency_verdict
+from lkip_helpers.capaian import efisiensi_pct, sakip_verdict
 from lkip_helpers.data.loading import Dataset, per_dataset
 
 
@@ -75,7 +77,11 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     ikk = (
         kinerja.measured(ds, kind="ikk")
         .groupby("kode_rekening")
-        .agg(capaian_pct=("capaian_pct", "mean"), n_ikk=("indikator_id", "size"))
+        .agg(
+            capaian_pct=("capaian_pct", "mean"),
+            n_ikk=("capaian_pct", "count"),
+            n_dihapus=("status", lambda st: int((st == kinerja.DIHAPUS).sum())),
+        )
         .reset_index()
     )
     subs = subs.merge(ikk, on="kode_rekening", how="left")
@@ -96,9 +102,33 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     ]
     parts = [x.reindex(columns=cols) for x in (progs, subs) if not x.empty]
     f = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-    f["indeks_efisiensi"] = [efficiency_index(c, s) for c, s in zip(f["capaian_pct"], f["serapan_pct"])]
-    f["verdict"] = [efficiency_verdict(c, s) for c, s in zip(f["capaian_pct"], f["serapan_pct"])]
+    one_output = f["kode_rekening"].map(ikk.set_index("kode_rekening")["n_ikk"]) == 1
+    f["dasar_efisiensi"] = np.where(one_output, "biaya per satuan output", "proksi capaian dan serapan")
+    dropped = f["kode_rekening"].map(ikk.set_index("kode_rekening")["n_dihapus"]).fillna(0)
+    reasons = [
+        _not_judged(t, c, s, ds.missing_text, int(n))
+        for t, c, s, n in zip(f["tingkat"], f["capaian_pct"], f["serapan_pct"], dropped)
+    ]
+    f["efisiensi_pct"] = [
+        np.nan if r else efisiensi_pct(c, s) for r, c, s in zip(reasons, f["capaian_pct"], f["serapan_pct"])
+    ]
+    f["verdict"] = [
+        "tidak dapat dinilai" if r else sakip_verdict(c, s)
+        for r, c, s in zip(reasons, f["capaian_pct"], f["serapan_pct"])
+    ]
+    f["alasan"] = reasons
     return f
+
+
+def _not_judged(tingkat: str, capaian: float, serapan: float, missing: str, dropped: int = 0) -> str:
+    """Why a unit of spending gets no efficiency verdict ('' when it gets one)."""
+    if tingkat == "Program":
+        return "capaian program adalah capaian sasaran strategis, bukan output yang dibiayainya"
+    if pd.isna(capaian):
+        return "indikator outputnya dihapus pada PK Perubahan" if dropped else "tidak ada indikator output terukur"
+    if pd.isna(serapan):
+        return f"pagu atau realisasi anggaran {missing}"
+    return ""
 
 
 # How a kegiatan is known to support an IKU (iku_kegiatan's ``dasar``), in the order tried.
@@ -154,9 +184,11 @@ EFFICIENCY_COLUMNS = [
     "pagu_rp",
     "realisasi_rp",
     "serapan_pct",
-    "indeks_efisiensi",
+    "efisiensi_pct",
     "verdict",
+    "alasan",
     "dasar",
+    "n_iku_bersama",
 ]
 
 
@@ -176,6 +208,7 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
         return pd.DataFrame(columns=EFFICIENCY_COLUMNS)
     tree = anggaran_tree(ds).set_index("kode_rekening")
     m = kinerja.iku_rows(ds).set_index("indikator_id")
+    users = ties.groupby("kode_rekening")["indikator_id"].nunique()  # how many IKU each kegiatan serves
     rows = []
     for ind, g in ties.groupby("indikator_id", sort=False):
         kode = list(g["kode_rekening"])
@@ -183,6 +216,12 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
         real = tree.loc[kode, "realisasi_rp"].sum(skipna=False)
         serapan = serapan_pct(real, pagu) if pd.notna(pagu) and pd.notna(real) else np.nan
         c = m.loc[ind, "capaian_pct"]
+        shared = int(users[kode].max())
+        why = (
+            f"anggaran kegiatannya dipakai bersama {shared} IKU dan tidak dirinci per IKU"
+            if shared > 1
+            else _not_judged("Kegiatan", c, serapan, ds.missing_text)
+        )
         rows.append(
             {
                 "indikator_id": ind,
@@ -196,9 +235,11 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
                 "pagu_rp": pagu,
                 "realisasi_rp": real,
                 "serapan_pct": serapan,
-                "indeks_efisiensi": efficiency_index(c, serapan),
-                "verdict": efficiency_verdict(c, serapan),
+                "efisiensi_pct": np.nan if why else efisiensi_pct(c, serapan),
+                "verdict": "tidak dapat dinilai" if why else sakip_verdict(c, serapan),
+                "alasan": why,
                 "dasar": g["dasar"].iloc[0],
+                "n_iku_bersama": shared,
             }
         )
     order = {k: i for i, k in enumerate(m.index)}

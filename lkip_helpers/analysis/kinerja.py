@@ -51,9 +51,34 @@ def _measured(ds: Dataset, year: int, basis: str, kind: str) -> pd.DataFrame:
     ]
     frame["capaian_pct"] = frame["capaian_pct"].astype(float)
     frame["status"] = [pol.status(r, t, p) for r, t, p in zip(frame["realisasi"], frame["target"], frame["polarity"])]
+    removed = removed_by_pk_perubahan(ds) if basis == "pk" and year == ds.year else set()
+    gone = frame["indikator_id"].isin(removed)
+    frame.loc[gone, "capaian_pct"] = float("nan")  # not a promise any more: shown, never counted
+    frame.loc[gone, "status"] = DIHAPUS
     frame["kelas"] = frame["capaian_pct"].map(pol.scale.classify)
     frame["tercapai"] = frame["capaian_pct"] >= 100
     return frame.reset_index(drop=True)
+
+
+DIHAPUS = "dihapus pada PK Perubahan"
+
+
+def removed_by_pk_perubahan(ds: Dataset) -> set[str]:
+    """Indicators whose target the PK Perubahan set to 0 (or left out) while the PK awal had one.
+
+    Measured against the revised PK they are no longer a promise: shown as DIHAPUS, not counted.
+    ``dataset.pk_perubahan: abaikan`` in metadata.yml measures against the PK awal instead.
+    """
+    if (ds.meta["dataset"].get("pk_perubahan") or "terapkan") == "abaikan" or not ds.has("dokumen_perencanaan"):
+        return set()
+    d = ds.dokumen_perencanaan[ds.dokumen_perencanaan["indikator_id"].notna()]
+    revised = d[d["document"] == "pk_perubahan"]
+    if revised.empty:
+        return set()
+    awal = set(d.loc[(d["document"] == "pk_awal") & (d["target"].fillna(0) > 0), "indikator_id"])
+    kept = set(revised.loc[revised["target"].fillna(0) > 0, "indikator_id"])
+    zero = set(revised.loc[revised["target"] == 0, "indikator_id"])
+    return zero | (awal - kept - set(revised["indikator_id"]))
 
 
 def capaian_of(ds: Dataset, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:

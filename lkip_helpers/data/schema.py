@@ -722,6 +722,13 @@ METADATA: dict[str, MetaKey] = {
             "Renstra, atau RPJMN",
             isin=("RPJMD", "Renstra", "RPJMN"),
         ),
+        MetaKey(
+            "dataset.pk_perubahan",
+            "choice",
+            "terapkan (bawaan): bila ada PK Perubahan, kinerja tahun ini diukur terhadapnya dan indikator yang "
+            "targetnya dihapus (0) tidak dihitung; abaikan: diukur terhadap PK awal",
+            isin=("terapkan", "abaikan"),
+        ),
         MetaKey("dataset.tempat", "text", "tempat penandatanganan LKIP, mis. Kota Contoh"),
         MetaKey("dataset.tanggal", "text", "tanggal penandatanganan LKIP, mis. Februari 2024"),
         MetaKey("penandatangan", "mapping", "penandatangan LKIP: jabatan, nama, pangkat, nip"),

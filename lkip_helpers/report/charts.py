@@ -309,9 +309,7 @@ def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         _clip_note(fig, 150)
     for yy, (s, c, v) in enumerate(zip(serapan, capaian, f["verdict"])):
         right = min(np.nanmax([s if pd.notna(s) else 0, c if pd.notna(c) else 0]), 120)
-        ax.text(
-            right + 2, yy, v, va="center", fontsize=8, color=PALETTE["bahaya"] if v.startswith("Kurang") else "black"
-        )
+        ax.text(right + 2, yy, v, va="center", fontsize=8, color=PALETTE["bahaya"] if v == "tidak efisien" else "black")
     ax.set_yticks(y, labels, fontsize=8)
     ax.axvline(100, color="black", lw=0.8, ls="--")
     ax.set_xlim(0, 150)
@@ -320,7 +318,7 @@ def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     ax.set_title("Anggaran vs capaian: serapan dan capaian")
     _id_axis(ax)
     return fig, frame[
-        ["tingkat", "kode_rekening", "uraian", "pagu_rp", "serapan_pct", "capaian_pct", "indeks_efisiensi", "verdict"]
+        ["tingkat", "kode_rekening", "uraian", "pagu_rp", "serapan_pct", "capaian_pct", "efisiensi_pct", "verdict"]
     ]
 
 

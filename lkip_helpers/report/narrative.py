@@ -14,7 +14,7 @@ from lkip_helpers.analysis.anggaran import label
 from lkip_helpers.analysis.audit import audit
 from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, observations
 from lkip_helpers.analysis.headline import headline
-from lkip_helpers.analysis.kegiatan import efficiency_frame
+from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
 from lkip_helpers.capaian import sakip_verdict
 from lkip_helpers.data.loading import Dataset
@@ -115,7 +115,7 @@ def compared_with_last_year(ds: Dataset) -> str:
         text += (
             f" Rata-rata {y - 1} terangkat oleh indikator dengan capaian di atas 150%: "
             + ", ".join(f"{_e(k)} ({format_pct(v)})" for k, v in high.items())
-            + " — realisasi jauh melampaui target, tanda target tahun itu terlalu rendah."
+            + "."
         )
     return text
 
@@ -160,33 +160,41 @@ def anggaran_summary(ds: Dataset) -> str:
     return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
 
 
+EFISIENSI_METODE = (
+    "Efisiensi = 1 − biaya per satuan output yang terealisasi ÷ biaya per satuan output yang direncanakan "
+    "(= 1 − % serapan ÷ % capaian output); efisien hanya bila target tercapai dengan biaya per satuan lebih "
+    "rendah dari rencana, dan anggaran yang tidak terserap saat target tidak tercapai berarti kegiatan belum "
+    "terlaksana optimal, bukan efisiensi."
+)
+
+
 def efficiency(ds: Dataset) -> str:
-    """Which units of spending were efficient, in plain words."""
+    """The efficiency verdicts of the kegiatan, in plain words, each resting on its numbers."""
     f = efficiency_frame(ds)
-    if (f["verdict"] == "Tidak dapat dinilai").all():
-        return f"Efisiensi belum dapat dinilai: capaian dan serapan anggaran {ds.missing_text}."
-    weak = f[f["verdict"] == "Kurang efisien"]
-    idle = f[f["verdict"] == "Tidak dilaksanakan"]
-    units = "/".join(dict.fromkeys(t.lower() for t in f["tingkat"]))
+    judged = f[f["verdict"] != "tidak dapat dinilai"]
+    if judged.empty:
+        return "Efisiensi belum dapat dinilai: tidak ada kegiatan dengan output terukur dan anggaran terisi."
+    units = "/".join(dict.fromkeys(t.lower() for t in judged["tingkat"]))
     text = [
-        f"Dari {len(f)} {units} yang dinilai, **{int((f['verdict'] == 'Efisien').sum())}** efisien "
-        "(capaian lebih tinggi daripada serapan anggaran)."
+        f"Dari {len(judged)} {units} yang dapat dinilai, **{int((judged['verdict'] == 'efisien').sum())}** efisien."
     ]
-    if len(weak):
-        text.append(
-            "Kurang efisien: "
-            + "; ".join(
-                f"{_e(label(u))} (capaian {format_pct(c)}, serapan {format_pct(s)})"
-                for u, c, s in zip(weak["uraian"], weak["capaian_pct"], weak["serapan_pct"])
+    for verdict, what in (
+        ("belum terlaksana optimal", "Belum terlaksana optimal (capaian dan serapan sama-sama di bawah rencana)"),
+        ("tidak efisien", "Tidak efisien (biaya per satuan output di atas rencana)"),
+    ):
+        rows = judged[judged["verdict"] == verdict]
+        if len(rows):
+            text.append(
+                f"{what}: "
+                + "; ".join(
+                    f"{_e(label(u))} (capaian {format_pct(c)}, serapan {format_pct(sr)})"
+                    for u, c, sr in zip(rows["uraian"], rows["capaian_pct"], rows["serapan_pct"])
+                )
+                + "."
             )
-            + "."
-        )
-    if len(idle):
-        text.append(
-            "Tidak dilaksanakan (tanpa serapan dan tanpa capaian): "
-            + "; ".join(_e(label(u)) for u in idle["uraian"])
-            + "."
-        )
+    rest = f[f["verdict"] == "tidak dapat dinilai"]
+    if len(rest):
+        text.append(f"{len(rest)} lainnya tidak dinilai (alasannya di kolom Keterangan).")
     return " ".join(text)
 
 
@@ -285,6 +293,20 @@ def kesimpulan(ds: Dataset) -> str:
         lines.append(
             f"- Serapan anggaran {format_pct(h.serapan_pct, missing=miss)} ({format_rp(h.realisasi_rp, miss)} dari "
             f"{format_rp(h.pagu_rp, miss)})."
+        )
+    eff = efficiency_per_iku(ds)
+    judged = eff[eff["verdict"] != "tidak dapat dinilai"]
+    if len(judged):
+        counts = judged["verdict"].value_counts()
+        lines.append(
+            f"- Efisiensi dinilai untuk {len(judged)} IKU yang anggarannya dikaitkan khusus: "
+            + ", ".join(f"{n} {v}" for v, n in counts.items())
+            + "."
+        )
+    elif len(eff):
+        lines.append(
+            f"- Efisiensi per IKU tidak dinilai: anggaran kegiatan {len(eff)} IKU dipakai bersama atau datanya "
+            "belum lengkap."
         )
     return "\n".join(lines)
 
@@ -421,12 +443,13 @@ def indikator_efisiensi(ds: Dataset, indikator: str) -> str:
             "Indikator ini tidak dikaitkan dengan kegiatan mana pun (isi kode_rekening di indikator.csv atau "
             "sasaran_kegiatan.csv), sehingga efisiensinya tidak dinilai."
         )
-    return (
-        f"Kegiatan pendukung menyerap {format_rp(e['realisasi_rp'], miss)} dari pagu "
-        f"{format_rp(e['pagu_rp'], miss)} (**{format_pct(e['serapan_pct'], missing=miss)}**). Dengan capaian "
-        f"indikator {format_pct(e['capaian_pct'], missing=miss)}, indeks efisiensi = "
-        f"{format_number(e['indeks'], 2, miss)} → **{_e(e['verdict'])}**."
+    money = (
+        f"Kegiatan pendukung ({_e(e['dasar'])}) menyerap {format_rp(e['realisasi_rp'], miss)} dari pagu "
+        f"{format_rp(e['pagu_rp'], miss)} (**{format_pct(e['serapan_pct'], missing=miss)}**). "
     )
+    if e["alasan"]:
+        return money + f"Efisiensi tidak dinilai: {_e(e['alasan'])}."
+    return money + efisiensi(e["capaian_pct"], e["serapan_pct"])
 
 
 def indikator_observations(ds: Dataset, indikator: str) -> str:

@@ -120,8 +120,7 @@ def bab1(ds: Dataset, out) -> None:
         out,
         "wilayah",
         lambda: tables.wilayah(ds),
-        intro="Jumlah desa dan kelurahan menentukan skala pembinaan: wilayah dengan desa terbanyak menanggung "
-        "beban pendampingan terbesar.",
+        intro="Jumlah kecamatan, desa dan kelurahan per kabupaten/kota.",
     )
     if present(ds, "wilayah"):
         md(narrative.villages(ds))

@@ -18,7 +18,7 @@ from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
 from lkip_helpers.capaian import averages_so_far
 from lkip_helpers.data.loading import Dataset
-from lkip_helpers.report import sections
+from lkip_helpers.report import narrative, sections
 from lkip_helpers.report.report_table import Column, ReportTable
 
 AVERAGE_LABEL = "RATA-RATA CAPAIAN"
@@ -463,6 +463,10 @@ def _ikk_columns(ds: Dataset, f) -> tuple[list[Column], list[str]]:
         Column("capaian_pct", "Capaian (%)", "pct"),
         Column("serapan_pct", "Serapan anggaran (%)", "pct"),
     ]
+    gone = f["status"] == kinerja.DIHAPUS
+    if gone.any():  # the revised PK's target is 0: shown, not counted
+        f["keterangan"] = gone.map({True: "dihapus pada PK Perubahan; tidak dihitung", False: ""})
+        cols.append(Column("keterangan", "Keterangan"))
     where = _label(ds, "anggaran", "anggaran.csv")
     return cols, [f"Serapan anggaran dari {where}, untuk {word} yang menaungi indikator."]
 
@@ -587,7 +591,7 @@ def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
     """Per program and per kegiatan: serapan anggaran beside capaian, efficiency index and verdict."""
     f = kegiatan.efficiency_frame(ds)
     word = _level_word(ds, f.loc[f["tingkat"] != "Program", "kode_rekening"])
-    notes = ["Indeks efisiensi = % capaian ÷ % serapan anggaran; ≥ 1 berarti efisien."]
+    notes = [narrative.EFISIENSI_METODE]
     if (f["tingkat"] == "Program").any():
         where = _label(ds, "renstra_outcome")
         notes.append(
@@ -605,8 +609,9 @@ def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
             Column("serapan_pct", "Serapan (%)", "pct"),
             Column("capaian_pct", "Capaian (%)", "pct"),
             Column("dasar_capaian", "Dasar capaian"),
-            Column("indeks_efisiensi", "Indeks efisiensi", "index"),
+            Column("efisiensi_pct", "Efisiensi (%)", "pct"),
             Column("verdict", "Penilaian"),
+            Column("alasan", "Keterangan"),
         ],
         id_columns=["sasaran_id"],
         notes=notes,
@@ -617,9 +622,10 @@ def efisiensi_iku(ds: Dataset) -> ReportTable:
     f = kegiatan.efficiency_per_iku(ds)
     n_iku = len(kinerja.measured(ds))
     notes = [
-        "Indeks efisiensi = % capaian IKU ÷ % serapan anggaran kegiatan yang mendukungnya; ≥ 1 berarti efisien.",
-        "Kegiatan pendukung: kode rekening pada IKU, atau kegiatan yang dikaitkan dengan sasarannya "
-        "(sasaran_kegiatan.csv), atau kegiatan yang menaungi IKK sasaran itu.",
+        narrative.EFISIENSI_METODE,
+        "Kaitan anggaran: kode rekening pada IKU sendiri, atau kegiatan yang dikaitkan dengan sasarannya, atau "
+        "kegiatan yang menaungi indikator output sasaran itu; anggaran yang dipakai bersama beberapa IKU tidak "
+        "dinilai per IKU.",
     ]
     if len(f) < n_iku:
         notes.append(f"{n_iku - len(f)} IKU lain tidak dikaitkan dengan kegiatan mana pun sehingga tidak dinilai.")
@@ -633,8 +639,10 @@ def efisiensi_iku(ds: Dataset) -> ReportTable:
             Column("kegiatan", "Kegiatan pendukung"),
             Column("pagu_rp", "Pagu (Rp)", "rp"),
             Column("serapan_pct", "Serapan (%)", "pct"),
-            Column("indeks_efisiensi", "Indeks efisiensi", "index"),
+            Column("dasar", "Kaitan anggaran"),
+            Column("efisiensi_pct", "Efisiensi (%)", "pct"),
             Column("verdict", "Penilaian"),
+            Column("alasan", "Keterangan"),
         ],
         id_columns=["sasaran_id", "indikator_id"],
         notes=notes,

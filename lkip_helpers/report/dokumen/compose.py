@@ -620,9 +620,8 @@ class Composer:
         names = "; ".join(dict.fromkeys(label(u) for u in sup["uraian"]))
         self.blocks.append(_labelled("Program dan kegiatan pendukung.", f"{names}."))
         self.kegiatan_table(sup, f"Kegiatan Pendukung {r['short_name']}")
-        money = sup.drop_duplicates("kode_rekening")
-        pagu, real = money["pagu_rp"].sum(min_count=1), money["realisasi_rp"].sum(min_count=1)
-        if pd.isna(pagu) or pd.isna(real) or not pagu:
+        e = drilldown.efficiency(ds, iid)  # the same verdict the pages and the efficiency table give
+        if e is None or pd.isna(e["pagu_rp"]) or pd.isna(e["realisasi_rp"]) or not e["pagu_rp"]:
             word = "belum diisi" if ds.draft else "tidak tersedia"
             self.blocks.append(
                 _labelled(
@@ -631,12 +630,14 @@ class Composer:
                 )
             )
             return
-        serapan = real / pagu * 100
+        judged = (
+            f"Tidak dinilai: {e['alasan']}." if e["alasan"] else narrative.efisiensi(e["capaian_pct"], e["serapan_pct"])
+        )
         self.blocks.append(
             _labelled(
                 "Efisiensi penggunaan sumber daya.",
-                f"Anggaran kegiatan pendukung {format_rp(pagu)}, terealisasi {format_rp(real)} "
-                f"({format_pct(serapan)}). " + narrative.efisiensi(r["capaian_pct"], serapan),
+                f"Anggaran kegiatan pendukung {format_rp(e['pagu_rp'])}, terealisasi {format_rp(e['realisasi_rp'])} "
+                f"({format_pct(e['serapan_pct'])}). " + judged,
             )
         )
 

@@ -128,6 +128,10 @@ def _validate(args) -> int:
         print(f"peringatan: {w.message}", file=sys.stderr)
     for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused
         print(f"peringatan: {text}", file=sys.stderr)
+    from lkip_helpers.analysis.kualitas import quality_findings
+
+    for text in quality_findings(ds):  # what an evaluator will question in the indicators themselves
+        print(f"peringatan: kualitas indikator: {text}", file=sys.stderr)
     rows = sum(len(ds.tables[t]) for t in TABLES)
     print(f"{ds.id}: valid — {len(TABLES)} tabel, {rows} baris ({ds.title})")
     _print_remaining(ds)  # a draft also lists what remains to fill (exit 0: a draft is valid)

@@ -138,3 +138,60 @@ def test_observations_state_numbers_not_invented_causes():
         for note in drilldown.observations(seed, iku):
             assert "terlalu rendah" not in note and "sejalan dengan" not in note
     assert "terlalu rendah" not in narrative.compared_with_last_year(seed)
+
+
+def test_indicator_quality_findings_of_the_seed():
+    """Read off the seed's tables by hand: Tabel 3.1 (units, 2023) and Tabel 3.3 (2022 realisasi)."""
+    from lkip_helpers.analysis.kualitas import quality_findings
+
+    found = quality_findings(load_dataset("pmd-ntt-2023"))
+    expected = [
+        "Indikator “Alat TTG ke desa” bernama persentase tetapi diukur dalam satuan “Unit”",
+        "Indikator “Lembaga adat difasilitasi” bersatuan % tetapi realisasi 2022 263,64 (di atas 100): "
+        "periksa definisi atau satuannya",
+        "Indikator “Lembaga adat difasilitasi”: target 2023 (100) di bawah realisasi 2022 (263,64)",
+        "Indikator “Status desa min. berkembang” bersatuan % tetapi realisasi 2022 143,94 (di atas 100): "
+        "periksa definisi atau satuannya",
+        "Indikator “Status desa min. berkembang”: target 2023 (100) di bawah realisasi 2022 (143,94)",
+        "Indikator “Kerja sama desa non-pemerintah” bersatuan % tetapi realisasi 2022 143,64 (di atas 100): "
+        "periksa definisi atau satuannya",
+        "Indikator “Kerja sama desa non-pemerintah”: target 2023 (100) di bawah realisasi 2022 (143,64)",
+        "Indikator “BUMDes aktif” berkategori “Sangat Tinggi” padahal di bawah target (capaian 98,40%)",
+    ]
+    assert found == expected
+
+
+def test_indicator_quality_each_rule_both_ways(ds):
+    """The small agency: no finding; then one change per rule makes exactly that finding appear."""
+    from lkip_helpers.analysis.kualitas import quality_findings
+
+    assert quality_findings(ds) == []
+    ind = ds.path / "indikator.csv"
+    ind.write_text(ind.read_text(encoding="utf-8").replace("Indikator A,A,unit", "Persentase A,A,%"), encoding="utf-8")
+    real = ds.path / "realisasi.csv"
+    real.write_text(real.read_text(encoding="utf-8") + "a,2022,120\nb,2022,80\nb,2021,70\n", encoding="utf-8")
+    tgt = ds.path / "target.csv"
+    tgt.write_text(tgt.read_text(encoding="utf-8") + "b,2022,pk,80\nb,2021,pk,70\n", encoding="utf-8")
+    found = quality_findings(load_dataset(NAME))
+    assert "Indikator “A” bersatuan % tetapi realisasi 2022 120 (di atas 100): periksa definisi atau satuannya" in found
+    assert "Indikator “A”: target 2023 (100) di bawah realisasi 2022 (120)" in found
+    assert "Indikator “B”: realisasi sama dengan target pada setiap tahun (2 tahun)" not in found  # 2023: 40 of 100
+    assert len(found) == 2, found
+
+
+def test_indicator_quality_name_unit_and_always_on_target(ds):
+    from lkip_helpers.analysis.kualitas import quality_findings
+
+    ind = ds.path / "indikator.csv"
+    ind.write_text(
+        ind.read_text(encoding="utf-8").replace("Indikator C,C,unit", "Prosentase C,C,unit"), encoding="utf-8"
+    )
+    real, tgt = ds.path / "realisasi.csv", ds.path / "target.csv"
+    real.write_text(
+        real.read_text(encoding="utf-8").replace("d,2023,20", "d,2023,50") + "d,2022,45\n", encoding="utf-8"
+    )
+    tgt.write_text(tgt.read_text(encoding="utf-8") + "d,2022,pk,45\n", encoding="utf-8")
+    assert quality_findings(load_dataset(NAME)) == [
+        "Indikator “C” bernama persentase tetapi diukur dalam satuan “unit”",
+        "Indikator “D”: realisasi sama dengan target pada setiap tahun (2 tahun)",
+    ]

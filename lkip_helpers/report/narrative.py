@@ -344,6 +344,14 @@ def scale_sentence(ds: Dataset) -> str:
     return f"Kategori capaian: {_e(scale_text(ds))}."
 
 
+def quality(findings: list[str]) -> str:
+    """The indicator-quality findings (:mod:`lkip_helpers.analysis.kualitas`), as a list."""
+    return (
+        "Hal berikut akan ditanyakan evaluator tentang definisi dan target indikator; masing-masing dengan "
+        "angkanya:\n\n" + "\n".join(f"- {_e(f)}" for f in findings)
+    )
+
+
 def plausibility(warnings: list[str]) -> str:
     """The values that load but look like slips (``lkip validate`` prints the same), as a list."""
     return (

@@ -11,6 +11,7 @@ from IPython.display import display
 
 from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree
+from lkip_helpers.analysis.kualitas import quality_findings
 from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.report import charts, narrative, sections, tables
@@ -263,6 +264,10 @@ def bab4(ds: Dataset, out) -> None:
 
 
 def audit(ds: Dataset, out, tolerance=None) -> None:
+    quality = quality_findings(ds)
+    if quality:  # what an evaluator will question in the indicators themselves
+        out.heading("Kualitas indikator", 2)
+        md(narrative.quality(quality))
     warnings = plausibility_warnings(ds)
     if warnings:  # loaded, but most likely slips: said here as lkip validate says them
         out.heading("Angka yang perlu diperiksa", 2)

@@ -85,6 +85,14 @@ def _table(art, frame, columns, **kw) -> ReportTable:
     return ReportTable(art.id, art.title, frame, columns, source=art.source, **kw)
 
 
+def _kelas(ds: Dataset, capaian: pd.Series) -> pd.Series:
+    """The category of each capaian; a top category below target says so next to it."""
+    scale = kinerja.policy(ds).scale
+    kelas = capaian.map(scale.classify)
+    below = (capaian < 100) & (kelas == scale.bands[0][1])
+    return kelas.where(~below, kelas + " (di bawah target)")
+
+
 # --- Ringkasan eksekutif ---------------------------------------------------------------
 
 
@@ -241,7 +249,7 @@ def perubahan_pk(ds: Dataset) -> ReportTable:
 def capaian(ds: Dataset) -> ReportTable:
     f = kinerja.iku_rows(ds)
     out = _with_average(f, "indikator", {"capaian_pct": _overall(ds, f)})
-    out["kelas"] = out["capaian_pct"].map(kinerja.policy(ds).scale.classify)
+    out["kelas"] = _kelas(ds, out["capaian_pct"])
     return _iku_table(
         ds,
         "capaian",

@@ -8,6 +8,7 @@ and how the headline average depends on the averaging method.
 
 from __future__ import annotations
 
+from lkip_helpers.analysis.kualitas import quality_findings
 from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
@@ -54,9 +55,11 @@ def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
         c.text("Semua bagian LKIP terisi dari data.")
     c.blocks.append(PageBreak())
     c._chapter = "2"
-    c.heading("2. Angka yang perlu diperiksa", 1)
+    c.heading("2. Angka dan indikator yang perlu diperiksa", 1)
     warnings = plausibility_warnings(ds)
     c.text(narrative.plausibility(warnings) if warnings else "Tidak ada nilai yang tampak sebagai salah ketik.")
+    quality = quality_findings(ds)
+    c.text(narrative.quality(quality) if quality else "Tidak ada temuan kualitas indikator.")
     c.blocks.append(PageBreak())
     c._chapter = "3"
     c.heading("3. Konsistensi angka tercetak", 1)

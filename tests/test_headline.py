@@ -29,10 +29,16 @@ def test_fixture_headline_by_hand(fixture_ds):
     h = headline(fixture_ds)
     assert (h.n_indikator, h.n_terukur, h.n_tercapai) == (6, 6, 2)
     assert round(h.rata_rata_capaian_pct, 2) == 92.21
+    # the common measure: the plain, uncapped mean of the six rows, from the fixture's CSVs (lower is better:
+    # target ÷ realisasi): 48/60, 97,3/95, 18/21,4, 40/31, 84,6/90, 20/27,5
+    rows = [48 / 60, 97.3 / 95, 18 / 21.4, 40 / 31, 84.6 / 90, 20 / 27.5]
+    assert h.rata_rata_baris_pct == pytest.approx(sum(rows) / 6 * 100)
     assert (h.pagu_rp, h.realisasi_rp) == (10_460_000_000, 9_367_953_550)
     assert round(h.serapan_pct, 2) == 89.56
     assert h.as_dict() == {
         "rata_rata_capaian_pct": round(h.rata_rata_capaian_pct, 4),
+        "rata_rata_baris_pct": round(h.rata_rata_baris_pct, 4),
+        "n_terukur": 6,
         "n_indikator": 6,
         "n_tercapai": 2,
         "pagu_rp": 10_460_000_000,

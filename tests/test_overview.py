@@ -67,6 +67,8 @@ def outputs(tmp_path, monkeypatch):
         year=2023,
         headline={
             "rata_rata_capaian_pct": 82.3156,
+            "rata_rata_baris_pct": 82.3156,
+            "n_terukur": 9,
             "n_indikator": 9,
             "n_tercapai": 4,
             "serapan_pct": 71.0062,
@@ -84,6 +86,8 @@ def outputs(tmp_path, monkeypatch):
         synthetic=True,
         headline={
             "rata_rata_capaian_pct": 120.5,
+            "rata_rata_baris_pct": 131.25,
+            "n_terukur": 3,
             "n_indikator": 3,
             "n_tercapai": 3,
             "serapan_pct": 99.999,
@@ -122,7 +126,7 @@ def test_one_row_per_agency_year_with_the_manifest_figures(outputs):
     text = (outputs / "index.html").read_text(encoding="utf-8")
     p = _Tags()
     p.feed(text)
-    rows = [r for r in p.rows if len(r) == 5]
+    rows = [r for r in p.rows if len(r) == 6]
     assert [r[0].split(".")[0] for r in rows] == ["1", "2", "3", "4"]
     by_agency = {r[0].split(" ", 1)[1]: r[1:] for r in rows}
     assert list(by_agency) == [  # newest year first
@@ -132,10 +136,10 @@ def test_one_row_per_agency_year_with_the_manifest_figures(outputs):
         "Dinas Lama Provinsi D– · 2022 · status tidak diketahui",
     ]  # older manifest: agency from the title
     assert list(by_agency.values()) == [
-        ["–", "–", "–", "–"],
-        ["120,50", "3/3", "100,00", "0"],
-        ["82,32", "4/9", "71,01", "3"],
-        ["–", "–", "–", "–"],
+        ["–", "–", "–", "–", "–"],
+        ["131,25", "3/3", "120,50", "100,00", "0"],  # the common measure first, the agency's own beside it
+        ["82,32", "4/9", "82,32", "71,01", "3"],
+        ["–", "–", "–", "–", "–"],
     ]
     assert "rusak" not in text and "_gagal" not in text
 
@@ -207,8 +211,8 @@ def test_chart_is_drawn_again_only_when_what_it_shows_changed(outputs, tmp_path,
     monkeypatch.setattr(overview, "_draw_scatter", lambda points: calls.append(points) or "data:image/svg+xml;base64,")
     assert overview.scatter_svg(entries, cache) == drawn and not calls  # nothing changed: the kept chart
 
-    shown = next(e for e in entries if e.capaian_pct is not None and e.serapan_pct is not None)
-    shown.capaian_pct += 1.5
+    shown = next(e for e in entries if e.baris_pct is not None and e.serapan_pct is not None)
+    shown.baris_pct += 1.5  # the chart plots the common measure
     assert overview.scatter_svg(entries, cache) != drawn and len(calls) == 1  # a point moved: drawn again
     cache.write_text("{rusak", encoding="utf-8")
     overview.scatter_svg(entries, cache)

@@ -20,6 +20,7 @@ class Headline:
         n_terukur: of which with a capaian (realisasi given).
         n_tercapai: of which reaching target; None while none is measured.
         rata_rata_capaian_pct: overall average under the agency's policy.
+        rata_rata_baris_pct: the plain, uncapped mean of the measured rows, the same for every agency.
         per_sasaran: average per strategic sasaran (:func:`lkip_helpers.analysis.kinerja.sasaran_summary`).
         pagu_rp, realisasi_rp, serapan_pct: the whole budget (:func:`lkip_helpers.analysis.anggaran.total`).
         has_anggaran: anggaran.csv has top-level rows.
@@ -34,6 +35,7 @@ class Headline:
     serapan_pct: float
     has_anggaran: bool
     per_sasaran: pd.DataFrame = field(repr=False)
+    rata_rata_baris_pct: float = math.nan  # plain mean of the measured IKU rows, uncapped: the same for every agency
 
     def copy(self) -> Headline:
         """A copy whose per-sasaran frame the caller may change (see :func:`lkip_helpers.data.loading.memo`)."""
@@ -44,6 +46,9 @@ class Headline:
         ada_anggaran = self.has_anggaran
         return {
             "rata_rata_capaian_pct": round(self.rata_rata_capaian_pct, 4) if self.n_indikator else None,
+            # one measure computed the same way for every agency, for comparing them (the overview)
+            "rata_rata_baris_pct": round(self.rata_rata_baris_pct, 4) if self.n_terukur else None,
+            "n_terukur": self.n_terukur,
             "n_indikator": self.n_indikator,
             "n_tercapai": self.n_tercapai,
             "pagu_rp": self.pagu_rp if ada_anggaran else None,
@@ -77,4 +82,5 @@ def _headline(ds: Dataset) -> Headline:
         serapan_pct=serapan,
         has_anggaran=bool((tree["depth"] == 0).any()),
         per_sasaran=per,
+        rata_rata_baris_pct=float(m["capaian_pct"].mean()) if n_terukur else math.nan,
     )

@@ -38,6 +38,13 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
+def _drop_sync_cancel_error(record: logging.LogRecord) -> bool:
+    """Drop the one traceback distributed's ``sync`` prints when Ctrl-C lands while it waits (a NameError on
+    ``future`` inside distributed, reported by tornado's logger): the build is stopping anyway and says so."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return not (isinstance(exc, NameError) and "'future'" in str(exc))
+
+
 class Executor:
     """A pool of workers, each keeping one kernel: local processes or a Dask cluster."""
 
@@ -65,6 +72,7 @@ class Executor:
                 from distributed import Client, LocalCluster
             except ImportError:
                 raise LkipError("scheduler Dask memerlukan paket 'distributed' (pip install distributed)") from None
+            logging.getLogger("tornado.application").addFilter(_drop_sync_cancel_error)
             if scheduler == "dask":
                 with children_ignore_sigint():
                     self.cluster = LocalCluster(

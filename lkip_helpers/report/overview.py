@@ -51,6 +51,14 @@ class Entry:
     synthetic: bool
     linked: bool  # its own index.html exists
     documents: list[dict] = field(default_factory=list)  # the LKIP document artifact(s) the build wrote
+    baris_pct: float | None = None  # the common measure: plain mean of the measured IKU rows, uncapped
+    n_terukur: int | None = None  # IKU rows measured
+
+    @property
+    def isian(self) -> int | None:
+        """``[diisi: …]`` places the LKIP document still holds (None when no document says)."""
+        counts = [d.get("isian") for d in self.documents if isinstance(d.get("isian"), int)]
+        return sum(counts) if counts else None
 
 
 def _number(x) -> float | None:
@@ -126,6 +134,8 @@ def read_manifests(root: Path | None = None) -> list[Entry]:
                     and a.get("kind") == "document"
                     and all((manifest.parent / f).is_file() for f in a.get("files") or [])
                 ],
+                _number(hd.get("rata_rata_baris_pct")),
+                _count(hd.get("n_terukur")),
             )
         )
     return sorted(out, key=lambda e: (-(e.year or 0), e.region, e.agency, e.folder))
@@ -137,7 +147,7 @@ def scatter_svg(entries: list[Entry], cache: Path | None = None) -> str | None:
     ``cache``: a file holding the last chart with what it was drawn from; the chart is drawn (and
     matplotlib loaded, most of the cost) only when its points, this module or matplotlib changed.
     """
-    points = [(n, e) for n, e in enumerate(entries, 1) if e.capaian_pct is not None and e.serapan_pct is not None]
+    points = [(n, e) for n, e in enumerate(entries, 1) if e.baris_pct is not None and e.serapan_pct is not None]
     if not points:
         return None
     key = _chart_key(points)
@@ -159,7 +169,7 @@ def _chart_key(points: list[tuple[int, Entry]]) -> str:
     from importlib.metadata import version
 
     what = [
-        [(n, e.serapan_pct, e.capaian_pct, e.status == "draft", e.synthetic) for n, e in points],
+        [(n, e.serapan_pct, e.baris_pct, e.status == "draft", e.synthetic) for n, e in points],
         [BIRU, OREN, ABU, TINTS["teks"], TINTS["garis"]],
         hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         version("matplotlib"),
@@ -184,7 +194,7 @@ def _draw_scatter(points: list[tuple[int, Entry]]) -> str:
             draft = e.status == "draft"
             ax.scatter(
                 [e.serapan_pct],
-                [e.capaian_pct],
+                [e.baris_pct],
                 s=70,
                 marker="^" if e.synthetic else "o",
                 zorder=3,
@@ -195,7 +205,7 @@ def _draw_scatter(points: list[tuple[int, Entry]]) -> str:
             if len(points) <= LABEL_LIMIT:
                 ax.annotate(
                     str(n),
-                    (e.serapan_pct, e.capaian_pct),
+                    (e.serapan_pct, e.baris_pct),
                     xytext=(5, 4),
                     textcoords="offset points",
                     fontsize=10,
@@ -203,11 +213,11 @@ def _draw_scatter(points: list[tuple[int, Entry]]) -> str:
                 )
         # both axes from 0: distances between agencies read truly, whatever the number of points
         ax.set_xlim(0, max(100.0, max(e.serapan_pct for _, e in points)) * 1.05)
-        ax.set_ylim(0, max(110.0, max(e.capaian_pct for _, e in points)) * 1.08)
+        ax.set_ylim(0, max(110.0, max(e.baris_pct for _, e in points)) * 1.08)
         ax.axhline(100, color=ABU, linestyle="--", linewidth=1)
         ax.text(0.01, 100, " target 100%", transform=ax.get_yaxis_transform(), va="bottom", fontsize=9, color=ABU)
         ax.set_xlabel("Serapan anggaran (%)")
-        ax.set_ylabel("Rata-rata capaian kinerja (%)")
+        ax.set_ylabel("Rata-rata capaian baris IKU (%)")
         pct = FuncFormatter(lambda v, _: format_number(v, 0))
         ax.xaxis.set_major_formatter(pct)
         ax.yaxis.set_major_formatter(pct)
@@ -236,6 +246,9 @@ def _draw_scatter(points: list[tuple[int, Entry]]) -> str:
 
 
 def _status_text(e: Entry) -> str:
+    """'final' only for a final dataset whose LKIP holds no place left to fill."""
+    if e.status == "final" and e.isian:
+        return f"belum lengkap: {e.isian} isian [diisi]"
     return {"draft": "DRAF", "final": "final"}.get(e.status or "", "status tidak diketahui")
 
 
@@ -276,10 +289,10 @@ def page_html(entries: list[Entry], cache: Path | None = None) -> str:
 
     parts.append("<h2>Capaian kinerja dan serapan anggaran</h2>")
     chart = scatter_svg(entries, cache)
-    missing = [str(n) for n, e in enumerate(entries, 1) if e.capaian_pct is None or e.serapan_pct is None]
+    missing = [str(n) for n, e in enumerate(entries, 1) if e.baris_pct is None or e.serapan_pct is None]
     if chart:
         parts.append(
-            f'<p><img src="{chart}" alt="Grafik sebar: rata-rata capaian kinerja (sumbu tegak) terhadap '
+            f'<p><img src="{chart}" alt="Grafik sebar: rata-rata capaian baris IKU (sumbu tegak) terhadap '
             "serapan anggaran (sumbu datar), satu titik per instansi-tahun; angka pada titik adalah nomor "
             'baris tabel di bawah." width="560"></p>'
         )
@@ -306,16 +319,14 @@ def page_html(entries: list[Entry], cache: Path | None = None) -> str:
         where = [e.region or MISSING_TEXT, str(e.year) if e.year is not None else MISSING_TEXT, _status_text(e)]
         if e.synthetic:
             where.append("sintetis")
-        reached = (
-            f"{e.n_tercapai}/{e.n_indikator}"
-            if e.n_tercapai is not None and e.n_indikator is not None
-            else MISSING_TEXT
-        )
+        measured = e.n_terukur if e.n_terukur is not None else e.n_indikator
+        reached = f"{e.n_tercapai}/{measured}" if e.n_tercapai is not None and measured is not None else MISSING_TEXT
         docs = document_links(e.documents, quote(e.folder) + "/", compact=True) if e.linked else ""
         rows.append(
             f'<tr><td><strong>{n}.</strong> {name}<br><span class="lkip-source">'
             f"{esc(' · '.join(where))}</span>{docs}</td>"
-            f"<td{right}>{esc(format_pct(e.capaian_pct, sign=False))}</td><td{right}>{esc(reached)}</td>"
+            f"<td{right}>{esc(format_pct(e.baris_pct, sign=False))}</td><td{right}>{esc(reached)}</td>"
+            f"<td{right}>{esc(format_pct(e.capaian_pct, sign=False))}</td>"
             f"<td{right}>{esc(format_pct(e.serapan_pct, sign=False))}</td>"
             f"<td{right}>{e.n_temuan if e.n_temuan is not None else MISSING_TEXT}</td></tr>"
         )
@@ -323,16 +334,27 @@ def page_html(entries: list[Entry], cache: Path | None = None) -> str:
         '<h2 id="daftar">Daftar laporan</h2><div class="lkip-scroll"><table style="font-size:.8rem"><tr>'
         "<th>Instansi</th>"
         + "".join(
-            f"<th{pad}>{h}</th>" for h in ("Capai&shy;an (%)", "Capai target", "Serap&shy;an (%)", "Te&shy;mu&shy;an")
+            f"<th{pad}>{h}</th>"
+            for h in (
+                "Rata-rata baris (%)",
+                "Capai target",
+                "Capai&shy;an instansi (%)",
+                "Serap&shy;an (%)",
+                "Te&shy;mu&shy;an",
+            )
         )
         + "</tr>"
         + "".join(rows)
         + "</table></div>"
     )
     parts.append(
-        '<p class="lkip-notes">Di bawah nama instansi: wilayah, tahun, status (final atau DRAF) dan '
-        "tanda data sintetis. Capaian = rata-rata capaian kinerja menurut kebijakan instansi; capai "
-        "target = indikator dengan capaian minimal 100% dari yang diukur; serapan = realisasi dibagi pagu "
+        '<p class="lkip-notes">Di bawah nama instansi: wilayah, tahun, status (final hanya bila dataset final dan '
+        "dokumen LKIP tidak lagi memuat isian [diisi]; DRAF; atau jumlah isian yang tersisa) dan tanda data "
+        "sintetis. Rata-rata baris = rata-rata biasa capaian semua baris IKU yang terukur, tanpa batas atas: "
+        "dihitung dengan cara yang sama untuk setiap instansi, sehingga dapat dibandingkan (juga di grafik); "
+        "capai target = baris IKU dengan capaian minimal 100% dari yang terukur; capaian instansi = rata-rata "
+        "menurut kebijakan instansi itu sendiri (batas atas dan cara merata-ratakan dapat berbeda antarinstansi, "
+        "jadi tidak untuk dibandingkan); serapan = realisasi dibagi pagu "
         "anggaran. Angka diambil dari manifest.json setiap dataset (hasil build terakhir). "
         "Temuan = temuan audit konsistensi: angka tercetak yang berbeda dari hitung ulang dan rujukan yang tidak ditemukan; "
         "“–” berarti belum dapat dihitung (mis. draf tanpa realisasi). Nama instansi membuka laporannya.</p>"

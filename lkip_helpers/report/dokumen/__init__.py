@@ -35,8 +35,9 @@ def verification_files(dataset: str) -> list[str]:
     return [f"{FOLDER}/catatan-verifikasi-{dataset}.docx", f"{FOLDER}/catatan-verifikasi-{dataset}.pdf"]
 
 
-def record(ds: Dataset) -> list[dict]:
-    """The documents' entries in ``manifest.json``: the LKIP and the verification note."""
+def record(ds: Dataset, isian: int) -> list[dict]:
+    """The documents' entries in ``manifest.json``: the LKIP (with ``isian``, the ``[diisi: …]`` places it still
+    holds) and the verification note."""
     draft = " (DRAF)" if ds.draft else ""
     return [
         {
@@ -45,6 +46,7 @@ def record(ds: Dataset) -> list[dict]:
             "title": f"Dokumen LKIP: Word dan PDF{draft}",
             "notebook": None,
             "files": files(ds.id),
+            "isian": isian,
         },
         {
             "id": VERIFICATION_ID,
@@ -75,7 +77,7 @@ def write_documents(folder: Path, ds: Dataset, drawn: Path | None = None) -> lis
                 + (f" (periksa {doc.template})" if doc.template else "")
             ) from None
         write_pdf(doc, folder / pdf_file)
-    return record(ds)
+    return record(ds, lkip.places)
 
 
 def write_from_build(folder: str, dataset: str) -> str:

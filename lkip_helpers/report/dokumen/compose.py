@@ -121,6 +121,7 @@ class Composer:
     drawn: Path | None = None  # figures a build's notebooks drew (their PNGs are reused, not drawn again)
     blocks: list = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # what the document lacks, in the agency's words
+    places: int = 0  # [diisi: …] places the document holds
     _chapter: str = "0"
     _count: dict = field(default_factory=dict)
 
@@ -130,6 +131,7 @@ class Composer:
         """A place the agency fills: highlighted in a draft, a plain statement in a final document."""
         self.gaps.append(what)
         if self.ds.draft:
+            self.places += 1
             runs = ([Run(clean(lead) + " ", bold=True)] if lead else []) + [Run(f"[diisi: {clean(what)}]", italic=True)]
             self.blocks.append(Paragraph(runs, "placeholder"))
 
@@ -278,6 +280,7 @@ class Composer:
 
     def _fill_line(self, what: str) -> Paragraph:
         self.gaps.append(what)
+        self.places += 1
         return Paragraph([Run(f"[diisi: {what}]", italic=True)], "placeholder", "right")
 
     def kata_pengantar(self) -> None:

@@ -523,7 +523,8 @@ def test_copied_dataset_folder_is_a_new_dataset(scratch, capsys):
     assert main(["validate", copy.name]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("pmd-ntt-2024-salinan: valid"), out
-    lines = err.splitlines()
+    quality = "peringatan: kualitas indikator: "  # the seed's own indicators, said of every copy (test_efisiensi)
+    lines = [line for line in err.splitlines() if not line.startswith(quality)]
     assert len(lines) <= 1, err
     if lines:
         assert lines[0].startswith("peringatan:") and "pmd-ntt-2023" in lines[0] and copy.name in lines[0], err
@@ -531,7 +532,7 @@ def test_copied_dataset_folder_is_a_new_dataset(scratch, capsys):
     meta = copy / "metadata.yml"
     meta.write_text(meta.read_text(encoding="utf-8").replace("  id: pmd-ntt-2023\n", ""), encoding="utf-8")
     assert main(["validate", copy.name]) == 0
-    assert capsys.readouterr().err == ""
+    assert all(line.startswith(quality) for line in capsys.readouterr().err.splitlines())
 
 
 @pytest.mark.parametrize(

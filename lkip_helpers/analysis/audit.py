@@ -266,9 +266,10 @@ class Recomputer:
         if key not in self._frames:
             parts = []
             for kind in kinds:
-                f = kinerja.measured(self.ds, year, basis or "pk", kind=kind)
+                # the printed report's own arithmetic: indicators the PK Perubahan removed are measured too
+                f = kinerja.measured(self.ds, year, basis or "pk", kind=kind, revised=False)
                 if f.empty and basis is None:
-                    f = kinerja.measured(self.ds, year, "rpjmd", kind=kind)
+                    f = kinerja.measured(self.ds, year, "rpjmd", kind=kind, revised=False)
                 parts.append(f)
             f = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             self._frames[key] = f.set_index("indikator_id")

@@ -23,17 +23,21 @@ def policy(ds: Dataset) -> CapaianPolicy:
     return cache["policy"]
 
 
-def measured(ds: Dataset, year: int | None = None, basis: str = "pk", kind: str = IKU) -> pd.DataFrame:
+def measured(
+    ds: Dataset, year: int | None = None, basis: str = "pk", kind: str = IKU, revised: bool = True
+) -> pd.DataFrame:
     """One row per measured indicator of ``kind`` for ``year`` against the ``basis`` target.
 
     Columns: indikator identity, sasaran, target, realisasi, capaian_pct, status, kelas.
     Indicators with sub-rows are measured through their sub-rows (the parent row has no target). Ordered by sasaran number, then as listed in indikator.csv.
+    ``revised``: indicators the PK Perubahan removed are shown as DIHAPUS without capaian
+    (:func:`removed_by_pk_perubahan`); False computes their capaian anyway (the audit checks what was printed).
     """
     year = ds.year if year is None else year
-    return memo(ds, ("measured", year, basis, kind), lambda: _measured(ds, year, basis, kind))
+    return memo(ds, ("measured", year, basis, kind, revised), lambda: _measured(ds, year, basis, kind, revised))
 
 
-def _measured(ds: Dataset, year: int, basis: str, kind: str) -> pd.DataFrame:
+def _measured(ds: Dataset, year: int, basis: str, kind: str, revised: bool = True) -> pd.DataFrame:
     ind = ds.indikator[ds.indikator["kind"] == kind]
     targets = ds.target[(ds.target["year"] == year) & (ds.target["basis"] == basis)]
     frame = ind.merge(targets[["indikator_id", "target"]], on="indikator_id", how="inner")
@@ -51,7 +55,7 @@ def _measured(ds: Dataset, year: int, basis: str, kind: str) -> pd.DataFrame:
     ]
     frame["capaian_pct"] = frame["capaian_pct"].astype(float)
     frame["status"] = [pol.status(r, t, p) for r, t, p in zip(frame["realisasi"], frame["target"], frame["polarity"])]
-    removed = removed_by_pk_perubahan(ds) if basis == "pk" and year == ds.year else set()
+    removed = removed_by_pk_perubahan(ds) if revised and basis == "pk" and year == ds.year else set()
     gone = frame["indikator_id"].isin(removed)
     frame.loc[gone, "capaian_pct"] = float("nan")  # not a promise any more: shown, never counted
     frame.loc[gone, "status"] = DIHAPUS

@@ -37,7 +37,7 @@ def _findings(ds: Dataset) -> list[str]:
         r = ind.loc[iid]
         label = f"Indikator “{name[iid]}”"
         if _is_pct(r["unit"]):
-            over = rows[(rows["realisasi"] > 100) | (rows["target"] > 100)]
+            over = rows[(rows["realisasi"] > 100) | (rows["target"] > 100)]  # NaN compares False
             for _, v in over.iterrows():
                 what = "realisasi" if v["realisasi"] > 100 else "target"
                 out.append(
@@ -77,6 +77,6 @@ def _values(ds: Dataset) -> pd.DataFrame:
     v = t[["indikator_id", "year", "target"]].merge(
         ds.realisasi[["indikator_id", "year", "realisasi"]], on=["indikator_id", "year"], how="outer"
     )
-    v = v[v["indikator_id"].isin(iku)]
+    v = v[v["indikator_id"].isin(iku)].astype({"target": float, "realisasi": float})  # NaN, not <NA>: compare
     order = {k: i for i, k in enumerate(ds.indikator["indikator_id"])}
     return v.sort_values(["indikator_id", "year"], key=lambda s: s.map(order) if s.name == "indikator_id" else s)

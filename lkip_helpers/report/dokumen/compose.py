@@ -203,10 +203,14 @@ class Composer:
                 self.blocks.append(_p(t))
         return True
 
+    def numbering(self, chapter: str) -> None:
+        """Number the tables, figures and sections that follow as ``chapter``.n ('' in the front matter)."""
+        self._chapter = chapter
+
     def chapter(self, key: str, number: str) -> None:
         title = dict(CHAPTERS)[key]
         self.blocks.append(PageBreak())
-        self._chapter = number
+        self.numbering(number)
         self.heading(title, 1)
 
     # --- the document --------------------------------------------------------------------
@@ -216,12 +220,12 @@ class Composer:
         d = ds.meta["dataset"]
         self.cover()
         self.kata_pengantar()
-        self._chapter = ""
+        self.numbering("")
         self.ikhtisar()
         for kind in ("isi", "tabel", "gambar"):
             self.blocks += [PageBreak(), Contents(kind)]
         self.blocks += [PageBreak(), BodyStart()]
-        self._chapter = "1"
+        self.numbering("1")
         self.heading(dict(CHAPTERS)["bab-1"], 1)
         self.bab1()
         self.chapter("bab-2", "2")
@@ -422,10 +426,7 @@ class Composer:
                 "dan menjadi dasar pengukuran kinerja dalam Bab III."
             )
         )
-        if self.art("pk") is not None:
-            self.table(tables.pk(ds))
-        else:
-            self.table(pk_target(ds), f"Target Perjanjian Kinerja Tahun {ds.year}")
+        self.table(tables.pk(ds))  # from the PK rows, or from the year's PK targets when none are printed
         if self.art("pk_perubahan") is not None:
             if self.art("perubahan_pk") is not None:
                 self.text(narrative.planning_changes(ds))
@@ -690,10 +691,8 @@ class Composer:
         self.heading(f"Lampiran 1. Perjanjian Kinerja Tahun {ds.year}", 2)
         if self.art("pk_perubahan") is not None:
             self.table(tables.pk_perubahan(ds))
-        elif self.art("pk") is not None:
-            self.table(tables.pk(ds))
         else:
-            self.table(pk_target(ds), f"Target Perjanjian Kinerja Tahun {ds.year}")
+            self.table(tables.pk(ds))
         if ds.draft:
             self.fill("salinan Perjanjian Kinerja yang telah ditandatangani")
 
@@ -723,20 +722,6 @@ def iku_definisi(ds: Dataset, plan_word: str) -> ReportTable:
         columns.append(Column("target_akhir", f"Target {plan_word} {final}", "number"))
     frame["nomor"] = frame["nomor"].fillna("")
     return ReportTable("iku", "Indikator Kinerja Utama", frame, columns, missing=ds.missing_text)
-
-
-def pk_target(ds: Dataset) -> ReportTable:
-    """The year's PK targets, from the target table (for agencies without printed PK rows)."""
-    m = kinerja.measured(ds)[["sasaran_name", "nomor", "name", "unit", "target"]].copy()
-    m["nomor"] = m["nomor"].fillna("")
-    columns = [
-        Column("sasaran_name", "Sasaran Strategis", merge=True),
-        Column("nomor", "No"),
-        Column("name", "Indikator Kinerja Utama"),
-        Column("unit", "Satuan"),
-        Column("target", f"Target {ds.year}", "number"),
-    ]
-    return ReportTable("pk", f"Target Perjanjian Kinerja Tahun {ds.year}", m, columns, missing=ds.missing_text)
 
 
 def yearly_values(ds: Dataset, indikator: str) -> pd.DataFrame:

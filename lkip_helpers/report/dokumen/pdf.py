@@ -183,6 +183,9 @@ class _Doc(BaseDocTemplate):
         self.pages = pages  # heading/caption key -> printed page number, filled by the layout pass
         # the physical page where the body (page 1) begins; a document without BodyStart is all body
         self.body_first: int | None = None if any(isinstance(b, BodyStart) for b in doc.blocks) else 1
+        shown = [b for b in doc.blocks if not isinstance(b, PageBreak)]
+        # front matter: pages before the body (a document opening with BodyStart has none)
+        self.front = self.body_first is None and not isinstance(shown[0] if shown else None, BodyStart)
         self._last_level = 0
         templates = []
         for name, size in (("portrait", A4), ("landscape", landscape(A4))):
@@ -221,7 +224,8 @@ class _Doc(BaseDocTemplate):
         """The DRAF / DATA SINTETIS marks on every page, drawn first so the text lies over the watermark."""
         if doc.page == 1:  # the viewer's page labels: roman from the first page, until the body says otherwise
             # by name: ReportLab misreads the one-letter codes
-            canvas.addPageLabel(0, "ROMAN_LOWER" if self.body_first is None else "ARABIC")
+            if self.front or self.body_first is not None:  # else the body's own label starts at page 1
+                canvas.addPageLabel(0, "ROMAN_LOWER" if self.front else "ARABIC")
         width, height = canvas._pagesize
         canvas.saveState()
         if self.doc.marks:
@@ -238,8 +242,6 @@ class _Doc(BaseDocTemplate):
     def afterFlowable(self, flowable) -> None:
         if isinstance(flowable, _BodyMark):
             self.body_first = self.page
-            labels = self.canv._doc.Catalog.PageLabels
-            labels.labels = [x for x in labels.labels if x[0] != self.page - 1]  # the body starts on the first page
             self.canv.addPageLabel(self.page - 1, "ARABIC", 1)
             return
         key = getattr(flowable, "_lkip_caption", None)

@@ -26,7 +26,7 @@ def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
         lkip.compose()
         gaps = lkip.gaps
     c = Composer(ds, charts=False)
-    c._chapter = ""
+    c.numbering("")
     d = ds.meta["dataset"]
     c.blocks += [
         Paragraph([Run("CATATAN VERIFIKASI", bold=True)], "cover", "center"),
@@ -39,7 +39,7 @@ def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
         Contents("isi"),
         PageBreak(),
     ]
-    c._chapter = "1"
+    c.numbering("1")
     c.heading("1. Kelengkapan LKIP", 1)
     if ds.draft:
         c.text(f"Dataset ini masih draf: {completeness.summary(ds)}.")
@@ -54,20 +54,20 @@ def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
     else:
         c.text("Semua bagian LKIP terisi dari data.")
     c.blocks.append(PageBreak())
-    c._chapter = "2"
+    c.numbering("2")
     c.heading("2. Angka dan indikator yang perlu diperiksa", 1)
     warnings = plausibility_warnings(ds)
     c.text(narrative.plausibility(warnings) if warnings else "Tidak ada nilai yang tampak sebagai salah ketik.")
     quality = quality_findings(ds)
     c.text(narrative.quality(quality) if quality else "Tidak ada temuan kualitas indikator.")
     c.blocks.append(PageBreak())
-    c._chapter = "3"
+    c.numbering("3")
     c.heading("3. Konsistensi angka tercetak", 1)
     c.text(narrative.audit_summary(ds))
     if sections.plan(ds).get("audit") is not None:
         c.table(tables.audit_konsistensi(ds))
     c.blocks.append(PageBreak())
-    c._chapter = "4"
+    c.numbering("4")
     c.heading("4. Metode rata-rata capaian", 1)
     if sections.plan(ds).get("sensitivitas") is not None:
         c.text(narrative.sensitivity(ds))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from lkip_helpers.analysis import kinerja
-from lkip_helpers.data.loading import Dataset
+from lkip_helpers.data.loading import Dataset, per_dataset
 
 
+@per_dataset  # the sensitivity page, its sentence, the verification note: one computation
 def methods_table(ds: Dataset) -> pd.DataFrame:
     """Average capaian per year under each method (rows: methods; columns: years).
 

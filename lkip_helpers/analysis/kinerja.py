@@ -80,9 +80,8 @@ def removed_by_pk_perubahan(ds: Dataset) -> set[str]:
     if revised.empty:
         return set()
     awal = set(d.loc[(d["document"] == "pk_awal") & (d["target"].fillna(0) > 0), "indikator_id"])
-    kept = set(revised.loc[revised["target"].fillna(0) > 0, "indikator_id"])
     zero = set(revised.loc[revised["target"] == 0, "indikator_id"])
-    return zero | (awal - kept - set(revised["indikator_id"]))
+    return zero | (awal - set(revised["indikator_id"]))  # set to 0, or left out of the revised PK
 
 
 def capaian_of(ds: Dataset, realisasi, target, polarity: str, pol: CapaianPolicy | None = None) -> float:

@@ -329,17 +329,35 @@ def averages_so_far(frame: pd.DataFrame, policy: CapaianPolicy, group: str = "sa
     return pd.Series(math.nan, index=pd.unique(frame[group]), dtype=float), math.nan
 
 
-def efisiensi_pct(capaian: float | None, serapan: float | None) -> float:
-    """Saving per unit of output: (1 − realised unit cost ÷ planned unit cost) × 100.
+BIAYA_PER_SATUAN = "biaya_per_satuan"
+SELISIH = "selisih_capaian_serapan"
+# How the efficiency number is printed (``efisiensi.metode``); the verdict rests on unit cost either way.
+EFISIENSI_METODE = {
+    BIAYA_PER_SATUAN: "1 − biaya per satuan output yang terealisasi ÷ biaya per satuan output yang direncanakan, "
+    "dalam persen (= 1 − % serapan ÷ % capaian output)",
+    SELISIH: "% capaian output − % serapan anggaran, dalam poin",
+}
+EFISIENSI_KEYS = ("metode", "toleransi_pct")
+
+
+def efisiensi_pct(capaian: float | None, serapan: float | None, metode: str = BIAYA_PER_SATUAN) -> float:
+    """Saving per unit of output: (1 − realised unit cost ÷ planned unit cost) × 100 (``biaya_per_satuan``).
 
     Realised ÷ planned unit cost = (realisasi_rp ÷ realised volume) ÷ (pagu ÷ target volume)
     = serapan ÷ capaian. Positive: the output cost less per unit than planned. NaN when either
-    is missing or nothing was produced.
+    is missing or nothing was produced. ``selisih_capaian_serapan``: capaian − serapan, in points
+    (as many regional LKIPs print it); same sign, so the same verdict.
 
     >>> round(efisiensi_pct(100, 55.22), 2), round(efisiensi_pct(51.09, 80), 2), math.isnan(efisiensi_pct(0, 0))
     (44.78, -56.59, True)
+    >>> round(efisiensi_pct(100, 55.22, SELISIH), 2)
+    44.78
     """
-    if _missing(capaian) or _missing(serapan) or capaian == 0:
+    if _missing(capaian) or _missing(serapan):
+        return math.nan
+    if metode == SELISIH:
+        return float(capaian - serapan)
+    if capaian == 0:
         return math.nan
     return (1 - serapan / capaian) * 100
 
@@ -347,21 +365,96 @@ def efisiensi_pct(capaian: float | None, serapan: float | None) -> float:
 VERDICTS = ("efisien", "sesuai rencana", "tidak efisien", "belum terlaksana optimal", "tidak dapat dinilai")
 
 
-def sakip_verdict(capaian: float | None, serapan: float | None) -> str:
+def sakip_verdict(capaian: float | None, serapan: float | None, toleransi_pct: float = 0.0) -> str:
     """Efficiency as SAKIP reads it (cf. PMK 214/2017): cost per unit of output realised vs planned.
 
     Realised / planned unit cost = serapan / capaian. Money left unspent with the target unmet
-    is a programme not carried out in full, never an efficiency.
+    is a programme not carried out in full, never an efficiency. ``toleransi_pct``: a unit cost
+    within that many percent of the plan counts as the plan ("sesuai rencana").
 
     >>> sakip_verdict(100, 55.22), sakip_verdict(37.74, 28.8), sakip_verdict(51.09, 80), sakip_verdict(100, 100)
     ('efisien', 'belum terlaksana optimal', 'tidak efisien', 'sesuai rencana')
-    >>> sakip_verdict(120, 130), sakip_verdict(None, 50), sakip_verdict(0, 0)
-    ('tidak efisien', 'tidak dapat dinilai', 'belum terlaksana optimal')
+    >>> sakip_verdict(120, 130), sakip_verdict(None, 50), sakip_verdict(0, 0), sakip_verdict(100, 98, 5)
+    ('tidak efisien', 'tidak dapat dinilai', 'belum terlaksana optimal', 'sesuai rencana')
     """
     if _missing(capaian) or _missing(serapan):
         return "tidak dapat dinilai"
-    if capaian >= 100:
-        if serapan < capaian:
-            return "efisien"
-        return "sesuai rencana" if serapan == capaian else "tidak efisien"
-    return "tidak efisien" if serapan > capaian else "belum terlaksana optimal"
+    tol = toleransi_pct / 100
+    if serapan > capaian * (1 + tol):
+        return "tidak efisien"
+    if capaian < 100:
+        return "belum terlaksana optimal"
+    return "efisien" if serapan < capaian * (1 - tol) else "sesuai rencana"
+
+
+@dataclass(frozen=True)
+class EfisiensiPolicy:
+    """How an agency states efficiency (``efisiensi:`` in metadata.yml).
+
+    Args:
+        metode: the printed number, ``biaya_per_satuan`` (default) or ``selisih_capaian_serapan``
+            (:data:`EFISIENSI_METODE`).
+        toleransi_pct: a unit cost within this many percent of the plan is "sesuai rencana" (default 0).
+    """
+
+    metode: str = BIAYA_PER_SATUAN
+    toleransi_pct: float = 0.0
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> EfisiensiPolicy:
+        """The policy of a dataset's metadata; the defaults for every key left out.
+
+        Raises:
+            PolicyError: naming the key at fault.
+        """
+        cfg = (meta or {}).get("efisiensi")
+        if cfg is None:
+            cfg = {}
+        if not isinstance(cfg, dict):
+            raise PolicyError(
+                "efisiensi", f"tertulis {cfg!r}; diharapkan bagian dengan kunci " + ", ".join(EFISIENSI_KEYS)
+            )
+        unknown = sorted(str(k) for k in cfg if k not in EFISIENSI_KEYS)
+        if unknown:
+            raise PolicyError(
+                f"efisiensi.{unknown[0]}", "kunci tidak dikenal; kunci yang dikenal: " + ", ".join(EFISIENSI_KEYS)
+            )
+        metode = cfg.get("metode", BIAYA_PER_SATUAN)
+        if metode not in EFISIENSI_METODE:
+            raise PolicyError(
+                "efisiensi.metode",
+                f"tertulis {metode!r}; diharapkan salah satu dari: "
+                + "; ".join(f"{k} ({v})" for k, v in EFISIENSI_METODE.items()),
+            )
+        tol = cfg.get("toleransi_pct", 0)
+        if not _number(tol) or not 0 <= tol < 100:
+            raise PolicyError(
+                "efisiensi.toleransi_pct",
+                f"tertulis {tol!r}; diharapkan angka 0 sampai di bawah 100 (persen dari biaya per satuan rencana)",
+            )
+        return cls(metode=metode, toleransi_pct=float(tol))
+
+    def index(self, capaian: float | None, serapan: float | None) -> float:
+        return efisiensi_pct(capaian, serapan, self.metode)
+
+    def verdict(self, capaian: float | None, serapan: float | None) -> str:
+        return sakip_verdict(capaian, serapan, self.toleransi_pct)
+
+    @property
+    def heading(self) -> str:
+        """The column heading of the number :meth:`index` gives."""
+        return "Efisiensi (%)" if self.metode == BIAYA_PER_SATUAN else "Efisiensi (poin)"
+
+    def sentence(self) -> str:
+        """The method in one sentence (Bahasa Indonesia), stated under every efficiency table."""
+        band = (
+            f"; biaya per satuan yang berbeda tidak lebih dari {self.toleransi_pct:g} % dari rencana dinilai sesuai "
+            "rencana"
+            if self.toleransi_pct
+            else ""
+        )
+        return (
+            f"Efisiensi = {EFISIENSI_METODE[self.metode]}; efisien hanya bila target tercapai dengan biaya per "
+            f"satuan lebih rendah dari rencana{band}, dan anggaran yang tidak terserap saat target tidak tercapai "
+            "berarti kegiatan belum terlaksana optimal, bukan efisiensi."
+        )

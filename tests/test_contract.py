@@ -154,8 +154,9 @@ def test_new_agency_from_nothing_lists_what_to_fill(data_dir, capsys):
             {"min_pct": 0, "label": "Sangat Rendah"},
         ],
     }
+    assert meta["efisiensi"] == {"metode": "biaya_per_satuan", "toleransi_pct": 0}
     # nothing of another agency
-    assert set(meta) == {"dataset", "capaian"} and "province" not in d
+    assert set(meta) == {"dataset", "capaian", "efisiensi"} and "province" not in d
     text = (folder / "metadata.yml").read_text(encoding="utf-8")
     pmd = load_dataset(paths.DEFAULT_DATASET, root=PMD).meta["dataset"]
     for word in (pmd["agency"], pmd["province"], "NTT", "PMD", "Tabel 3"):
@@ -475,6 +476,18 @@ def test_efficiency_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
             "capaian.scale",
             "min_pct: 0",
         ),
+        (
+            "capaian:\n",
+            "efisiensi: {metode: indeks}\ncapaian:\n",
+            "efisiensi.metode",
+            "biaya_per_satuan",
+        ),
+        (
+            "capaian:\n",
+            "efisiensi: {toleransi_pct: 100}\ncapaian:\n",
+            "efisiensi.toleransi_pct",
+            "di bawah 100",
+        ),
     ],
     ids=[
         "year-without-rows",
@@ -489,6 +502,8 @@ def test_efficiency_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
         "unknown-key",
         "duplicate-label",
         "no-zero-band",
+        "efficiency-method",
+        "efficiency-band",
     ],
 )
 def test_metadata_errors_one_line_with_key_and_line(dinkes, capsys, old, new, key, expect):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lkip_helpers.analysis import drilldown, kinerja
+from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.report import narrative
@@ -135,7 +135,7 @@ def test_no_efisien_where_the_target_was_missed_in_the_seed():
 def test_observations_state_numbers_not_invented_causes():
     seed = load_dataset("pmd-ntt-2023")
     for iku in kinerja.measured(seed)["indikator_id"]:
-        for note in drilldown.observations(seed, iku):
+        for note in narrative.observations(seed, iku):
             assert "terlalu rendah" not in note and "sejalan dengan" not in note
     assert "terlalu rendah" not in narrative.compared_with_last_year(seed)
 

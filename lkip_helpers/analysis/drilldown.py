@@ -9,7 +9,6 @@ from lkip_helpers.analysis.kegiatan import efficiency_per_iku, iku_kegiatan
 from lkip_helpers.data.loading import Dataset, load_dataset
 from lkip_helpers.data.schema import ID_PATTERN, ID_RULE
 from lkip_helpers.errors import LkipError
-from lkip_helpers.numbers import format_number, format_pct
 
 
 def below_threshold(ds: Dataset, threshold: float = 100.0) -> list[str]:
@@ -113,58 +112,3 @@ def stated_causes(ds: Dataset, indikator: str) -> pd.DataFrame:
         if len(rows):
             return rows.assign(cakupan=scope)[["section", "kind", "text", "cakupan"]].reset_index(drop=True)
     return pd.DataFrame(columns=["section", "kind", "text", "cakupan"])
-
-
-def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = None) -> list[str]:
-    """What the numbers suggest beyond the report's own explanation."""
-    row = check_indikator(ds, indikator)
-    notes = []
-    t = trend(ds, indikator).set_index("year")["capaian_pct"]
-    y = ds.year
-    if y - 1 in t.index and pd.notna(t[y - 1]) and t[y - 1] - t[y] > 30:
-        notes.append(f"Capaian turun tajam: {format_pct(t[y - 1])} ({y - 1}) → {format_pct(t[y])} ({y}).")
-    prev = kinerja.measured(ds, y - 1, basis="rpjmd").set_index("indikator_id")
-    if indikator in prev.index:
-        p = prev.loc[indikator]
-        known = lambda *vs: all(pd.notna(v) for v in vs)  # noqa: E731 — a draft has no values for this year yet
-        if known(p["target"], row["target"]) and p["target"] and row["target"] / p["target"] >= 1.3:
-            notes.append(
-                f"Target melonjak {format_number(row['target'] / p['target'] * 100 - 100, 0)}% dari "
-                f"{format_number(p['target'])} ({y - 1}) menjadi {format_number(row['target'])} ({y})."
-            )
-        if known(p["realisasi"], p["target"]) and p["realisasi"] > p["target"] * 1.5:
-            notes.append(
-                f"Realisasi {y - 1} ({format_number(p['realisasi'])}) {format_number(p['realisasi'] / p['target'] * 100 - 100, 0)}% "
-                f"di atas targetnya ({format_number(p['target'])})."
-            )
-        if known(row["realisasi"], p["realisasi"]) and row["realisasi"] < p["realisasi"]:
-            notes.append(
-                f"Realisasi menurun: {format_number(p['realisasi'])} ({y - 1}) → {format_number(row['realisasi'])} ({y})."
-            )
-    subs = supporting(ds, indikator)
-    unfunded = subs.drop_duplicates("kode_rekening")
-    unfunded = unfunded[unfunded["realisasi_rp"] == 0]
-    for _, s in unfunded.iterrows():
-        notes.append(
-            f"Kegiatan pendukung tidak terealisasi sama sekali: {s['uraian']} (pagu {format_number(s['pagu_rp'])})."
-        )
-    zero_out = subs[subs["capaian_pct"] == 0]
-    for _, s in zero_out.iterrows():
-        notes.append(
-            f"Output pendukung tidak dilaksanakan: {s['output']} (target {format_number(s['target'])} {s['unit']})."
-        )
-    pk = ds.dokumen_perencanaan
-    dropped = pk[(pk["document"] == "pk_perubahan") & (pk["target"] == 0) & pk["indikator_id"].isin(subs["ikk_id"])]
-    if len(dropped):
-        notes.append("PK Perubahan menghapus target output pendukung: " + "; ".join(dropped["name"]) + ".")
-    eff = efficiency(ds, indikator)
-    if eff is not None and eff["serapan_pct"] < 50:
-        notes.append(f"Serapan anggaran kegiatan pendukung {format_pct(eff['serapan_pct'])}, di bawah 50%.")
-    if findings is not None and len(findings):
-        mine = findings[(findings["indikator_id"] == indikator) & (findings["jenis"] == "angka")]
-        for _, f in mine.iterrows():
-            notes.append(
-                f"Audit: {f['report_table']} mencetak {f['printed_text']} untuk {f['metric']} {f['year']}; "
-                f"dihitung dari data {format_number(f['recomputed'], 2)} ({f['cause']})."
-            )
-    return notes or ["Tidak ada pola lain yang menonjol dari angka."]

@@ -3,7 +3,7 @@
 A kegiatan is tied to a sasaran by ``sasaran_kegiatan.csv`` (a whole program, or a
 kegiatan/sub-kegiatan, told apart by ``anggaran.level``), and to an indicator by its own
 ``kode_rekening`` (indikator.csv). Efficiency is cost per unit of output, realised against
-planned (:func:`lkip_helpers.capaian.efisiensi_pct`, :func:`lkip_helpers.capaian.sakip_verdict`):
+planned, under the dataset's ``efisiensi`` policy (:class:`lkip_helpers.capaian.EfisiensiPolicy`):
 judged only where a kegiatan's budget and output are its own; a budget several IKU share, or
 a program whose capaian is its sasaran's outcome, is not judged, and says why.
 """
@@ -15,7 +15,6 @@ import pandas as pd
 
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.anggaran import LEVEL_NAMES, anggaran_tree, label, most_detailed, serapan_pct
-from lkip_helpers.capaian import efisiensi_pct, sakip_verdict
 from lkip_helpers.data.loading import Dataset, per_dataset
 
 
@@ -109,11 +108,12 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
         _not_judged(t, c, s, ds.missing_text, int(n))
         for t, c, s, n in zip(f["tingkat"], f["capaian_pct"], f["serapan_pct"], dropped)
     ]
+    pol = kinerja.efficiency_policy(ds)
     f["efisiensi_pct"] = [
-        np.nan if r else efisiensi_pct(c, s) for r, c, s in zip(reasons, f["capaian_pct"], f["serapan_pct"])
+        np.nan if r else pol.index(c, s) for r, c, s in zip(reasons, f["capaian_pct"], f["serapan_pct"])
     ]
     f["verdict"] = [
-        "tidak dapat dinilai" if r else sakip_verdict(c, s)
+        "tidak dapat dinilai" if r else pol.verdict(c, s)
         for r, c, s in zip(reasons, f["capaian_pct"], f["serapan_pct"])
     ]
     f["alasan"] = reasons
@@ -209,6 +209,7 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
     tree = anggaran_tree(ds).set_index("kode_rekening")
     m = kinerja.iku_rows(ds).set_index("indikator_id")
     users = ties.groupby("kode_rekening")["indikator_id"].nunique()  # how many IKU each kegiatan serves
+    pol = kinerja.efficiency_policy(ds)
     rows = []
     for ind, g in ties.groupby("indikator_id", sort=False):
         kode = list(g["kode_rekening"])
@@ -235,8 +236,8 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
                 "pagu_rp": pagu,
                 "realisasi_rp": real,
                 "serapan_pct": serapan,
-                "efisiensi_pct": np.nan if why else efisiensi_pct(c, serapan),
-                "verdict": "tidak dapat dinilai" if why else sakip_verdict(c, serapan),
+                "efisiensi_pct": np.nan if why else pol.index(c, serapan),
+                "verdict": "tidak dapat dinilai" if why else pol.verdict(c, serapan),
                 "alasan": why,
                 "dasar": g["dasar"].iloc[0],
                 "n_iku_bersama": shared,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lkip_helpers.capaian import CapaianPolicy, averages_so_far, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
+from lkip_helpers.capaian import CapaianPolicy, EfisiensiPolicy, averages_so_far, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
 from lkip_helpers.data.loading import Dataset, memo
 
 IKU, IKK = "iku", "ikk"
@@ -21,6 +21,11 @@ def policy(ds: Dataset) -> CapaianPolicy:
     if "policy" not in cache:
         cache["policy"] = CapaianPolicy.from_meta(ds.meta)
     return cache["policy"]
+
+
+def efficiency_policy(ds: Dataset) -> EfisiensiPolicy:
+    """The dataset's efficiency policy (``efisiensi:`` in metadata.yml), checked when the dataset loaded."""
+    return EfisiensiPolicy.from_meta(ds.meta)
 
 
 def measured(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from lkip_helpers.capaian import AVERAGES, LOWER_FORMULAS, TWO_TARGET_MINUS, Scale
+from lkip_helpers.capaian import AVERAGES, BIAYA_PER_SATUAN, EFISIENSI_METODE, LOWER_FORMULAS, TWO_TARGET_MINUS, Scale
 from lkip_helpers.data import saving
 from lkip_helpers.data.loading import empty_table
 from lkip_helpers.data.schema import CORE_TABLES, FIELDS, TABLES
@@ -51,6 +51,7 @@ def metadata_text(dataset: str, year: int, agency: str, region: str) -> str:
     scale = "\n".join(f"    - {{min_pct: {low:g}, label: {_scalar(label)}}}" for low, label in Scale.default().bands)
     formulas = "\n".join(f"#   {k}: {v}" for k, v in LOWER_FORMULAS.items())
     averages = "\n".join(f"#   {k}: {v}" for k, v in AVERAGES.items())
+    methods = "\n".join(f"#   {k}: {v}" for k, v in EFISIENSI_METODE.items())
     return f"""# Metadata LKIP {agency} {region} tahun {year}.
 # Dibuat dengan `lkip new {dataset} --year {year}`. Isi tabel inti (sasaran, indikator, target,
 # realisasi, anggaran) — langsung di CSV atau lewat `lkip template` / `lkip import` — lalu ubah
@@ -76,6 +77,15 @@ capaian:
   lower_formula: {TWO_TARGET_MINUS}
   scale:
 {scale}
+
+# Cara efisiensi dinyatakan. Penilaiannya selalu dari biaya per satuan output (realisasi ÷
+# rencana): efisien hanya bila target tercapai dengan biaya per satuan lebih rendah dari rencana.
+# metode, angka yang dicetak:
+{methods}
+# toleransi_pct: selisih biaya per satuan dari rencana (persen) yang masih dinilai "sesuai rencana".
+efisiensi:
+  metode: {BIAYA_PER_SATUAN}
+  toleransi_pct: 0
 """
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from lkip_helpers import paths
-from lkip_helpers.capaian import CapaianPolicy, PolicyError
+from lkip_helpers.capaian import CapaianPolicy, EfisiensiPolicy, PolicyError
 from lkip_helpers.data import laporan_file, safe_yaml
 from lkip_helpers.data.completeness import check as check_complete
 from lkip_helpers.data.completeness import is_draft, missing_text
@@ -383,6 +383,7 @@ def check_metadata(path: Path, meta) -> None:
         fail("draft.check", f"tertulis {shown(check)}; diharapkan daftar nama tabel, mis. [wilayah, pegawai]")
     try:
         CapaianPolicy.from_meta(meta)
+        EfisiensiPolicy.from_meta(meta)
     except PolicyError as exc:
         fail(exc.key, exc.message)
 

@@ -749,6 +749,12 @@ METADATA: dict[str, MetaKey] = {
             "cara capaian dihitung, dirata-ratakan dan dikategorikan "
             "(diperiksa oleh lkip_helpers.capaian.CapaianPolicy)",
         ),
+        MetaKey(
+            "efisiensi",
+            "mapping",
+            "cara efisiensi dinyatakan: metode (biaya_per_satuan, bawaan; atau selisih_capaian_serapan) dan "
+            "toleransi_pct (bawaan 0) (diperiksa oleh lkip_helpers.capaian.EfisiensiPolicy)",
+        ),
         MetaKey("tables", "mapping", "per tabel: source (letaknya di laporan) dan notes"),
         MetaKey("not_available", "list", "gambar/tabel laporan yang tidak dapat dibuat dari data: id, title, reason"),
         MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),

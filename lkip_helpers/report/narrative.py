@@ -12,13 +12,13 @@ import pandas as pd
 from lkip_helpers.analysis import anggaran, drilldown, kinerja
 from lkip_helpers.analysis.anggaran import label
 from lkip_helpers.analysis.audit import audit
-from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, observations
+from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, supporting, trend
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
-from lkip_helpers.capaian import sakip_verdict
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
+from lkip_helpers.report.kalimat import choose, say
 from lkip_helpers.report.text import code as _code
 from lkip_helpers.report.text import escape
 
@@ -93,31 +93,28 @@ def compared_with_last_year(ds: Dataset) -> str:
         )
     t = kinerja.trend(ds).pivot(index="short_name", columns="year", values="capaian_pct")
     delta = (t[y] - t[y - 1]).dropna()
-    direction = "turun" if avg[y] < avg[y - 1] else ("naik" if avg[y] > avg[y - 1] else "tetap")
-    text = (
-        f"Rata-rata capaian ({_e(kinerja.average_method(ds))}) {direction} dari **{format_pct(avg[y - 1])}** "
-        f"({y - 1}) menjadi **{format_pct(avg[y])}** ({y})."
-    )
-    falls = delta[delta < 0].sort_values().head(3)
-    rises = delta[delta > 0].sort_values(ascending=False).head(3)
-    if len(falls):
-        text += (
-            " Penurunan terbesar: " + ", ".join(f"{_e(k)} ({format_number(v, 2)} poin)" for k, v in falls.items()) + "."
-        )
-    if len(rises):
-        text += (
-            " Kenaikan terbesar: " + ", ".join(f"{_e(k)} (+{format_number(v, 2)} poin)" for k, v in rises.items()) + "."
-        )
+    parts = [
+        choose(
+            "rata_rata",
+            metode=_e(kinerja.average_method(ds)),
+            lalu_pct=avg[y - 1],
+            kini_pct=avg[y],
+            tahun_lalu=y - 1,
+            tahun=y,
+        ),
+        say("penurunan_terbesar", turun=[(_e(k), v) for k, v in delta[delta < 0].sort_values().head(3).items()]),
+        say(
+            "kenaikan_terbesar",
+            naik=[(_e(k), v) for k, v in delta[delta > 0].sort_values(ascending=False).head(3).items()],
+        ),
+    ]
     if delta.empty:
-        text += " Tidak ada indikator yang bernilai pada kedua tahun, sehingga perubahan per indikator tidak dapat dihitung."
-    high = t[y - 1][t[y - 1] > 150].sort_values(ascending=False)
-    if len(high):
-        text += (
-            f" Rata-rata {y - 1} terangkat oleh indikator dengan capaian di atas 150%: "
-            + ", ".join(f"{_e(k)} ({format_pct(v)})" for k, v in high.items())
-            + "."
+        parts.append(
+            "Tidak ada indikator yang bernilai pada kedua tahun, sehingga perubahan per indikator tidak dapat dihitung."
         )
-    return text
+    high = t[y - 1][t[y - 1] > 150].sort_values(ascending=False)
+    parts.append(say("terangkat_di_atas_150", tahun_lalu=y - 1, indikator=[(_e(k), v) for k, v in high.items()]))
+    return " ".join(p for p in parts if p)
 
 
 def planning_changes(ds: Dataset) -> str:
@@ -158,14 +155,6 @@ def anggaran_summary(ds: Dataset) -> str:
         f"{format_rp(pagu, miss)})."
     )
     return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
-
-
-EFISIENSI_METODE = (
-    "Efisiensi = 1 − biaya per satuan output yang terealisasi ÷ biaya per satuan output yang direncanakan "
-    "(= 1 − % serapan ÷ % capaian output); efisien hanya bila target tercapai dengan biaya per satuan lebih "
-    "rendah dari rencana, dan anggaran yang tidak terserap saat target tidak tercapai berarti kegiatan belum "
-    "terlaksana optimal, bukan efisiensi."
-)
 
 
 def efficiency(ds: Dataset) -> str:
@@ -283,11 +272,9 @@ def kesimpulan(ds: Dataset) -> str:
             )
         avg = kinerja.yearly_average(ds).set_index("year")["rata_rata_capaian_pct"]
         if ds.year - 1 in avg.index and ds.year in avg.index:
-            diff = avg[ds.year] - avg[ds.year - 1]
-            word = "naik" if diff > 0 else ("turun" if diff < 0 else "tetap")
             lines.append(
-                f"- Dibanding {ds.year - 1}, rata-rata capaian {word}"
-                + (f" {format_number(abs(diff), 2)} poin." if diff else ".")
+                "- "
+                + choose("kesimpulan_banding", lalu_pct=avg[ds.year - 1], kini_pct=avg[ds.year], tahun_lalu=ds.year - 1)
             )
     if h.has_anggaran:
         lines.append(
@@ -322,21 +309,12 @@ def penutup(ds: Dataset) -> str:
     return "\n".join(lines)
 
 
-# One sentence per SAKIP efficiency verdict (lkip_helpers.capaian.sakip_verdict), each resting on its numbers.
-EFISIENSI = {
-    "efisien": "Target tercapai ({c}) dengan serapan {s}: biaya per satuan output lebih rendah dari rencana, efisien.",
-    "sesuai rencana": "Target tercapai ({c}) dengan serapan {s}: biaya per satuan output sesuai rencana.",
-    "tidak efisien": "Capaian {c} dengan serapan {s}: biaya per satuan output lebih tinggi dari rencana, tidak efisien.",
-    "belum terlaksana optimal": "Capaian {c} dan serapan {s} sama-sama di bawah rencana: anggaran yang tidak "
-    "terserap bukan efisiensi, tetapi kegiatan yang belum terlaksana optimal.",
-    "tidak dapat dinilai": "Efisiensi tidak dapat dinilai: capaian atau serapan belum tersedia.",
-}
-
-
-def efisiensi(capaian: float, serapan: float) -> str:
-    """The efficiency sentence chosen by :func:`lkip_helpers.capaian.sakip_verdict`, with both numbers."""
-    verdict = sakip_verdict(capaian, serapan)
-    return EFISIENSI[verdict].format(c=format_pct(capaian), s=format_pct(serapan))
+def efisiensi(ds: Dataset, capaian: float, serapan: float) -> str:
+    """The efficiency sentence (group ``efisiensi`` of :mod:`~lkip_helpers.report.kalimat`) under the dataset's policy."""
+    if pd.isna(capaian) or pd.isna(serapan):
+        return "Efisiensi tidak dapat dinilai: capaian atau serapan belum tersedia."
+    tol = kinerja.efficiency_policy(ds).toleransi_pct
+    return choose("efisiensi", capaian_pct=capaian, serapan_pct=serapan, toleransi_pct=tol)
 
 
 def scale_sentence(ds: Dataset) -> str:
@@ -403,27 +381,12 @@ def sensitivity(ds: Dataset) -> str:
     uncapped, capped = t.iloc[0][prev], t.loc["Dibatasi 100%", prev]
     top = contributions(ds, ds.year - 1)
     up = top[top["kontribusi_poin"] > 0].head(3)
-    drivers = ", ".join(
-        f"{_e(r['short_name'])} ({format_pct(r['capaian_pct'])}, +{format_number(r['kontribusi_poin'], 2)} poin)"
-        for _, r in up.iterrows()
+    cap = choose("batas_100", tahun_lalu=ds.year - 1, tanpa_batas_pct=uncapped, dibatasi_pct=capped)
+    drivers = say(
+        "pendorong_rata_rata",
+        indikator=[(_e(r["short_name"]), r["capaian_pct"], r["kontribusi_poin"]) for _, r in up.iterrows()],
     )
-    if uncapped - capped < 0.005:
-        return now + (
-            f"Untuk {prev}, pembatasan capaian pada 100% tidak mengubah rata-rata "
-            f"(**{format_pct(uncapped)}**): tidak ada indikator di atas 100%."
-        )
-    level = (
-        "jauh di atas 100%"
-        if uncapped >= 120
-        else "di atas 100%"
-        if uncapped > 100
-        else "di bawah 100% walaupun sebagian indikator melampaui target"
-    )
-    return (
-        now + f"Untuk {prev}, rata-rata tanpa batas **{format_pct(uncapped)}** turun menjadi "
-        f"**{format_pct(capped)}** bila capaian dibatasi 100%: rata-rata {prev} {level}"
-        + (f", didorong oleh {drivers}." if drivers else ".")
-    )
+    return now + cap + (f" {drivers}" if drivers and uncapped - capped >= 0.005 else "")
 
 
 def indikator_header(ds: Dataset, indikator: str) -> str:
@@ -457,7 +420,77 @@ def indikator_efisiensi(ds: Dataset, indikator: str) -> str:
     )
     if e["alasan"]:
         return money + f"Efisiensi tidak dinilai: {_e(e['alasan'])}."
-    return money + efisiensi(e["capaian_pct"], e["serapan_pct"])
+    return money + efisiensi(ds, e["capaian_pct"], e["serapan_pct"])
+
+
+def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = None) -> list[str]:
+    """What the numbers of one indicator show beyond the agency's explanation, each a fact with its numbers.
+
+    Every sentence comes from :mod:`lkip_helpers.report.kalimat` and is said only where its condition holds.
+    """
+    row = check_indikator(ds, indikator)
+    y = ds.year
+    years = {"tahun": y, "tahun_lalu": y - 1}
+    t = trend(ds, indikator).set_index("year")["capaian_pct"]
+    notes = []
+    if y - 1 in t.index and y in t.index:
+        notes.append(say("capaian_turun_tajam", lalu_pct=t[y - 1], kini_pct=t[y], **years))
+    prev = kinerja.measured(ds, y - 1, basis="rpjmd").set_index("indikator_id")
+    if indikator in prev.index:
+        p = prev.loc[indikator]
+        notes += [
+            say("target_melonjak", target=row["target"], target_lalu=p["target"], **years),
+            say("realisasi_lalu_jauh_di_atas_target", realisasi_lalu=p["realisasi"], target_lalu=p["target"], **years),
+            say("realisasi_menurun", realisasi=row["realisasi"], realisasi_lalu=p["realisasi"], **years),
+        ]
+    subs = supporting(ds, indikator)
+    eff = drilldown.efficiency(ds, indikator)
+    shared = 0 if eff is None else eff["n_iku_bersama"]
+    lingkup = f"pendukung sasaran ini (dipakai bersama {shared} IKU)" if shared > 1 else "pendukung"
+    for _, s in subs.drop_duplicates("kode_rekening").iterrows():
+        notes.append(
+            say(
+                "kegiatan_tanpa_realisasi",
+                lingkup=lingkup,
+                kegiatan=s["uraian"],
+                pagu_rp=s["pagu_rp"],
+                realisasi_rp=s["realisasi_rp"],
+            )
+        )
+    for _, s in subs.iterrows():
+        notes.append(
+            say(
+                "output_tidak_dilaksanakan",
+                lingkup=lingkup,
+                output=s["output"],
+                target=s["target"],
+                satuan=s["unit"] if isinstance(s["unit"], str) else "",
+                capaian_pct=s["capaian_pct"],
+            )
+        )
+    pk = ds.dokumen_perencanaan
+    dropped = pk[(pk["document"] == "pk_perubahan") & (pk["target"] == 0) & pk["indikator_id"].isin(subs["ikk_id"])]
+    notes.append(say("pk_menghapus_output", lingkup=lingkup, output=list(dropped["name"])))
+    if eff is not None:
+        notes.append(say("serapan_rendah", lingkup=lingkup, serapan_pct=eff["serapan_pct"]))
+    if findings is not None and len(findings):
+        mine = findings[(findings["indikator_id"] == indikator) & (findings["jenis"] == "angka")]
+        for _, f in mine.iterrows():
+            notes.append(
+                say(
+                    "audit_berbeda",
+                    tabel=f["report_table"],
+                    tercetak=f["printed_text"],
+                    besaran=f["metric"],
+                    tahun=f["year"],
+                    dihitung=f["recomputed"],
+                    sebab=f["cause"],
+                    selisih=f["difference"],
+                    toleransi=f["tolerance"],
+                )
+            )
+    notes = [n for n in notes if n]
+    return notes or [say("tidak_ada_pola", n_catatan=0)]
 
 
 def indikator_observations(ds: Dataset, indikator: str) -> str:

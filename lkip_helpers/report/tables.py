@@ -18,7 +18,7 @@ from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
 from lkip_helpers.analysis.sensitivity import contributions, methods_table
 from lkip_helpers.capaian import averages_so_far
 from lkip_helpers.data.loading import Dataset
-from lkip_helpers.report import narrative, sections
+from lkip_helpers.report import sections
 from lkip_helpers.report.report_table import Column, ReportTable
 
 AVERAGE_LABEL = "RATA-RATA CAPAIAN"
@@ -599,7 +599,7 @@ def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
     """Per program and per kegiatan: serapan anggaran beside capaian, efficiency index and verdict."""
     f = kegiatan.efficiency_frame(ds)
     word = _level_word(ds, f.loc[f["tingkat"] != "Program", "kode_rekening"])
-    notes = [narrative.EFISIENSI_METODE]
+    notes = [kinerja.efficiency_policy(ds).sentence()]
     if (f["tingkat"] == "Program").any():
         where = _label(ds, "renstra_outcome")
         notes.append(
@@ -617,7 +617,7 @@ def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
             Column("serapan_pct", "Serapan (%)", "pct"),
             Column("capaian_pct", "Capaian (%)", "pct"),
             Column("dasar_capaian", "Dasar capaian"),
-            Column("efisiensi_pct", "Efisiensi (%)", "pct"),
+            Column("efisiensi_pct", kinerja.efficiency_policy(ds).heading, "pct"),
             Column("verdict", "Penilaian"),
             Column("alasan", "Keterangan"),
         ],
@@ -630,7 +630,7 @@ def efisiensi_iku(ds: Dataset) -> ReportTable:
     f = kegiatan.efficiency_per_iku(ds)
     n_iku = len(kinerja.measured(ds))
     notes = [
-        narrative.EFISIENSI_METODE,
+        kinerja.efficiency_policy(ds).sentence(),
         "Kaitan anggaran: kode rekening pada IKU sendiri, atau kegiatan yang dikaitkan dengan sasarannya, atau "
         "kegiatan yang menaungi indikator output sasaran itu; anggaran yang dipakai bersama beberapa IKU tidak "
         "dinilai per IKU.",
@@ -648,7 +648,7 @@ def efisiensi_iku(ds: Dataset) -> ReportTable:
             Column("pagu_rp", "Pagu (Rp)", "rp"),
             Column("serapan_pct", "Serapan (%)", "pct"),
             Column("dasar", "Kaitan anggaran"),
-            Column("efisiensi_pct", "Efisiensi (%)", "pct"),
+            Column("efisiensi_pct", kinerja.efficiency_policy(ds).heading, "pct"),
             Column("verdict", "Penilaian"),
             Column("alasan", "Keterangan"),
         ],

@@ -635,7 +635,9 @@ class Composer:
             )
             return
         judged = (
-            f"Tidak dinilai: {e['alasan']}." if e["alasan"] else narrative.efisiensi(e["capaian_pct"], e["serapan_pct"])
+            f"Tidak dinilai: {e['alasan']}."
+            if e["alasan"]
+            else narrative.efisiensi(ds, e["capaian_pct"], e["serapan_pct"])
         )
         self.blocks.append(
             _labelled(

@@ -132,6 +132,15 @@ def _validate(args) -> int:
 
     for text in quality_findings(ds):  # what an evaluator will question in the indicators themselves
         print(f"peringatan: kualitas indikator: {text}", file=sys.stderr)
+    from lkip_helpers.analysis.kegiatan import unlinked_iku
+
+    for name in unlinked_iku(ds):
+        print(
+            f"peringatan: anggaran: IKU “{name}” tidak dikaitkan dengan kegiatan mana pun, sehingga efisiensinya "
+            "tidak dapat dinilai (isi kode_rekening di indikator.csv, atau kaitkan kegiatan dengan sasarannya di "
+            "sasaran_kegiatan.csv)",
+            file=sys.stderr,
+        )
     rows = sum(len(ds.tables[t]) for t in TABLES)
     print(f"{ds.id}: valid — {len(TABLES)} tabel, {rows} baris ({ds.title})")
     _print_remaining(ds)  # a draft also lists what remains to fill (exit 0: a draft is valid)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -633,3 +634,12 @@ def test_short_names_label_one_indikator_each(dinkes, capsys):
     err = _one_line_error(capsys, DINKES)
     assert err.startswith(f"lkip: {(dinkes / 'indikator.csv').resolve()}, baris {line}, kolom 'short_name': "), err
     assert "sudah dipakai stunting (baris 4)" in err, err
+
+
+def test_validate_warns_of_iku_without_linked_budget(dinkes, capsys):
+    """The fixture ties no kegiatan to the two IKU of sasaran ss-penyakit: no kode_rekening on them, no
+    sasaran_kegiatan.csv, and no IKK under that sasaran; the others are tied through their sasaran's IKK."""
+    assert main(["validate", DINKES]) == 0
+    err = capsys.readouterr().err
+    warned = re.findall(r"peringatan: anggaran: IKU “([^”]+)” tidak dikaitkan", err)
+    assert sorted(warned) == ["Keberhasilan pengobatan TBC", "Kesakitan DBD"]

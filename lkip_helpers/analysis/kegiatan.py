@@ -246,3 +246,10 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
     order = {k: i for i, k in enumerate(m.index)}
     out = pd.DataFrame(rows, columns=EFFICIENCY_COLUMNS)
     return out.sort_values("indikator_id", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def unlinked_iku(ds: Dataset) -> list[str]:
+    """Names of the IKU measured this year that no kegiatan is tied to (their efficiency cannot be judged)."""
+    tied = set(iku_kegiatan(ds)["indikator_id"])
+    m = kinerja.measured(ds)
+    return [n for i, n in zip(m["indikator_id"], m["short_name"]) if i not in tied]

@@ -44,6 +44,21 @@ EXAMPLES = {
         "Rata-rata 2022 terangkat oleh indikator dengan capaian di atas 150%: Lembaga adat (395,26%).",
         {"tahun_lalu": 2022, "indikator": [("Lembaga adat", 150.0)]},
     ),
+    "realisasi_tahunan_naik": (
+        {"realisasi_awal": 1140, "realisasi_akhir": 1476, "tahun_awal": 2022, "tahun_akhir": 2023, "satuan": "Unit"},
+        "Realisasi naik dari 1.140 Unit (2022) menjadi 1.476 Unit (2023)",
+        {"realisasi_awal": 1476, "realisasi_akhir": 1140, "tahun_awal": 2022, "tahun_akhir": 2023, "satuan": "Unit"},
+    ),
+    "realisasi_tahunan_turun": (
+        {"realisasi_awal": 6084, "realisasi_akhir": 5867, "tahun_awal": 2022, "tahun_akhir": 2023, "satuan": "Pos"},
+        "Realisasi turun dari 6.084 Pos (2022) menjadi 5.867 Pos (2023)",
+        {"realisasi_awal": 5867, "realisasi_akhir": 5867, "tahun_awal": 2022, "tahun_akhir": 2023, "satuan": "Pos"},
+    ),
+    "realisasi_tahunan_tetap": (
+        {"realisasi_awal": 22, "realisasi_akhir": 22, "tahun_awal": 2022, "tahun_akhir": 2023, "satuan": ""},
+        "Realisasi tetap 22  pada 2022 dan 2023",
+        {"realisasi_awal": 21, "realisasi_akhir": 22, "tahun_awal": 2022, "tahun_akhir": 2023, "satuan": ""},
+    ),
     "kesimpulan_naik": (
         {"lalu_pct": 70.0, "kini_pct": 72.5, "tahun_lalu": 2022},
         "Dibanding 2022, rata-rata capaian naik 2,50 poin.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from lkip_helpers.analysis import anggaran, kinerja
@@ -112,3 +114,63 @@ def stated_causes(ds: Dataset, indikator: str) -> pd.DataFrame:
         if len(rows):
             return rows.assign(cakupan=scope)[["section", "kind", "text", "cakupan"]].reset_index(drop=True)
     return pd.DataFrame(columns=["section", "kind", "text", "cakupan"])
+
+
+# What the agency states about an indicator (narasi.kind): causes, and efforts or plans.
+NARASI_CAUSE = ("faktor_pendukung", "penyebab_kendala")
+NARASI_EFFORT = ("solusi", "rencana_perbaikan")
+
+
+def stated(ds: Dataset, indikator: str, kinds: tuple[str, ...]) -> list[str]:
+    """The agency's own sentences of ``kinds`` tied to ``indikator`` (narasi.csv), as written."""
+    if not ds.has("narasi"):
+        return []
+    n = ds.narasi
+    return list(n.loc[(n["indikator_id"] == indikator) & n["kind"].isin(kinds), "text"])
+
+
+def yearly_values(ds: Dataset, indikator: str) -> pd.DataFrame:
+    """Target, realisasi and capaian of one IKU per year: the PK target for the report year, else the
+    medium-term one; published capaian where a year has only that."""
+    rows = []
+    years = sorted(
+        set(ds.realisasi.loc[ds.realisasi["indikator_id"] == indikator, "year"])
+        | set(kinerja.trend(ds).loc[lambda t: t["indikator_id"] == indikator, "year"])
+    )
+    trend = kinerja.trend(ds)
+    trend = trend[trend["indikator_id"] == indikator].set_index("year")
+    for y in years:
+        row = None
+        for basis in ("pk", "rpjmd"):
+            m = kinerja.measured(ds, int(y), basis=basis)
+            m = m[m["indikator_id"] == indikator]
+            if len(m) and pd.notna(m["target"].iloc[0]):
+                row = m.iloc[0]
+                break
+        cap = trend.loc[y, "capaian_pct"] if y in trend.index else math.nan
+        rows.append(
+            {
+                "tahun": int(y),
+                "target": row["target"] if row is not None else math.nan,
+                "realisasi": row["realisasi"] if row is not None else math.nan,
+                "capaian_pct": row["capaian_pct"] if row is not None and pd.notna(row["capaian_pct"]) else cap,
+            }
+        )
+    out = pd.DataFrame(rows, columns=["tahun", "target", "realisasi", "capaian_pct"])
+    return out.dropna(subset=["target", "realisasi", "capaian_pct"], how="all").reset_index(drop=True)
+
+
+def medium_term(ds: Dataset, indikator: str) -> tuple[int, float] | None:
+    """The final medium-term target of ``indikator`` (year, target), if any."""
+    t = ds.target[(ds.target["basis"] == "rpjmd") & (ds.target["indikator_id"] == indikator)].dropna(subset=["target"])
+    if t.empty:
+        return None
+    last = t.sort_values("year").iloc[-1]
+    return int(last["year"]), float(last["target"])
+
+
+def benchmarks(ds: Dataset, indikator: str) -> pd.DataFrame:
+    if not ds.has("pembanding"):
+        return pd.DataFrame()
+    b = ds.pembanding
+    return b[b["indikator_id"] == indikator].sort_values(["year", "pembanding"])

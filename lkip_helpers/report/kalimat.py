@@ -96,6 +96,28 @@ KALIMAT: dict[str, Kalimat] = {
         "Rata-rata {tahun_lalu} terangkat oleh indikator dengan capaian di atas 150%: {daftar}.",
         lambda v: {"daftar": _list(v["indikator"])},
     ),
+    # One IKU over the years (the LKIP document): the last two realisasi.
+    "realisasi_tahunan_naik": Kalimat(
+        "realisasi_tahunan",
+        "realisasi tahun terakhir lebih tinggi dari tahun sebelumnya yang berisi",
+        lambda v: v["realisasi_akhir"] > v["realisasi_awal"],
+        "Realisasi naik dari {realisasi_awal} {satuan} ({tahun_awal}) menjadi {realisasi_akhir} {satuan} "
+        "({tahun_akhir}); rinciannya dalam tabel berikut.",
+    ),
+    "realisasi_tahunan_turun": Kalimat(
+        "realisasi_tahunan",
+        "realisasi tahun terakhir lebih rendah dari tahun sebelumnya yang berisi",
+        lambda v: v["realisasi_akhir"] < v["realisasi_awal"],
+        "Realisasi turun dari {realisasi_awal} {satuan} ({tahun_awal}) menjadi {realisasi_akhir} {satuan} "
+        "({tahun_akhir}); rinciannya dalam tabel berikut.",
+    ),
+    "realisasi_tahunan_tetap": Kalimat(
+        "realisasi_tahunan",
+        "realisasi tahun terakhir sama dengan tahun sebelumnya yang berisi",
+        lambda v: v["realisasi_akhir"] == v["realisasi_awal"],
+        "Realisasi tetap {realisasi_akhir} {satuan} pada {tahun_awal} dan {tahun_akhir}; rinciannya dalam tabel "
+        "berikut.",
+    ),
     # Bab IV: the average against last year, in points.
     "kesimpulan_naik": Kalimat(
         "kesimpulan_banding",

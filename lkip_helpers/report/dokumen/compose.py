@@ -23,6 +23,7 @@ import pandas as pd
 
 from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, label
+from lkip_helpers.analysis.drilldown import NARASI_CAUSE, NARASI_EFFORT, benchmarks, medium_term, stated, yearly_values
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.analysis.kegiatan import TIE_KODE, iku_kegiatan
 from lkip_helpers.data.loading import Dataset
@@ -44,6 +45,7 @@ from lkip_helpers.report.dokumen.model import (
     layout,
     markdown,
 )
+from lkip_helpers.report.kalimat import choose
 from lkip_helpers.report.report_table import Column, ReportTable
 
 # How the LKIP speaks of the agency, by the kind of government it belongs to (metadata: dataset.jenis_instansi).
@@ -85,9 +87,7 @@ PROFIL_PARTS = {  # profil.bagian -> (what a draft asks for, shown as a list)
     "tujuan": ("tujuan jangka menengah", True),
     "rencana_tindak_lanjut": ("langkah perbaikan kinerja tahun berikutnya", True),
 }
-NARASI_CAUSE = ("faktor_pendukung", "penyebab_kendala")
 _CROSS_REF = re.compile(r"\s*\((?:Tabel|Gambar) [^)]*\)")
-NARASI_EFFORT = ("solusi", "rencana_perbaikan")
 
 
 def wording(ds: Dataset) -> dict:
@@ -333,10 +333,7 @@ class Composer:
             self.blocks.append(_p(text, "bullet"))
 
     def causes(self, indikator: str, kinds: tuple[str, ...]) -> list[str]:
-        if not self.ds.has("narasi"):
-            return []
-        n = self.ds.narasi
-        return [clean(t) for t in n.loc[(n["indikator_id"] == indikator) & n["kind"].isin(kinds), "text"]]
+        return [clean(t) for t in stated(self.ds, indikator, kinds)]
 
     # --- Bab I ---------------------------------------------------------------------------
 
@@ -726,37 +723,6 @@ def iku_definisi(ds: Dataset, plan_word: str) -> ReportTable:
     return ReportTable("iku", "Indikator Kinerja Utama", frame, columns, missing=ds.missing_text)
 
 
-def yearly_values(ds: Dataset, indikator: str) -> pd.DataFrame:
-    """Target, realisasi and capaian of one IKU per year: the PK target for the report year, else the
-    medium-term one; published capaian where a year has only that."""
-    rows = []
-    years = sorted(
-        set(ds.realisasi.loc[ds.realisasi["indikator_id"] == indikator, "year"])
-        | set(kinerja.trend(ds).loc[lambda t: t["indikator_id"] == indikator, "year"])
-    )
-    trend = kinerja.trend(ds)
-    trend = trend[trend["indikator_id"] == indikator].set_index("year")
-    for y in years:
-        row = None
-        for basis in ("pk", "rpjmd"):
-            m = kinerja.measured(ds, int(y), basis=basis)
-            m = m[m["indikator_id"] == indikator]
-            if len(m) and pd.notna(m["target"].iloc[0]):
-                row = m.iloc[0]
-                break
-        cap = trend.loc[y, "capaian_pct"] if y in trend.index else math.nan
-        rows.append(
-            {
-                "tahun": int(y),
-                "target": row["target"] if row is not None else math.nan,
-                "realisasi": row["realisasi"] if row is not None else math.nan,
-                "capaian_pct": row["capaian_pct"] if row is not None and pd.notna(row["capaian_pct"]) else cap,
-            }
-        )
-    out = pd.DataFrame(rows, columns=["tahun", "target", "realisasi", "capaian_pct"])
-    return out.dropna(subset=["target", "realisasi", "capaian_pct"], how="all").reset_index(drop=True)
-
-
 def years_table(ds: Dataset, indikator: str, years: pd.DataFrame, name: str) -> ReportTable:
     frame = years.assign(tahun=years["tahun"].astype(str))
     columns = [
@@ -773,34 +739,21 @@ def trend_sentence(years: pd.DataFrame, unit: str) -> str:
     real = years.dropna(subset=["realisasi"])
     if len(real) >= 2:
         a, b = real.iloc[-2], real.iloc[-1]
-        move = "naik" if b["realisasi"] > a["realisasi"] else ("turun" if b["realisasi"] < a["realisasi"] else "tetap")
-        return (
-            f"Realisasi {move} dari {format_number(a['realisasi'])} {unit} ({int(a['tahun'])}) menjadi "
-            f"{format_number(b['realisasi'])} {unit} ({int(b['tahun'])})".replace("  ", " ")
-            + "; rinciannya dalam tabel berikut."
+        text = choose(
+            "realisasi_tahunan",
+            realisasi_awal=float(a["realisasi"]),
+            realisasi_akhir=float(b["realisasi"]),
+            tahun_awal=int(a["tahun"]),
+            tahun_akhir=int(b["tahun"]),
+            satuan=unit,
         )
+        return " ".join(text.split())
     cap = years.dropna(subset=["capaian_pct"])
     first, last = cap.iloc[0], cap.iloc[-1]
     return (
         f"Capaian {format_pct(first['capaian_pct'])} pada {int(first['tahun'])} dan {format_pct(last['capaian_pct'])} "
         f"pada {int(last['tahun'])}; untuk tahun-tahun yang hanya memuat capaian, target dan realisasinya tidak tersedia."
     )
-
-
-def medium_term(ds: Dataset, indikator: str) -> tuple[int, float] | None:
-    """The final medium-term target of ``indikator`` (year, target), if any."""
-    t = ds.target[(ds.target["basis"] == "rpjmd") & (ds.target["indikator_id"] == indikator)].dropna(subset=["target"])
-    if t.empty:
-        return None
-    last = t.sort_values("year").iloc[-1]
-    return int(last["year"]), float(last["target"])
-
-
-def benchmarks(ds: Dataset, indikator: str) -> pd.DataFrame:
-    if not ds.has("pembanding"):
-        return pd.DataFrame()
-    b = ds.pembanding
-    return b[b["indikator_id"] == indikator].sort_values(["year", "pembanding"])
 
 
 def compose(ds: Dataset, charts: bool = True, drawn: Path | None = None) -> Document:

@@ -123,7 +123,9 @@ def _validate(args) -> int:
         warnings.simplefilter("always")
         ds = load_dataset(args.dataset)
     from lkip_helpers.analysis.plausibility import plausibility_warnings
+    from lkip_helpers.report.lke import criteria
 
+    criteria(ds)  # the dataset's own LKE criteria (lke.yml), if it brings them: checked like the rest
     for w in caught:
         print(f"peringatan: {w.message}", file=sys.stderr)
     for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused
@@ -236,6 +238,36 @@ def _audit(args) -> int:
         write_csv(findings, args.csv)
         print(f"CSV: {args.csv}")
     return 1 if args.strict and len(findings) else 0
+
+
+def _lke(args) -> int:
+    from lkip_helpers.data.loading import load_dataset
+    from lkip_helpers.report.lke import EVALUATOR, penilaian
+
+    ds = load_dataset(args.dataset)
+    p = penilaian(ds)
+    print(f"{ds.id}: {p.ringkasan()}")
+    print(p.penjelasan())
+    print(f"Kriteria: {p.lke.sumber}")
+    for (_, s), line in zip(p.skor.iterrows(), p.rentang()):
+        print(f"\n{line}")
+        for _, h in p.hasil[p.hasil["subkomponen"] == s["kode"]].iterrows():
+            if h["status"] == EVALUATOR:
+                print(f"  {h['kode']} [{h['status']}] {h['kriteria']} Bukti: {h['bukti']}")
+                continue
+            print(f"  {h['kode']} [{h['status']}, {h['jawaban']}] {h['kriteria']} {h['jumlah']}")
+            if h["kurang"]:
+                print(f"      kurang: {h['kurang']}")
+    if p.langkah:
+        print("\nLangkah sebelum batas waktu:")
+        for step in p.langkah:
+            print(f"  - {step}")
+    if args.csv:
+        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
+
+        write_csv(p.hasil, args.csv)
+        print(f"CSV: {args.csv}")
+    return 0
 
 
 def _print_remaining(ds: Dataset) -> None:
@@ -411,6 +443,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--csv", metavar="BERKAS", help="tulis juga temuan ke BERKAS (CSV)")
     a.add_argument("--strict", action="store_true", help="keluar dengan kode 1 bila ada temuan")
     a.set_defaults(func=_audit)
+    k = sub.add_parser(
+        "lke",
+        help="periksa laporan terhadap kriteria LKE Pelaporan Kinerja (PermenPAN-RB 88/2021): status, "
+        "bukti, rentang nilai, dan langkah yang masih perlu",
+    )
+    _optional_dataset(k)
+    k.add_argument("--csv", metavar="BERKAS", help="tulis juga hasil per kriteria ke BERKAS (CSV)")
+    k.set_defaults(func=_lke)
     n = sub.add_parser(
         "new",
         help="mulai dataset baru (draf): tahun berikutnya dari dataset tahun ini (--from), "

@@ -82,8 +82,19 @@ def test_fixture_builds_every_page(fixture_build, fixture_manifest):
         "03_bab3_capaian",
         "04_anggaran",
         "05_audit_konsistensi",
+        "07_kesiapan_lke",
     ):
         assert (fixture_build / "html" / f"{name}.html").is_file(), name
+
+
+@pytest.mark.slow
+def test_fixture_lke_page_says_what_lkip_lke_says(fixture_build, capsys, monkeypatch):
+    from lkip_helpers.cli import main
+
+    monkeypatch.setenv("LKIP_DATA_DIR", str(FIXTURES))
+    assert main(["lke", "dinkes-lembahhijau-2023"]) == 0
+    first = capsys.readouterr().out.splitlines()[0].split(": ", 1)[1]  # "Pelaporan Kinerja: … dari 15 (…)"
+    assert first in page_text(fixture_build / "html" / "07_kesiapan_lke.html")
 
 
 def test_fixture_pages_carry_no_text_of_another_agency(fixture_build):

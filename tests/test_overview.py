@@ -13,9 +13,15 @@ from lkip_helpers.pipeline.build import write_outputs_index
 from lkip_helpers.report import overview
 
 
-def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True):
+def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True, tables=None):
+    """``tables``: {artifact id: CSV text} written under tables/ and listed as artifacts."""
     d = root / folder
     (d / "html").mkdir(parents=True)
+    artifacts = []
+    for art, text in (tables or {}).items():
+        (d / "tables").mkdir(exist_ok=True)
+        (d / "tables" / f"{art}.csv").write_text(text, encoding="utf-8")
+        artifacts.append({"id": art, "kind": "table", "files": [f"tables/{art}.csv"]})
     if page:
         (d / "html" / "index.html").write_text("<p>laporan</p>", encoding="utf-8")
     (d / "manifest.json").write_text(
@@ -26,7 +32,7 @@ def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True
                 "year": year,
                 "synthetic": synthetic,
                 "headline": headline,
-                "artifacts": [],
+                "artifacts": artifacts,
             }
         ),
         encoding="utf-8",
@@ -77,6 +83,11 @@ def outputs(tmp_path, monkeypatch):
             "status": "final",
             "n_temuan_audit": 3,
         },
+        tables={  # the LKE check as the build writes it: points per criterion, summed by the overview
+            "kesiapan-lke": "kode,subkomponen,status,poin_min,poin_max,bobot_komponen\n"
+            "3.a.1,3.a,terpenuhi,0.5,0.5,15\n3.b.6,3.b,tidak terpenuhi,0,0,15\n"
+            "3.b.7,3.b,sebagian,0.15,0.15,15\n3.c.1,3.c,dinilai evaluator,0,1.0714,15\n"
+        },
     )
     _manifest(
         root,
@@ -126,7 +137,7 @@ def test_one_row_per_agency_year_with_the_manifest_figures(outputs):
     text = (outputs / "index.html").read_text(encoding="utf-8")
     p = _Tags()
     p.feed(text)
-    rows = [r for r in p.rows if len(r) == 6]
+    rows = [r for r in p.rows if len(r) == 7]
     assert [r[0].split(".")[0] for r in rows] == ["1", "2", "3", "4"]
     by_agency = {r[0].split(" ", 1)[1]: r[1:] for r in rows}
     assert list(by_agency) == [  # newest year first
@@ -136,10 +147,10 @@ def test_one_row_per_agency_year_with_the_manifest_figures(outputs):
         "Dinas Lama Provinsi D– · 2022 · status tidak diketahui",
     ]  # older manifest: agency from the title
     assert list(by_agency.values()) == [
-        ["–", "–", "–", "–", "–"],
-        ["131,25", "3/3", "120,50", "100,00", "0"],  # the common measure first, the agency's own beside it
-        ["82,32", "4/9", "82,32", "71,01", "3"],
-        ["–", "–", "–", "–", "–"],
+        ["–", "–", "–", "–", "–", "–"],
+        ["131,25", "3/3", "120,50", "100,00", "0", "–"],  # the common measure first, the agency's own beside it
+        ["82,32", "4/9", "82,32", "71,01", "3", "0,65–1,72 / 15 · belum: 3.b.6, 3.b.7"],  # 0,5+0,15 .. +1,0714
+        ["–", "–", "–", "–", "–", "–"],
     ]
     assert "rusak" not in text and "_gagal" not in text
 

@@ -108,6 +108,7 @@ _SPECS = [
         "Audit Konsistensi: Angka Tercetak yang Berbeda dari Hasil Hitung Ulang",
         "audit-konsistensi",
     ),
+    Spec("lke", "tabel", None, "Kesiapan Laporan menurut Kriteria LKE Pelaporan Kinerja", "kesiapan-lke"),
     Spec(
         "sensitivitas",
         "tabel",

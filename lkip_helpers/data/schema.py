@@ -731,6 +731,12 @@ METADATA: dict[str, MetaKey] = {
         ),
         MetaKey("dataset.tempat", "text", "tempat penandatanganan LKIP, mis. Kota Contoh"),
         MetaKey("dataset.tanggal", "text", "tanggal penandatanganan LKIP, mis. Februari 2024"),
+        MetaKey(
+            "dataset.batas_penyampaian",
+            "text",
+            "batas waktu penyampaian LKIP yang berlaku bagi instansi, mis. 28 Februari 2024 atau 2024-02-28 "
+            "(kriteria LKE 3.a.6: disampaikan tepat waktu)",
+        ),
         MetaKey("penandatangan", "mapping", "penandatangan LKIP: jabatan, nama, pangkat, nip"),
         MetaKey("penandatangan.jabatan", "text", "jabatan penandatangan, mis. Kepala Badan Contoh"),
         MetaKey("penandatangan.nama", "text", "nama penandatangan"),

@@ -330,6 +330,18 @@ def quality(findings: list[str]) -> str:
     )
 
 
+def lke(p) -> str:
+    """The LKE check (:class:`lkip_helpers.report.lke.Penilaian`) in words: the range, then the steps still open."""
+    lines = [f"**{_e(p.ringkasan())}**", "", _e(p.penjelasan()), ""]
+    lines += [f"- {_e(x)}" for x in p.rentang()]
+    steps = p.langkah
+    lines += ["", "**Langkah sebelum batas waktu**", ""]
+    lines += (
+        [f"- {_e(x)}" for x in steps] if steps else ["Semua kriteria yang dapat diperiksa dari data sudah terpenuhi."]
+    )
+    return "\n".join(lines)
+
+
 def plausibility(warnings: list[str]) -> str:
     """The values that load but look like slips (``lkip validate`` prints the same), as a list."""
     return (

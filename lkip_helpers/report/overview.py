@@ -29,6 +29,7 @@ from lkip_helpers.report.html import document_links, page
 
 TITLE = "Ikhtisar Kinerja Antarinstansi"
 AUDIT_TABLE = "audit-konsistensi"  # artifact id of the audit's findings table
+LKE_TABLE = "kesiapan-lke"  # artifact id of the LKE check's table (lkip_helpers.report.lke)
 BIRU, OREN, ABU = PALETTE["utama"], PALETTE["aksen"], TINTS["abu"]
 CHART_CACHE = ".ikhtisar-grafik.json"  # in the outputs folder: the last chart drawn and what it was drawn from
 LABEL_LIMIT = 60  # above this many points the chart shows no numbers (they would overlap); the table still does
@@ -53,6 +54,7 @@ class Entry:
     documents: list[dict] = field(default_factory=list)  # the LKIP document artifact(s) the build wrote
     baris_pct: float | None = None  # the common measure: plain mean of the measured IKU rows, uncapped
     n_terukur: int | None = None  # IKU rows measured
+    lke: dict | None = None  # readiness against the LKE criteria (lke_readiness)
 
     @property
     def isian(self) -> int | None:
@@ -75,15 +77,50 @@ def audit_count(folder: Path, records: list[dict]) -> int | None:
     Read from the build's own output rather than recomputed, so the manifest costs no
     second audit and says what the audit page says. None when that table is not there.
     """
-    rec = next((r for r in records if r.get("id") == AUDIT_TABLE), None)
+    rows = _table_rows(folder, records, AUDIT_TABLE)
+    if rows is None or (rows and "jenis" not in rows[0]):
+        return None
+    return sum(1 for row in rows if (row["jenis"] or "").strip() not in ("", "-"))  # "-": no finding
+
+
+def _table_rows(folder: Path, records: list[dict], artifact: str) -> list[dict] | None:
+    """The rows of a build's table artifact, read from its CSV; None when the build has no such table."""
+    rec = next((r for r in records if r.get("id") == artifact), None)
     name = next((f for f in (rec or {}).get("files", []) if str(f).endswith(".csv")), None)
     if name is None or not (Path(folder) / name).is_file():
         return None
     with (Path(folder) / name).open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        if "jenis" not in (reader.fieldnames or []):
+        return list(csv.DictReader(f))
+
+
+def lke_readiness(folder: Path, records: list[dict]) -> dict | None:
+    """The LKE check of a build, summed from its ``kesiapan-lke`` table: score range, weight, criteria unmet.
+
+    Read from the build's own table (as :func:`audit_count` does), so the overview says what the
+    page says. None when that table is not there or not readable.
+    """
+    rows = _table_rows(folder, records, LKE_TABLE)
+    try:
+        if not rows:
             return None
-        return sum(1 for row in reader if (row["jenis"] or "").strip() not in ("", "-"))  # "-": no finding
+        return {
+            "nilai_min": sum(float(r["poin_min"]) for r in rows),
+            "nilai_max": sum(float(r["poin_max"]) for r in rows),
+            "bobot": float(rows[0]["bobot_komponen"]),
+            "belum": [r["kode"] for r in rows if r["status"] in ("sebagian", "tidak terpenuhi")],
+        }
+    except (KeyError, ValueError):
+        return None
+
+
+def _lke_text(e: Entry) -> str:
+    """'3,65–13,65 / 15 · belum: 3.b.1, 3.b.6' for the overview's column."""
+    k = e.lke
+    if k is None:
+        return MISSING_TEXT
+    lo, hi = format_number(k["nilai_min"], 2), format_number(k["nilai_max"], 2)
+    span = lo if lo == hi else f"{lo}–{hi}"
+    return f"{span} / {format_number(k['bobot'])}" + (f" · belum: {', '.join(k['belum'])}" if k["belum"] else "")
 
 
 def _safe_id(folder: str) -> bool:
@@ -136,6 +173,7 @@ def read_manifests(root: Path | None = None) -> list[Entry]:
                 ],
                 _number(hd.get("rata_rata_baris_pct")),
                 _count(hd.get("n_terukur")),
+                lke_readiness(manifest.parent, [a for a in m.get("artifacts") or [] if isinstance(a, dict)]),
             )
         )
     return sorted(out, key=lambda e: (-(e.year or 0), e.region, e.agency, e.folder))
@@ -328,7 +366,8 @@ def page_html(entries: list[Entry], cache: Path | None = None) -> str:
             f"<td{right}>{esc(format_pct(e.baris_pct, sign=False))}</td><td{right}>{esc(reached)}</td>"
             f"<td{right}>{esc(format_pct(e.capaian_pct, sign=False))}</td>"
             f"<td{right}>{esc(format_pct(e.serapan_pct, sign=False))}</td>"
-            f"<td{right}>{e.n_temuan if e.n_temuan is not None else MISSING_TEXT}</td></tr>"
+            f"<td{right}>{e.n_temuan if e.n_temuan is not None else MISSING_TEXT}</td>"
+            f"<td{pad}>{esc(_lke_text(e))}</td></tr>"
         )
     parts.append(
         '<h2 id="daftar">Daftar laporan</h2><div class="lkip-scroll"><table style="font-size:.8rem"><tr>'
@@ -341,6 +380,7 @@ def page_html(entries: list[Entry], cache: Path | None = None) -> str:
                 "Capai&shy;an instansi (%)",
                 "Serap&shy;an (%)",
                 "Te&shy;mu&shy;an",
+                "Kesiapan LKE",
             )
         )
         + "</tr>"
@@ -357,6 +397,9 @@ def page_html(entries: list[Entry], cache: Path | None = None) -> str:
         "jadi tidak untuk dibandingkan); serapan = realisasi dibagi pagu "
         "anggaran. Angka diambil dari manifest.json setiap dataset (hasil build terakhir). "
         "Temuan = temuan audit konsistensi: angka tercetak yang berbeda dari hitung ulang dan rujukan yang tidak ditemukan; "
+        "Kesiapan LKE = nilai komponen Pelaporan Kinerja menurut kriteria LKE (PermenPAN-RB 88/2021) yang dapat "
+        "diputuskan dari data, sebagai rentang karena sebagian kriteria dinilai evaluator, dan kriteria yang belum "
+        "terpenuhi (rinciannya di halaman Kesiapan LKE instansi itu). "
         "“–” berarti belum dapat dihitung (mis. draf tanpa realisasi). Nama instansi membuka laporannya.</p>"
     )
     return page(TITLE, "".join(parts))

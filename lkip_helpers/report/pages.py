@@ -16,6 +16,8 @@ from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.report import charts, narrative, sections, tables
 from lkip_helpers.report.artifacts import md
+from lkip_helpers.report.lke import penilaian
+from lkip_helpers.report.lke import table as lke_table
 from lkip_helpers.report.text import escape
 
 
@@ -285,6 +287,12 @@ def audit(ds: Dataset, out, tolerance=None) -> None:
     section(ds, out, "audit", lambda: tables.audit_konsistensi(ds, tolerance), level=3)
 
 
+def lke(ds: Dataset, out) -> None:
+    """The report against the LKE criteria of Pelaporan Kinerja: score range, each criterion, what to do next."""
+    md(narrative.lke(penilaian(ds)))
+    section(ds, out, "lke", lambda: lke_table(ds), level=3)
+
+
 def sensitivitas(ds: Dataset, out) -> None:
     made = section(
         ds,
@@ -364,6 +372,7 @@ PARTS = {
     "bab4": bab4,
     "audit": audit,
     "sensitivitas": sensitivitas,
+    "lke": lke,
     "indikator": indikator,
 }
 

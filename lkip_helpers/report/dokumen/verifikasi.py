@@ -12,7 +12,7 @@ from lkip_helpers.analysis.kualitas import quality_findings
 from lkip_helpers.analysis.plausibility import plausibility_warnings
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
-from lkip_helpers.report import narrative, sections, tables
+from lkip_helpers.report import lke, narrative, sections, tables
 from lkip_helpers.report.dokumen.compose import Composer
 from lkip_helpers.report.dokumen.model import Contents, Document, PageBreak, Paragraph, Run, clean
 from lkip_helpers.report.text import escape
@@ -20,7 +20,7 @@ from lkip_helpers.report.text import escape
 
 def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
     """The verification note of ``ds``: gaps (what the LKIP lacks, :attr:`Composer.gaps`; found here when not
-    given), plausibility, audit, averaging methods."""
+    given), plausibility, audit, averaging methods, readiness against the LKE criteria."""
     if gaps is None:
         lkip = Composer(ds, charts=False)
         lkip.compose()
@@ -74,6 +74,11 @@ def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
         c.table(tables.sensitivitas_rata_rata(ds))
     else:
         c.text("Perbandingan metode rata-rata belum dapat dibuat: belum ada capaian yang terukur.")
+    c.blocks.append(PageBreak())
+    c.numbering("5")
+    c.heading("5. Kesiapan LKE Pelaporan Kinerja", 1)
+    c.text(narrative.lke(lke.penilaian(ds, gaps)))
+    c.table(lke.table(ds))
     marks = (["DRAF"] if ds.draft else []) + (["DATA SINTETIS"] if ds.synthetic else [])
     return Document(
         c.blocks,

@@ -122,10 +122,12 @@ def _validate(args) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ds = load_dataset(args.dataset)
+    from lkip_helpers.analysis.audit import alternatives_config
     from lkip_helpers.analysis.plausibility import plausibility_warnings
     from lkip_helpers.report.lke import criteria
 
     criteria(ds)  # the dataset's own LKE criteria (lke.yml), if it brings them: checked like the rest
+    alternatives_config(ds.meta)  # the audit's explanations in metadata.yml: what the audit page will run
     for w in caught:
         print(f"peringatan: {w.message}", file=sys.stderr)
     for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused

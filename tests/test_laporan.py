@@ -169,7 +169,7 @@ def fixture_copy(tmp_path, monkeypatch):
     [
         ("bagian:\n  tidak_ada: {id: tabel-9.9}\n", "bagian 'tidak_ada' tidak dikenal"),
         ("bagian:\n  capaian: {id: tabel-3.1, warna: merah}\n", "bagian 'capaian': kunci tidak dikenal"),
-        ("bagian:\n  capaian: {judul: 'Capaian {tahun_depan}'}\n", "memuat {tahun_depan}"),
+        ("bagian:\n  capaian: {judul: 'Capaian {tahun_depan}'}\n", "memuat '{tahun_depan}'"),
         (
             "bagian:\n  capaian: {id: tabel-3.1}\n  anggaran: {id: tabel-3.1}\n",
             "id dipakai lebih dari satu bagian: tabel-3.1",

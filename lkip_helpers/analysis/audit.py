@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from lkip_helpers import placeholders
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, most_detailed, serapan_pct
 from lkip_helpers.data import schema
@@ -134,7 +135,7 @@ def subject_label(p: Printed) -> str:
         return p.label or ""  # not a printed value: a row of another table (a referential finding)
     text = " · ".join(parts) or WHOLE.get(p.subject, p.subject)
     if p.group:
-        text += ", " + GROUPS.get(p.group, p.group).format(a=format_number(p.threshold))
+        text += ", " + (GROUPS[p.group].format(a=format_number(p.threshold)) if p.group in GROUPS else p.group)
     elif p.ambang_pct is not None:
         text += f", ambang {format_number(p.ambang_pct)}%"
     if p.about_table:
@@ -553,16 +554,9 @@ def _zero_if_empty_anggaran(row, column: str) -> float:
     return float(row[column])
 
 
-class _Keep(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
-
-
 def _fill(text: str, values: dict) -> str:
-    try:
-        return text.format_map(_Keep({k: ("" if v is None else v) for k, v in values.items()}))
-    except (ValueError, IndexError, AttributeError):
-        return text
+    """A cause from metadata.yml with its ``{name}`` placeholders filled (text from data is never a format)."""
+    return placeholders.fill(text, {k: ("" if v is None else v) for k, v in values.items()})
 
 
 def alternatives_config(meta: dict) -> list[dict]:
@@ -593,6 +587,13 @@ def alternatives_config(meta: dict) -> list[dict]:
             ):
                 allowed = "sebuah angka" if numeric else "salah satu dari: " + ", ".join(f.isin)
                 raise DataError("metadata.yml", f"{where}.set.{k}: tertulis {v!r}, seharusnya {allowed}")
+        bad_brace = placeholders.problem(str(alt["cause"]), (*sorted(names), "value"))
+        if bad_brace is not None:
+            raise DataError(
+                "metadata.yml",
+                f"{where}.cause: memuat {bad_brace[:40]!r}; kurung kurawal hanya untuk nama kolom subjek atau "
+                "{value}, mis. {kode_rekening}",
+            )
         metric, tables = alt["metric"], alt.get("report_table") or []
         out.append(
             {

@@ -17,12 +17,12 @@ The file is checked when the dataset loads: what ``lkip validate`` accepts, ``lk
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import yaml
 
+from lkip_helpers import placeholders
 from lkip_helpers.data import safe_yaml
 from lkip_helpers.errors import DataError
 
@@ -190,12 +190,11 @@ def _entry(path, ds: Dataset, where: str, entry) -> dict:
         if k in entry:
             if not isinstance(entry[k], str) or not entry[k].strip():
                 raise DataError(path, f"bagian '{where}': '{k}' harus berupa teks")
-            names = {f[1] for f in string.Formatter().parse(entry[k]) if f[1] is not None}
-            bad = names - set(PLACEHOLDERS)
-            if bad:
+            bad = placeholders.problem(entry[k], PLACEHOLDERS)
+            if bad is not None:
                 raise DataError(
                     path,
-                    f"bagian '{where}': '{k}' memuat {{{sorted(bad)[0]}}}; yang dikenal: "
+                    f"bagian '{where}': '{k}' memuat {bad[:40]!r}; kurung kurawal hanya untuk "
                     + ", ".join("{" + p + "}" for p in PLACEHOLDERS),
                 )
     if "id" in entry and not _ID.match(fill(entry["id"], ds.year, ds.year)):
@@ -212,4 +211,4 @@ def _entry(path, ds: Dataset, where: str, entry) -> dict:
 
 def fill(text: str, year: int, first: int) -> str:
     """``text`` with its placeholders filled for the report year (``first``: the first year with capaian)."""
-    return text.format(tahun=year, tahun_lalu=year - 1, tahun_pertama=first)
+    return placeholders.fill(text, {"tahun": year, "tahun_lalu": year - 1, "tahun_pertama": first})

@@ -28,7 +28,6 @@ import math
 import re
 import sys
 import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lkip_helpers import paths
@@ -221,6 +220,8 @@ def _audit(args) -> int:
     from lkip_helpers.data.loading import load_dataset
     from lkip_helpers.numbers import format_number
 
+    if args.csv:
+        paths.check_output(args.csv, "--csv")
     ds = load_dataset(args.dataset)
     findings, checked = audit(ds, args.tolerance)
     n_bad = int((checked["status"] == "berbeda").sum())
@@ -246,6 +247,8 @@ def _lke(args) -> int:
     from lkip_helpers.data.loading import load_dataset
     from lkip_helpers.report.lke import EVALUATOR, penilaian
 
+    if args.csv:
+        paths.check_output(args.csv, "--csv")
     ds = load_dataset(args.dataset)
     p = penilaian(ds)
     print(f"{ds.id}: {p.ringkasan()}")
@@ -290,6 +293,12 @@ def _print_remaining(ds: Dataset) -> None:
         print(f"Perlu diperiksa (disalin dari {source}): {', '.join(check)}")
 
 
+def _next_id(dataset: str) -> str:
+    """'pmd-ntt-2024' for 'pmd-ntt-2023'; the id with '-berikutnya' when it ends in no year."""
+    head, _, tail = dataset.rpartition("-")
+    return f"{head}-{int(tail) + 1}" if head and tail.isdigit() and len(tail) == 4 else f"{dataset}-berikutnya"
+
+
 def _new(args) -> int:
     from lkip_helpers.data.loading import load_dataset
 
@@ -313,6 +322,11 @@ def _new(args) -> int:
         _print_remaining(ds)
         print(f"Langkah berikutnya: isi tabel inti di {folder}, atau lkip template {ds.id} {ds.id}.xlsx")
         return 0
+    if args.old == args.dataset:
+        raise LkipError(
+            f"--from {args.old} sama dengan dataset baru: dataset tahun berikutnya perlu id sendiri "
+            f"(mis. lkip new {_next_id(args.old)} --from {args.old}); dataset {args.old} tidak diubah"
+        )
     if args.agency is not None or args.region is not None:
         raise LkipError(
             "--agency dan --region hanya untuk instansi baru; dengan --from, nama instansi dan daerah "
@@ -331,16 +345,15 @@ def _new(args) -> int:
 def _template(args) -> int:
     from lkip_helpers.data.excel import write_template
     from lkip_helpers.data.loading import load_dataset
+    from lkip_helpers.files import write_atomic
 
+    target = paths.check_output(args.file, "berkas template")
+    if target.suffix.lower() != ".xlsx":
+        raise LkipError(f"nama file template harus berakhiran .xlsx: {target}")
     ds = load_dataset(args.dataset)
-    target = Path(args.file)
-    existed = target.exists()
-    try:
-        path = write_template(ds, args.file)
-    except OSError:
-        if not existed:  # a disk that filled up mid-write must not leave half a workbook
-            target.unlink(missing_ok=True)
-        raise
+    # whole or not at all: a disk that fills up mid-write must not leave half a workbook, nor spoil the old one
+    write_atomic(target, lambda part: write_template(ds, part))
+    path = target
     rows = sum(len(df) for df in ds.tables.values())
     print(
         f"{path}: template {ds.id} ditulis — {len(ds.tables)} sheet data, {rows} baris"

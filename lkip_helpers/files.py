@@ -49,8 +49,12 @@ def replace_folder(new: Path, final: Path) -> None:
 
 
 def write_atomic(path: Path, fill: Callable[[Path], object]) -> None:
-    """Write ``path`` whole or not at all: ``fill`` writes a temporary file beside it, which then replaces it."""
-    part = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write ``path`` whole or not at all: ``fill`` writes a temporary file beside it, which then replaces it.
+
+    The temporary file keeps ``path``'s suffix (a writer may check it, e.g. ``.xlsx``).
+    """
+    path = Path(path)
+    part = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:
         fill(part)
         os.replace(part, path)

@@ -61,3 +61,22 @@ def check_dataset_id(dataset: str) -> str:
             f"id dataset tidak sah: {dataset!r}; gunakan huruf kecil, angka, '-', '_' atau '.' (contoh: pmd-ntt-2023)",
         )
     return dataset
+
+
+def check_output(path: Path | str, option: str) -> Path:
+    """``path`` as a file a command may write: never inside the data folder, which the user owns.
+
+    Raises:
+        DataError: the path lies in ``data/`` (e.g. ``--csv data/x/realisasi.csv`` would overwrite a table).
+    """
+    target = Path(path)
+    data = data_dir()
+    try:
+        target.resolve().relative_to(data)
+    except ValueError:
+        return target
+    raise DataError(
+        target,
+        f"{option} tidak boleh menulis ke dalam folder data ({data}): berkas di sana adalah data instansi; "
+        "pilih tempat lain, mis. outputs/ atau folder kerja Anda",
+    )

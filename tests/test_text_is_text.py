@@ -54,3 +54,47 @@ def test_validate_refuses_a_format_spec_in_an_audit_cause(dinkes, capsys):
     assert main(["validate", NAME]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "audit.alternatives[0].cause" in err[0] and "{value:>400000000}" in err[0]
+
+
+# --- what the user owns is never overwritten by accident ---------------------------------------
+
+
+def test_csv_output_into_the_data_folder_is_refused(dinkes, capsys):
+    before = (dinkes / "realisasi.csv").read_bytes()
+    for verb in (["audit"], ["lke"]):
+        assert main([*verb, NAME, "--csv", str(dinkes / "realisasi.csv")]) == 2
+        err = capsys.readouterr().err
+        assert "--csv tidak boleh menulis ke dalam folder data" in err and "Traceback" not in err
+    assert (dinkes / "realisasi.csv").read_bytes() == before
+
+
+def test_template_into_the_data_folder_is_refused(dinkes, capsys):
+    assert main(["template", NAME, str(dinkes / "isian.xlsx")]) == 2
+    assert "tidak boleh menulis ke dalam folder data" in capsys.readouterr().err
+    assert not (dinkes / "isian.xlsx").exists()
+
+
+def test_new_from_itself_is_refused_and_changes_nothing(dinkes, capsys):
+    before = {p.name: p.read_bytes() for p in dinkes.iterdir()}
+    assert main(["new", NAME, "--from", NAME, "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "sama dengan dataset baru" in err and "lkip new dinkes-lembahhijau-2024 --from" in err
+    assert {p.name: p.read_bytes() for p in dinkes.iterdir()} == before
+
+
+def test_a_written_csv_is_whole_or_absent(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from lkip_helpers.data import safe_cells
+
+    target = tmp_path / "temuan.csv"
+    target.write_text("lama\n", encoding="utf-8")
+
+    def full_disk(self, path, **kw):
+        Path(path).write_text("separuh", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+    with pytest.raises(OSError):
+        safe_cells.write_csv(pd.DataFrame({"a": [1]}), target)
+    assert target.read_text(encoding="utf-8") == "lama\n" and [p.name for p in tmp_path.iterdir()] == ["temuan.csv"]

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lkip_helpers.files import write_atomic
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A number however written (-12.5, -1.476,50, +98,4 %, 1e-5) or a lone sign ("-" for "none"):
 # digits, separators and a sign cannot make a formula.
@@ -70,8 +72,9 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, path: Path | str) -> None:
-    """``df`` as a UTF-8 CSV file without index, every text cell made safe."""
-    safe_frame(df).to_csv(path, index=False, encoding="utf-8")
+    """``df`` as a UTF-8 CSV file without index, every text cell made safe; written whole or not at all."""
+    safe = safe_frame(df)
+    write_atomic(Path(path), lambda part: safe.to_csv(part, index=False, encoding="utf-8"))
 
 
 def xlsx_cell(ws, row: int, column: int, value):

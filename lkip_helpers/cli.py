@@ -224,6 +224,10 @@ def _audit(args) -> int:
         paths.check_output(args.csv, "--csv")
     ds = load_dataset(args.dataset)
     findings, checked = audit(ds, args.tolerance)
+    if args.csv:  # written before anything is printed: a reader that stops early (| head) does not lose it
+        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
+
+        write_csv(findings, args.csv)
     n_bad = int((checked["status"] == "berbeda").sum())
     print(
         f"{ds.id}: {len(checked)} angka tercetak diperiksa, {n_bad} berbeda; "
@@ -236,9 +240,6 @@ def _audit(args) -> int:
             f"- {f['report_table']} · {f['subject_label']} · {f['metric']}{year}: tercetak {f['printed_text']}{numbers} — {f['cause']}"
         )
     if args.csv:
-        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
-
-        write_csv(findings, args.csv)
         print(f"CSV: {args.csv}")
     return 1 if args.strict and len(findings) else 0
 
@@ -251,6 +252,10 @@ def _lke(args) -> int:
         paths.check_output(args.csv, "--csv")
     ds = load_dataset(args.dataset)
     p = penilaian(ds)
+    if args.csv:  # written before anything is printed: a reader that stops early (| head) does not lose it
+        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
+
+        write_csv(p.hasil, args.csv)
     print(f"{ds.id}: {p.ringkasan()}")
     print(p.penjelasan())
     print(f"Kriteria: {p.lke.sumber}")
@@ -268,9 +273,6 @@ def _lke(args) -> int:
         for step in p.langkah:
             print(f"  - {step}")
     if args.csv:
-        from lkip_helpers.data.safe_cells import write_csv  # text from data never becomes a formula
-
-        write_csv(p.hasil, args.csv)
         print(f"CSV: {args.csv}")
     return 0
 
@@ -498,6 +500,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the exit flush does not fail on the closed pipe."""
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already closed
+        pass
+
+
+# Verbs that only read and print: cut short by `| head`, they did all that was asked (exit 0).
+_READ_ONLY = {_validate, _describe, _audit, _lke}
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -508,8 +524,16 @@ def main(argv: list[str] | None = None) -> int:
     except LkipError as exc:
         print(f"lkip: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # e.g. `lkip describe | head`
-        return 0
+    except BrokenPipeError:  # e.g. `lkip describe | head`: the reader has what it wanted
+        _quiet_stdout()  # Python would report the broken pipe again when it flushes stdout at exit
+        if getattr(args, "func", None) in _READ_ONLY:
+            return 0
+        print(
+            "lkip: keluaran terputus (pembacanya sudah ditutup), perintah mungkin belum selesai; periksa hasilnya "
+            "atau jalankan lagi tanpa memotong keluarannya (mis. tanpa '| head')",
+            file=sys.stderr,
+        )
+        return 1
     except OSError as exc:  # disk full, read-only folder, name too long, no permission: say what to do
         print(f"lkip: {os_error_message(exc)}", file=sys.stderr)
         return 2

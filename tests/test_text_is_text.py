@@ -98,3 +98,21 @@ def test_a_written_csv_is_whole_or_absent(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         safe_cells.write_csv(pd.DataFrame({"a": [1]}), target)
     assert target.read_text(encoding="utf-8") == "lama\n" and [p.name for p in tmp_path.iterdir()] == ["temuan.csv"]
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone (`lkip … | head -0`)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        pass
+
+
+def test_a_cut_pipe_is_success_only_for_commands_that_just_print(dinkes, tmp_path_factory, monkeypatch, capsys):
+    out = tmp_path_factory.mktemp("keluaran")  # outside the data folder
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(["describe", NAME]) == 0  # the reader had what it wanted
+    assert main(["template", NAME, str(out / "isian.xlsx")]) == 1  # a command that does work: never 0
+    assert "keluaran terputus" in capsys.readouterr().err

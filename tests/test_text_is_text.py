@@ -116,3 +116,28 @@ def test_a_cut_pipe_is_success_only_for_commands_that_just_print(dinkes, tmp_pat
     assert main(["describe", NAME]) == 0  # the reader had what it wanted
     assert main(["template", NAME, str(out / "isian.xlsx")]) == 1  # a command that does work: never 0
     assert "keluaran terputus" in capsys.readouterr().err
+
+
+# --- said, not silent ----------------------------------------------------------------------------
+
+
+def test_a_key_written_twice_in_metadata_is_refused(dinkes, capsys):
+    meta = dinkes / "metadata.yml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("  year: 2023\n", "  year: 2023\n  year: 2024\n", 1), encoding="utf-8")
+    line = text[: text.index("  year: 2023\n")].count("\n") + 2
+    assert main(["validate", NAME]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"baris {line}" in err[0] and "kunci 'year' ditulis dua kali" in err[0]
+
+
+def test_a_zero_pk_target_is_warned(dinkes, capsys):
+    target = dinkes / "target.csv"
+    lines = target.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, ln in enumerate(lines) if ln.startswith("stunting,2023,pk,"))
+    lines[row] = "stunting,2023,pk,0"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", NAME]) == 0
+    err = capsys.readouterr().err
+    assert f"target.csv baris {row + 1}, kolom 'target' (stunting): target PK 2023 bernilai 0" in err
+    assert "“Prevalensi stunting” tidak dapat dihitung" in err

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lkip_helpers.analysis.kinerja import policy
-from lkip_helpers.capaian import TARGET_OVER_REALISASI, TWO_TARGET_MINUS
+from lkip_helpers.analysis.kinerja import measured, policy
+from lkip_helpers.capaian import STATUS_ZERO_TARGET, TARGET_OVER_REALISASI, TWO_TARGET_MINUS
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import line_of
 from lkip_helpers.numbers import format_number
@@ -32,12 +32,27 @@ def plausibility_warnings(ds: Dataset) -> list[str]:
     if cache is not None and "plausibility" in cache:
         return list(cache["plausibility"])
     out = (
-        _realisasi_vs_target(ds)
+        _zero_targets(ds)
+        + _realisasi_vs_target(ds)
         + _spent_vs_anggaran(ds, "anggaran", "kode_rekening", "pagu_rp")
         + _spent_vs_anggaran(ds, "belanja_jenis", "jenis_id", "anggaran_rp")
     )
     if cache is not None:
         cache["plausibility"] = list(out)
+    return out
+
+
+def _zero_targets(ds: Dataset) -> list[str]:
+    """PK targets of the report year that are 0 without the PK Perubahan removing them: no capaian, said once each."""
+    out = []
+    t = ds.target
+    for kind in ("iku", "ikk"):
+        m = measured(ds, kind=kind)
+        zero = m[m["status"] == STATUS_ZERO_TARGET]
+        for ind, name in zip(zero["indikator_id"], zero["short_name"]):
+            rows = t.index[(t["indikator_id"] == ind) & (t["year"] == ds.year) & (t["basis"] == "pk")]
+            where = _where(ds, "target", t.index.get_loc(rows[0]), "target", ind) if len(rows) else "target.csv"
+            out.append(f"{where}: target PK {ds.year} bernilai 0, sehingga capaian “{name}” tidak dapat dihitung")
     return out
 
 

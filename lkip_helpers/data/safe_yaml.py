@@ -1,7 +1,7 @@
 """Reading and writing YAML (``metadata.yml``) so that no input can make it slow or large.
 
 Every YAML we read goes through :func:`load`: plain ``yaml.safe_load`` plus three
-bounds. Aliases (``*name``) are refused, so an alias chain ("billion laughs") cannot
+bounds, and a key written twice in one mapping is refused (PyYAML would keep the last silently). Aliases (``*name``) are refused, so an alias chain ("billion laughs") cannot
 expand to gigabytes; nesting is limited (a deep ``[[[[…`` would exhaust Python's stack);
 and the text may be at most :data:`MAX_BYTES`. Our metadata never needs aliases, and
 :func:`dump` never writes them.
@@ -33,9 +33,23 @@ class YamlProblem(yaml.MarkedYAMLError):
 
 
 class _Loader(yaml.SafeLoader):
-    """``SafeLoader`` without aliases and with bounded nesting."""
+    """``SafeLoader`` without aliases, with bounded nesting, and refusing a key written twice in one mapping."""
 
     _depth = 0
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, (str, int, float, bool)) or key is None:
+                    if key in seen:  # PyYAML keeps the last silently: the first value would vanish unseen
+                        raise YamlProblem(
+                            problem=f"kunci '{key}' ditulis dua kali di bagian yang sama; hapus salah satunya",
+                            problem_mark=key_node.start_mark,
+                        )
+                    seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):

@@ -71,6 +71,19 @@ def _number(kind, lo, hi, what: str):
     return parse
 
 
+def _scheduler(text: str) -> str:
+    """An argparse type: ``local``, ``dask`` or ``tcp://HOST:PORT`` (host a name, IPv4 or [IPv6]; port 1-65535)."""
+    if text in ("local", "dask"):
+        return text
+    expected = "gunakan local, dask atau tcp://HOST:PORT, mis. tcp://10.0.0.5:8786"
+    if not text.startswith("tcp://"):
+        raise argparse.ArgumentTypeError(f"--scheduler {text!r}: penjadwal tidak dikenal; {expected}")
+    m = re.fullmatch(r"tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})", text)
+    if m is None or not 1 <= int(m.group(2)) <= 65535:
+        raise argparse.ArgumentTypeError(f"--scheduler {text!r}: alamat atau nomor port tidak sah; {expected}")
+    return text
+
+
 class _HelpFormatter(argparse.HelpFormatter):
     """argparse's help, with its own fixed word 'usage:' in Bahasa Indonesia."""
 
@@ -95,7 +108,7 @@ class _Parser(argparse.ArgumentParser):
         )
 
     _ENGLISH = (
-        (re.compile(r"^argument [^:]+: (?=.*(tidak sah|harus))"), ""),  # our own message names the value
+        (re.compile(r"^argument [^:]+: (?=.*(tidak sah|harus|tidak dikenal))"), ""),  # our own message names the value
         (
             re.compile(r"^argument ([^:]+): invalid choice: (\S+) \(choose from (.*)\)$"),
             r"pilihan \1 tidak dikenal: \2; pilih salah satu: \3",
@@ -420,6 +433,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--scheduler",
         default="local",
+        type=_scheduler,
         metavar="PENJADWAL",
         help="local (bawaan), dask (sebuah LocalCluster) atau tcp://HOST:PORT (scheduler Dask yang sudah berjalan)",
     )
@@ -554,6 +568,11 @@ _NEVER_USED = ("hypothesis",)
 def entry(argv: list[str] | None = None) -> int:
     """The ``lkip`` command: ``main``, then an exit that skips tearing down every object one by one."""
     refused = refuse_imports(*_NEVER_USED)
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show '≥' shows '?', instead of a traceback
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
     try:
         code = main(argv)
     finally:  # called in-process (tests): the interpreter gets its imports back

@@ -141,3 +141,30 @@ def test_a_zero_pk_target_is_warned(dinkes, capsys):
     err = capsys.readouterr().err
     assert f"target.csv baris {row + 1}, kolom 'target' (stunting): target PK 2023 bernilai 0" in err
     assert "“Prevalensi stunting” tidak dapat dihitung" in err
+
+
+@pytest.mark.parametrize("value", ["tcp://", "tcp://host", "tcp://h:99999", "tcp://[::1", "udp://x:1", "tcp://:80"])
+def test_a_bad_scheduler_is_one_line(value, capsys):
+    assert main(["build", "--scheduler", value]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--scheduler {value!r}" in err[0] and "tcp://HOST:PORT" in err[0]
+
+
+def test_a_console_that_cannot_show_a_character_gets_a_replacement(dinkes):
+    import os
+    import subprocess
+    import sys
+
+    meta = dinkes / "metadata.yml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("Dinas Kesehatan", "Dinas ≥ Kesehatan", 1), encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "LKIP_DATA_DIR": str(dinkes.parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from lkip_helpers.cli import entry; sys.exit(entry())", "validate", NAME],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode("cp1252", "replace")
+    assert b"Dinas ? Kesehatan" in done.stdout and b"Traceback" not in done.stderr

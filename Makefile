@@ -2,7 +2,7 @@
 #   make report   create .venv, install, build the default dataset into outputs/pmd-ntt-2023/
 #   make test     create .venv, install, run ruff and every test (what CI runs)
 #   make check    ruff plus the fast tests: the inner loop while changing code (under a minute)
-#   make lab      JupyterLab on notebooks/ with the project's kernel (python3 from .venv)
+#   make lab      JupyterLab on notebooks/ with the project's kernel (python3 from .venv); PORT=, ARGS=
 # Windows/Anaconda users: see README (conda env create -f environment.yml, then lkip build).
 
 PYTHON ?= python3
@@ -44,8 +44,11 @@ bench: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/lkip validate $(DATASET)
 
+# PORT=8899 serves on that port; ARGS="--no-browser ..." passes further flags to jupyter lab.
+# As root (a container), jupyter refuses to start without --allow-root: it is added then.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	port='$(PORT)'; root=; [ "$$(id -u)" != 0 ] || root=--allow-root; \
+	$(BIN)/jupyter lab notebooks/ --config=tools/jupyter_server_config.py $$root $${port:+--port=$$port} $(ARGS)
 
 clean:
 	rm -rf $(VENV) outputs

@@ -7,14 +7,15 @@ The folders follow the data's way through the program (see ARCHITECTURE.md):
     report/     the report: its plan, tables, sentences, charts, pages, HTML, the Word/PDF document
     pipeline/   running the notebooks: plan, workers, kernels, publishing outputs
     capaian, numbers, errors, paths, files, palette   the pieces every layer uses
-    notebook    what a notebook imports (setup, md)
+    notebook    what a notebook imports (setup, md); runs outside a build write to outputs/_jelajah/
     cli         the ``lkip`` command
 
 Imports point down only: cli -> pipeline -> notebook -> report -> analysis -> data -> the
 pieces every layer uses, each at the top of its module (``python tools/import_graph.py``).
 
 Modules that lived at the top before the folders existed (``lkip_helpers.loading``,
-``lkip_helpers.budget`` …) still import under their old names.
+``lkip_helpers.budget`` …) still import under their old names; ``from lkip_helpers import
+laporan`` (what notebooks wrote before they imported ``lkip_helpers.report.laporan``) is one.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@
     lkip new DATASET --year YEAR --agency NAME --region NAME   a new agency's dataset (a draft), from nothing
     lkip template DATASET FILE.xlsx           an Excel workbook of the dataset, to fill
     lkip import FILE.xlsx DATASET             validate a workbook and write data/DATASET/
+    lkip bagikan DATASET                      one zip of a built dataset to share (alias: share)
 
 Errors print one message (file, row, column, what was expected) and exit non-zero,
 never a traceback: bad data or arguments, and a file that cannot be read or written
@@ -182,6 +183,7 @@ _TYPE_WORDS = {"str": "teks", "int": "bilangan bulat", "float": "angka", "bool":
 
 
 def _describe(args) -> int:
+    from lkip_helpers.data.completeness import unavailable
     from lkip_helpers.data.loading import load_metadata
     from lkip_helpers.data.schema import TABLES, describe
 
@@ -194,6 +196,8 @@ def _describe(args) -> int:
             print(f"  sumber: {src.get('source', '')}")
             if src.get("notes"):
                 print(f"  catatan: {src['notes']}")
+        if unavailable(meta).get(name):
+            print(f"  tidak tersedia bagi instansi ini: {unavailable(meta)[name]}")
         for row in describe(table):
             flags = ("kunci " if row["key"] else "") + ("wajib" if row["required"] else "opsional")
             unit = f" [{row['unit']}]" if row["unit"] else ""
@@ -358,7 +362,7 @@ def _new(args) -> int:
 
 
 def _template(args) -> int:
-    from lkip_helpers.data.excel import write_template
+    from lkip_helpers.data.excel import offered_tables, write_template
     from lkip_helpers.data.loading import load_dataset
     from lkip_helpers.files import write_atomic
 
@@ -367,11 +371,12 @@ def _template(args) -> int:
         raise LkipError(f"nama file template harus berakhiran .xlsx: {target}")
     ds = load_dataset(args.dataset)
     # whole or not at all: a disk that fills up mid-write must not leave half a workbook, nor spoil the old one
-    write_atomic(target, lambda part: write_template(ds, part))
+    write_atomic(target, lambda part: write_template(ds, part, all_tables=args.semua_tabel))
     path = target
-    rows = sum(len(df) for df in ds.tables.values())
+    offered = offered_tables(ds, args.semua_tabel)
+    rows = sum(len(ds.tables[name]) for name in offered)
     print(
-        f"{path}: template {ds.id} ditulis — {len(ds.tables)} sheet data, {rows} baris"
+        f"{path}: template {ds.id} ditulis — {len(offered)} sheet data, {rows} baris"
         + (" (draf: kolom 'diisi tiap tahun' masih kosong)" if ds.draft else "")
     )
     return 0
@@ -384,6 +389,21 @@ def _import(args) -> int:
     rows = sum(len(df) for df in ds.tables.values())
     print(f"{ds.id}: valid — {len(ds.tables)} tabel, {rows} baris dari {args.file} ditulis ke {ds.path}")
     _print_remaining(ds)
+    return 0
+
+
+def _bagikan(args) -> int:
+    from lkip_helpers.pipeline.bagikan import LANDING, share, size_text
+
+    pkg = share(args.dataset, args.output)
+    print(f"{pkg.path}: paket {args.dataset} siap — {size_text(pkg.size)}, {pkg.files} berkas")
+    print(f"  Untuk laptop: kirim zip ini; setelah diekstrak, buka {LANDING} (atau html/index.html).")
+    if pkg.pdf is not None:
+        print(f"  Untuk WhatsApp atau ponsel: kirim PDF-nya saja: {pkg.pdf}")
+    if pkg.draft:
+        print(f"peringatan: {args.dataset} masih DRAF; setiap halaman bertanda DRAF", file=sys.stderr)
+    if pkg.synthetic:
+        print(f"peringatan: {args.dataset} berisi DATA SINTETIS, bukan data instansi", file=sys.stderr)
     return 0
 
 
@@ -505,12 +525,32 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("template", help="tulis workbook Excel berisi tabel-tabel dataset, untuk diisi")
     t.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id dataset")
     t.add_argument("file", metavar="BERKAS.xlsx", help="workbook yang ditulis")
+    t.add_argument(
+        "--semua-tabel",
+        action="store_true",
+        help="semua tabel, termasuk tabel opsional yang belum dipakai dataset ini (bawaan: tabel inti dan tabel "
+        "yang dipakai dataset)",
+    )
     t.set_defaults(func=_template)
     i = sub.add_parser("import", help="periksa workbook Excel, lalu tulis isinya sebagai data/DATASET/")
     i.add_argument("file", metavar="BERKAS.xlsx", help="workbook yang sudah diisi")
     i.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id dataset yang ditulis")
     i.add_argument("--force", action="store_true", help="ganti data/DATASET bila sudah ada")
     i.set_defaults(func=_import)
+    g = sub.add_parser(
+        "bagikan",
+        aliases=["share"],
+        help="tulis satu zip hasil build (halaman, grafik, tabel, dokumen LKIP) untuk dikirim ke pimpinan",
+    )
+    g.add_argument("dataset", metavar="DATASET", type=dataset_id, help="id dataset yang sudah dibangun")
+    g.add_argument(
+        "--output",
+        "-o",
+        default=None,
+        metavar="BERKAS.zip",
+        help="zip yang ditulis (bawaan: outputs/lkip-DATASET.zip)",
+    )
+    g.set_defaults(func=_bagikan)
     return p
 
 

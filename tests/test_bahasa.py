@@ -95,7 +95,7 @@ def test_describe_output_is_indonesian(capsys):
 def test_excel_template_is_indonesian(tmp_path):
     from openpyxl import load_workbook
 
-    wb = load_workbook(write_template(load_dataset(paths.DEFAULT_DATASET), tmp_path / "t.xlsx"))
+    wb = load_workbook(write_template(load_dataset(paths.DEFAULT_DATASET), tmp_path / "t.xlsx", all_tables=True))
     texts = [(wb.sheetnames[0], c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value]
     for name in TABLES:
         ws = wb[name]
@@ -171,18 +171,21 @@ def test_argument_errors_are_indonesian(tmp_path, monkeypatch, capsys, argv):
 # ---------------------------------------------------------------- pages and messages
 
 
-def test_index_page_names_artifact_kinds_in_indonesian():
-
+def test_index_page_is_indonesian_and_shows_titles_not_ids_or_kinds():
+    """The pimpinan's first page names tables and figures by their titles; ids and kinds stay in manifest.json."""
     ds = load_dataset(paths.DEFAULT_DATASET)
     artifacts = [
         {"id": "tabel-x", "kind": "table", "title": "Judul tabel", "files": ["tables/tabel-x.csv"]},
         {"id": "grafik-x", "kind": "figure", "title": "Judul grafik", "files": ["figures/grafik-x.png"]},
-        {"id": "dokumen-x", "kind": "document", "title": "Dokumen", "files": ["dokumen/x.docx"]},
+        {"id": "dokumen-lkip", "kind": "document", "title": "Dokumen", "files": ["dokumen/x.docx", "dokumen/x.pdf"]},
     ]
     page = index_page(ds, [{"file": "a.html", "title": "Halaman A"}], artifacts)
-    cells = re.findall(r"<td>([^<]*)</td>", page)
-    assert {"tabel", "grafik", "dokumen"} <= set(cells) and not {"table", "figure", "document"} & set(cells)
+    assert 'href="../tables/tabel-x.csv"' in page and 'href="../dokumen/x.pdf"' in page
     body = re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    assert "Judul tabel" in body and "Judul grafik" in body and "Halaman A" in body
+    assert "<table" not in page  # no table of ids, kinds and files
+    shown = set(re.findall(r"[\w-]+", html.unescape(body)))
+    assert not {"tabel-x", "grafik-x", "dokumen-lkip", "table", "figure", "document", "page"} & shown
     # the agency's names come from data; every word of ours is checked
     body = body.replace(ds.title, " ")
     for name in ds.sasaran["name"]:
@@ -190,9 +193,10 @@ def test_index_page_names_artifact_kinds_in_indonesian():
     assert not english_words(html.unescape(body)), english_words(html.unescape(body))
 
 
-# Strings in the package that look English but are never shown: PyYAML's own messages (matched to be
-# replaced by Indonesian ones).
+# Strings in the package that look English but are never shown: PyYAML's own messages and nbconvert's
+# placeholder alt text (matched to be replaced by Indonesian ones).
 NOT_SHOWN = {
+    "No description has been provided for this image",
     "mapping values are not allowed here",
     "could not find expected ':'",
     "found character '\\t' that cannot start any token",

@@ -1,11 +1,16 @@
 """Notebooks: committed clean, thin, parameterised; runnable under plain papermill from anywhere."""
 
+import ast
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
+from test_bahasa import english_words
 
 from lkip_helpers import paths
 from lkip_helpers.pipeline.build import notebooks
@@ -27,7 +32,8 @@ def test_thin_and_parameterised(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and code[0] is params[0]
-    assert 'dataset = "pmd-ntt-2023"' in params[0].source and "output_dir = None" in params[0].source
+    defaults = {name: p["default"] for name, p in papermill.inspect_notebook(str(path)).items()}
+    assert defaults["dataset"] == '"pmd-ntt-2023"' and defaults["output_dir"] == "None"
     assert f'setup(dataset, output_dir, "{path.stem}"' in code[1].source  # records artifacts under its own name
     for cell in code:
         assert "def " not in cell.source and "class " not in cell.source, "logic belongs in lkip_helpers"
@@ -81,6 +87,89 @@ def test_text_true_for_any_agency(path):
 
 
 def test_drilldown_default_is_no_dataset_id():
+    parameters = papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / "06_indikator.ipynb"))
+    assert parameters["indikator"]["default"] == "None"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebooks_import_the_report_module_directly(path):
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "from lkip_helpers.report import laporan" in code
+    assert "from lkip_helpers import laporan" not in code  # the old name still imports, for users' own notebooks
+
+
+# --- parameters as papermill sees them --------------------------------------------------------
+
+
+def assigned_parameters(path) -> list[str]:
+    """The names the parameters cell assigns (read with ast, independently of papermill)."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    tree = ast.parse(cell.source)
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign):
+            names.append(node.target.id)
+        elif isinstance(node, ast.Assign):
+            names.extend(t.id for t in node.targets)
+    return names
+
+
+def check_described(name: str, type_name: str, description: str) -> None:
+    assert type_name and type_name not in ("None", "Unknown type"), (name, type_name)
+    assert len(description.split()) >= 3, (name, description)  # a sentence, not a word
+    assert not english_words(description), (name, description, english_words(description))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_parameter_typed_and_described(path):
+    """papermill's own inference (the code behind --help-notebook), in this process: fast, for make check."""
+    inferred = papermill.inspect_notebook(str(path))
+    names = assigned_parameters(path)
+    assert {"dataset", "output_dir"} <= set(names)
+    assert list(inferred) == names  # every assignment is seen: a comment holding '=' hides its line
+    for name, p in inferred.items():
+        check_described(name, p["inferred_type_name"], p["help"])
+
+
+def test_the_checks_catch_a_parameter_papermill_cannot_read(tmp_path):
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "06_indikator.ipynb", as_version=4)
-    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    assert "indikator = None" in params.source
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace("; None: indikator", "; None = indikator")  # the old comment held '='
+    broken = tmp_path / "06_indikator.ipynb"
+    nbformat.write(nb, broken)
+    assert "indikator" in assigned_parameters(broken) and "indikator" not in papermill.inspect_notebook(str(broken))
+    with pytest.raises(AssertionError):
+        check_described("output_dir", "Unknown type", "folder hasil")
+    with pytest.raises(AssertionError):
+        check_described("dataset", "str", "the dataset to build")
+
+
+def _help_listing(text: str) -> dict[str, tuple[str, str]]:
+    """``papermill --help-notebook`` output -> name: (type, description)."""
+    listed, last = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^  (\w+): (.+?) \(default .*\)\s*(.*)$", line)
+        if m:
+            last = m.group(1)
+            listed[last] = (m.group(2), m.group(3).strip())
+        elif last and line.startswith(" " * 34) and not listed[last][1]:
+            listed[last] = (listed[last][0], line.strip())
+    return listed
+
+
+@pytest.mark.slow
+def test_papermill_help_lists_every_parameter():
+    """The command itself (the environment's papermill), once per notebook, all at once."""
+    exe = Path(sys.executable).with_name("papermill")
+    runs = {
+        p: subprocess.Popen([str(exe), "--help-notebook", str(p)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for p in NOTEBOOKS
+    }
+    for path, proc in runs.items():
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()[-2000:]
+        listed = _help_listing(out.decode())
+        assert list(listed) == assigned_parameters(path), (path.name, out.decode())
+        for name, (type_name, description) in listed.items():
+            check_described(name, type_name, description)

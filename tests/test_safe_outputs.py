@@ -331,8 +331,8 @@ def test_all_errors_of_a_workbook_at_once(workbook, scratch, tmp_path, capsys, n
     """Text in number cells across every sheet (from the schema): each one named, in one run."""
     wb = load_workbook(workbook)
     broken = []
-    for name, table in TABLES.items():
-        ws = wb[name]
+    for name in [n for n in wb.sheetnames if n in TABLES]:  # the tables the dataset uses
+        table, ws = TABLES[name], wb[name]
         for col in [c for c in table.columns if table.field_of(c).dtype in ("int", "float")]:
             j = _column(ws, col)
             for r in range(FIRST_DATA_ROW, ws.max_row + 1):

@@ -62,8 +62,10 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
     tree = anggaran_tree(ds)
     levels = tree.set_index("kode_rekening")["level"]
     # Programs: capaian of the strategic sasaran they serve, averaged under the policy.
-    per, _ = kinerja.sasaran_summary(ds)
-    per = per.set_index("sasaran_id")["rata_rata_capaian_pct"]
+    if kinerja.measured(ds).empty:  # a new agency's draft: no IKU to measure yet, so no program capaian
+        per = pd.Series(dtype=float)
+    else:
+        per = kinerja.sasaran_summary(ds)[0].set_index("sasaran_id")["rata_rata_capaian_pct"]
     progs = sasaran_links(ds, programs=True).merge(tree, on="kode_rekening")
     progs = progs.assign(
         tingkat="Program", capaian_pct=progs["sasaran_id"].map(per), dasar_capaian="rata-rata IKU sasaran strategis"
@@ -249,7 +251,12 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
 
 
 def unlinked_iku(ds: Dataset) -> list[str]:
-    """Names of the IKU measured this year that no kegiatan is tied to (their efficiency cannot be judged)."""
+    """Names of the IKU measured this year that no kegiatan is tied to (their efficiency cannot be judged).
+
+    None while the budget has no row (a draft still to fill it, or a budget the agency declares not available).
+    """
+    if not ds.has("anggaran"):
+        return []
     tied = set(iku_kegiatan(ds)["indikator_id"])
     m = kinerja.measured(ds)
     return [n for i, n in zip(m["indikator_id"], m["short_name"]) if i not in tied]

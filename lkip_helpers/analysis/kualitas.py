@@ -14,13 +14,13 @@ import pandas as pd
 
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.data.loading import Dataset, memo
+from lkip_helpers.data.schema import is_percent_unit
 from lkip_helpers.numbers import format_number, format_pct
 
 _PERCENT_NAME = re.compile(r"^\s*(persentase|prosentase|presentase|persen)\b", re.IGNORECASE)
 
 
-def _is_pct(unit) -> bool:
-    return isinstance(unit, str) and unit.strip().lower() in ("%", "persen", "persentase")
+_is_pct = is_percent_unit
 
 
 def quality_findings(ds: Dataset) -> list[str]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from lkip_helpers.capaian import AVERAGES, BIAYA_PER_SATUAN, EFISIENSI_METODE, LOWER_FORMULAS, TWO_TARGET_MINUS, Scale
 from lkip_helpers.data import saving
 from lkip_helpers.data.loading import empty_table
@@ -41,14 +39,11 @@ def check_year(year) -> int:
     return year
 
 
-def _scalar(v) -> str:
-    """One YAML scalar, quoted when it needs to be (a name with ':' or '#')."""
-    return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10**6).removesuffix("...\n").strip()
-
-
 def metadata_text(dataset: str, year: int, agency: str, region: str) -> str:
     """``metadata.yml`` of a new agency: who and which year, status draft, and the capaian policy spelled out."""
-    scale = "\n".join(f"    - {{min_pct: {low:g}, label: {_scalar(label)}}}" for low, label in Scale.default().bands)
+    scale = "\n".join(
+        f"    - {{min_pct: {low:g}, label: {saving.yaml_scalar(label)}}}" for low, label in Scale.default().bands
+    )
     formulas = "\n".join(f"#   {k}: {v}" for k, v in LOWER_FORMULAS.items())
     averages = "\n".join(f"#   {k}: {v}" for k, v in AVERAGES.items())
     methods = "\n".join(f"#   {k}: {v}" for k, v in EFISIENSI_METODE.items())
@@ -57,12 +52,12 @@ def metadata_text(dataset: str, year: int, agency: str, region: str) -> str:
 # realisasi, anggaran) — langsung di CSV atau lewat `lkip template` / `lkip import` — lalu ubah
 # status menjadi final. `lkip validate {dataset}` menampilkan apa yang masih kosong.
 dataset:
-  id: {_scalar(dataset)}
-  agency: {_scalar(agency)}
-  region: {_scalar(region)}
+  id: {saving.yaml_scalar(dataset)}
+  agency: {saving.yaml_scalar(agency)}
+  region: {saving.yaml_scalar(region)}
   year: {year}
   status: draft
-  source_document: {_scalar(SOURCE_OWN.format(agency=agency, region=region, year=year))}
+  source_document: {saving.yaml_scalar(SOURCE_OWN.format(agency=agency, region=region, year=year))}
 
 # Cara capaian dihitung dan dinilai; ubah bila kebijakan instansi berbeda.
 # lower_formula, untuk indikator "lebih rendah lebih baik" (polarity: lower):

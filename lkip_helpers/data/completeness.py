@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lkip_helpers.data.schema import METADATA, TABLES
+from lkip_helpers.data.schema import METADATA, TABLES, UNAVAILABLE_KEY
 from lkip_helpers.errors import DataError, line_of
 from lkip_helpers.numbers import MISSING_TEXT
 
@@ -37,6 +37,16 @@ def is_draft(meta: dict) -> bool:
     (True, False)
     """
     return ((meta or {}).get("dataset") or {}).get("status", FINAL) == DRAFT
+
+
+def unavailable(meta: dict) -> dict[str, str]:
+    """Tables the metadata declare not available, with the reason (``tidak_tersedia``, checked at load).
+
+    >>> unavailable({"tidak_tersedia": {"anggaran": " Dikelola BPKAD. "}}), unavailable({})
+    ({'anggaran': 'Dikelola BPKAD.'}, {})
+    """
+    given = (meta or {}).get(UNAVAILABLE_KEY) or {}
+    return {str(k): str(v).strip() for k, v in given.items()} if isinstance(given, dict) else {}
 
 
 def missing_text(draft: bool) -> str:
@@ -63,11 +73,17 @@ class Gap:
     required: bool
 
 
-def gaps(tables: dict[str, pd.DataFrame]) -> list[Gap]:
-    """Every blank that the analyst still has to fill, in schema order."""
+def gaps(tables: dict[str, pd.DataFrame], unavailable=()) -> list[Gap]:
+    """Every blank that the analyst still has to fill, in schema order.
+
+    Args:
+        unavailable: tables the metadata declare not available (``tidak_tersedia``): nothing to fill.
+    """
     out = []
     for name, table in TABLES.items():
         df = tables[name]
+        if name in unavailable:
+            continue
         if df.empty:
             # a core table must be filled; an optional one only when its file is there (header only)
             # and it holds facts of the year (prizes, narrative): an absent file means "not used"
@@ -113,7 +129,7 @@ def _draft_hint() -> str:
 
 def remaining(ds: Dataset) -> list[Gap]:
     """What a dataset still lacks (empty for a complete dataset)."""
-    return gaps(ds.tables)
+    return gaps(ds.tables, unavailable(ds.meta))
 
 
 def to_check(ds: Dataset) -> list[str]:

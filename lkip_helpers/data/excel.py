@@ -3,8 +3,9 @@
 Layout of every table sheet: row 1 holds the column names (read back on import), row 2
 says what each column holds (description, unit, required or not), data start on row 3.
 Allowed values, units and number ranges become Excel data validation, from the
-schema. A ``_metadata`` sheet carries ``metadata.yml`` line by line; ``_info`` explains
-the workbook.
+schema. A ``_metadata`` sheet carries ``metadata.yml`` line by line, comments included;
+``_info`` explains the workbook. The template offers the core tables and the optional
+tables the dataset uses (their file is there); ``all_tables`` offers every table.
 
 Import writes each sheet as CSV text and runs the very checks of ``lkip validate``;
 a problem is reported by sheet, Excel row and column. ``data/<dataset>/`` is written
@@ -27,7 +28,7 @@ from lkip_helpers.data import safe_yaml, saving
 from lkip_helpers.data.completeness import is_draft
 from lkip_helpers.data.loading import Dataset, _coerce, load_dataset, load_metadata, load_table
 from lkip_helpers.data.safe_cells import xlsx_cell
-from lkip_helpers.data.schema import FIELDS, TABLES, Table
+from lkip_helpers.data.schema import FIELDS, TABLES, Table, is_percent_unit
 from lkip_helpers.errors import DataError, LkipError
 from lkip_helpers.palette import DOCUMENT, PALETTE, rgb
 
@@ -61,8 +62,18 @@ class WorkbookError(DataError):
 # --- template ---------------------------------------------------------------------------------
 
 
-def write_template(ds: Dataset, path: Path | str) -> Path:
-    """Write a workbook with one sheet per table, filled with the dataset's values.
+def offered_tables(ds: Dataset, all_tables: bool = False) -> list[str]:
+    """The tables a template offers: the core ones and those the dataset uses (its file is there,
+    even with a header only), or every table with ``all_tables``. Never another agency's optional tables."""
+    return [
+        name
+        for name, table in TABLES.items()
+        if all_tables or table.core or not ds.tables[name].attrs.get("absent", False)
+    ]
+
+
+def write_template(ds: Dataset, path: Path | str, all_tables: bool = False) -> Path:
+    """Write a workbook with one sheet per offered table (:func:`offered_tables`), filled with the dataset's values.
 
     Returns:
         the path written.
@@ -75,10 +86,11 @@ def write_template(ds: Dataset, path: Path | str) -> Path:
     wb = Workbook()
     info = wb.active
     info.title = INFO_SHEET
-    for name, table in TABLES.items():
-        _table_sheet(wb.create_sheet(name), table, ds.tables[name], ds)
+    offered = offered_tables(ds, all_tables)
+    for name in offered:
+        _table_sheet(wb.create_sheet(name), TABLES[name], ds.tables[name], ds)
     _metadata_sheet(wb.create_sheet(META_SHEET), ds)
-    _info_sheet(info, ds)
+    _info_sheet(info, ds, offered)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -200,14 +212,16 @@ def _metadata_sheet(ws, ds: Dataset) -> None:
     ws.cell(
         1, 1, "metadata.yml (YAML), satu baris per sel. Ubah bila perlu (mis. tahun, status); jaga indentasi."
     ).font = Font(italic=True, color=rgb(DOCUMENT["bantuan"]))
-    meta = {k: v for k, v in ds.meta.items()}
-    text = saving.metadata_text(meta)
+    own = ds.path / "metadata.yml"
+    # the file as the agency wrote it, comments and all (import writes it back the same way)
+    text = own.read_text(encoding="utf-8-sig") if own.is_file() else saving.metadata_text(dict(ds.meta))
     for i, line in enumerate(text.splitlines(), start=META_FIRST_ROW):
         xlsx_cell(ws, i, 1, line)
     ws.column_dimensions["A"].width = 110
 
 
-def _info_sheet(ws, ds: Dataset) -> None:
+def _info_sheet(ws, ds: Dataset, offered: list[str]) -> None:
+    """How to fill the workbook, and its sheets: the schema's own words, nothing of any agency's report."""
     from openpyxl.styles import Font
 
     rows = [
@@ -222,7 +236,7 @@ def _info_sheet(ws, ds: Dataset) -> None:
         ),
         (
             "2. Angka ditulis sebagai angka biasa (1476; 98,4 atau 98.4 sesuai pengaturan Excel). Jangan menulis "
-            "'Rp' atau satuan di dalam sel.",
+            "'Rp' atau satuan di dalam sel, dan jangan memformat sel sebagai persen: tulis 50 untuk 50%.",
             None,
         ),
         (
@@ -243,8 +257,22 @@ def _info_sheet(ws, ds: Dataset) -> None:
         ("", None),
         ("Sheet", Font(bold=True)),
     ]
-    rows += [(f"{name}: {t.description}", None) for name, t in TABLES.items()]
+    rows += [(f"{name}: {TABLES[name].description}", None) for name in offered]
     rows += [(f"{META_SHEET}: metadata dataset (nama instansi, tahun, status, sumber).", None)]
+    others = [name for name in TABLES if name not in offered]
+    examples = [name for name in ("profil", "narasi", "pembanding") if name in others]  # what the LKIP text needs
+    if others:
+        rows += [
+            ("", None),
+            ("Tabel opsional lain", Font(bold=True)),
+            (
+                f"{len(others)} tabel opsional lain belum dipakai dataset ini"
+                + (f" (mis. {', '.join(examples)} untuk dokumen LKIP)" if examples else "")
+                + f". Untuk mengisinya lewat Excel: lkip template {ds.id} BERKAS.xlsx --semua-tabel; "
+                f"penjelasan setiap tabel: lkip describe {ds.id}.",
+                None,
+            ),
+        ]
     for i, (text, font) in enumerate(rows, start=1):
         cell = xlsx_cell(ws, i, 1, text)
         if font is not None:
@@ -331,8 +359,12 @@ def read_workbook(path: Path | str) -> dict[str, pd.DataFrame]:
 
 
 def _sheets(wb, formulas, path: Path, errors: list) -> dict[str, pd.DataFrame]:
+    """Every table sheet the workbook holds; an optional table's sheet may be left out (a template
+    offers only the tables a dataset uses), a core table's may not."""
     out = {}
     for name, table in TABLES.items():
+        if name not in wb.sheetnames and not table.core:
+            continue
         if name not in wb.sheetnames:
             errors.append(
                 WorkbookError(
@@ -343,7 +375,80 @@ def _sheets(wb, formulas, path: Path, errors: list) -> dict[str, pd.DataFrame]:
         df = _sheet_frame(wb[name], formulas[name], table, path, errors)
         if df is not None:
             out[name] = df
+    _percent_cells(out, path, errors)
     return out
+
+
+# Numbers in the unit of the indicator their row names ("dalam satuan indikator"), and where that unit is.
+_INDIKATOR_UNIT = {("target", "target"), ("realisasi", "realisasi"), ("pembanding", "nilai")}
+_ROW_UNIT = {("dokumen_perencanaan", "target"): "target_unit"}  # the unit printed beside the target
+
+
+def _percent_cells(sheets: dict[str, pd.DataFrame], path: Path, errors: list) -> None:
+    """Cells formatted as percent (Excel shows 50 %, stores 0.5): the number shown, or refused.
+
+    Excel keeps "50%" as 0.5 and shows it as 50 %; writing 0.5 would silently make a
+    hundredth of what the user typed. Per column:
+
+    * a column whose unit is % (``capaian_pct``, ``ambang_pct``): the number shown (50);
+    * ``target``, ``realisasi`` and ``pembanding.nilai``, which are in the unit of the
+      indicator on their row: the number shown when that indicator's unit is % (``%``,
+      ``persen``), else refused; ``dokumen_perencanaan.target``: likewise by its ``target_unit``;
+    * any other column (Rupiah, counts, years, text): refused — a percent there is a slip,
+      and the number meant cannot be known.
+
+    A refused cell is named by sheet, Excel row and column, with what was expected.
+    """
+    ind = sheets.get("indikator")
+    units = {}
+    if ind is not None and {"indikator_id", "unit"} <= set(ind.columns):
+        units = {str(i).strip(): u for i, u in zip(ind["indikator_id"], ind["unit"])}
+    for name, df in sheets.items():
+        table = TABLES[name]
+        for (excel_row, column), value in df.attrs.get("percent", {}).items():
+            if column not in table.columns:
+                continue  # an unknown column: named as such when the sheet is checked
+            pos, j = df.attrs["excel_rows"].index(excel_row), list(df.columns).index(column)
+            f = table.field_of(column)
+            shown = cell_text(value * 100, "float").replace(".", ",") + "%"
+            stored = cell_text(value, "float").replace(".", ",")
+            if f.dtype == "float" and f.unit == "%":
+                df.iat[pos, j] = cell_text(value * 100, "float")
+                continue
+            if (name, column) in _INDIKATOR_UNIT and "indikator_id" in df.columns:
+                iid = str(df["indikator_id"].iloc[pos]).strip()
+                unit = units.get(iid, "")
+                if is_percent_unit(unit):
+                    df.iat[pos, j] = cell_text(value * 100, "float")
+                    continue
+                why = (
+                    f"indikator '{iid}' bersatuan '{unit}', bukan %"
+                    if unit
+                    else f"satuan indikator '{iid}' tidak tertulis di sheet 'indikator' (kolom unit)"
+                )
+            elif (name, column) in _ROW_UNIT and _ROW_UNIT[(name, column)] in df.columns:
+                unit = df[_ROW_UNIT[(name, column)]].iloc[pos]
+                if is_percent_unit(unit):
+                    df.iat[pos, j] = cell_text(value * 100, "float")
+                    continue
+                why = f"satuan targetnya '{unit}', bukan %" if unit else "satuan targetnya (target_unit) kosong"
+            elif f.dtype == "str":
+                why = "kolom ini berisi teks"
+            else:
+                why = f"kolom ini dalam {f.unit}, bukan %" if f.unit else "kolom ini bukan persentase"
+            errors.append(
+                WorkbookError(
+                    path,
+                    name,
+                    f"sel berformat persen (tampil {shown}, tersimpan {stored}), padahal {why}; format sel sebagai "
+                    + ("Teks" if f.dtype == "str" else "Angka (General)")
+                    + " lalu ketik nilainya",
+                    excel_row,
+                    column,
+                )
+            )
+            df.attrs["reported"].add((excel_row, j + 1))
+            df.iat[pos, j] = ""
 
 
 def _column_name(header: list[str], j: int) -> str:
@@ -425,7 +530,7 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
         if c.data_type == "f"
     }
     dtypes = [table.field_of(h).dtype if h in table.columns else "str" for h in header]
-    data, excel_rows = [], []
+    data, excel_rows, percent = [], [], {}
     for excel_row, r in enumerate(body, start=FIRST_DATA_ROW):
         texts = []
         for j in range(width):
@@ -436,6 +541,8 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
                 errors.append(WorkbookError(path, ws.title, problem, excel_row, _column_name(header, j)))
                 reported.add((excel_row, j + 1))
                 value = None
+            elif _percent_formatted(cell):
+                percent[(excel_row, _column_name(header, j))] = float(value)  # resolved per column: _percent_cells
             texts.append(cell_text(value, dtypes[j]))
         if any(t.strip() for t in texts) or any((excel_row, j + 1) in reported for j in range(width)):
             # blank rows (the template's spare rows) are never written
@@ -444,7 +551,26 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
     df = pd.DataFrame(data, columns=header, dtype=object) if header else pd.DataFrame()
     df.attrs["excel_rows"] = excel_rows
     df.attrs["reported"] = reported
+    df.attrs["percent"] = {k: v for k, v in percent.items() if k[0] in excel_rows}
     return df
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, escaped characters, [colour]/[condition]
+
+
+def _percent_formatted(cell) -> bool:
+    """A number the cell shows as a percent: Excel stores 50 % as 0.5.
+
+    Only a '%' that scales counts: ``0"%"`` or ``0\\%`` print the sign beside the number as typed.
+
+    >>> from types import SimpleNamespace as C
+    >>> [_percent_formatted(C(value=0.5, number_format=f)) for f in ("0%", "0.00%", '0"%"', "0\\\\%", "General")]
+    [True, True, False, False, False]
+    """
+    value = cell.value
+    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool):
+        return False
+    return "%" in _FORMAT_LITERALS.sub("", str(cell.number_format or ""))
 
 
 def _metadata(wb, path: Path, errors: list) -> tuple[str, dict | None]:
@@ -569,6 +695,36 @@ def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft
     return rows
 
 
+def metadata_file_text(sheet_text: str, meta: dict, dataset: str, existing: Path | None = None) -> str:
+    """``metadata.yml`` as import writes it: the agency's own text, with only the values that changed.
+
+    The ``_metadata`` sheet carries the file line by line, comments included: its text is kept.
+    A sheet without any comment (a workbook from an older template) changes only the values of
+    the ``existing`` file that differ, so its comments and key order stay. The id is set to
+    ``dataset`` where the text names one. Only a change of shape (keys added or removed)
+    that the existing file cannot take line by line writes the sheet's text as it is.
+    """
+    if "id" in meta["dataset"]:
+        meta = {**meta, "dataset": {**meta["dataset"], "id": dataset}}  # the folder name is the id
+    commented = any(line.lstrip().startswith("#") for line in sheet_text.splitlines())
+    if existing is not None and not commented:
+        kept = saving.patched_yaml(existing.read_text(encoding="utf-8-sig"), meta)
+        if kept is not None:
+            return kept
+    return saving.patched_yaml(sheet_text, meta) or saving.metadata_text(meta)
+
+
+def _carry_other_files(dest: Path, staged: Path) -> None:
+    """Files of the replaced dataset that no sheet holds (laporan.yml, template.docx, lke.yml) stay with it;
+    they are checked with the imported tables, as lkip validate would."""
+    if not dest.is_dir():
+        return
+    tables = {t.filename for t in TABLES.values()} | {"metadata.yml"}
+    for item in dest.iterdir():
+        if item.is_file() and item.name not in tables and not item.name.startswith("."):
+            (staged / item.name).write_bytes(item.read_bytes())
+
+
 def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Dataset:
     """Validate a workbook and write it as ``data/<dataset>/``; return the loaded dataset.
 
@@ -586,19 +742,31 @@ def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Data
     staged = saving.staging(dataset)
     try:
         if meta is not None:
-            meta["dataset"]["id"] = dataset  # the folder name is the id
-            (staged / "metadata.yml").write_text(saving.metadata_text(meta), encoding="utf-8")
+            existing = dest / "metadata.yml"
+            text = metadata_file_text(meta_text, meta, dataset, existing if existing.is_file() else None)
+            (staged / "metadata.yml").write_text(text, encoding="utf-8")
             try:
                 load_metadata(staged)
             except DataError as exc:
                 errors.append(_translate(exc, path, {}, meta_text))
         rows = {name: _check_sheet(df, TABLES[name], staged, path, draft, errors) for name, df in sheets.items()}
+        for name in TABLES:
+            if name not in sheets and (dest / TABLES[name].filename).is_file():
+                errors.append(  # the sheet left out: replacing the dataset would drop what its file holds
+                    WorkbookError(
+                        path,
+                        name,
+                        f"sheet tidak ada, padahal {dest.name} memuat {TABLES[name].filename}; tambahkan sheet itu "
+                        f"(lkip template {dest.name} BERKAS.xlsx --semua-tabel) atau hapus file itu lebih dahulu",
+                    )
+                )
         _raise_all(path, errors)
         for name, df in sheets.items():
             table = TABLES[name]
             if not table.core and df.empty and not (dest / table.filename).is_file():
                 # an empty sheet of a table the agency does not use: no file ("not used", not "still to fill")
                 (staged / table.filename).unlink(missing_ok=True)
+        _carry_other_files(dest, staged)
         try:  # rules across tables (links, hierarchies, totals): one at a time
             load_dataset(dataset, root=staged)
         except DataError as exc:

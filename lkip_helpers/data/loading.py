@@ -29,14 +29,16 @@ from lkip_helpers import paths
 from lkip_helpers.capaian import CapaianPolicy, EfisiensiPolicy, PolicyError
 from lkip_helpers.data import laporan_file, safe_yaml
 from lkip_helpers.data.completeness import check as check_complete
-from lkip_helpers.data.completeness import is_draft, missing_text
+from lkip_helpers.data.completeness import is_draft, missing_text, unavailable
 from lkip_helpers.data.schema import (
     DTYPES,
     FIELDS,
     ID_RULE,
     KODE_RULE,
+    MAY_BE_UNAVAILABLE,
     METADATA,
     TABLES,
+    UNAVAILABLE_KEY,
     MetaKey,
     Table,
     is_id,
@@ -107,6 +109,10 @@ class Dataset:
     def has(self, table: str) -> bool:
         """True when ``table`` holds at least one row (an optional table may be absent or empty)."""
         return table in self.tables and not self.tables[table].empty
+
+    def unavailable(self, table: str) -> str:
+        """The agency's reason why ``table`` is not available (``tidak_tersedia`` in metadata.yml), else ''."""
+        return unavailable(self.meta).get(table, "")
 
     @property
     def year(self) -> int:
@@ -258,7 +264,19 @@ def adopt(data: bytes) -> None:
 def _load(folder: Path) -> Dataset:
     meta = load_metadata(folder)
     draft = is_draft(meta)
-    tables = {name: load_table(folder / t.filename, t, draft) for name, t in TABLES.items()}
+    declared = unavailable(meta)
+    tables = {name: load_table(folder / t.filename, t, draft, name in declared) for name, t in TABLES.items()}
+    for name in declared:  # said to be unavailable, yet given: which one holds is not for the tool to guess
+        if not tables[name].empty:
+            meta_path = folder / "metadata.yml"
+            key = f"{UNAVAILABLE_KEY}.{name}"
+            raise DataError(
+                meta_path,
+                f"{TABLES[name].filename} berisi {len(tables[name])} baris, padahal di sini tabel itu dinyatakan "
+                f"tidak tersedia; hapus kunci ini bila datanya ada, atau kosongkan {TABLES[name].filename}",
+                row=yaml_line(meta_path, key),
+                key=key,
+            )
     check_links(folder, tables)
     check_rules(folder, tables)
     check_years(folder, tables, int(meta["dataset"]["year"]), draft)
@@ -375,6 +393,18 @@ def check_metadata(path: Path, meta) -> None:
             isinstance(entry, dict) and all(isinstance(v, (str, int, float)) or v is None for v in entry.values())
         ):
             fail(f"tables.{name}", f"tertulis {shown(entry)}; diharapkan {{source: TEKS, notes: TEKS}}")
+    for name, reason in (meta.get(UNAVAILABLE_KEY) or {}).items():
+        if str(name) not in MAY_BE_UNAVAILABLE:
+            fail(
+                f"{UNAVAILABLE_KEY}.{name}",
+                f"tabel '{name}' tidak dapat dinyatakan tidak tersedia; yang dapat: " + ", ".join(MAY_BE_UNAVAILABLE),
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            fail(
+                f"{UNAVAILABLE_KEY}.{name}",
+                f"tertulis {shown(reason)}; diharapkan alasannya sebagai teks, mis. "
+                f"'{name}: Pagu dan realisasi dikelola BPKAD dan belum diserahkan'",
+            )
     for i, entry in enumerate(meta.get("not_available") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             fail(f"not_available[{i}]", f"tertulis {shown(entry)}; diharapkan {{id: TEKS, title: TEKS, reason: TEKS}}")
@@ -479,7 +509,7 @@ def _read_rows(path: Path, text: str) -> list[list[str]]:
     return rows
 
 
-def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
+def load_table(path: Path, table: Table, draft: bool = False, unavailable: bool = False) -> pd.DataFrame:
     """Read one CSV file and enforce its schema.
 
     Returns a DataFrame with pandas nullable dtypes; blank cells are missing values.
@@ -489,9 +519,11 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
     Args:
         draft: the dataset is a draft: columns still to fill may be blank, and core
             tables may have a header only.
+        unavailable: the metadata declare the table not available (``tidak_tersedia``): like
+            an optional table, it may be absent or hold a header only.
     """
     if not path.is_file():
-        if not table.core:
+        if not table.core or unavailable:
             df = empty_table(table)
             df.attrs["absent"] = True  # not used by this agency (a header-only file means: still to fill)
             return df
@@ -518,11 +550,17 @@ def load_table(path: Path, table: Table, draft: bool = False) -> pd.DataFrame:
         raise DataError(path, "kolom ganda", row=1, column=dupes[0])
     body = [r for r in body if any(cell.strip() for cell in r)]
     if not body:
-        if table.core and not draft:
+        if table.core and not draft and not unavailable:
             raise DataError(
                 path,
                 "tidak ada baris data (hanya header); tabel inti harus diisi, atau tulis "
-                "'status: draft' di metadata.yml selama masih diisi",
+                "'status: draft' di metadata.yml selama masih diisi"
+                + (
+                    f", atau nyatakan di metadata.yml bila datanya memang tidak ada: "
+                    f"'{UNAVAILABLE_KEY}: {{{table.name}: ALASAN}}'"
+                    if table.name in MAY_BE_UNAVAILABLE
+                    else ""
+                ),
                 row=2,
             )
         return empty_table(table)

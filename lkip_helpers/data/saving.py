@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from lkip_helpers import paths
 from lkip_helpers.data import safe_yaml
@@ -65,6 +66,76 @@ def metadata_text(meta: dict, header: str = "") -> str:
     """``metadata.yml`` text: an optional comment header, then the YAML in the given key order."""
     comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return comment + safe_yaml.dump(meta, allow_unicode=True, sort_keys=False, width=110)
+
+
+def yaml_scalar(value) -> str:
+    """One YAML scalar as written on one line, quoted when it needs to be (a name with ':' or '#').
+
+    >>> yaml_scalar("final"), yaml_scalar("a: b"), yaml_scalar(2024), yaml_scalar("2024"), yaml_scalar(None)
+    ('final', "'a: b'", '2024', "'2024'", 'null')
+    """
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6).removesuffix("...\n").strip()
+
+
+def patched_yaml(text: str, data) -> str | None:
+    r"""``text`` with every scalar whose value differs from ``data`` rewritten in place, the rest as it was.
+
+    Comments, blank lines, key order and the quoting of unchanged values stay. None when ``data``
+    differs in shape (a key added or removed, a list of another length, a scalar become a list):
+    a line-by-line edit cannot say where that goes.
+
+    >>> patched_yaml("# kepala\ndataset:\n  year: 2023   # tahun\n  status: draft\n", {"dataset": {"year": 2024, "status": "draft"}})
+    '# kepala\ndataset:\n  year: 2024   # tahun\n  status: draft\n'
+    >>> patched_yaml("a: 1\n", {"a": 1, "b": 2}) is None
+    True
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        old = safe_yaml.load(text)
+    except yaml.YAMLError:
+        return None
+    edits: list[tuple[int, int, str]] = []
+    if node is None or not _scalar_edits(node, old, data, edits):
+        return None
+    out = text
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    try:
+        return out if _same(safe_yaml.load(out), data) else None
+    except yaml.YAMLError:
+        return None
+
+
+def _same(a, b) -> bool:
+    """Equal data, with types (``True`` is not ``1``)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(map(str, a)) == list(map(str, b)) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def _scalar_edits(node, old, new, edits: list) -> bool:
+    """Collect (start, end, text) for each changed scalar under ``node``; False when the shape differs."""
+    if isinstance(node, yaml.MappingNode):
+        if not (isinstance(old, dict) and isinstance(new, dict)) or set(map(str, old)) != set(map(str, new)):
+            return False
+        by_name = {str(k): k for k in old}
+        new_by_name = {str(k): k for k in new}
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            if name not in by_name or not _scalar_edits(value_node, old[by_name[name]], new[new_by_name[name]], edits):
+                return False
+        return True
+    if isinstance(node, yaml.SequenceNode):
+        if not (isinstance(old, list) and isinstance(new, list)) or len(old) != len(new):
+            return False
+        return all(_scalar_edits(n, a, b, edits) for n, a, b in zip(node.value, old, new))
+    if isinstance(new, (dict, list)):
+        return False
+    if not _same(old, new):
+        edits.append((node.start_mark.index, node.end_mark.index, yaml_scalar(new)))
+    return True
 
 
 def staging(dataset: str) -> Path:

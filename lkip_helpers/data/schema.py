@@ -58,6 +58,18 @@ def suggest_id(value: str) -> str:
     return out or "id-1"
 
 
+PERCENT_UNITS = ("%", "persen", "persentase")  # an indicator unit (indikator.unit) that means percent
+
+
+def is_percent_unit(unit: object) -> bool:
+    """True when an indicator unit means percent.
+
+    >>> is_percent_unit("%"), is_percent_unit(" Persen "), is_percent_unit("orang"), is_percent_unit(None)
+    (True, True, False, False)
+    """
+    return isinstance(unit, str) and unit.strip().lower() in PERCENT_UNITS
+
+
 def is_kode(value: object) -> bool:
     """True when ``value`` is a usable kode rekening (see :data:`KODE_PATTERN`).
 
@@ -143,7 +155,7 @@ _F = [
     Field("realisasi", "float", "Nilai realisasi, dalam satuan indikator.", ge=0, le=MAX_AMOUNT),
     Field("capaian_pct", "float", "Capaian seperti tercetak di laporan.", unit="%", ge=0, le=10000),
     Field("source_table", "str", "Tabel laporan asal nilai, dengan nomor seperti di laporan."),
-    Field("source_section", "str", "Bagian laporan asal nilai (mis. Bab 1.6)."),
+    Field("source_section", "str", "Bagian laporan asal nilai (bab atau subbab seperti tercetak)."),
     Field(
         "document",
         "str",
@@ -478,37 +490,37 @@ TABLES: dict[str, Table] = {
         ),
         _t(
             "unit_organisasi",
-            "Unit organisasi (Bab 1.6).",
+            "Unit organisasi, untuk bagan struktur organisasi.",
             ["unit_id", "parent_id?", "unit_type", "name", "in_struktur"],
             ["unit_id"],
             [(("parent_id",), "unit_organisasi", ("unit_id",))],
             parent="parent_id",
         ),
-        _t("pegawai_total", "Jumlah pegawai per status (Bab 1.6).", ["status", "jumlah", "source_section"], ["status"]),
+        _t("pegawai_total", "Jumlah pegawai per status.", ["status", "jumlah", "source_section"], ["status"]),
         _t(
             "pegawai",
-            "Pegawai yang disebut dalam teks, per status, unit dan jabatan (Bab 1.6).",
+            "Pegawai per status, unit dan jabatan.",
             ["status", "unit_id", "jabatan", "jumlah", "source_section"],
             ["status", "unit_id", "jabatan"],
             [(("unit_id",), "unit_organisasi", ("unit_id",)), (("status",), "pegawai_total", ("status",))],
         ),
         _t(
             "lomba_desa",
-            "Pemenang Lomba Desa tingkat provinsi (Bab 3.6).",
+            "Pemenang lomba desa per peringkat dan kategori.",
             ["peringkat", "kategori", "desa", "kecamatan", "kabupaten", "source_section"],
             ["peringkat"],
             empty_in_draft=True,
         ),
         _t(
             "hadiah_lomba_pkk",
-            "Hadiah uang Lomba 10 Program Pokok PKK (Bab 3.6).",
+            "Hadiah uang lomba per peringkat dan kategori.",
             ["peringkat", "kategori", "hadiah_rp", "source_section"],
             ["peringkat"],
             empty_in_draft=True,
         ),
         _t(
             "narasi",
-            "Penyebab, rencana dan saran yang dinyatakan laporan (Bab 3.2, 3.5, 3.6, IV).",
+            "Penyebab, rencana dan saran yang dinyatakan instansi, per indikator atau sasaran.",
             ["narasi_id", "section", Col("narasi_kind", name="kind"), "sasaran_id?", "indikator_id?", "text"],
             ["narasi_id"],
             [(("sasaran_id",), "sasaran", ("sasaran_id",)), (("indikator_id",), "indikator", ("indikator_id",))],
@@ -604,6 +616,14 @@ def may_leave_out(table: Table, column: str) -> bool:
 
 
 OPTIONAL_TABLES = tuple(name for name, t in TABLES.items() if not t.core)
+
+# metadata.yml ``tidak_tersedia: {TABLE: REASON}``: a table the agency states it cannot supply, and why.
+# Only budget tables may be declared so (an agency whose budget is kept elsewhere, e.g. by the regional
+# finance office): every LKIP measures indicators against targets, so sasaran, indikator, target and
+# realisasi are never optional. A declared table may be absent or hold a header only, even in a final
+# dataset; the report states the reason in one sentence where its sections would be.
+UNAVAILABLE_KEY = "tidak_tersedia"
+MAY_BE_UNAVAILABLE = ("anggaran", "belanja_jenis")
 
 
 def bound_text(x: float) -> str:
@@ -763,6 +783,13 @@ METADATA: dict[str, MetaKey] = {
         ),
         MetaKey("tables", "mapping", "per tabel: source (letaknya di laporan) dan notes"),
         MetaKey("not_available", "list", "gambar/tabel laporan yang tidak dapat dibuat dari data: id, title, reason"),
+        MetaKey(
+            UNAVAILABLE_KEY,
+            "mapping",
+            "tabel data yang tidak tersedia bagi instansi ini, dengan alasannya, mis. "
+            '{anggaran: "Pagu dan realisasi dikelola BPKAD dan belum diserahkan"}; laporan menyatakan alasan itu '
+            "sebagai ganti bagiannya. Tabel yang boleh dinyatakan: " + ", ".join(MAY_BE_UNAVAILABLE),
+        ),
         MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),
         MetaKey(
             "audit",

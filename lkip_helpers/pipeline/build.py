@@ -108,6 +108,9 @@ def _build_many(
         b = DatasetBuild(dataset, threshold, force, document)
         publish.clean_stale(b.final)  # folders left by a killed build go even when nothing needs rebuilding
         if b.up_to_date():
+            removed = publish.remove_strays(b)  # e.g. a notebook run by hand with output_dir pointed there
+            if removed:
+                log(publish.removed_line(dataset, b.final, removed))
             log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
             continue
         builds.append(b)

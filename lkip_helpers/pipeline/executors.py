@@ -295,6 +295,8 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
         except LkipError as exc:  # the document, written here for workers that do not see our folders
             b.error = f"{exc}. Output sebelumnya di {b.final} tidak diubah."
         else:
+            if b.removed:
+                log(publish.removed_line(b.dataset, b.final, b.removed))
             log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
         b.ds = None  # a long batch keeps only the datasets still building
         progress.dataset_ended(failed=bool(b.error))

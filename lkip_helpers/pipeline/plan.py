@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lkip_helpers import __version__, paths
+from lkip_helpers import MOVED, __version__, paths
 from lkip_helpers.errors import LkipError
 from lkip_helpers.pipeline.fingerprint import data_hash, helpers_hash, notebooks_hash
 from lkip_helpers.pipeline.runner import Task
@@ -52,10 +52,13 @@ def notebook_title(path: Path) -> str:
     return path.stem
 
 
+_INDIKATOR_PARAMETER = re.compile(r"^\s*indikator\s*(:[^=]*)?=")  # ``indikator = …`` or ``indikator: T = …``
+
+
 def is_per_indikator(path: Path) -> bool:
     """True for notebooks run once per indicator (their parameters cell sets ``indikator``)."""
     cells = [c for c in _nb_json(path)["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
-    return any(line.strip().startswith("indikator =") for c in cells for line in _source(c).splitlines())
+    return any(_INDIKATOR_PARAMETER.match(line) for c in cells for line in _source(c).splitlines())
 
 
 def depends_on(path: Path) -> list[str]:
@@ -72,16 +75,36 @@ def notebook_imports() -> list[str]:
             for m in pattern.finditer(_source(cell)) if cell["cell_type"] == "code" else ():
                 if m.group(3):
                     found.add(m.group(3))
-                elif m.group(1) == "lkip_helpers":  # from lkip_helpers import charts, kinerja: modules
-                    found.update(f"lkip_helpers.{n.strip()}" for n in m.group(2).split(",") if n.strip())
-                else:
-                    found.add(m.group(1))
+                    continue
+                # from lkip_helpers.report import laporan: a module; from lkip_helpers.notebook import setup: names
+                for name in filter(None, (n.strip() for n in m.group(2).split(","))):
+                    found.add(f"{m.group(1)}.{name}" if _is_module(f"{m.group(1)}.{name}") else m.group(1))
     return sorted(found)
+
+
+def _is_module(name: str) -> bool:
+    """True when ``name`` (``lkip_helpers.report.laporan``) is a module or package of this package's source.
+
+    Read from the file tree, not imported: planning an unchanged build loads no pandas. An old flat name
+    (``from lkip_helpers import laporan``, see ``lkip_helpers.MOVED``) counts as the module at its new place.
+    """
+    parts = name.split(".")[1:]
+    if len(parts) == 1 and parts[0] in MOVED:
+        parts = MOVED[parts[0]].split(".")
+    where = paths.PROJECT_ROOT.joinpath("lkip_helpers", *parts)
+    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
 
 
 def page_id(path: Path) -> str:
     """Artifact id of a notebook's HTML page, e.g. ``halaman-bab3-capaian``."""
     return "halaman-" + path.stem.split("_", 1)[1].replace("_", "-")
+
+
+def files_under(folder: Path) -> set[str]:
+    """Every file under ``folder``, hidden ones too, as a relative POSIX path (empty when it does not exist)."""
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
 # --- one dataset's build ------------------------------------------------------------------
@@ -107,6 +130,7 @@ class DatasetBuild:
     results: dict = field(default_factory=dict)  # run_id -> worker result
     document_record: list[dict] | None = None  # the documents' manifest entries, once the workers wrote them
     error: str = ""
+    removed: list[str] = field(default_factory=list)  # files of the published folder this build did not write
 
     def __post_init__(self):
         self.final = paths.output_dir(self.dataset)
@@ -130,9 +154,17 @@ class DatasetBuild:
             self.old = json.loads(state.read_text(encoding="utf-8"))
         except ValueError:
             return False
-        if self.force or self.old.get("inputs") != self.inputs:
-            return False
+        if self.force or self.old.get("inputs") != self.inputs or not isinstance(self.old.get("files"), list):
+            return False  # (a state without the list of files it wrote: a build older than that list)
         return all((self.final / f).is_file() for run in self.old["runs"].values() for f in run["files"])
+
+    def strays(self) -> list[str]:
+        """Files in the published folder that its last good build did not write (after ``up_to_date``).
+
+        A notebook run outside ``lkip build`` with ``output_dir`` pointed there, or a file put there
+        by hand: not in ``manifest.json``, and gone at the next swap anyway.
+        """
+        return sorted(files_under(self.final) - set(self.old.get("files", [])))
 
     def plan(self) -> None:
         """Validate the data, list every run, and decide which can be reused."""

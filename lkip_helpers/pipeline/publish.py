@@ -2,10 +2,13 @@
 
 ``start`` makes the temporary folder ``outputs/.tmp-<dataset>-<pid>`` and copies in the
 outputs of reused runs; the workers write the others there. ``finish`` adds the document,
-``html/index.html``, ``manifest.json`` and the build state, then swaps the folder into place
-(``files.replace_folder``). ``fail`` keeps the failed notebook under ``outputs/_gagal/<dataset>/``
-and drops the temporary folder: the previous outputs stay as they were. Across datasets:
-``outputs/index.html`` and ``build-report.json``.
+``html/index.html``, ``manifest.json`` and the build state (with every file it wrote), then swaps
+the folder into place (``files.replace_folder``): a file the published folder held that this build
+did not write — a notebook run by hand with ``output_dir`` pointed there — goes, and the build says
+so in one line (``removed_line``); an unchanged dataset is cleaned the same way (``remove_strays``).
+``fail`` keeps the failed notebook under ``outputs/_gagal/<dataset>/`` and drops the temporary
+folder: the previous outputs stay as they were. Across datasets: ``outputs/index.html`` and
+``build-report.json``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from lkip_helpers import __version__, paths
 from lkip_helpers.errors import LkipError, os_error_message
 from lkip_helpers.files import replace_folder, write_atomic, write_text_atomic
 from lkip_helpers.pipeline.kernel import process_alive
-from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild
+from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild, files_under
 from lkip_helpers.pipeline.runner import DocumentTask, NotebookFailed, Task
 from lkip_helpers.pipeline.stopping import uninterrupted
 from lkip_helpers.report.overview import audit_count, write_overview
@@ -94,6 +97,7 @@ def finish(b: DatasetBuild) -> None:
     into place."""
     # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
     from lkip_helpers.report.front import index_page
+    from lkip_helpers.report.html import write_package_marker
 
     runs, records, pages = _runs(b), [], []
     for t in b.tasks:
@@ -116,11 +120,15 @@ def finish(b: DatasetBuild) -> None:
     }
     all_records = records + [{k: v for k, v in p.items() if k != "file"} for p in pages] + [index]
     (b.tmp / "html" / "index.html").write_text(index_page(b.ds, pages, all_records), encoding="utf-8")
+    write_package_marker(b.tmp / "html")  # beside the pages: they show their links to the rest of the report
     write_manifest(b.tmp, b.ds, all_records)
     shutil.rmtree(b.tmp / paths.REGISTRY_DIR, ignore_errors=True)
+    written = files_under(b.tmp) | {STATE_FILE}  # everything the published folder will hold
     (b.tmp / STATE_FILE).write_text(
-        json.dumps({"inputs": b.inputs, "runs": runs}, indent=1, ensure_ascii=False), encoding="utf-8"
+        json.dumps({"inputs": b.inputs, "runs": runs, "files": sorted(written)}, indent=1, ensure_ascii=False),
+        encoding="utf-8",
     )
+    b.removed = sorted(files_under(b.final) - written)  # what the swap drops: said by the caller (removed_line)
     with uninterrupted():
         replace_folder(b.tmp, b.final)
     shutil.rmtree(paths.outputs_dir() / FAILED_DIR / b.dataset, ignore_errors=True)
@@ -202,6 +210,38 @@ def _headline(ds) -> dict:
     from lkip_helpers.analysis.headline import headline
 
     return headline(ds).as_dict()
+
+
+# --- what the build did not write -------------------------------------------------------------
+
+
+def remove_strays(b: DatasetBuild) -> list[str]:
+    """Remove from an unchanged dataset's published folder every file its last build did not write; return them.
+
+    Folders left empty by that go too (only those: a folder the build made empty stays).
+    """
+    removed = b.strays()
+    folders = set()
+    for name in removed:
+        path = b.final / name
+        path.unlink(missing_ok=True)
+        folders.update(p for p in path.parents if p != b.final and b.final in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
+    return removed
+
+
+def removed_line(dataset: str, final: Path, removed: list[str], shown: int = 10) -> str:
+    """The one line that says which files a build removed from a published folder because it did not write them.
+
+    >>> removed_line("contoh-2023", Path("outputs/contoh-2023"), ["tables/a.csv"])
+    '[contoh-2023] 1 file yang tidak ditulis lkip build dihapus dari outputs/contoh-2023: tables/a.csv'
+    >>> removed_line("c", Path("o/c"), [f"f{i}" for i in range(4)], shown=2)
+    '[c] 4 file yang tidak ditulis lkip build dihapus dari o/c: f0, f1 dan 2 lainnya'
+    """
+    names = ", ".join(removed[:shown]) + (f" dan {len(removed) - shown} lainnya" if len(removed) > shown else "")
+    return f"[{dataset}] {len(removed)} file yang tidak ditulis lkip build dihapus dari {final.as_posix()}: {names}"
 
 
 # --- what a killed build left ------------------------------------------------------------------

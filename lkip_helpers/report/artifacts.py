@@ -63,6 +63,7 @@ class Outputs:
         self.notebook = notebook
         self.missing = missing
         self.records: list[dict] = []
+        self._heading: str | None = None  # the heading shown last, until a table or figure follows it
         for sub in ("tables", "figures", REGISTRY_DIR):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
 
@@ -78,6 +79,7 @@ class Outputs:
         if level not in (1, 2, 3):
             raise ValueError(f"level judul harus 1, 2 atau 3, bukan {level!r}")
         display(Markdown("#" * level + " " + escape(text)))
+        self._heading = str(text)
 
     def table(self, table: ReportTable):
         """Write ``tables/<id>.csv`` (canonical) and ``.xlsx`` (display formats); return the styled table."""
@@ -96,7 +98,8 @@ class Outputs:
                 "files": [f"tables/{table.id}.csv", f"tables/{table.id}.xlsx"],
             }
         )
-        return ShownTable(table)
+        heading, self._heading = self._heading, None
+        return ShownTable(table, show_title=not repeats(heading, table.title))
 
     def figure(self, id: str, title: str, fig, data: pd.DataFrame, notes: str = ""):
         """Write ``figures/<id>.png``, ``.svg`` and the data behind the chart as ``.csv``."""
@@ -116,8 +119,24 @@ class Outputs:
             }
         )
         plt.close(fig)
-        # show the saved PNG rather than drawing the figure a third time
-        return Image(data=png, format="png", width=min(900, int(fig.get_figwidth() * 100)))
+        self._heading = None
+        # show the saved PNG rather than drawing the figure a third time; its caption is its alt text
+        return Image(
+            data=png, format="png", width=min(900, int(fig.get_figwidth() * 100)), metadata={"alt": str(title)}
+        )
+
+
+def repeats(heading: str | None, title: str) -> bool:
+    """Whether ``heading`` already says ``title`` (``Tabel 3.1 — <title>``, or the title itself in other
+    capitals): the table under it then goes without a caption of its own, so a title shows once.
+
+    >>> repeats("Tabel 3.1 — Capaian Kinerja", "Capaian kinerja"), repeats("Anggaran dan capaian", "Anggaran")
+    (True, False)
+    """
+    if not heading:
+        return False
+    h, t = (" ".join(str(x).split()).casefold() for x in (heading, title))
+    return h == t or h.endswith(" — " + t)
 
 
 def tight_png(fig) -> bytes:
@@ -150,8 +169,9 @@ def tight_png(fig) -> bytes:
 class ShownTable:
     """How a table appears in a notebook and its HTML page: title, table, source and notes, escaped."""
 
-    def __init__(self, table: ReportTable):
+    def __init__(self, table: ReportTable, show_title: bool = True):
         self.table = table
+        self.show_title = show_title  # False right under a heading that already says the title
 
     def __repr__(self) -> str:  # plain-text fallback; no memory address, so outputs stay identical
         return f"{self.table.title} ({self.table.id})"
@@ -160,9 +180,10 @@ class ShownTable:
         t = self.table
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in t.notes)
         source = f'<p class="lkip-source">Sumber: {html.escape(t.source)} · id: {html.escape(t.id)}</p>'
+        title = f"<h4>{html.escape(t.title)}</h4>" if self.show_title else ""
         return (
-            f'<div class="lkip-table-block"><h4>{html.escape(t.title)}</h4>'
-            f'<div class="lkip-scroll">{t.styler().to_html()}</div>{source}'
+            f'<div class="lkip-table-block">{title}'
+            f'<div class="lkip-scroll">{t.to_html()}</div>{source}'
             + (f'<ul class="lkip-notes">{notes}</ul>' if notes else "")
             + "</div>"
         )

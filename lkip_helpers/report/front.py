@@ -9,14 +9,14 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.headline import headline
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_pct, format_rp
-from lkip_helpers.report.html import document_links, page
-
-# an artifact's kind (manifest.json keeps the English id) as the index page names it
-KIND_WORDS = {"table": "tabel", "figure": "grafik", "document": "dokumen", "page": "halaman"}
+from lkip_helpers.report import narrative, sections
+from lkip_helpers.report.html import page
+from lkip_helpers.report.kalimat import KALIMAT, say
 
 
 def draft_notice(ds: Dataset) -> str:
@@ -51,23 +51,130 @@ def banner(ds: Dataset) -> str:
     return "".join(parts)
 
 
-def index_page(ds: Dataset, pages: list[dict], artifacts: list[dict]) -> str:
-    """The landing page: headline figures, then links to every page and artifact."""
+LEDE_NAMED = 3  # indicators below target named on the first screen (the rest are counted)
+LEDE_WHY = 2  # of which the lowest get a reason
+CAUSE_CHARS = 160  # a stated cause longer than this is cut (the indicator's page has it whole)
+CAUSE_KINDS = ("penyebab_kendala",)  # narasi.kind: what the agency says held an indicator back
+
+
+def _name(row) -> str:
+    short = row.get("short_name")
+    return str(short) if isinstance(short, str) and short.strip() else str(row["name"])
+
+
+def _cut(text: str, limit: int = CAUSE_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _why(ds: Dataset, row) -> str | None:
+    """Why one indicator is below target, in one clause: the agency's own stated cause (narasi.csv), else the
+    first pattern its numbers show (a sentence of :mod:`lkip_helpers.report.kalimat`); None when neither exists."""
+    stated = drilldown.stated(ds, row["indikator_id"], CAUSE_KINDS)
+    if stated:
+        return f"menurut laporan, {_cut(stated[0]).rstrip('.')}"
+    # what only restates the shortfall says nothing of its cause
+    symptom = KALIMAT["capaian_turun_tajam"].template.split("{", 1)[0]
+    nothing = say("tidak_ada_pola", n_catatan=0)
+    notes = [n for n in narrative.observations(ds, row["indikator_id"]) if n != nothing and not n.startswith(symptom)]
+    return _cut(notes[0]).rstrip(".") if notes else None
+
+
+def lede(ds: Dataset) -> str:
+    """The first thing the index page says, in two or three lines: how many IKU are below target, which ones
+    (lowest first), and why (the agency's stated cause, or what the numbers show)."""
+    e = html.escape
     h = headline(ds)
-    per, overall = h.per_sasaran, h.rata_rata_capaian_pct
+    m = kinerja.measured(ds)
+    measured = m[m["capaian_pct"].notna()]
+    pol = kinerja.policy(ds)
+    if measured.empty:
+        text = f"Capaian kinerja {ds.year} belum dapat dinilai: realisasi indikator {e(ds.missing_text)}."
+        return f'<div class="lkip-lede"><p><strong>{text}</strong></p></div>'
+    low = measured[~measured["tercapai"].astype(bool)].sort_values("capaian_pct", kind="stable")
+    avg = format_pct(h.rata_rata_capaian_pct, missing=ds.missing_text)
+    kelas = pol.scale.classify(h.rata_rata_capaian_pct)
+    average = f"rata-rata capaian {e(avg)}" + (f" ({e(kelas)})" if kelas else "")
+    if low.empty:
+        return (
+            f'<div class="lkip-lede lkip-ok"><p><strong>Semua {len(measured)} indikator kinerja utama mencapai '
+            f"target {ds.year}</strong>; {average}.</p></div>"
+        )
+    lines = [
+        f"<p><strong>{len(low)} dari {len(measured)} indikator kinerja utama belum mencapai target {ds.year}"
+        f"</strong>; {average}.</p>"
+    ]
+    named = [
+        f"{e(_name(r))} <strong>{e(format_pct(r['capaian_pct']))}</strong>" for _, r in low.head(LEDE_NAMED).iterrows()
+    ]
+    more = f" dan {len(low) - LEDE_NAMED} lainnya" if len(low) > LEDE_NAMED else ""
+    lines.append(f"<p>{'Terendah' if len(low) > 1 else 'Yaitu'}: {' · '.join(named)}{more}.</p>")
+    reasons, unexplained = [], []
+    for _, r in low.head(LEDE_WHY).iterrows():
+        why = _why(ds, r)
+        if why:
+            reasons.append(f"{e(_name(r))}: {e(why)}")
+        else:
+            unexplained.append(e(_name(r)))
+    if unexplained:
+        names = " dan ".join([", ".join(unexplained[:-1]), unexplained[-1]] if len(unexplained) > 1 else unexplained)
+        reasons.append(f"laporan belum menyatakan penyebabnya untuk {names}")
+    lines.append(f"<p>Mengapa: {'; '.join(reasons)}.</p>")
+    return f'<div class="lkip-lede">{"".join(lines)}</div>'
+
+
+# how the index page names a file by its suffix (tables: Excel and CSV; figures: picture and its data)
+FILE_WORDS = {
+    ".xlsx": "Excel",
+    ".csv": "CSV",
+    ".png": "gambar PNG",
+    ".svg": "gambar SVG",
+    ".pdf": "PDF",
+    ".docx": "Word",
+}
+
+
+def _file_links(files: list[str], prefix: str = "../") -> str:
+    e = html.escape
+    words = {".csv": "data CSV"} if any(f.endswith(".png") for f in files) else {}
+    return " · ".join(
+        f'<a href="{e(prefix + f)}">{e(words.get(Path(f).suffix) or FILE_WORDS.get(Path(f).suffix, Path(f).suffix[1:]))}</a>'
+        for f in sorted(
+            files, key=lambda f: list(FILE_WORDS).index(Path(f).suffix) if Path(f).suffix in FILE_WORDS else 99
+        )
+    )
+
+
+LKIP_DOCUMENT = "dokumen-lkip"  # the artifact id of the LKIP itself (the verification note is for the team)
+
+
+def index_page(ds: Dataset, pages: list[dict], artifacts: list[dict]) -> str:
+    """The landing page for the pimpinan: what is below target and why, the headline figures, then the
+    documents, the pages, and the tables and figures as files (titles only; ids and kinds stay in manifest.json).
+
+    Links to the other files of the report show only beside them (in the built folder, in the zip of
+    ``lkip bagikan``); the page sent alone says where they are (:func:`lkip_helpers.report.html.page`).
+    """
+    h = headline(ds)
+    per = h.per_sasaran
     pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
     miss = ds.missing_text
     reached = f"{h.n_tercapai} / {h.n_indikator}" if h.n_tercapai is not None else miss
+    no_budget = sections.unavailable_statement(ds, "anggaran")  # the agency states it holds no budget data
     cards = [
-        (format_pct(overall, missing=miss), "rata-rata capaian kinerja"),
+        (format_pct(h.rata_rata_capaian_pct, missing=miss), "rata-rata capaian kinerja"),
         (reached, "indikator mencapai target"),
-        (format_pct(serapan, missing=miss), "serapan anggaran"),
-        (format_rp(pagu, missing=miss), "pagu anggaran"),
     ]
+    if not no_budget:
+        cards += [
+            (format_pct(serapan, missing=miss), "serapan anggaran"),
+            (format_rp(pagu, missing=miss), "pagu anggaran"),
+        ]
     e = html.escape
     parts = [f"<h1>{e(ds.title)}</h1>"]
     if ds.synthetic:
         parts.append('<p class="lkip-warning">DATA SINTETIS — bukan data instansi yang sebenarnya.</p>')
+    parts.append(lede(ds))
     parts.append(draft_notice(ds))
     parts.append(
         '<div class="cards">'
@@ -76,32 +183,55 @@ def index_page(ds: Dataset, pages: list[dict], artifacts: list[dict]) -> str:
         )
         + "</div>"
     )
-    parts.append(
-        "<h2>Capaian per sasaran strategis</h2><ul>"
-        + "".join(
-            f"<li>{e(str(r['name']))}: <strong>{e(format_pct(r['rata_rata_capaian_pct'], missing=miss))}</strong></li>"
-            for _, r in per.iterrows()
+    if len(per):
+        parts.append(
+            "<h2>Capaian per sasaran strategis</h2><ul>"
+            + "".join(
+                f"<li>{e(str(r['name']))}: <strong>{e(format_pct(r['rata_rata_capaian_pct'], missing=miss))}</strong></li>"
+                for _, r in per.iterrows()
+            )
+            + "</ul>"
         )
-        + "</ul>"
-    )
     parts.append(
-        f"<p>Realisasi anggaran {e(format_rp(real, missing=miss))} dari {e(format_rp(pagu, missing=miss))}.</p>"
+        f"<p>{e(no_budget)}</p>"
+        if no_budget
+        else f"<p>Realisasi anggaran {e(format_rp(real, missing=miss))} dari {e(format_rp(pagu, missing=miss))}.</p>"
     )
-    parts.append(document_links(artifacts, "../"))
-    parts.append(
+    package = []
+    documents = [a for a in artifacts if a.get("kind") == "document" and a.get("id") == LKIP_DOCUMENT]
+    if documents:
+        package.append(
+            '<p class="lkip-doc"><strong>Dokumen LKIP:</strong> '
+            + _file_links([f for a in documents for f in a["files"]])
+            + ' <span class="lkip-source">(PDF untuk dibaca di ponsel, Word untuk disunting)</span></p>'
+        )
+    package.append(
         '<h2>Halaman</h2><ul class="pages">'
         + "".join(f'<li><a href="{e(p["file"])}">{e(p["title"])}</a></li>' for p in pages)
         + "</ul>"
     )
-    rows = "".join(
-        f"<tr><td>{e(a['id'])}</td><td>{e(KIND_WORDS.get(a['kind'], a['kind']))}</td><td>{e(a['title'])}</td><td>"
-        + " ".join(f'<a href="../{e(f)}">{e(Path(f).suffix[1:])}</a>' for f in a["files"])
-        + "</td></tr>"
-        for a in artifacts
-        if a["kind"] != "page"
-    )
+    shown = [a for a in artifacts if a.get("kind") in ("table", "figure")]
+    titles = [a["title"] for a in shown]
+    if shown:
+        items = "".join(
+            f"<li>{e(a['title'])}"
+            + (
+                f' <span class="lkip-source">({e(Path(a["files"][0]).stem)})</span>'
+                if titles.count(a["title"]) > 1
+                else ""
+            )
+            + f": {_file_links(a['files'])}</li>"
+            for a in shown
+        )
+        package.append(
+            f"<details><summary><strong>Tabel dan grafik untuk diolah</strong> ({len(shown)}: Excel, CSV dan "
+            f'gambar)</summary><ul class="pages">{items}</ul></details>'
+        )
+    parts.append(f'<section class="lkip-paket">{"".join(package)}</section>')
     parts.append(
-        '<h2>Tabel dan grafik</h2><div class="lkip-scroll"><table><tr><th>id</th><th>jenis</th>'
-        f"<th>judul</th><th>file</th></tr>{rows}</table></div>"
+        '<p class="lkip-sendiri lkip-doc">Halaman ini dibuka tanpa paketnya. Dokumen LKIP (PDF dan Word), halaman '
+        "rincian per bab dan per indikator, serta tabel dan grafik ada di folder atau zip laporan yang sama; "
+        "mintalah zip itu kepada tim penyusun.</p>"
     )
-    return page(f"{ds.title} — Ringkasan", "".join(parts))
+    nav = "<span>Ringkasan dan daftar halaman</span>"
+    return page(f"{ds.title} — Ringkasan", "".join(parts), nav, package=True)

@@ -9,6 +9,7 @@ render pages with this module alone.
 from __future__ import annotations
 
 import html
+import re
 import string
 from pathlib import Path
 
@@ -38,23 +39,54 @@ th{background:$panel;text-align:left}
 .card{flex:1 1 150px;background:$panel;border-radius:6px;padding:.6rem .8rem}
 .card .v{font-size:1.5rem;font-weight:bold;color:var(--biru)} .card .l{font-size:.85rem;color:var(--abu)}
 ul.pages li{margin:.3rem 0}
+.lkip-lede{border-left:4px solid var(--merah);background:$panel;padding:.5rem .8rem;margin:.6rem 0 1rem}
+.lkip-lede p{margin:.25rem 0}
+.lkip-lede.lkip-ok{border-left-color:var(--teal)}
 .anchor-link{display:none}
+.lkip-paket{display:none}
 footer{max-width:1100px;margin:0 auto;padding:1rem;font-size:.75rem;color:var(--abu)}
+table.lkip-table th.lkip-num{text-align:right}
+table.lkip-table td.lkip-num{text-align:right;white-space:nowrap}
+table.lkip-table tr.lkip-em td{font-weight:bold}
+@media (max-width:640px){
+main{padding:.7rem}
+table.lkip-table,table.lkip-table tbody,table.lkip-table tr,table.lkip-table td{display:block;width:auto}
+table.lkip-table thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+table.lkip-table tr{display:flex;flex-wrap:wrap;gap:.15rem .9rem;border:1px solid $bingkai;border-radius:6px;margin:0 0 .5rem;padding:.35rem .55rem}
+table.lkip-table td{border:0;padding:.1rem 0}
+table.lkip-table td.lkip-text{flex:1 1 100%;min-width:0;overflow-wrap:anywhere}
+table.lkip-table td.lkip-num,table.lkip-table td.lkip-short{flex:1 1 4.6rem;text-align:left}
+table.lkip-table td::before{content:attr(data-label);display:block;font-size:.72rem;font-weight:normal;color:var(--abu)}
+table.lkip-table td:empty{display:none}
+}
 """).substitute(PALETTE, **TINTS)  # the colours of lkip_helpers.palette
+
+# Beside the pages (html/), in the built folder and in the zip of ``lkip bagikan``, never inside a page: a page
+# that finds it shows its links to the other files of the report; a page sent alone (by WhatsApp, by e-mail)
+# does not find it, hides those links and says where the rest is. No script decides it: only this stylesheet.
+PACKAGE_CSS = "lkip-paket.css"
+PACKAGE_RULES = ".lkip-paket{display:revert}\n.lkip-sendiri{display:none}\n"
 
 
 # Second line of defence behind escaping: the browser runs no script and fetches nothing
 # from outside, whatever a page contains (images are data: URIs, styles are inline).
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+# 'self' for styles: the one stylesheet beside the pages (PACKAGE_CSS), on the same disk, never from outside.
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline' 'self'; base-uri 'none'; form-action 'none'"
 
 
-def page(title: str, body: str, nav: str = "") -> str:
-    """A whole HTML document around ``body`` (already safe HTML)."""
+def page(title: str, body: str, nav: str = "", package: bool = False) -> str:
+    """A whole HTML document around ``body`` (already safe HTML).
+
+    ``package``: the page lives in a dataset's ``html/`` folder, beside :data:`PACKAGE_CSS`; its elements of
+    class ``lkip-paket`` (links to the other files of the report) show only where that file is found, those
+    of class ``lkip-sendiri`` (what to do without them) only where it is not.
+    """
+    marker = f'<link rel="stylesheet" href="{PACKAGE_CSS}">' if package else ""
     return (
         '<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style>{marker}</head><body>"
         f'<header class="lkip-top">{nav}</header><main>{body}</main>'
         "<footer>Dibuat otomatis dari data oleh lkip_helpers. Angka dihitung dari tabel data; "
         "lihat folder tables/ untuk CSV dan XLSX.</footer></body></html>\n"
@@ -93,8 +125,42 @@ def notebook_page(executed: Path, title: str) -> str:
                 o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
     body, _ = exporter().from_notebook_node(nb)
-    nav = '<a href="index.html">&larr; Ringkasan dan daftar halaman</a>'
-    return page(title, body, nav)
+    return page(title, described_images(body), NAV, package=True)
+
+
+# The header of a notebook page: back to the index inside the report's folder or zip; alone, where the rest is.
+NAV = (
+    '<a class="lkip-paket" href="index.html">&larr; Ringkasan dan daftar halaman</a>'
+    '<span class="lkip-sendiri">Halaman laporan LKIP. Ringkasan dan halaman lainnya ada di index.html, '
+    "dalam folder atau zip laporan yang sama.</span>"
+)
+
+# what nbconvert writes into an image that carries no alt text of its own (replaced, never shown)
+NBCONVERT_ALT = "No description has been provided for this image"
+NO_ALT = f'alt="{NBCONVERT_ALT}"'
+_HEADING = re.compile(r"<h([1-4])\b[^>]*>(.*?)</h\1>", re.S)
+
+
+def described_images(body: str) -> str:
+    """Every image of ``body`` with a real alt text: figures carry their caption (``Outputs.figure``); an image
+    without one is described by the heading above it (or as a picture of the page's subject)."""
+    if NO_ALT not in body:
+        return body
+    parts = body.split(NO_ALT)
+    out = [parts[0]]
+    for part in parts[1:]:
+        before = "".join(out)
+        found = list(_HEADING.finditer(before))
+        text = html.unescape(re.sub(r"<[^>]+>", "", found[-1].group(2))).replace("\u00b6", "").strip() if found else ""
+        out.append(f'alt="{html.escape("Gambar: " + text if text else "Gambar halaman ini")}"' + part)
+    return "".join(out)
+
+
+def write_package_marker(folder: Path) -> Path:
+    """Write :data:`PACKAGE_CSS` into ``folder`` (a dataset's ``html/``): its pages then show their links."""
+    path = Path(folder) / PACKAGE_CSS
+    path.write_text(PACKAGE_RULES, encoding="utf-8")
+    return path
 
 
 def document_links(artifacts: list[dict], prefix: str, compact: bool = False) -> str:

@@ -1,16 +1,29 @@
 """The report as a notebook calls it: ``laporan.render(ds, out, "bab3.capaian")``.
 
-Notebooks import this module (``from lkip_helpers import laporan``). What it offers lives
-where it belongs: the sections each agency's report has, and why others are left out
-(:mod:`lkip_helpers.report.sections`); ``laporan.yml``, the numbers and titles an agency
-gives them (:mod:`lkip_helpers.data.laporan_file`); each part put on the page
+Notebooks import this module (``from lkip_helpers.report import laporan``; the old
+``from lkip_helpers import laporan`` still works). ``render`` puts one part of the report
+on the page and returns what it showed (:class:`Shown`: the tables and the figures' data,
+by artifact id), so the next cell can filter, re-plot or export it; ``help(laporan.render)``
+lists the parts.
+
+What it offers lives where it belongs: the sections each agency's report has, and why others
+are left out (:mod:`lkip_helpers.report.sections`); ``laporan.yml``, the numbers and titles an
+agency gives them (:mod:`lkip_helpers.data.laporan_file`); each part put on the page
 (:mod:`lkip_helpers.report.pages`).
+
+An exploration in four lines — load, pick an indicator, plot it against its linked budget (a new
+cell of any notebook, or a script; README, "Papermill dan skrip")::
+
+    ds, out = setup("pmd-ntt-2023", None, "jelajah")  # writes to outputs/_jelajah/, not the published folder
+    hasil = laporan.render(ds, out, "indikator", indikator="kerjasama-desa")
+    kegiatan = hasil["indikator-kerjasama-desa-kegiatan"].frame  # supporting kegiatan, their budget and outputs
+    kegiatan.plot.barh(x="output", y=["capaian_pct", "serapan_pct"])
 """
 
 from __future__ import annotations
 
 from lkip_helpers.data.laporan_file import ENTRY_KEYS, LAPORAN_FILE, PLACEHOLDERS, SPECS, Spec, load
-from lkip_helpers.report.pages import PARTS, render
+from lkip_helpers.report.pages import PARTS, Shown, render
 from lkip_helpers.report.sections import NOT_APPLICABLE, Artifact, Plan, missing, not_available_reason, plan
 
 __all__ = [
@@ -22,6 +35,7 @@ __all__ = [
     "SPECS",
     "Artifact",
     "Plan",
+    "Shown",
     "Spec",
     "load",
     "missing",
@@ -29,3 +43,7 @@ __all__ = [
     "plan",
     "render",
 ]
+
+
+def __dir__() -> list[str]:  # completion on this module offers what it exports (not ``annotations``)
+    return sorted(__all__)

@@ -402,12 +402,17 @@ def _efisiensi(ev: _Evidence) -> Temuan:
     judged = set(f.loc[f["verdict"] != "tidak dapat dinilai", "kode_rekening"])
     ties = iku_kegiatan(ds)
     via = set(ties.loc[ties["kode_rekening"].isin(judged), "indikator_id"])
-    return _per_iku(
-        ds,
-        lambda i: i in own or i in via,
+    step = (
         "kaitkan kegiatan beranggaran dengan indikator outputnya (kode_rekening di indikator.csv, atau "
-        "sasaran_kegiatan.csv) dan isi pagu serta realisasinya",
+        "sasaran_kegiatan.csv) dan isi pagu serta realisasinya"
     )
+    if ds.unavailable("anggaran"):  # the agency states it has no budget data: what it would take, not a slip
+        step = (
+            "data anggaran dinyatakan tidak tersedia (tidak_tersedia.anggaran di metadata.yml), sehingga efisiensi "
+            "tidak dapat diinformasikan; bila pagu dan realisasi per program dan kegiatan dapat diperoleh, isi "
+            "anggaran.csv, hapus kunci itu dan kaitkan kegiatannya"
+        )
+    return _per_iku(ds, lambda i: i in own or i in via, step)
 
 
 def _rekomendasi(ev: _Evidence) -> Temuan:

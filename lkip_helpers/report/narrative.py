@@ -19,6 +19,7 @@ from lkip_helpers.analysis.sensitivity import contributions, methods_table
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
 from lkip_helpers.report.kalimat import choose, say
+from lkip_helpers.report.sections import unavailable_statement
 from lkip_helpers.report.text import code as _code
 from lkip_helpers.report.text import escape
 
@@ -34,7 +35,11 @@ def ringkasan(ds: Dataset) -> str:
     n, ok = h.n_indikator, h.n_tercapai or 0
     unmeasured = n - h.n_terukur
     pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
-    if unmeasured == n:
+    if not n:  # a new agency's draft: no IKU with a target of the year yet
+        lines = [
+            f"Indikator kinerja utama dan target Perjanjian Kinerja tahun {ds.year} {miss}; capaian belum dapat dihitung."
+        ]
+    elif unmeasured == n:
         lines = [
             f"Pada tahun {ds.year} ada **{n} baris indikator** untuk diukur; realisasinya **{miss}**, "
             "sehingga capaian belum dapat dihitung."
@@ -59,6 +64,8 @@ def ringkasan(ds: Dataset) -> str:
         )
     if h.has_anggaran and pd.notna(pagu) and pd.notna(real):
         lines.append(f"\nAnggaran {format_rp(pagu)} terealisasi {format_rp(real)} atau **{format_pct(serapan)}**.")
+    elif ds.unavailable("anggaran"):
+        lines.append("\n" + _e(unavailable_statement(ds, "anggaran")))
     else:  # a sentence that rests on numbers only where the numbers exist
         lines.append("\nPagu dan realisasi anggaran " + ("belum diisi." if ds.draft else "tidak tersedia."))
     return "\n".join(lines)
@@ -67,6 +74,8 @@ def ringkasan(ds: Dataset) -> str:
 def below_target(ds: Dataset) -> str:
     """The indicators that missed their target, lowest first."""
     m = kinerja.measured(ds)
+    if m.empty:  # no IKU with a target yet (a new agency's draft): the section above says what to fill
+        return ""
     if m["capaian_pct"].isna().all():
         return f"Capaian tahun {ds.year} belum dapat dinilai: realisasi {ds.missing_text}."
     low = m[~m["tercapai"] & m["capaian_pct"].notna()].sort_values("capaian_pct")
@@ -141,7 +150,9 @@ def planning_changes(ds: Dataset) -> str:
 
 
 def anggaran_summary(ds: Dataset) -> str:
-    """Absorption overall and the programs furthest below it."""
+    """Absorption overall and the programs furthest below it ('' without a budget: its section says why)."""
+    if not ds.has("anggaran"):
+        return ""
     tree = anggaran.anggaran_tree(ds)
     progs = tree[tree["level"] == "program"].sort_values("serapan_pct")
     pagu, real, serapan = anggaran.total(ds)
@@ -239,7 +250,9 @@ def kesimpulan(ds: Dataset) -> str:
     pol = kinerja.policy(ds)
     miss = ds.missing_text
     lines = []
-    if not h.n_terukur:
+    if not h.n_indikator:
+        lines.append(f"- Capaian tahun {ds.year} belum dapat disimpulkan: indikator kinerja dan target {miss}.")
+    elif not h.n_terukur:
         lines.append(f"- Capaian tahun {ds.year} belum dapat disimpulkan: realisasi {miss}.")
     else:
         measured = m.dropna(subset=["capaian_pct"])

@@ -2,11 +2,16 @@
 
 Notebooks call ``render(ds, out, "bab3.capaian")``. A section whose data are absent is
 left out with one line saying which table would fill it (see :mod:`lkip_helpers.report.sections`);
-nothing is registered for it.
+nothing is registered for it. ``render`` returns what it showed (:class:`Shown`), so the
+next cell can filter, re-plot or export it.
 """
 
 from __future__ import annotations
 
+import inspect
+import textwrap
+
+import pandas as pd
 from IPython.display import display
 
 from lkip_helpers.analysis import drilldown, kinerja
@@ -19,6 +24,97 @@ from lkip_helpers.report.artifacts import md
 from lkip_helpers.report.lke import penilaian
 from lkip_helpers.report.lke import table as lke_table
 from lkip_helpers.report.text import escape
+
+__all__ = [
+    "PARTS",
+    "Shown",
+    "audit",
+    "bab1",
+    "bab2",
+    "bab3_anggaran",
+    "bab3_capaian",
+    "bab3_efisiensi",
+    "bab3_kegiatan",
+    "bab3_pembanding",
+    "bab3_penyebab",
+    "bab4",
+    "ikhtisar",
+    "indikator",
+    "lke",
+    "present",
+    "render",
+    "section",
+    "sensitivitas",
+    "show_figure",
+    "show_table",
+    "skipped",
+]
+
+
+class Shown(dict):
+    """What one part of the report showed, by artifact id, in the order shown.
+
+    A table's value is its :class:`~lkip_helpers.report.report_table.ReportTable` (``.frame``: the
+    rows as a DataFrame; ``.title``, ``.source``, ``.notes``; ``.styler()``: as shown); a figure's
+    value is the DataFrame it was drawn from. Ids are those of the page and of ``manifest.json``
+    (``tabel-3.1``, ``gambar-3.1``, ``indikator-<id>-kegiatan`` …); ``titles`` maps them to their titles.
+    A section left out for lack of data is absent.
+
+    >>> s = Shown("contoh")
+    >>> s.add("gambar-1.1", "Capaian", pd.DataFrame({"capaian_pct": [90.0]}))
+    >>> list(s), s.titles["gambar-1.1"], s.frames()["gambar-1.1"]["capaian_pct"].tolist()
+    (['gambar-1.1'], 'Capaian', [90.0])
+    """
+
+    def __init__(self, part: str):
+        super().__init__()
+        self.part = part
+        self.titles: dict[str, str] = {}
+
+    def add(self, id: str, title: str, value: tables.ReportTable | pd.DataFrame) -> None:
+        """Record one table (its ReportTable) or figure (its data) under its artifact id."""
+        self[id] = value
+        self.titles[id] = title
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table and figure as a DataFrame (a table's ``.frame``), by artifact id: ready to filter or export."""
+        return {k: v.frame if isinstance(v, tables.ReportTable) else v for k, v in self.items()}
+
+    def __repr__(self) -> str:  # what a cell shows for it: ids to pick from, not a wall of frames
+        if not self:
+            return f"render({self.part!r}): tidak ada tabel atau grafik yang ditampilkan"
+        width = max(map(len, self))
+        lines = [f"render({self.part!r}): {len(self)} tabel/grafik; ambil satu dengan ['<id>'], semua dengan .frames()"]
+        for k, v in self.items():
+            kind = "tabel " if isinstance(v, tables.ReportTable) else "grafik"
+            lines.append(f"  {k:<{width}}  {kind}  {self.titles[k]}")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's plain text: the same listing, not dict's pretty-print
+        p.text(repr(self))
+
+
+_SHOWING: list[Shown] = []  # the Shown of the render call in progress (innermost last)
+
+
+def _record(id: str, title: str, value) -> None:
+    if _SHOWING:
+        _SHOWING[-1].add(id, title, value)
+
+
+def show_table(out, table: tables.ReportTable) -> tables.ReportTable:
+    """Write ``table`` (CSV, XLSX, registry), show it, and record it in what ``render`` returns."""
+    display(out.table(table))
+    _record(table.id, table.title, table)
+    return table
+
+
+def show_figure(out, id: str, title: str, made: tuple, notes: str = "") -> pd.DataFrame:
+    """Write the figure of ``made = (figure, data)``, show it, and record its data in what ``render`` returns."""
+    fig, data = made
+    display(out.figure(id, title, fig, data, notes=notes))
+    _record(id, title, data)
+    return data
 
 
 def skipped(ds: Dataset, key: str, item: str | None = None) -> None:
@@ -44,14 +140,12 @@ def section(
         md(intro)
     made = build()
     if isinstance(made, tables.ReportTable):
-        display(out.table(made))
-        return made
-    fig, data = made
-    display(out.figure(art.id, art.title, fig, data, notes=notes))
-    return data
+        return show_table(out, made)
+    return show_figure(out, art.id, art.title, made, notes=notes)
 
 
 def present(ds: Dataset, key: str, item: str | None = None) -> bool:
+    """True when this dataset's report has section ``key`` (for ``item``): its data are there."""
     return sections.plan(ds).get(key, item) is not None
 
 
@@ -59,6 +153,7 @@ def present(ds: Dataset, key: str, item: str | None = None) -> bool:
 
 
 def ikhtisar(ds: Dataset, out) -> None:
+    """Ikhtisar eksekutif: capaian per sasaran and overall, the capaian chart, indicators below target."""
     section(
         ds,
         out,
@@ -84,6 +179,7 @@ def ikhtisar(ds: Dataset, out) -> None:
 
 
 def bab1(ds: Dataset, out) -> None:
+    """Bab I: organisation chart, staff composition and placement, region (kabupaten, desa)."""
     md(narrative.region(ds))
     section(
         ds,
@@ -134,6 +230,7 @@ def bab1(ds: Dataset, out) -> None:
 
 
 def bab2(ds: Dataset, out) -> None:
+    """Bab II: Renstra (outcome, output), Perjanjian Kinerja and its amendment (PK Perubahan)."""
     section(ds, out, "renstra_outcome", lambda: tables.renstra_outcome(ds))
     section(ds, out, "renstra_output", lambda: tables.renstra_output(ds))
     section(ds, out, "pk", lambda: tables.pk(ds))
@@ -159,12 +256,13 @@ def bab2(ds: Dataset, out) -> None:
 
 
 def bab3_capaian(ds: Dataset, out) -> None:
+    """Bab III: the capaian table (target, realisasi, capaian per indicator) and those below target."""
     section(ds, out, "capaian", lambda: tables.capaian(ds))
     md(narrative.below_target(ds))
 
 
 def bab3_pembanding(ds: Dataset, out) -> None:
-    """Against last year, the medium-term target, and the years before."""
+    """Bab III: against last year, the medium-term target (RPJMD), and the years before (trend tables and charts)."""
     if present(ds, "banding_tahun_lalu"):
         section(ds, out, "banding_tahun_lalu", lambda: tables.banding_tahun_lalu(ds))
         section(ds, out, "banding_rpjmd_tahun_lalu", lambda: tables.banding_rpjmd_tahun_lalu(ds))
@@ -198,7 +296,7 @@ def bab3_pembanding(ds: Dataset, out) -> None:
 
 
 def bab3_kegiatan(ds: Dataset, out) -> None:
-    """Kegiatan behind each sasaran, then the tables per sasaran program and sasaran kegiatan."""
+    """Bab III: kegiatan behind each sasaran, then the tables per sasaran program and sasaran kegiatan."""
     section(ds, out, "kegiatan_pendukung", lambda: tables.kegiatan_pendukung(ds))
     plan = sections.plan(ds)
     for key, item in list(plan.artifacts):
@@ -211,6 +309,7 @@ def bab3_kegiatan(ds: Dataset, out) -> None:
 
 
 def bab3_penyebab(ds: Dataset, out) -> None:
+    """Bab III: causes, solutions and plans as the agency stated them (narasi.csv)."""
     section(ds, out, "penyebab", lambda: tables.penyebab_dan_rencana(ds))
 
 
@@ -218,6 +317,7 @@ def bab3_penyebab(ds: Dataset, out) -> None:
 
 
 def bab3_anggaran(ds: Dataset, out) -> None:
+    """Bab III: budget by type of spending and per program/kegiatan, and serapan per program (chart)."""
     section(ds, out, "belanja_jenis", lambda: tables.belanja_jenis(ds))
     section(ds, out, "anggaran", lambda: tables.anggaran(ds))
     md(narrative.anggaran_summary(ds))
@@ -236,6 +336,7 @@ def bab3_anggaran(ds: Dataset, out) -> None:
 
 
 def bab3_efisiensi(ds: Dataset, out) -> None:
+    """Bab III: serapan against capaian per program and kegiatan, efficiency per IKU (tables and chart)."""
     made = section(
         ds,
         out,
@@ -258,6 +359,7 @@ def bab3_efisiensi(ds: Dataset, out) -> None:
 
 
 def bab4(ds: Dataset, out) -> None:
+    """Bab IV penutup: conclusions chosen by the numbers and the stated next steps (text only)."""
     out.heading("Bab IV — Penutup", 1)  # a chapter of its own in the LKIP document
     md(narrative.penutup(ds))
 
@@ -265,7 +367,9 @@ def bab4(ds: Dataset, out) -> None:
 # --- Audit, sensitivity --------------------------------------------------------------------
 
 
-def audit(ds: Dataset, out, tolerance=None) -> None:
+def audit(ds: Dataset, out, tolerance: float | None = None) -> None:
+    """Indicator quality, implausible numbers, and every printed number recomputed (``tolerance``: absolute,
+    None = half a unit of the last printed digit)."""
     quality = quality_findings(ds)
     if quality:  # what an evaluator will question in the indicators themselves
         out.heading("Kualitas indikator", 2)
@@ -294,6 +398,7 @@ def lke(ds: Dataset, out) -> None:
 
 
 def sensitivitas(ds: Dataset, out) -> None:
+    """The average capaian under other averaging methods, and each indicator's contribution to it."""
     made = section(
         ds,
         out,
@@ -321,11 +426,12 @@ def sensitivitas(ds: Dataset, out) -> None:
 
 
 def indikator(ds: Dataset, out, indikator: str) -> None:
-    """One indicator on one page: numbers, trend, supporting kegiatan, efficiency, causes, observations."""
+    """One indicator on one page (``indikator=<id>``): numbers, trend, supporting kegiatan and their budget,
+    efficiency, causes, observations."""
     md(narrative.indikator_choices(ds))
     md(narrative.indikator_header(ds, indikator))
     out.heading("Target, realisasi dan capaian", 2)
-    display(out.table(tables.indikator_fakta(ds, indikator)))
+    show_table(out, tables.indikator_fakta(ds, indikator))
     trend = drilldown.trend(ds, indikator).dropna(subset=["capaian_pct"])
     if trend["year"].nunique() > 1:
         out.heading("Tren capaian", 2)
@@ -333,8 +439,8 @@ def indikator(ds: Dataset, out, indikator: str) -> None:
             "Garis merah adalah target (capaian 100%). Titik kosong: capaian yang hanya dilaporkan; titik penuh: "
             "dihitung dari target dan realisasi."
         )
-        fig, data = charts.trend_per_indikator(drilldown.trend(ds, indikator))
-        display(out.figure(f"indikator-{indikator}-tren", "Tren capaian", fig, data))
+        made = charts.trend_per_indikator(drilldown.trend(ds, indikator))
+        show_figure(out, f"indikator-{indikator}-tren", "Tren capaian", made)
     else:
         md(
             "*Bagian ini tidak ditampilkan: hanya ada capaian satu tahun; isi target dan realisasi tahun-tahun "
@@ -342,18 +448,15 @@ def indikator(ds: Dataset, out, indikator: str) -> None:
         )
     out.heading("Kegiatan pendukung, anggaran dan output", 2)
     if drilldown.supporting(ds, indikator).empty:
-        md(
-            "*Bagian ini tidak ditampilkan: isi kode_rekening di indikator.csv atau sasaran_kegiatan.csv untuk "
-            "kegiatan yang mendukung indikator ini.*"
-        )
+        md(f"*Bagian ini tidak ditampilkan: {escape(sections.supporting_missing(ds))}.*")
     else:
-        display(out.table(tables.indikator_kegiatan(ds, indikator)))
+        show_table(out, tables.indikator_kegiatan(ds, indikator))
         md(narrative.indikator_efisiensi(ds, indikator))
     out.heading("Penyebab dan rencana menurut laporan", 2)
     if drilldown.stated_causes(ds, indikator).empty:
         md("*Bagian ini tidak ditampilkan: isi narasi.csv untuk penyebab dan rencana perbaikan indikator ini.*")
     else:
-        display(out.table(tables.indikator_penyebab(ds, indikator)))
+        show_table(out, tables.indikator_penyebab(ds, indikator))
     out.heading("Apa yang ditunjukkan angka", 2)
     md("Pengamatan otomatis dari data — bahan diskusi, bukan kesimpulan akhir.")
     md(narrative.indikator_observations(ds, indikator))
@@ -377,8 +480,54 @@ PARTS = {
 }
 
 
-def render(ds: Dataset, out, part: str, **params) -> None:
-    """Put one part of the report on the page (see :data:`PARTS`)."""
+def render(ds: Dataset, out, part: str, **params) -> Shown:
+    """Put one part of the report on the page and return what it showed.
+
+    Args:
+        ds: the dataset, from :func:`lkip_helpers.notebook.setup` (or ``load_dataset``).
+        out: where its tables and figures are written (the ``out`` of ``setup``).
+        part: one of the parts listed below.
+        **params: the part's own parameters: ``indikator=<id>`` for ``"indikator"``,
+            ``tolerance=<number>`` for ``"audit"``.
+
+    Returns:
+        :class:`Shown`: a dict from artifact id (``tabel-3.1``, ``gambar-3.2`` …) to each table
+        shown (its ``ReportTable``; ``.frame`` is the DataFrame) and each figure shown (the
+        DataFrame it was drawn from); ``.frames()`` gives them all as DataFrames.
+
+    Raises:
+        ValueError: ``part`` is not one of the parts listed below.
+
+    Example::
+
+        ds, out = setup("pmd-ntt-2023", None, "jelajah")
+        capaian = render(ds, out, "bab3.capaian")
+        capaian.frames()
+
+    Parts (:data:`PARTS`):
+    """
     if part not in PARTS:
         raise ValueError(f"bagian halaman tidak dikenal: {part!r}; pilihan: {', '.join(PARTS)}")
-    PARTS[part](ds, out, **params)
+    shown = Shown(part)
+    _SHOWING.append(shown)
+    try:
+        PARTS[part](ds, out, **params)
+    finally:
+        _SHOWING.remove(shown)
+    return shown
+
+
+def _parts_listing() -> str:
+    """One line per part for ``help(render)``: its name and the first paragraph of its docstring."""
+
+    def summary(fn) -> str:
+        return " ".join(inspect.cleandoc(fn.__doc__ or "").split("\n\n")[0].split())
+
+    return "\n".join(
+        textwrap.fill(summary(fn), 104, initial_indent=f"    {name:<16}", subsequent_indent=" " * 20)
+        for name, fn in PARTS.items()
+    )
+
+
+if render.__doc__:  # (python -OO drops docstrings)
+    render.__doc__ += _parts_listing() + "\n"

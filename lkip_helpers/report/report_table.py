@@ -6,6 +6,7 @@ and the notebook/HTML display (formatted, text escaped).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -23,6 +24,9 @@ KINDS = {
     "rp_sign": (lambda v, m=MISSING_TEXT: format_rp(v, m), '"Rp "#,##0'),
     "index": (lambda v, m=MISSING_TEXT: format_number(v, 2, m), "0.00"),
 }
+
+
+SHORT_TEXT = 24  # characters: a text column no longer than this is laid out like a number on a narrow screen
 
 
 @dataclass
@@ -106,6 +110,42 @@ class ReportTable:
             styler = styler.set_properties(subset=pd.IndexSlice[self.emphasis_rows, :], **{"font-weight": "bold"})
         styler = styler.set_table_attributes('class="lkip-table"')
         return styler
+
+    def to_html(self) -> str:
+        """The table as HTML for notebooks and pages: text escaped, numbers right-aligned, totals in bold.
+
+        Every cell carries its column's label (``data-label``) and kind (``lkip-num`` / ``lkip-text``): on a
+        narrow screen the page's CSS (:data:`lkip_helpers.report.html.CSS`) shows each row as a card of
+        labelled values, so target, realisasi, capaian, pagu and serapan stay in view without scrolling
+        sideways; on a wide screen it is an ordinary table. No script and no style sheet of its own (totals are
+        bold inline, so JupyterLab shows them too, with its own table style).
+        """
+        e = html.escape
+        shown = self.display_frame()
+        # a text column of short values (unit, category) sits beside the numbers in a card, a long one spans it
+        kinds = [
+            "lkip-num"
+            if c.kind != "text"
+            else "lkip-text lkip-short"
+            if shown.iloc[:, j].map(len).max() <= SHORT_TEXT
+            else "lkip-text"
+            for j, c in enumerate(self.columns)
+        ]
+        labels = [e(str(c.label)) for c in self.columns]
+        head = "".join(f'<th scope="col" class="{k}">{label}</th>' for k, label in zip(kinds, labels))
+        emphasis = set(self.emphasis_rows)
+        rows = []
+        for i, values in enumerate(shown.itertuples(index=False, name=None)):
+            cells = "".join(
+                f'<td class="{k}" data-label="{label}">{e(str(v))}</td>' for k, label, v in zip(kinds, labels, values)
+            )
+            bold = ' class="lkip-em" style="font-weight:bold"' if i in emphasis else ""
+            rows.append(f"<tr{bold}>{cells}</tr>")
+        anchor = e("T_" + self.id.replace(".", "-"))
+        return (
+            f'<table class="lkip-table" id="{anchor}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
 
     def excel_formats(self) -> dict[str, str]:
         return {c.label: KINDS[c.kind][1] for c in self.columns}

@@ -134,10 +134,85 @@ def _ordered(ds: Dataset):
 
 NOT_APPLICABLE = "tidak berlaku"  # a section that does not apply to this agency: left out without a line
 
+# Sections that show the year's IKU against their PK targets: a new agency's draft has none yet.
+MEASURING = ("ringkasan", "grafik_capaian", "capaian")  # the chart is left out silently: the table above says why
+# Sections drawn from anggaran.csv. While it is empty (a draft) or declared not available (metadata.yml
+# ``tidak_tersedia``), the ``anggaran`` section alone says so, in one line; the others are left out silently.
+BUDGET = (
+    "anggaran",
+    "grafik_serapan_program",
+    "kegiatan_pendukung",
+    "efisiensi",
+    "grafik_efisiensi",
+    "efisiensi_iku",
+)
+
+
+def unavailable_sentence(ds: Dataset, table: str) -> str:
+    """The agency's statement that ``table`` is not available, as one clause ('' when it makes none).
+
+    Names no file or id: the LKIP document prints it too.
+    """
+    reason = ds.unavailable(table).rstrip(" .")
+    if not reason:
+        return ""
+    what = {"anggaran": "data anggaran", "belanja_jenis": "data anggaran menurut jenis belanja"}.get(table, table)
+    return f"{what} tidak tersedia bagi instansi ini — {reason}"
+
+
+def unavailable_statement(ds: Dataset, table: str) -> str:
+    """:func:`unavailable_sentence` as a sentence of its own (for the Ikhtisar and the LKIP document)."""
+    clause = unavailable_sentence(ds, table)
+    return clause[:1].upper() + clause[1:] + "." if clause else ""
+
+
+def supporting_missing(ds: Dataset) -> str:
+    """Why an indicator's page shows no supporting kegiatan: the budget stated unavailable, not filled yet,
+    or not tied to the indicator."""
+    return (
+        unavailable_sentence(ds, "anggaran")
+        or _core_empty(ds, ("anggaran",), "kegiatan yang mendukung indikator ini")
+        or "isi kode_rekening di indikator.csv atau sasaran_kegiatan.csv untuk kegiatan yang mendukung indikator ini"
+    )
+
+
+def _core_empty(ds: Dataset, names: tuple[str, ...], what: str) -> str:
+    """'tabel inti X belum diisi …' when some of the core tables ``names`` hold no row yet, else ''."""
+    empty = [n for n in names if not ds.has(n)]
+    if not empty:
+        return ""
+    return f"tabel inti {_and(empty)} belum diisi; isi {_and([n + '.csv' for n in empty])} untuk {what}"
+
+
+def _and(words: list[str]) -> str:
+    """``a``, ``a dan b``, ``a, b dan c``."""
+    return ", ".join(words[:-1]) + " dan " + words[-1] if len(words) > 1 else words[0]
+
 
 def missing(ds: Dataset, key: str, item: str | None = None, given_id: str | None = None) -> str:
-    """Why a section cannot be shown from this dataset ('' when it can): which table would fill it."""
+    """Why a section cannot be shown from this dataset ('' when it can): which table would fill it.
+
+    Empty core tables (a new agency's draft) and tables the agency declares not available
+    leave their sections out with one line, never a failure: the draft builds as it is.
+    """
     y = ds.year
+    if key in MEASURING and kinerja.measured(ds).empty:
+        if key == "grafik_capaian":
+            return NOT_APPLICABLE
+        return _core_empty(ds, ("sasaran", "indikator", "target"), f"capaian indikator kinerja {y}") or (
+            f"belum ada target Perjanjian Kinerja {y} untuk IKU; isi target.csv (basis pk, tahun {y})"
+        )
+    if key in BUDGET and not ds.has("anggaran"):
+        if key != "anggaran":
+            return NOT_APPLICABLE
+        return unavailable_sentence(ds, "anggaran") or _core_empty(
+            ds, ("anggaran",), "pagu dan realisasi per program dan kegiatan"
+        )
+    if key == "belanja_jenis" and not ds.has("belanja_jenis"):
+        if ds.unavailable("belanja_jenis"):
+            return unavailable_sentence(ds, "belanja_jenis")
+        if ds.unavailable("anggaran"):  # the budget as a whole is stated unavailable (the anggaran section says it)
+            return NOT_APPLICABLE
     fill = lambda table, what: f"isi {table}.csv untuk {what}"  # noqa: E731
     docs = ds.dokumen_perencanaan if ds.has("dokumen_perencanaan") else None
 

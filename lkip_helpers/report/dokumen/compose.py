@@ -594,6 +594,11 @@ class Composer:
             self.fill(f"penyebab {word} target {r['short_name']} dan upaya yang dilakukan")
         # 6. programs and kegiatan, 7. efficiency
         sup = drilldown.supporting(ds, iid)
+        if sup.empty and ds.unavailable("anggaran"):  # stated once in Realisasi Anggaran; nothing to fill here
+            self.blocks.append(
+                _labelled("Efisiensi penggunaan sumber daya.", "Tidak dapat dinilai: data anggaran tidak tersedia.")
+            )
+            return
         if sup.empty:
             self.blocks.append(
                 _labelled("Program dan kegiatan pendukung.", "Belum ada kegiatan yang dikaitkan dengan indikator ini.")
@@ -646,12 +651,18 @@ class Composer:
 
     def anggaran(self) -> None:
         ds = self.ds
+        stated = sections.unavailable_statement(ds, "anggaran")
+        if stated:  # the agency's own reason, in one sentence, instead of a place to fill
+            self.blocks.append(_p(stated))
+            return
         if not headline(ds).has_anggaran:
             self.fill("pagu dan realisasi anggaran per program dan kegiatan")
             return
         self.text(narrative.anggaran_summary(ds))
         if self.art("belanja_jenis") is not None:
             self.table(tables.belanja_jenis(ds))
+        elif ds.unavailable("belanja_jenis"):
+            self.blocks.append(_p(sections.unavailable_statement(ds, "belanja_jenis")))
         if self.art("anggaran") is not None:
             self.table(tables.anggaran(ds))
         art = self.art("grafik_serapan_program")

@@ -241,8 +241,7 @@ def test_the_index_starts_with_what_is_below_target_and_why():
     text = html.unescape(re.sub(r"<[^>]+>", " ", lede(ds)))
     assert "4 dari 6 indikator kinerja utama belum mencapai target 2023" in " ".join(text.split())
     # lowest first, then why: the fixture states no cause, and says so
-    assert text.index("Kesakitan DBD") < text.index("Puskesmas paripurna") < text.index("Mengapa")
-    assert "belum menyatakan penyebabnya" in text
+    assert text.index("Kesakitan DBD") < text.index("Puskesmas paripurna") < text.index("belum menyatakan penyebab")
     assert "<table" not in page and "jenis" not in text
 
 
@@ -250,13 +249,15 @@ def test_the_index_quotes_the_stated_cause(scratch):
     """The lowest indicator's cause as the agency states it (narasi.csv), escaped; none stated: what the numbers show."""
     before = html.unescape(re.sub(r"<[^>]+>", " ", lede(load_dataset(paths.DEFAULT_DATASET))))
     assert "6 dari 9" in before and "dan 3 lainnya" in before and "menurut laporan" not in before
-    assert "Target naik 47%" in before  # what the numbers show for the lowest, kerja sama desa
+    # no stated cause: a numeric fact, said as what the numbers show, never as the cause
+    assert "belum menyatakan penyebab untuk Kerja sama desa non-pemerintah" in " ".join(before.split())
+    assert "angkanya menunjukkan — Kerja sama desa non-pemerintah: Target naik 47%" in " ".join(before.split())
     narasi = pd.read_csv(scratch / "narasi.csv", dtype=str)
     row = {"narasi_id": "n99", "section": "Bab 3.2", "kind": "penyebab_kendala", "sasaran_id": "ss-tatakelola"}
     row |= {"indikator_id": "kerjasama-desa", "text": "Mitra <b>belum</b> menandatangani kerja sama"}
     pd.concat([narasi, pd.DataFrame([row])]).to_csv(scratch / "narasi.csv", index=False)
     text = lede(load_dataset(paths.DEFAULT_DATASET))
-    assert "menurut laporan, Mitra &lt;b&gt;belum&lt;/b&gt; menandatangani kerja sama" in text
+    assert "Penyebab menurut laporan — Kerja sama desa non-pemerintah: Mitra &lt;b&gt;belum&lt;/b&gt; menandatangani" in text
 
 
 # ---------------------------------------------------------------- tables, images, titles

@@ -67,14 +67,16 @@ def _cut(text: str, limit: int = CAUSE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
-def _why(ds: Dataset, row) -> str | None:
-    """Why one indicator is below target, in one clause: the agency's own stated cause (narasi.csv), else the
-    first pattern its numbers show (a sentence of :mod:`lkip_helpers.report.kalimat`); None when neither exists."""
+def _stated_cause(ds: Dataset, row) -> str | None:
+    """The agency's own stated cause of one indicator's result (narasi.csv), cut to one clause; None without one."""
     stated = drilldown.stated(ds, row["indikator_id"], CAUSE_KINDS)
-    if stated:
-        return f"menurut laporan, {_cut(stated[0]).rstrip('.')}"
-    # what only restates the shortfall says nothing of its cause
-    symptom = KALIMAT["capaian_turun_tajam"].template.split("{", 1)[0]
+    return _cut(stated[0]).rstrip(".") if stated else None
+
+
+def _numbers_show(ds: Dataset, row) -> str | None:
+    """The first pattern one indicator's numbers show (a sentence of :mod:`lkip_helpers.report.kalimat`), as a fact,
+    not a cause; None when they show none beyond the shortfall itself."""
+    symptom = KALIMAT["capaian_turun_tajam"].template.split("{", 1)[0]  # restates the shortfall: says nothing more
     nothing = say("tidak_ada_pola", n_catatan=0)
     notes = [n for n in narrative.observations(ds, row["indikator_id"]) if n != nothing and not n.startswith(symptom)]
     return _cut(notes[0]).rstrip(".") if notes else None
@@ -109,17 +111,26 @@ def lede(ds: Dataset) -> str:
     ]
     more = f" dan {len(low) - LEDE_NAMED} lainnya" if len(low) > LEDE_NAMED else ""
     lines.append(f"<p>{'Terendah' if len(low) > 1 else 'Yaitu'}: {' · '.join(named)}{more}.</p>")
-    reasons, unexplained = [], []
+    stated, facts, silent = [], [], []
     for _, r in low.head(LEDE_WHY).iterrows():
-        why = _why(ds, r)
-        if why:
-            reasons.append(f"{e(_name(r))}: {e(why)}")
-        else:
-            unexplained.append(e(_name(r)))
-    if unexplained:
-        names = " dan ".join([", ".join(unexplained[:-1]), unexplained[-1]] if len(unexplained) > 1 else unexplained)
-        reasons.append(f"laporan belum menyatakan penyebabnya untuk {names}")
-    lines.append(f"<p>Mengapa: {'; '.join(reasons)}.</p>")
+        cause = _stated_cause(ds, r)
+        if cause:
+            stated.append(f"{e(_name(r))}: {e(cause)}")
+            continue
+        silent.append(e(_name(r)))
+        fact = _numbers_show(ds, r)
+        if fact:
+            facts.append(f"{e(_name(r))}: {e(fact)}")
+    why = []
+    if stated:
+        why.append(f"Penyebab menurut laporan — {'; '.join(stated)}.")
+    if silent:
+        names = " dan ".join([", ".join(silent[:-1]), silent[-1]] if len(silent) > 1 else silent)
+        why.append(
+            f"Laporan belum menyatakan penyebab untuk {names}"
+            + (f"; angkanya menunjukkan — {'; '.join(facts)}." if facts else ".")
+        )
+    lines.append(f"<p>{' '.join(why)}</p>")
     return f'<div class="lkip-lede">{"".join(lines)}</div>'
 
 

@@ -14,9 +14,9 @@ agency gives them (:mod:`lkip_helpers.data.laporan_file`); each part put on the 
 An exploration in four lines — load, pick an indicator, plot it against its linked budget (a new
 cell of any notebook, or a script; README, "Papermill dan skrip")::
 
-    ds, out = setup("pmd-ntt-2023", None, "jelajah")  # writes to outputs/_jelajah/, not the published folder
-    hasil = laporan.render(ds, out, "indikator", indikator="kerjasama-desa")
-    kegiatan = hasil["indikator-kerjasama-desa-kegiatan"].frame  # supporting kegiatan, their budget and outputs
+    ds, out = setup(DATASET, None, "jelajah")  # writes to outputs/_jelajah/, not the published folder
+    hasil = laporan.render(ds, out, "indikator", indikator=ID)  # ID: an indikator_id of indikator.csv
+    kegiatan = hasil[f"indikator-{ID}-kegiatan"].frame  # supporting kegiatan, their budget and outputs
     kegiatan.plot.barh(x="output", y=["capaian_pct", "serapan_pct"])
 """
 

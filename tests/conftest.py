@@ -96,3 +96,17 @@ def build_edited_copy(root, edit, **build_args):
         assert main(["validate"]) == 0  # such text is valid data: it is shown safely, not refused
         out = build(paths.DEFAULT_DATASET, **build_args)
     return out, data
+
+
+@pytest.fixture(autouse=True)
+def _real_main_module():
+    """Give ``sys.modules['__main__']`` back after each test.
+
+    An IPython ``InteractiveShell`` puts its own namespace module there (without ``__spec__``), and
+    multiprocessing's spawn, used by later builds in the same run, then fails on it.
+    """
+    import sys
+
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main

@@ -257,7 +257,10 @@ def test_the_index_quotes_the_stated_cause(scratch):
     row |= {"indikator_id": "kerjasama-desa", "text": "Mitra <b>belum</b> menandatangani kerja sama"}
     pd.concat([narasi, pd.DataFrame([row])]).to_csv(scratch / "narasi.csv", index=False)
     text = lede(load_dataset(paths.DEFAULT_DATASET))
-    assert "Penyebab menurut laporan — Kerja sama desa non-pemerintah: Mitra &lt;b&gt;belum&lt;/b&gt; menandatangani" in text
+    assert (
+        "Penyebab menurut laporan — Kerja sama desa non-pemerintah: Mitra &lt;b&gt;belum&lt;/b&gt; menandatangani"
+        in text
+    )
 
 
 # ---------------------------------------------------------------- tables, images, titles

@@ -168,3 +168,10 @@ def test_a_console_that_cannot_show_a_character_gets_a_replacement(dinkes):
     )
     assert done.returncode == 0, done.stderr.decode("cp1252", "replace")
     assert b"Dinas ? Kesehatan" in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_a_table_file_named_in_other_case_is_refused(dinkes, capsys):
+    (dinkes / "target.csv").rename(dinkes / "Target.csv")
+    assert main(["validate", NAME]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Target.csv" in err[0] and "ganti namanya menjadi target.csv" in err[0]

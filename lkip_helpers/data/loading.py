@@ -261,7 +261,24 @@ def adopt(data: bytes) -> None:
         pass
 
 
+def _check_file_names(folder: Path) -> None:
+    """A data file named like a table but for its case (``Narasi.csv``) would be ignored unseen: refuse it.
+
+    Only where the file system tells the names apart: on Windows ``Narasi.csv`` is read as ``narasi.csv``.
+    """
+    known = {t.filename.lower(): t.filename for t in TABLES.values()}
+    for f in sorted(folder.iterdir()):
+        wanted = known.get(f.name.lower())
+        if wanted is not None and f.name != wanted and not (folder / wanted).exists():
+            raise DataError(
+                f,
+                f"nama file berbeda huruf besar/kecilnya dari tabel {wanted}; ganti namanya menjadi {wanted} "
+                "(nama file data selalu huruf kecil), supaya barisnya tidak terlewat",
+            )
+
+
 def _load(folder: Path) -> Dataset:
+    _check_file_names(folder)
     meta = load_metadata(folder)
     draft = is_draft(meta)
     declared = unavailable(meta)

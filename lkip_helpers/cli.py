@@ -605,9 +605,18 @@ def main(argv: list[str] | None = None) -> int:
 _NEVER_USED = ("hypothesis",)
 
 
+def _quiet_teardown(unraisable) -> None:
+    """Drop what a ZeroMQ socket's ``__del__`` raises while the interpreter tears down after Ctrl-C
+    (``'NoneType' object is not callable``: its module is already gone); anything else as Python shows it."""
+    if str(getattr(unraisable.object, "__module__", "")).startswith("zmq."):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def entry(argv: list[str] | None = None) -> int:
     """The ``lkip`` command: ``main``, then an exit that skips tearing down every object one by one."""
     refused = refuse_imports(*_NEVER_USED)
+    sys.unraisablehook = _quiet_teardown
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show '≥' shows '?', instead of a traceback
         try:
             stream.reconfigure(errors="replace")

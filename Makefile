@@ -31,12 +31,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint browser
-	$(BIN)/python -m pytest
+# make check first (ruff and the fast tests, under a minute: a mistake shows before any build starts),
+# then the rest: together each test exactly once
+test: check browser
+	$(BIN)/python -m pytest -m "slow or browser"
 
-# slow = real builds, kernels, generated cases; browser = chromium (both run in make test)
+# slow = real builds, kernels, generated cases; browser = chromium (both run in make test only)
+# -n auto: one pytest worker per core (pytest-xdist); the fast tests share no files, ports or state
 check: lint
-	$(BIN)/python -m pytest -m "not slow and not browser" -p no:cacheprovider
+	$(BIN)/python -m pytest -m "not slow and not browser" -p no:cacheprovider -n auto
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py

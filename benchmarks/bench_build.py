@@ -15,6 +15,7 @@ Measures, each against a baseline measured in the same command:
   4. peak memory per worker (worker process and its kernel), from outputs/build-report.json.
 
 Usage:  python benchmarks/bench_build.py [--datasets 100] [--skip-naive] [--cores 2,16,64]
+        python benchmarks/bench_build.py --mechanisms 3   # only: what each clever mechanism buys
 Prints a table (progress of the long batches as plain lines, one per dataset) and writes
 benchmarks/results.json. Never run by the tests.
 """
@@ -149,16 +150,123 @@ def report(outputs: Path) -> dict:
     return json.loads((outputs / "build-report.json").read_text(encoding="utf-8"))
 
 
+# The mechanisms a build can be measured without (LKIP_BENCH_OFF, read only by the adapters
+# lkip_helpers/pipeline/_jupyter_compat.py, report/_mpl_compat.py, report/dokumen/_reportlab_compat.py).
+# Issue #25 measured the kernel without debugger and malloc_trim between runs the same way: neither
+# bought 10 % of a cold build or of memory, and they were removed.
+MECHANISMS = {
+    "template": "kernel pertama tiap worker di-fork dari templat kernel",
+    "tight_png": "kotak PNG diukur pada renderer 1×1",
+    "pdf_images": "gambar PDF digambar per jalur (bukan jalur ReportLab)",
+}
+
+
+def peaks(rep: dict) -> dict:
+    """The build's largest per-worker peaks (MB): notebook runs and documents, PSS and RSS."""
+    workers = rep["workers"].values()
+    return {
+        f"{kind}_{unit}": max((w.get(f"peak_{kind}_{unit}", 0.0) for w in workers), default=0.0)
+        for kind in ("runs", "documents")
+        for unit in ("pss_mb", "mb")
+    }
+
+
+def _adopt_orphans() -> None:
+    """Linux: become the subreaper of every process the builds start, so that a kernel whose parent left
+    first (the template exits once it has forked its kernels) is counted in this process's CPU time."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_orphans(wait_s: float = 15.0) -> None:
+    """Wait for the adopted processes still ending (a kernel notices its worker gone within a second)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not pid:
+            time.sleep(0.1)
+
+
+def mechanisms(env: dict, rounds: int, lkip: str, outputs: Path, dataset: str = DATASET, only: str = "") -> dict:
+    """Cold builds (with the document) with every mechanism on and with each one off, ``rounds`` times in
+    rotating order so the machine's drift falls on all: median wall time and peak memory of each."""
+    settings = ["", *(only.split(",") if only else MECHANISMS)]
+    samples: dict[str, list[dict]] = {name: [] for name in settings}
+    _adopt_orphans()
+    sh([lkip, "build", dataset, "--force"], env)  # warm the disk cache and the bytecode: not counted
+    _reap_orphans()
+    for r in range(rounds):
+        for name in settings[r % len(settings) :] + settings[: r % len(settings)]:
+            # core-seconds of the build and every process under it (each reaped by its parent): on a
+            # shared machine the wall time swings with the neighbours' load, the work done much less
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            try:
+                seconds = sh([lkip, "build", dataset, "--force"], {**env, "LKIP_BENCH_OFF": name})
+            except subprocess.CalledProcessError:  # a tree edited meanwhile: this sample is dropped, not the run
+                print(f"  putaran {r + 1}, tanpa {name or '(semua aktif)'}: build gagal, dilewati", flush=True)
+                _reap_orphans()
+                continue
+            _reap_orphans()
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            samples[name].append({"s": seconds, "cpu_s": cpu, **peaks(report(outputs))})
+            print(
+                f"  putaran {r + 1}, tanpa {name or '(semua aktif)'}: {seconds:.1f} s, {cpu:.1f} detik-CPU", flush=True
+            )
+    summary = {
+        name: {key: statistics.median(x[key] for x in got) for key in got[0]} | {"samples": got}
+        for name, got in samples.items()
+        if got
+    }
+    base = summary[""]
+    print(
+        "\n| tanpa mekanisme | build dingin (s) | × | detik-CPU | × | puncak run PSS (MB) | × "
+        "| puncak dokumen PSS (MB) | × |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in (n for n in settings if n in summary):
+        m = summary[name]
+        print(
+            f"| {name or '(semua aktif)'} | {m['s']:.1f} | {m['s'] / base['s']:.2f} | {m['cpu_s']:.1f} | "
+            f"{m['cpu_s'] / base['cpu_s']:.2f} | {m['runs_pss_mb']:.0f} | "
+            f"{m['runs_pss_mb'] / base['runs_pss_mb']:.2f} | {m['documents_pss_mb']:.0f} | "
+            f"{m['documents_pss_mb'] / max(base['documents_pss_mb'], 1):.2f} |"
+        )
+    return summary
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", type=int, default=100, help="synthetic datasets in the batch (default 100)")
     ap.add_argument("--skip-naive", action="store_true", help="skip the slow naive-loop baseline")
     ap.add_argument("--cores", default="2,16,64", help="core counts for the province projection (default 2,16,64)")
+    ap.add_argument(
+        "--mechanisms",
+        type=int,
+        metavar="PUTARAN",
+        help="only measure cold builds with each clever mechanism switched off (LKIP_BENCH_OFF), PUTARAN rounds",
+    )
+    ap.add_argument("--json", type=Path, help="with --mechanisms: write its figures here")
+    ap.add_argument("--only", default="", help="with --mechanisms: these mechanisms only (comma-separated)")
+    ap.add_argument(
+        "--dataset-dir",
+        type=Path,
+        help=f"with --mechanisms: build this dataset folder (e.g. one from `lkip synth`) instead of {DATASET}",
+    )
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="lkip-bench-"))
     data, outputs = work / "data", work / "outputs"
     shutil.copytree(ROOT / "data" / DATASET, data / DATASET)
+    if args.dataset_dir:
+        shutil.copytree(args.dataset_dir, data / args.dataset_dir.name)
     env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(outputs)}
     lkip = str(BIN / "lkip")
     results: dict = {
@@ -166,6 +274,13 @@ def main() -> None:
         f"Python {platform.python_version()} · {platform.platform()}"
     }
     print(f"Mesin: {results['machine']}", flush=True)
+    if args.mechanisms:
+        dataset = args.dataset_dir.name if args.dataset_dir else DATASET
+        results["mechanisms"] = mechanisms(env, args.mechanisms, lkip, outputs, dataset, args.only)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        shutil.rmtree(work, ignore_errors=True)
+        return
 
     # the ratio's denominator: the median of cold builds made just before and just after the naive loop
     # (one sample drifts by a second on a busy VM, and the VM's speed drifts over the naive loop's minute)

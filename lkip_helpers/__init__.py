@@ -14,8 +14,10 @@ Imports point down only: cli -> pipeline -> notebook -> report -> analysis -> da
 pieces every layer uses, each at the top of its module (``python tools/import_graph.py``).
 
 Modules that lived at the top before the folders existed (``lkip_helpers.loading``,
-``lkip_helpers.budget`` …) still import under their old names; ``from lkip_helpers import
-laporan`` (what notebooks wrote before they imported ``lkip_helpers.report.laporan``) is one.
+``lkip_helpers.budget`` …) still import under their old names, for users' own scripts and
+notebooks, with a ``FutureWarning`` naming the module to import instead; nothing in the
+project uses them (``from lkip_helpers import laporan`` became ``from lkip_helpers.report
+import laporan``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import warnings
 
 __version__ = "0.1.0"
 
@@ -40,7 +43,9 @@ MOVED = {
     "synth": "data.synth",
     "kinerja": "analysis.kinerja",
     "budget": "analysis.anggaran",
-    "sensitivity": "analysis.sensitivity",
+    "sensitivity": "analysis.sensitivitas",
+    "analysis.sensitivity": "analysis.sensitivitas",
+    "analysis.headline": "analysis.ringkasan",
     "audit": "analysis.audit",
     "plausibility": "analysis.plausibility",
     "drilldown": "analysis.drilldown",
@@ -67,15 +72,30 @@ class _OldName:
     module costs an unchanged rebuild, which imports this package, a tenth of its time).
     """
 
-    def find_spec(self, fullname, path=None, target=None):
+    @staticmethod
+    def _new_name(fullname: str) -> str | None:
+        """The module's name at its new place, or None when ``fullname`` is not an old name."""
         parts = fullname.split(".")
-        if len(parts) < 2 or parts[0] != __name__ or parts[1] not in MOVED:
+        if parts[0] != __name__:
+            return None
+        for n in range(len(parts) - 1, 0, -1):  # the longest old name it starts with
+            old = ".".join(parts[1 : n + 1])
+            if old in MOVED:
+                return ".".join([__name__, MOVED[old], *parts[n + 1 :]])
+        return None
+
+    def find_spec(self, fullname, path=None, target=None):
+        if self._new_name(fullname) is None:
             return None
         return importlib.util.spec_from_loader(fullname, self)
 
     def create_module(self, spec):
-        parts = spec.name.split(".")
-        return importlib.import_module(".".join([__name__, MOVED[parts[1]], *parts[2:]]))
+        new = self._new_name(spec.name)
+        # FutureWarning, not DeprecationWarning: shown by default, in a script as in a notebook
+        warnings.warn(
+            f"{spec.name} sudah dipindah ke {new}; ganti impornya (nama lama akan dihapus)", FutureWarning, stacklevel=2
+        )
+        return importlib.import_module(new)
 
     def exec_module(self, module):
         pass  # already executed at its new place

@@ -32,8 +32,8 @@ STATUS_ZERO_REALISASI = "realisasi nol (rumus target/realisasi tidak terdefinisi
 TWO_TARGET_MINUS = "two_target_minus"
 TARGET_OVER_REALISASI = "target_over_realisasi"
 LOWER_FORMULAS = {
-    TWO_TARGET_MINUS: "(2 × target − realisasi) / target × 100",
-    TARGET_OVER_REALISASI: "target / realisasi × 100",
+    TWO_TARGET_MINUS: "(2 × target − realisasi) ÷ target × 100",
+    TARGET_OVER_REALISASI: "target ÷ realisasi × 100",
 }
 AVERAGES = {
     "rows": "rata-rata seluruh indikator yang terukur",

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from lkip_helpers import paths
 from lkip_helpers.errors import LkipError, os_error_message
+from lkip_helpers.locks import hold
 from lkip_helpers.pipeline.kernel import allow_imports, refuse_imports
 
 if TYPE_CHECKING:
@@ -137,12 +138,22 @@ def _validate(args) -> int:
         ds = load_dataset(args.dataset)
     from lkip_helpers.analysis.audit import alternatives_config
     from lkip_helpers.analysis.plausibility import plausibility_warnings
+    from lkip_helpers.report import laporan_file
     from lkip_helpers.report.lke import criteria
 
+    laporan_file.load(ds)  # the numbers and titles laporan.yml gives the report's parts
     criteria(ds)  # the dataset's own LKE criteria (lke.yml), if it brings them: checked like the rest
+    from lkip_helpers.report.dokumen.word import check_template
+
+    if (ds.path / paths.TEMPLATE_DOCX).is_file():  # python-docx must take it, or the build fails at its end
+        check_template(ds.path / paths.TEMPLATE_DOCX)
     alternatives_config(ds.meta)  # the audit's explanations in metadata.yml: what the audit page will run
     for w in caught:
         print(f"peringatan: {w.message}", file=sys.stderr)
+    from lkip_helpers.report.dokumen.pdf import glyph_gaps
+
+    for text in glyph_gaps(ds):  # letters the PDF cannot draw: valid data, a PDF with empty boxes
+        print(f"peringatan: {text}", file=sys.stderr)
     for text in plausibility_warnings(ds):  # loads, but most likely a slip: said, not refused
         print(f"peringatan: {text}", file=sys.stderr)
     from lkip_helpers.analysis.kualitas import quality_findings
@@ -207,9 +218,21 @@ def _describe(args) -> int:
 
 
 def _build(args) -> int:
-    from lkip_helpers.pipeline.build import build_many
+    from lkip_helpers.pipeline.build import build_many, dataset_folders
 
-    datasets = paths.list_datasets() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
+    if args.bersihkan:
+        from lkip_helpers.pipeline.scratch import leftovers
+
+        removed = leftovers()
+        names = ", ".join(str(p) for p in removed)
+        print(
+            f"{len(removed)} sisa proses lkip yang terhenti dihapus: {names}"
+            if removed
+            else "tidak ada sisa proses lkip yang terhenti"
+        )
+        if not args.all and not args.datasets:
+            return 0
+    datasets = dataset_folders() if args.all else (args.datasets or [paths.DEFAULT_DATASET])
     if args.all and not datasets:
         raise LkipError(f"tidak ada dataset di {paths.data_dir()}")
     return build_many(
@@ -335,7 +358,8 @@ def _new(args) -> int:
                 '--year 2024 --agency "Dinas Kesehatan" --region "Kabupaten Contoh"), '
                 "atau --from DATASET untuk melanjutkan dataset tahun lalu"
             )
-        folder = new_blank(args.dataset, args.year, args.agency, args.region, force=args.force)
+        with hold(args.dataset, "lkip new"):  # never while a build reads it, or another lkip writes it
+            folder = new_blank(args.dataset, args.year, args.agency, args.region, force=args.force)
         ds = load_dataset(args.dataset)
         print(f"{ds.id}: draf LKIP {ds.year} {ds.agency} {ds.region} dibuat di {folder}")
         _print_remaining(ds)
@@ -353,7 +377,8 @@ def _new(args) -> int:
         )
     from lkip_helpers.data.newyear import new_dataset
 
-    folder = new_dataset(args.dataset, args.old, args.year, force=args.force)
+    with hold(args.dataset, "lkip new"):
+        folder = new_dataset(args.dataset, args.old, args.year, force=args.force)
     ds = load_dataset(args.dataset)
     print(f"{ds.id}: draf LKIP {ds.year} dibuat di {folder} dari {args.old}")
     _print_remaining(ds)
@@ -385,7 +410,8 @@ def _template(args) -> int:
 def _import(args) -> int:
     from lkip_helpers.data.excel import import_workbook
 
-    ds = import_workbook(args.file, args.dataset, force=args.force)
+    with hold(args.dataset, "lkip import"):  # never while a build reads it, or another lkip writes it
+        ds = import_workbook(args.file, args.dataset, force=args.force)
     rows = sum(len(df) for df in ds.tables.values())
     print(f"{ds.id}: valid — {len(ds.tables)} tabel, {rows} baris dari {args.file} ditulis ke {ds.path}")
     _print_remaining(ds)
@@ -434,6 +460,12 @@ def parser() -> argparse.ArgumentParser:
         "datasets", nargs="*", metavar="DATASET", type=dataset_id, help=f"id dataset, satu atau lebih ({default})"
     )
     b.add_argument("--all", action="store_true", help="semua dataset di folder data/")
+    b.add_argument(
+        "--bersihkan",
+        action="store_true",
+        help="hapus folder sementara dan kunci yang ditinggalkan proses lkip yang terhenti (mis. kill -9); "
+        "tanpa DATASET atau --all, tidak membangun apa pun",
+    )
     b.add_argument("--force", action="store_true", help="bangun ulang walaupun tidak ada yang berubah")
     b.add_argument(
         "--threshold",
@@ -613,10 +645,88 @@ def _quiet_teardown(unraisable) -> None:
     sys.__unraisablehook__(unraisable)
 
 
+# Library warnings a user of the command may meet, in words; the rest are shown as "<library>: <message>"
+_KNOWN_WARNINGS = (
+    (
+        re.compile(r"^.*(Matplotlib created a temporary cache directory|is not a writable directory)", re.I),
+        "folder konfigurasi matplotlib tidak dapat ditulisi (HOME hanya-baca?); grafik tetap dibuat, lebih lambat",
+    ),
+    (
+        re.compile(r"^.*(Workbook contains no default style|Data Validation extension is not supported)", re.I),
+        "openpyxl: sebagian format Excel diabaikan; isi sel tetap dibaca",
+    ),
+    (
+        re.compile(r"Glyph \d+ .*missing from (current )?font", re.I),
+        "matplotlib: ada huruf yang tidak tersedia di font grafik; huruf itu tampil sebagai kotak",
+    ),
+)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A Python warning as one ``peringatan: …`` line: ours as written, a library's named by the library,
+    never with a file path or line number of our code (installed by :func:`entry` only: notebooks keep Python's)."""
+    text = " ".join(str(message).split())
+    for pattern, words in _KNOWN_WARNINGS:
+        if pattern.search(text):
+            text = words
+            break
+    else:
+        lib = re.search(r"[/\\]site-packages[/\\]([A-Za-z0-9_]+)", str(filename))
+        if lib and lib.group(1) != "lkip_helpers":
+            text = f"{lib.group(1)}: {text}"
+    line_out = f"peringatan: {text}"
+    if line_out in _SHOWN:  # the same warning from every notebook or sheet: once
+        return
+    _SHOWN.add(line_out)
+    try:
+        print(line_out, file=file or sys.stderr)
+    except (OSError, ValueError):  # a closed stream: a warning is never worth a traceback
+        pass
+
+
+_SHOWN: set[str] = set()
+
+# where matplotlib, Jupyter and IPython keep their files, under HOME unless these are set
+_HOME_DIRS = {"MPLCONFIGDIR": "matplotlib", "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "IPYTHONDIR": "ipython"}
+
+
+def _writable_home() -> None:
+    """A HOME that cannot be written (read-only, absent) would get a dozen library warnings from every process:
+    their folders go to one temporary folder instead (children inherit it), said in one line."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    unset = [k for k in _HOME_DIRS if not os.environ.get(k)]
+    if not unset:
+        return
+    home = os.path.expanduser("~")
+    try:  # os.access cannot tell (root, read-only mounts): try what the libraries would do
+        os.rmdir(tempfile.mkdtemp(prefix=".lkip-", dir=home))
+        return
+    except OSError:
+        pass
+    try:
+        spare = tempfile.mkdtemp(prefix="lkip-home-")
+    except OSError:
+        return  # no temporary folder either: the libraries say it themselves
+    atexit.register(shutil.rmtree, spare, ignore_errors=True)
+    for key in unset:
+        os.environ[key] = os.path.join(spare, _HOME_DIRS[key])
+    print(
+        f"peringatan: folder rumah (HOME={home}) tidak dapat ditulisi; berkas matplotlib/Jupyter/IPython "
+        f"disimpan sementara di {spare} (setel HOME ke folder yang dapat ditulisi agar lebih cepat)",
+        file=sys.stderr,
+    )
+
+
 def entry(argv: list[str] | None = None) -> int:
     """The ``lkip`` command: ``main``, then an exit that skips tearing down every object one by one."""
     refused = refuse_imports(*_NEVER_USED)
     sys.unraisablehook = _quiet_teardown
+    shown, warnings.showwarning = warnings.showwarning, _show_warning  # here, not on import: notebooks keep Python's
+    _writable_home()
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show '≥' shows '?', instead of a traceback
         try:
             stream.reconfigure(errors="replace")
@@ -624,8 +734,9 @@ def entry(argv: list[str] | None = None) -> int:
             pass
     try:
         code = main(argv)
-    finally:  # called in-process (tests): the interpreter gets its imports back
+    finally:  # called in-process (tests): the interpreter gets its imports and warnings back
         allow_imports(refused)
+        warnings.showwarning = shown
     # the collector at interpreter exit walks every object pandas and matplotlib made (~0.2 s a call);
     # frozen objects are skipped, and the process ends anyway (files are closed, atexit still runs)
     gc.freeze()

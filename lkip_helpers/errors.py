@@ -47,10 +47,32 @@ def line_of(df, position: int) -> int:
     return lines[position] if lines else position + 2
 
 
+def socket_path_message(exc: BaseException) -> str | None:
+    """The line for a kernel socket whose path is too long (a long TMPDIR), or None for any other error.
+
+    Python says "AF_UNIX path too long", ZeroMQ "ipc path … is longer than 107 characters"; neither names TMPDIR.
+    """
+    import os
+    import tempfile
+
+    text = str(exc)
+    if "AF_UNIX path too long" not in text and not ("ipc path" in text and "longer than" in text):
+        return None
+    tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
+    shown = tmp if len(tmp) <= 60 else tmp[:50] + "…"
+    return (
+        f"folder sementara (TMPDIR={shown}, {len(tmp)} karakter) terlalu panjang untuk soket; "
+        "setel TMPDIR ke folder pendek, mis. TMPDIR=/tmp"
+    )
+
+
 def os_error_message(exc: OSError) -> str:
     """One line for a failed read or write: what happened, to which file, and what to do."""
     import errno
 
+    socket = socket_path_message(exc)
+    if socket:
+        return socket
     what, todo = _OS_ADVICE.get(
         exc.errno, (f"gagal membaca/menulis ({exc.strerror or exc})", "periksa folder dan berkas itu lalu ulangi")
     )

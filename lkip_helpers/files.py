@@ -25,6 +25,15 @@ def aside(final: Path, pid: int | None = None) -> Path:
     return final.parent / f".old-{final.name}-{os.getpid() if pid is None else pid}"
 
 
+def real_place(final: Path) -> Path:
+    """The folder a swap replaces: ``final`` itself, or the folder its symbolic link points to.
+
+    A swap at the link would replace the link with a real folder (the new outputs on the wrong disk, and
+    the old ones left under a name no one looks at).
+    """
+    return final.resolve() if final.is_symlink() else final
+
+
 def replace_folder(new: Path, final: Path) -> None:
     """Put folder ``new`` in place of ``final`` (which may not exist yet).
 
@@ -33,7 +42,12 @@ def replace_folder(new: Path, final: Path) -> None:
     the error is raised: ``final`` holds either the old folder or the new one, whole. Killed
     between the two renames, the previous folder waits under its ``aside`` name.
     ``new`` and ``final`` must be on one file system (renames, not copies).
+
+    A ``final`` that is a symbolic link (e.g. to a folder on another disk) stays a link: the swap
+    happens at the folder it points to (``new`` must then be on that folder's file system, see
+    ``real_place``).
     """
+    final = real_place(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     old = aside(final)
     had_old = final.exists()

@@ -179,11 +179,11 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
     from lkip_helpers.data.loading import load_dataset
 
     for ds_id in ids:  # the manifest's count (read from the build's audit table) against the audit itself
-        headline = json.loads((outputs / ds_id / "manifest.json").read_text(encoding="utf-8"))["headline"]
+        angka_ringkasan = json.loads((outputs / ds_id / "manifest.json").read_text(encoding="utf-8"))["headline"]
         ds = load_dataset(ds_id)
         # no printed values (nilai_tercetak absent or empty): nothing was audited, which is not "0 findings"
         expected = len(audit(ds)[0]) if ds.has("nilai_tercetak") else None
-        assert headline["n_temuan_audit"] == expected, ds_id
+        assert angka_ringkasan["n_temuan_audit"] == expected, ds_id
 
     index, hrefs = _page_text(outputs / "index.html")
     assert sorted({h.split("/")[0] for h in hrefs}) == ids  # one row (and its links) per agency-year

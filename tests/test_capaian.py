@@ -70,7 +70,7 @@ def test_configurable_scale():
         CapaianPolicy.from_meta({"capaian": {"average": "median-ish"}})
 
 
-def test_efficiency_verdicts_as_sakip_reads_them():
+def test_efisiensi_verdicts_as_sakip_reads_them():
     """Efisien only where the target was reached for less; unspent money with the target unmet is not."""
     assert sakip_verdict(100, 55.22) == "efisien"  # reached, 55 % of the money
     assert sakip_verdict(104, 100) == "efisien"  # more output for the planned money

@@ -188,13 +188,13 @@ def test_name_too_long(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_headline_of_a_draft_is_unknown_not_zero(scratch):
+def test_ringkasan_of_a_draft_is_unknown_not_zero(scratch):
     from lkip_helpers.data.loading import load_dataset
     from lkip_helpers.data.newyear import new_dataset
 
-    real = publish._headline(load_dataset(paths.DEFAULT_DATASET))
+    real = publish._angka_ringkasan(load_dataset(paths.DEFAULT_DATASET))
     assert round(real["rata_rata_capaian_pct"], 2) == 82.32 and real["n_indikator"] == 9  # as the report prints
     new_dataset("pmd-ntt-2024", paths.DEFAULT_DATASET, 2024)
-    draft = publish._headline(load_dataset("pmd-ntt-2024"))
+    draft = publish._angka_ringkasan(load_dataset("pmd-ntt-2024"))
     assert draft["n_tercapai"] is None and draft["n_indikator"] == 9
     assert draft["rata_rata_capaian_pct"] != draft["rata_rata_capaian_pct"]  # NaN: nothing measured yet

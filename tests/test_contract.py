@@ -393,7 +393,7 @@ def test_pmd_levels(ds):
     assert anggaran.level_label(ds) == "Program/Kegiatan/Sub-kegiatan"
 
 
-def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
+def test_efisiensi_per_iku_from_kode_and_from_sasaran_links(dinkes):
     _set(dinkes / "indikator.csv", "stunting", "kode_rekening", "P2")
     # ss-akses linked to a program and to one of its kegiatan: the kegiatan is the closer tie
     _write(
@@ -404,7 +404,7 @@ def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
             ["ss-akses", "P1.01", "Renstra"],
         ],
     )
-    e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    e = kegiatan.efisiensi_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     stunting = e.loc["stunting"]
     pagu, real = 1380000000 + 2100000000, 1104615500 + 2089950000
     assert (stunting["pagu_rp"], stunting["realisasi_rp"]) == (pagu, real)
@@ -424,14 +424,14 @@ def test_efficiency_per_iku_from_kode_and_from_sasaran_links(dinkes):
     assert "dbd" not in e.index  # ss-penyakit: no kode, no link, no IKK — not tied to any budget row
 
 
-def test_efficiency_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
+def test_efisiensi_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
     # P3.01 gets a sub-kegiatan; ss-penyakit is linked to both: only the sub-kegiatan counts
     rows = _rows(dinkes / "anggaran.csv")
     rows[[r[0] for r in rows].index("P3.01")][4:6] = ["", ""]
     _write(dinkes / "anggaran.csv", rows + [["P3.01.01", "P3.01", "sub_kegiatan", "Imunisasi", "100", "40"]])
     links = [["sasaran_id", "kode_rekening", "source_table"], ["ss-penyakit", "P3.01", "x"]]
     _write(dinkes / "sasaran_kegiatan.csv", links + [["ss-penyakit", "P3.01.01", "x"]])
-    e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    e = kegiatan.efisiensi_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     assert (e.loc["dbd", "pagu_rp"], e.loc["dbd", "realisasi_rp"], e.loc["dbd", "kode_rekening"]) == (
         100,
         40,
@@ -441,7 +441,7 @@ def test_efficiency_per_iku_counts_each_rupiah_once_and_no_partial_sum(dinkes):
     _edit_meta(dinkes, "  year: 2023\n", "  year: 2023\n  status: draft\n")
     _set(dinkes / "anggaran.csv", "P3.02", "realisasi_rp", "")
     _write(dinkes / "sasaran_kegiatan.csv", links + [["ss-penyakit", "P3.02", "x"]])
-    e = kegiatan.efficiency_per_iku(load_dataset(DINKES)).set_index("indikator_id")
+    e = kegiatan.efisiensi_per_iku(load_dataset(DINKES)).set_index("indikator_id")
     assert e.loc["dbd", "pagu_rp"] == 100 + 390000000 and math.isnan(e.loc["dbd", "realisasi_rp"])
     assert math.isnan(e.loc["dbd", "serapan_pct"]) and math.isnan(e.loc["dbd", "efisiensi_pct"])
 

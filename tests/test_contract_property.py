@@ -174,7 +174,7 @@ def test_accepted_means_computable(agency):
         pagu, real, serapan = anggaran.total(ds)
         assert math.isfinite(pagu) and math.isfinite(real) and _finite_or_nan(serapan)
         assert anggaran.level_label(ds)
-        e = kegiatan.efficiency_per_iku(ds)
+        e = kegiatan.efisiensi_per_iku(ds)
         own = m["kode_rekening"].notna()  # an IKU with its own kode rekening is always tied
         assert set(m.loc[own, "indikator_id"]) <= set(e["indikator_id"]) <= set(m["indikator_id"])
         assert e["efisiensi_pct"].map(_finite_or_nan).all()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lkip_helpers.analysis import kinerja
-from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
+from lkip_helpers.analysis.kegiatan import efisiensi_frame, efisiensi_per_iku
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.report import narrative
 
@@ -87,7 +87,7 @@ def ds(tmp_path, monkeypatch):
 
 
 def test_iku_verdicts_by_hand(ds):
-    e = efficiency_per_iku(ds).set_index("indikator_id")
+    e = efisiensi_per_iku(ds).set_index("indikator_id")
     assert e.loc["a", "verdict"] == "efisien"  # capaian 100, serapan 60
     assert e.loc["a", "efisiensi_pct"] == pytest.approx(40)  # 1 − 60/100
     assert e.loc["b", "verdict"] == "belum terlaksana optimal"  # capaian 40, serapan 30: not an efficiency
@@ -102,7 +102,7 @@ def test_iku_verdicts_by_hand(ds):
 def test_revised_pk_removes_an_output_from_the_count(ds):
     ikk = kinerja.measured(ds, kind="ikk").set_index("indikator_id")
     assert ikk.loc["o2", "status"] == "dihapus pada PK Perubahan" and math.isnan(ikk.loc["o2", "capaian_pct"])
-    f = efficiency_frame(ds).set_index("kode_rekening")
+    f = efisiensi_frame(ds).set_index("kode_rekening")
     # K4: only o1 counts (5 of 10 = 50 %), with 50 % of the money spent -> both short
     assert f.loc["K4", "capaian_pct"] == pytest.approx(50) and f.loc["K4", "verdict"] == "belum terlaksana optimal"
 
@@ -115,20 +115,20 @@ def test_revised_pk_can_be_ignored_by_policy(ds):
     again = load_dataset(NAME)
     ikk = kinerja.measured(again, kind="ikk").set_index("indikator_id")
     assert ikk.loc["o2", "capaian_pct"] == 0  # measured against the PK awal: 0 of 4
-    assert efficiency_frame(again).set_index("kode_rekening").loc["K4", "capaian_pct"] == pytest.approx(25)
+    assert efisiensi_frame(again).set_index("kode_rekening").loc["K4", "capaian_pct"] == pytest.approx(25)
 
 
 def test_no_efisien_where_the_target_was_missed_in_the_seed():
     """pmd-ntt-2023: no sub-kegiatan or IKU with serapan below capaian and capaian below 100 is called efisien."""
     seed = load_dataset("pmd-ntt-2023")
-    for f in (efficiency_frame(seed), efficiency_per_iku(seed)):
+    for f in (efisiensi_frame(seed), efisiensi_per_iku(seed)):
         missed = f[(f["capaian_pct"] < 100) & (f["serapan_pct"] < f["capaian_pct"])]
         assert len(missed) and not (missed["verdict"] == "efisien").any()
     # the four sub-kegiatan outputs whose PK Perubahan target is 0 (Tabel 2.4 of the seed) are not counted
     gone = set(kinerja.measured(seed, kind="ikk").query("status == 'dihapus pada PK Perubahan'")["indikator_id"])
     assert gone == {"ikk-p3pd", "ikk-rakor-dinas", "ikk-bambu", "ikk-buku-transformasi"}
     # the PKK sub-kegiatan: Lomba PKK 22/22 and Rakor PKK 2/2 count, Bambu (removed) does not -> 100, not 66,67
-    pkk = efficiency_frame(seed).set_index("kode_rekening").loc["2.13.05.1.01.09"]
+    pkk = efisiensi_frame(seed).set_index("kode_rekening").loc["2.13.05.1.01.09"]
     assert pkk["capaian_pct"] == pytest.approx(100)
 
 

@@ -383,8 +383,9 @@ def test_make_lab_passes_port_and_args_and_runs_as_root(tmp_path):
     fake.mkdir()
     (fake / "jupyter").write_text('#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n', encoding="utf-8")
     (fake / "jupyter").chmod(0o755)
-    stamp = ROOT / ".venv" / ".installed"
-    run = ["make", "-s", "-C", str(ROOT), "-o", str(stamp), "lab", f"BIN={fake}"]
+    # the install stamp as the Makefile names it (make matches -o by name): never reinstalled here, even
+    # when pyproject.toml is newer than it
+    run = ["make", "-s", "-C", str(ROOT), "-o", ".venv/.installed", "lab", f"BIN={fake}"]
     args = subprocess.run(
         run + ["PORT=8899", "ARGS=--no-browser --ServerApp.token=abc"], capture_output=True, text=True, check=True
     ).stdout.split()

@@ -226,7 +226,7 @@ def test_a_group_with_no_fitting_sentence_says_so():
         choose("rata_rata", metode="m", lalu_pct=math.nan, kini_pct=1.0, **Y)
 
 
-def test_efficiency_groups_cover_every_pair():
+def test_efisiensi_groups_cover_every_pair():
     """Exactly one efficiency sentence for any capaian and serapan, with and without a band."""
     for c in (0.0, 15.89, 51.09, 99.99, 100.0, 104.0, 395.26):
         for s in (0.0, 6.3, 51.09, 100.0, 104.0, 130.0):
@@ -234,7 +234,7 @@ def test_efficiency_groups_cover_every_pair():
                 choose("efisiensi", capaian_pct=c, serapan_pct=s, toleransi_pct=tol)
 
 
-def test_efficiency_policy_from_metadata():
+def test_efisiensi_policy_from_metadata():
     pol = EfisiensiPolicy.from_meta({})
     assert pol.index(100, 55.22) == pytest.approx(44.78) and pol.heading == "Efisiensi (%)"
     selisih = EfisiensiPolicy.from_meta({"efisiensi": {"metode": SELISIH, "toleransi_pct": 5}})

@@ -13,7 +13,7 @@ import yaml
 from lkip_helpers import paths
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.errors import DataError
-from lkip_helpers.report import laporan
+from lkip_helpers.report import laporan, laporan_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = "dinkes-lembahhijau-2023"
@@ -183,9 +183,23 @@ def fixture_copy(tmp_path, monkeypatch):
 def test_bad_laporan_yml_is_one_clear_message(fixture_copy, text, expected):
     (fixture_copy / "laporan.yml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as e:
-        load_dataset(FIXTURE)
+        laporan_file.load(load_dataset(FIXTURE))  # what lkip validate and the build's plan call
     assert "laporan.yml" in str(e.value) and expected in str(e.value)
     assert "\n" not in str(e.value)
+
+
+def test_validate_and_build_refuse_a_bad_laporan_yml_before_anything_is_built(
+    fixture_copy, capsys, tmp_path, monkeypatch
+):
+    from lkip_helpers.cli import main
+
+    monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "out"))
+    (fixture_copy / "laporan.yml").write_text("bagian:\n  tidak_ada: {id: tabel-9.9}\n", encoding="utf-8")
+    for verb in (["validate", FIXTURE], ["build", FIXTURE]):
+        assert main(verb) != 0
+        err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("peringatan:")]
+        assert len(err) == 1 and "laporan.yml" in err[0] and "'tidak_ada' tidak dikenal" in err[0], err
+    assert not (tmp_path / "out" / FIXTURE).exists()
 
 
 def test_laporan_yml_numbers_titles_and_chooses_indikator(fixture_copy):
@@ -257,7 +271,7 @@ def test_unknown_indikator_in_laporan_yml(scratch):
     )
     (scratch / "laporan.yml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as e:
-        load_dataset(paths.DEFAULT_DATASET)
+        laporan_file.load(load_dataset(paths.DEFAULT_DATASET))
     assert "laporan.yml" in str(e.value) and "iku_sasaran_program.sp-kemiskinan" in str(e.value)
 
 

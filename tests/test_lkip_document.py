@@ -195,7 +195,7 @@ def test_ministry_wording_and_medium_term_plan(written):
     assert "RPJMD" not in text
 
 
-def test_efficiency_only_where_the_target_was_reached_for_less(written):
+def test_efisiensi_only_where_the_target_was_reached_for_less(written):
     text = _text(_docx(written, MINISTRY))
     # Nilai SAKIP: 65 of 70 (92,86 %), P2 spent 40 of 50 million (80 %): both short -> not efficiency
     assert "Capaian 92,86% dan serapan 80,00% sama-sama di bawah rencana" in text

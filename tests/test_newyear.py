@@ -102,8 +102,8 @@ def test_old_years_stay_and_the_new_year_waits(draft, ds):
     assert set(new_real["indikator_id"]) == set(last_pk["indikator_id"]) and new_real["realisasi"].isna().all()
 
 
-def test_last_years_realisasi_joins_the_trend(draft, ds):
-    t = kinerja.trend(draft).set_index(["indikator_id", "year"])
+def test_last_years_realisasi_joins_the_tren(draft, ds):
+    t = kinerja.tren(draft).set_index(["indikator_id", "year"])
     assert round(t.loc[("bumdes-aktif", 2023), "capaian_pct"], 2) == 98.40  # 1476 of 1500
     assert t.loc[("bumdes-aktif", 2023), "sumber"] == "dihitung"
     assert round(t.loc[("bumdes-aktif", 2018), "capaian_pct"], 2) == 184.58  # published history

@@ -13,7 +13,7 @@ from lkip_helpers.pipeline.build import write_outputs_index
 from lkip_helpers.report import overview
 
 
-def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True, tables=None):
+def _manifest(root, folder, *, title, year, angka_ringkasan, synthetic=False, page=True, tables=None):
     """``tables``: {artifact id: CSV text} written under tables/ and listed as artifacts."""
     d = root / folder
     (d / "html").mkdir(parents=True)
@@ -31,7 +31,7 @@ def _manifest(root, folder, *, title, year, headline, synthetic=False, page=True
                 "title": title,
                 "year": year,
                 "synthetic": synthetic,
-                "headline": headline,
+                "headline": angka_ringkasan,
                 "artifacts": artifacts,
             }
         ),
@@ -71,7 +71,7 @@ def outputs(tmp_path, monkeypatch):
         "dinkes-a-2023",
         title="Dinas Kesehatan Kabupaten A — LKIP 2023",
         year=2023,
-        headline={
+        angka_ringkasan={
             "rata_rata_capaian_pct": 82.3156,
             "rata_rata_baris_pct": 82.3156,
             "n_terukur": 9,
@@ -95,7 +95,7 @@ def outputs(tmp_path, monkeypatch):
         title="x",
         year=2024,
         synthetic=True,
-        headline={
+        angka_ringkasan={
             "rata_rata_capaian_pct": 120.5,
             "rata_rata_baris_pct": 131.25,
             "n_terukur": 3,
@@ -113,7 +113,7 @@ def outputs(tmp_path, monkeypatch):
         "draf-2025",
         title="Badan Baru — LKIP 2025",
         year=2025,
-        headline={
+        angka_ringkasan={
             "rata_rata_capaian_pct": None,
             "n_indikator": 4,
             "n_tercapai": None,
@@ -125,7 +125,9 @@ def outputs(tmp_path, monkeypatch):
         },
         page=False,
     )
-    _manifest(root, "lama-2022", title="Dinas Lama Provinsi D — LKIP 2022", year=2022, headline={})  # older manifest
+    _manifest(
+        root, "lama-2022", title="Dinas Lama Provinsi D — LKIP 2022", year=2022, angka_ringkasan={}
+    )  # older manifest
     (root / "rusak").mkdir()
     (root / "rusak" / "manifest.json").write_text("{bukan json", encoding="utf-8")
     (root / "_gagal" / "x").mkdir(parents=True)

@@ -109,10 +109,10 @@ def test_roman():
 def test_footers_roman_then_arabic(written):
     _, _, texts = written
     assert "LKIP Uji 2024 — Halaman i" in texts[0]
-    ikhtisar = _page_with(texts, "Ringkasan.")
-    assert "Halaman iii" in texts[ikhtisar]
+    ringkasan = _page_with(texts, "Ringkasan.")
+    assert "Halaman iii" in texts[ringkasan]
     bab1 = _page_with(texts, "Paragraf pembuka bab.")
-    assert bab1 == ikhtisar + 1  # BodyStart after a PageBreak: one new page, not two
+    assert bab1 == ringkasan + 1  # BodyStart after a PageBreak: one new page, not two
     assert "Halaman 1" in texts[bab1] and "Halaman 1" not in "".join(texts[:bab1])
     assert "Halaman 2" in texts[bab1 + 1] and "Halaman 3" in texts[bab1 + 2]
 

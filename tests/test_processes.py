@@ -113,13 +113,15 @@ def _start_and_wait_for_a_notebook(stage, *extra: str) -> tuple[subprocess.Popen
         start_new_session=True,
     )
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    threading.Thread(target=_read_lines, args=(proc.stdout, lines), daemon=True).start()
     seen, deadline = [], time.monotonic() + START_DEADLINE_S
     while time.monotonic() < deadline and proc.poll() is None:
         try:
             line = lines.get(timeout=1)
         except queue.Empty:
             continue
+        if line is None:  # end of output
+            break
         seen.append(line.rstrip())
         if "selesai (" in line:
             break
@@ -131,13 +133,25 @@ def _start_and_wait_for_a_notebook(stage, *extra: str) -> tuple[subprocess.Popen
     return proc, seen
 
 
+def _read_lines(stream, lines: queue.Queue) -> None:
+    """Every line of ``stream`` into ``lines``, then None: the end of output."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
 def _rest(proc) -> list[str]:
-    out = []
-    while True:
+    """The lines the build printed after those already seen, up to the end of its output (a bounded wait)."""
+    out, deadline = [], time.monotonic() + GONE_DEADLINE_S
+    while time.monotonic() < deadline:
         try:
-            out.append(proc.lines.get_nowait().rstrip())
+            line = proc.lines.get(timeout=0.5)
         except queue.Empty:
-            return out
+            continue
+        if line is None:
+            break
+        out.append(line.rstrip())
+    return out
 
 
 @pytest.mark.parametrize(
@@ -155,8 +169,7 @@ def test_signal_to_the_group_stops_the_build_and_keeps_previous_outputs(stage, s
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         pytest.fail(f"the build ignored the signal for {STOP_DEADLINE_S} s")
-    time.sleep(0.2)
-    printed = seen + _rest(proc)
+    printed = seen + _rest(proc)  # waits for the end of its output, not for a guessed while
     assert proc.returncode == code, printed
     assert not any("Traceback" in line for line in printed), "\n".join(printed)
     assert printed[-1].startswith("lkip: dihentikan"), printed[-3:]
@@ -273,10 +286,17 @@ def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
         meta.read_text(encoding="utf-8").replace("  id: pmd-ntt-2023\n", ""), encoding="utf-8"
     )
     shutil.copytree(paths.NOTEBOOKS_DIR, books)
-    # runs first; fails for one dataset only, after a pause so that the dataset's other runs are under way
+    # runs first; fails for one dataset only, once another run of that dataset has written its notebook
+    # into the dataset's folder (the kernel's working folder), so that the dataset's other runs are under
+    # way when it fails. The wait is bounded: past the deadline it fails all the same.
     _notebook(
         books / "00_aa_rusak.ipynb",
-        "import time\nif dataset == 'rusak-2023':\n    time.sleep(3)\n    raise RuntimeError('sengaja gagal')",
+        "import time\nfrom pathlib import Path\n"
+        "if dataset == 'rusak-2023':\n"
+        "    deadline = time.monotonic() + 120\n"
+        "    while time.monotonic() < deadline and not list(Path('notebooks').glob('*.ipynb')):\n"
+        "        time.sleep(0.05)\n"
+        "    raise RuntimeError('sengaja gagal')",
     )
     previous = outputs / "rusak-2023"
     previous.mkdir(parents=True)

@@ -53,6 +53,6 @@ def test_tabel_3_12_totals_match_tabel_3_13(ds, printed):
     )
 
 
-def test_contract_staff_placement_adds_up(ds):
+def test_contract_pegawai_placement_adds_up(ds):
     kontrak = ds.pegawai[ds.pegawai["status"] == "tenaga_kontrak"]["jumlah"].sum()
     assert kontrak == ds.pegawai_total.set_index("status").loc["tenaga_kontrak", "jumlah"] == 39

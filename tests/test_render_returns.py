@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import pydoc
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -145,6 +146,8 @@ def test_completion_offers_what_the_module_exports(expr, module):
 
 
 def test_the_old_name_is_the_same_module():
-    from lkip_helpers import laporan as old
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the warning itself: tests/test_naming.py
+        from lkip_helpers import laporan as old
 
     assert old is laporan and old.render is pages.render

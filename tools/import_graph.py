@@ -33,7 +33,7 @@ FAST_PATH = ("cli", "pipeline")
 
 # Lowest first: a module may import from its own layer (without cycles) or from a lower one.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", (PACKAGE, "errors", "paths", "numbers", "capaian", "palette", "files", "placeholders")),
+    ("base", (PACKAGE, "errors", "paths", "numbers", "capaian", "palette", "files", "locks", "placeholders")),
     ("data", ("data",)),
     ("analysis", ("analysis",)),
     ("report", ("report",)),

@@ -48,29 +48,39 @@ def rollup(df: pd.DataFrame, key: str, parent: str, amounts: tuple[str, str]) ->
         amounts: (budget column, realised column).
     """
     out = df.copy()
-    parents = dict(zip(out[key], out[parent]))
-    has_children = set(out[parent].dropna())
+    keys = out[key].tolist()
+    up = {k: p for k, p in zip(keys, out[parent].tolist()) if p is not None and not pd.isna(p)}
+    has_children = set(up.values())
     out["is_leaf"] = ~out[key].isin(has_children)
-    out["depth"] = [_depth(k, parents) for k in out[key]]
+    depth = _depths(keys, up)
+    out["depth"] = [depth[k] for k in keys]
+    # deepest first, each row adds its total to its parent's: one pass, where walking every leaf up
+    # to its root (with pd.isna per step) took 15 s for 100.000 budget rows
+    upward = sorted(keys, key=depth.__getitem__, reverse=True)
     for col in amounts:
-        totals = {k: 0.0 for k in out[key]}
-        for k, v in zip(out[key], out[col]):
-            if k in has_children:
-                continue
-            node = k
-            while node is not None and not pd.isna(node):
-                totals[node] += np.nan if pd.isna(v) else float(v)
-                node = parents.get(node)
-        out[col] = out[key].map(totals).astype(float)
+        values = out[col].to_numpy(dtype=float, na_value=np.nan)
+        totals = {k: (0.0 if k in has_children else float(v)) for k, v in zip(keys, values)}
+        for k in upward:
+            if up.get(k) in totals:
+                totals[up[k]] += totals[k]  # NaN (a blank leaf) stays NaN up to the root
+        out[col] = np.array([totals[k] for k in keys], dtype=float)
     out["serapan_pct"] = serapan_pct(out[amounts[1]], out[amounts[0]])
     return out
 
 
-def _depth(k, parents) -> int:
-    d = 0
-    while not pd.isna(parents.get(k)) and parents.get(k) is not None:
-        k, d = parents[k], d + 1
-    return d
+def _depths(keys: list, up: dict) -> dict:
+    """Steps from each key to its root (``up``: child -> parent, acyclic as loading checks), each chain walked once."""
+    depth: dict = {}
+    for k in keys:
+        chain = []
+        while k not in depth and k in up:
+            chain.append(k)
+            k = up[k]
+        d = depth.setdefault(k, 0)
+        for c in reversed(chain):
+            d += 1
+            depth[c] = d
+    return depth
 
 
 @per_dataset

@@ -229,8 +229,8 @@ class Recomputer:
         return kinerja.policy(self.ds)
 
     @cached_property
-    def trend(self) -> pd.DataFrame:
-        return kinerja.trend(self.ds)
+    def tren(self) -> pd.DataFrame:
+        return kinerja.tren(self.ds)
 
     @cached_property
     def years(self) -> pd.DataFrame:
@@ -385,7 +385,7 @@ def capaian(rc: Recomputer, p: Printed) -> Expected | None:
     kinds = (rc.kind_of(p.indikator_id),)
     frame = rc.measured(p.year, p.basis, kinds)
     if p.indikator_id not in frame.index:
-        t = rc.trend[(rc.trend["indikator_id"] == p.indikator_id) & (rc.trend["year"] == p.year)]
+        t = rc.tren[(rc.tren["indikator_id"] == p.indikator_id) & (rc.tren["year"] == p.year)]
         return Expected(float(t["capaian_pct"].iloc[0])) if len(t) else None
     row = frame.loc[p.indikator_id]
     alts = {
@@ -425,8 +425,8 @@ def year_average(rc: Recomputer, p: Printed) -> Expected | None:
         return sasaran_average(rc, p)
     if p.year not in rc.years.index:
         return None
-    t = rc.trend[rc.trend["year"] == p.year]
-    alts = rc.divisors(rc.pol.capped(t["capaian_pct"]), rc.trend["indikator_id"].nunique())
+    t = rc.tren[rc.tren["year"] == p.year]
+    alts = rc.divisors(rc.pol.capped(t["capaian_pct"]), rc.tren["indikator_id"].nunique())
     shown = rc.printed_column(p.about_table or p.report_table, p)
     if len(shown):
         alts["rata-rata dari angka per baris yang tercetak di tabel ini (sebagian angka itu keliru)"] = shown.mean()

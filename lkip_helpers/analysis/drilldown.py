@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from lkip_helpers.analysis import anggaran, kinerja
-from lkip_helpers.analysis.kegiatan import efficiency_per_iku, iku_kegiatan
+from lkip_helpers.analysis.kegiatan import efisiensi_per_iku, iku_kegiatan
 from lkip_helpers.data.loading import Dataset, load_dataset
 from lkip_helpers.data.schema import ID_PATTERN, ID_RULE
 from lkip_helpers.errors import LkipError
@@ -49,8 +49,8 @@ def facts(ds: Dataset, indikator: str) -> pd.DataFrame:
     return pd.DataFrame([{"tahun": year, "dasar_target": dasar, **r[keep].to_dict()} for year, dasar, r in rows])
 
 
-def trend(ds: Dataset, indikator: str) -> pd.DataFrame:
-    t = kinerja.trend(ds)
+def tren(ds: Dataset, indikator: str) -> pd.DataFrame:
+    t = kinerja.tren(ds)
     return t[t["indikator_id"] == indikator].reset_index(drop=True)
 
 
@@ -70,10 +70,10 @@ def supporting(ds: Dataset, indikator: str) -> pd.DataFrame:
     return out
 
 
-def efficiency(ds: Dataset, indikator: str) -> dict | None:
+def efisiensi(ds: Dataset, indikator: str) -> dict | None:
     """The indicator's capaian against the serapan of the kegiatan that support it (None when none is tied to it)."""
     check_indikator(ds, indikator)
-    e = efficiency_per_iku(ds)
+    e = efisiensi_per_iku(ds)
     if e.empty or indikator not in set(e["indikator_id"]):
         return None
     r = e.set_index("indikator_id").loc[indikator]
@@ -135,10 +135,10 @@ def yearly_values(ds: Dataset, indikator: str) -> pd.DataFrame:
     rows = []
     years = sorted(
         set(ds.realisasi.loc[ds.realisasi["indikator_id"] == indikator, "year"])
-        | set(kinerja.trend(ds).loc[lambda t: t["indikator_id"] == indikator, "year"])
+        | set(kinerja.tren(ds).loc[lambda t: t["indikator_id"] == indikator, "year"])
     )
-    trend = kinerja.trend(ds)
-    trend = trend[trend["indikator_id"] == indikator].set_index("year")
+    tren = kinerja.tren(ds)
+    tren = tren[tren["indikator_id"] == indikator].set_index("year")
     for y in years:
         row = None
         for basis in ("pk", "rpjmd"):
@@ -147,7 +147,7 @@ def yearly_values(ds: Dataset, indikator: str) -> pd.DataFrame:
             if len(m) and pd.notna(m["target"].iloc[0]):
                 row = m.iloc[0]
                 break
-        cap = trend.loc[y, "capaian_pct"] if y in trend.index else math.nan
+        cap = tren.loc[y, "capaian_pct"] if y in tren.index else math.nan
         rows.append(
             {
                 "tahun": int(y),

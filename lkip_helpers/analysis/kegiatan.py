@@ -57,7 +57,7 @@ def ikk_frame(ds: Dataset, sasaran_id: str | None = None) -> pd.DataFrame:
 
 
 @per_dataset
-def efficiency_frame(ds: Dataset) -> pd.DataFrame:
+def efisiensi_frame(ds: Dataset) -> pd.DataFrame:
     """Per program and per kegiatan tied to a sasaran or an indicator: serapan beside capaian, index and verdict."""
     tree = anggaran_tree(ds)
     levels = tree.set_index("kode_rekening")["level"]
@@ -110,7 +110,7 @@ def efficiency_frame(ds: Dataset) -> pd.DataFrame:
         _not_judged(t, c, s, ds.missing_text, int(n))
         for t, c, s, n in zip(f["tingkat"], f["capaian_pct"], f["serapan_pct"], dropped)
     ]
-    pol = kinerja.efficiency_policy(ds)
+    pol = kinerja.efisiensi_policy(ds)
     f["efisiensi_pct"] = [
         np.nan if r else pol.index(c, s) for r, c, s in zip(reasons, f["capaian_pct"], f["serapan_pct"])
     ]
@@ -174,7 +174,7 @@ def iku_kegiatan(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indikator_id", "kode_rekening", "dasar"])
 
 
-EFFICIENCY_COLUMNS = [
+EFISIENSI_COLUMNS = [
     "indikator_id",
     "sasaran_id",
     "sasaran",
@@ -195,7 +195,7 @@ EFFICIENCY_COLUMNS = [
 
 
 @per_dataset
-def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
+def efisiensi_per_iku(ds: Dataset) -> pd.DataFrame:
     """Per IKU tied to kegiatan (:func:`iku_kegiatan`): capaian, pagu and serapan of those kegiatan, index and verdict.
 
     The amounts are the sums over the IKU's kegiatan, blank while one of them is blank (a
@@ -207,11 +207,11 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
     """
     ties = iku_kegiatan(ds)
     if ties.empty:
-        return pd.DataFrame(columns=EFFICIENCY_COLUMNS)
+        return pd.DataFrame(columns=EFISIENSI_COLUMNS)
     tree = anggaran_tree(ds).set_index("kode_rekening")
     m = kinerja.iku_rows(ds).set_index("indikator_id")
     users = ties.groupby("kode_rekening")["indikator_id"].nunique()  # how many IKU each kegiatan serves
-    pol = kinerja.efficiency_policy(ds)
+    pol = kinerja.efisiensi_policy(ds)
     rows = []
     for ind, g in ties.groupby("indikator_id", sort=False):
         kode = list(g["kode_rekening"])
@@ -246,7 +246,7 @@ def efficiency_per_iku(ds: Dataset) -> pd.DataFrame:
             }
         )
     order = {k: i for i, k in enumerate(m.index)}
-    out = pd.DataFrame(rows, columns=EFFICIENCY_COLUMNS)
+    out = pd.DataFrame(rows, columns=EFISIENSI_COLUMNS)
     return out.sort_values("indikator_id", key=lambda s: s.map(order)).reset_index(drop=True)
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lkip_helpers.capaian import CapaianPolicy, EfisiensiPolicy, averages_so_far, capaian_pct, capaian_status  # noqa: F401 — capaian_pct, capaian_status re-exported
+from lkip_helpers.capaian import (
+    LOWER_FORMULAS,
+    CapaianPolicy,
+    EfisiensiPolicy,
+    averages_so_far,
+)  # noqa: F401 — capaian_pct, capaian_status re-exported
 from lkip_helpers.data.loading import Dataset, memo
 
 IKU, IKK = "iku", "ikk"
@@ -23,7 +28,7 @@ def policy(ds: Dataset) -> CapaianPolicy:
     return cache["policy"]
 
 
-def efficiency_policy(ds: Dataset) -> EfisiensiPolicy:
+def efisiensi_policy(ds: Dataset) -> EfisiensiPolicy:
     """The dataset's efficiency policy (``efisiensi:`` in metadata.yml), checked when the dataset loaded."""
     return EfisiensiPolicy.from_meta(ds.meta)
 
@@ -94,21 +99,11 @@ def capaian_of(ds: Dataset, realisasi, target, polarity: str, pol: CapaianPolicy
     return (pol or policy(ds)).capaian_pct(realisasi, target, polarity)
 
 
-FORMULAS = {
-    "two_target_minus": "(2 × target − realisasi) ÷ target × 100",
-    "target_over_realisasi": "target ÷ realisasi × 100",
-}
-
-
 def formula_note(ds: Dataset) -> str:
     """How capaian is computed here, named from the policy and the polarities present."""
     text = "Capaian = realisasi ÷ target × 100 (makin tinggi makin baik)"
     if (ds.indikator["polarity"] == "lower").any():
-        # the configured formula is the one in effect only where the policy computes capaian itself
-        cfg = (
-            (ds.meta.get("capaian") or {}).get("lower_formula") if hasattr(policy(ds), "capaian_pct") else None
-        ) or "two_target_minus"
-        text += f"; untuk indikator yang makin rendah makin baik: {FORMULAS.get(cfg, FORMULAS['two_target_minus'])}"
+        text += f"; untuk indikator yang makin rendah makin baik: {LOWER_FORMULAS[policy(ds).lower_formula]}"
     return text + "."
 
 
@@ -155,16 +150,16 @@ def sasaran_summary(ds: Dataset, year: int | None = None) -> tuple[pd.DataFrame,
     return out.reset_index(drop=True), overall
 
 
-def trend(ds: Dataset) -> pd.DataFrame:
+def tren(ds: Dataset) -> pd.DataFrame:
     """Capaian per indicator and year: computed where target and realisasi exist, else as published.
 
     Columns: indikator_id, short_name, sasaran_id, year, capaian_pct, sumber
     (``dihitung`` = computed from target/realisasi; ``dilaporkan`` = published capaian only).
     """
-    return memo(ds, ("trend",), lambda: _trend(ds))
+    return memo(ds, ("trend",), lambda: _tren(ds))
 
 
-def _trend(ds: Dataset) -> pd.DataFrame:
+def _tren(ds: Dataset) -> pd.DataFrame:
     parts = []
     years = sorted(set(ds.realisasi["year"]))
     for year in years:
@@ -188,7 +183,7 @@ def _trend(ds: Dataset) -> pd.DataFrame:
 def yearly_average(ds: Dataset) -> pd.DataFrame:
     """Average capaian per year over the indicators with a value that year (policy applied)."""
     pol = policy(ds)
-    t = trend(ds).dropna(subset=["capaian_pct"])
+    t = tren(ds).dropna(subset=["capaian_pct"])
     out = t.groupby("year").agg(n_indikator=("indikator_id", "size"))
     out["rata_rata_capaian_pct"] = t.assign(c=pol.capped(t["capaian_pct"])).groupby("year")["c"].mean()
     return out.reset_index()

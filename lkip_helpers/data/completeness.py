@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
@@ -20,8 +20,14 @@ from lkip_helpers.data.schema import METADATA, TABLES, UNAVAILABLE_KEY
 from lkip_helpers.errors import DataError, line_of
 from lkip_helpers.numbers import MISSING_TEXT
 
-if TYPE_CHECKING:  # loading uses this module while it loads a dataset
-    from lkip_helpers.data.loading import Dataset
+
+class Dataset(Protocol):
+    """What this module reads of a loaded dataset (loading.Dataset; loading uses this module, not the reverse)."""
+
+    tables: dict[str, pd.DataFrame]
+    meta: dict
+    year: int
+
 
 DRAFT = "draft"
 FINAL = "final"

@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lkip_helpers.capaian import PolicyError
 from lkip_helpers.data import safe_yaml, saving
 from lkip_helpers.data.completeness import is_draft
+from lkip_helpers.data.limits import DEFAULTS, XLSX_UNPACKED_FACTOR, Limits, shown, size_mb
 from lkip_helpers.data.loading import Dataset, _coerce, load_dataset, load_metadata, load_table
 from lkip_helpers.data.safe_cells import xlsx_cell
 from lkip_helpers.data.schema import FIELDS, TABLES, Table, is_percent_unit
@@ -306,15 +308,149 @@ def _raise_all(path: Path, errors: list[WorkbookError]) -> None:
     raise errors[0] if len(errors) == 1 else WorkbookErrors(path, errors)
 
 
-def _open(path: Path):
-    """The workbook twice: with the values Excel last computed, and with the formulas themselves."""
+META_ROWS_READ = 10_000  # lines of the _metadata sheet read for its 'batas:' before the workbook is checked
+
+
+def check_bounds(path: Path, limits: Limits = DEFAULTS) -> Limits:
+    """Refuse a workbook past the limits before it is loaded; return the limits in force.
+
+    Bytes of the file and of its unpacked parts, then each sheet streamed (openpyxl read-only, one
+    row in memory): cells by its dimension, then counted (the dimension can lie), rows of data of a
+    table sheet and the length of each text cell. A ``batas:`` in the ``_metadata`` sheet raises them.
+    """
+    from openpyxl import load_workbook
+
+    size = path.stat().st_size
+    if size > limits.xlsx_bytes:
+        raise LkipError(
+            f"{path}: file berukuran {size_mb(size)} MB, lebih dari batas {size_mb(limits.xlsx_bytes)} MB per file "
+            "Excel; " + limits.raise_hint("xlsx_mb", "metadata.yml dataset tujuan")
+        )
+    with zipfile.ZipFile(path) as z:  # the central directory only: nothing is unpacked here
+        unpacked = sum(i.file_size for i in z.infolist())
+    if unpacked > XLSX_UNPACKED_FACTOR * limits.xlsx_bytes:
+        raise LkipError(
+            f"{path}: isi file terurai {size_mb(unpacked)} MB, lebih dari {XLSX_UNPACKED_FACTOR} x batas "
+            f"{size_mb(limits.xlsx_bytes)} MB per file Excel (sel kosong berformat sampai jauh di bawah data?); "
+            + limits.raise_hint("xlsx_mb", "metadata.yml dataset tujuan")
+        )
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        limits = _sheet_limits(wb, limits)
+        where = f"sheet '{META_SHEET}'"
+        for ws in wb.worksheets:
+            _check_sheet_bounds(ws, path, limits, where)
+    finally:
+        wb.close()
+    return limits
+
+
+def _sheet_limits(wb, limits: Limits) -> Limits:
+    """The limits raised by a ``batas:`` in the ``_metadata`` sheet (a bad one is reported later, by the import)."""
+    if META_SHEET not in wb.sheetnames:
+        return limits
+    rows = wb[META_SHEET].iter_rows(min_row=META_FIRST_ROW, max_row=META_ROWS_READ, max_col=1, values_only=True)
+    text = "\n".join("" if not r or r[0] is None else str(r[0]) for r in rows)
+    try:
+        meta = safe_yaml.load(text)
+        return Limits.from_meta(meta) if isinstance(meta, dict) and "batas" in meta else limits
+    except (LkipError, safe_yaml.YamlProblem, PolicyError):  # named when the sheet is read for the import
+        return limits
+
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")  # <c r="A1">, <c/>, <x:c ...>: one cell of the sheet's XML
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CHUNK = 1 << 20
+
+
+def _check_sheet_bounds(ws, path: Path, limits: Limits, where: str) -> None:
+    """One sheet against ``limits``: cells by its dimension, then its cells and rows counted in its XML.
+
+    Counted in the packed XML as it streams (a regular expression per megabyte, no objects per cell),
+    stopping at the limit: the dimension can lie, and a full load would hold every cell. Rows with
+    cells count, blank but formatted ones too (a full load holds those as well). The length of a text
+    cell is checked when the sheet is loaded as a table (:func:`_check_sheet`).
+    """
+    name = ws.title
+    rows, cols = ws.max_row or 0, ws.max_column or 0
+    clear = "hapus baris dan kolom di bawah/kanan data (Ctrl+End menunjukkan sel terakhir yang terpakai), atau "
+    if rows * cols > limits.sel_per_sheet:
+        raise WorkbookError(
+            path,
+            name,
+            f"{shown(rows * cols)} sel terpakai ({shown(rows)} baris x {shown(cols)} kolom menurut dimensi sheet), "
+            f"lebih dari batas {shown(limits.sel_per_sheet)} sel per sheet; {clear}"
+            + limits.raise_hint("sel_per_sheet", where),
+        )
+    most_rows = limits.baris_per_tabel + FIRST_DATA_ROW - 1 + SPARE_ROWS  # header, help row, template's spare rows
+    cells = n_rows = 0
+    tail = b""
+    with ws._get_source() as src:  # the sheet's XML part, unpacked as it is read
+        while chunk := src.read(_CHUNK):
+            text = tail + chunk
+            cut = max(0, len(text) - 16)  # a tag cut by the chunk's end is counted in the next one
+            cells += len(_CELL_TAG.findall(text, 0, cut))
+            n_rows += len(_ROW_TAG.findall(text, 0, cut))
+            tail = text[cut:]
+            if cells > limits.sel_per_sheet:
+                raise WorkbookError(
+                    path,
+                    name,
+                    f"lebih dari {shown(limits.sel_per_sheet)} sel terpakai, batas sel per sheet; {clear}"
+                    + limits.raise_hint("sel_per_sheet", where),
+                )
+            if name in TABLES and n_rows > most_rows:
+                raise WorkbookError(
+                    path,
+                    name,
+                    f"lebih dari {shown(most_rows)} baris terpakai (termasuk baris kosong yang berformat), batas "
+                    f"{shown(limits.baris_per_tabel)} baris data per tabel; hapus baris kosong di bawah data, atau "
+                    + limits.raise_hint("baris_per_tabel", where),
+                )
+    cells += len(_CELL_TAG.findall(tail))
+    if cells > limits.sel_per_sheet:
+        raise WorkbookError(
+            path,
+            name,
+            f"lebih dari {shown(limits.sel_per_sheet)} sel terpakai, batas sel per sheet; {clear}"
+            + limits.raise_hint("sel_per_sheet", where),
+        )
+
+
+def _dest_limits(dest: Path) -> Limits:
+    """The limits of the dataset an import replaces (its metadata.yml), else the defaults."""
+    try:
+        meta = safe_yaml.load((dest / "metadata.yml").read_text(encoding="utf-8-sig"))
+        return Limits.from_meta(meta) if isinstance(meta, dict) else DEFAULTS
+    except (OSError, UnicodeDecodeError, LkipError, safe_yaml.YamlProblem, PolicyError):
+        return DEFAULTS  # no dataset yet, or one that no longer loads: it is replaced, its limits do not count
+
+
+def _meta_limits(meta: dict, dest: Path) -> Limits:
+    """The limits of the ``_metadata`` sheet, else of the dataset replaced (a bad ``batas:`` is named by the import)."""
+    try:
+        return Limits.from_meta(meta) if "batas" in meta else _dest_limits(dest)
+    except PolicyError:
+        return DEFAULTS
+
+
+def _open(path: Path, limits: Limits = DEFAULTS):
+    """The workbook twice: with the values Excel last computed, and with the formulas themselves.
+
+    Its size and shape are checked first (:func:`check_bounds`): a full load holds every cell in memory
+    (~350 bytes each). The formulas are streamed (read-only), so only one full load is held.
+    """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.is_file():
         raise LkipError(f"file tidak ditemukan: {path}")
     try:
-        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
+        check_bounds(path, limits)
+        formulas = load_workbook(path, read_only=True, data_only=False)
+        for ws in formulas.worksheets:
+            ws.reset_dimensions()  # every row the file holds, whatever its dimension says
+        return load_workbook(path, data_only=True), formulas
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise LkipError(f"{path}: bukan workbook Excel .xlsx yang dapat dibaca ({exc})") from None
 
@@ -375,6 +511,7 @@ def _sheets(wb, formulas, path: Path, errors: list) -> dict[str, pd.DataFrame]:
         df = _sheet_frame(wb[name], formulas[name], table, path, errors)
         if df is not None:
             out[name] = df
+    formulas.close()  # read-only: it holds the file open until closed
     _percent_cells(out, path, errors)
     return out
 
@@ -405,10 +542,11 @@ def _percent_cells(sheets: dict[str, pd.DataFrame], path: Path, errors: list) ->
         units = {str(i).strip(): u for i, u in zip(ind["indikator_id"], ind["unit"])}
     for name, df in sheets.items():
         table = TABLES[name]
+        position = {r: pos for pos, r in enumerate(df.attrs["excel_rows"])}  # not list.index per cell: quadratic
         for (excel_row, column), value in df.attrs.get("percent", {}).items():
             if column not in table.columns:
                 continue  # an unknown column: named as such when the sheet is checked
-            pos, j = df.attrs["excel_rows"].index(excel_row), list(df.columns).index(column)
+            pos, j = position[excel_row], list(df.columns).index(column)
             f = table.field_of(column)
             shown = cell_text(value * 100, "float").replace(".", ",") + "%"
             stored = cell_text(value, "float").replace(".", ",")
@@ -555,6 +693,45 @@ def _sheet_frame(ws, ws_formulas, table: Table, path: Path, errors: list) -> pd.
     return df
 
 
+def _warn_hidden(wb, sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Data the analyst cannot see in Excel (a hidden sheet, hidden rows or columns) is imported all the same:
+    said, so what enters the report is no surprise."""
+    import warnings
+
+    from openpyxl.utils import column_index_from_string
+
+    for name, df in sheets.items():
+        ws = wb[name]
+        if ws.sheet_state != "visible" and not df.empty:
+            warnings.warn(
+                f"{path}, sheet '{name}': sheet tersembunyi, tetapi {len(df)} barisnya ikut diimpor; "
+                "tampilkan sheet itu (Unhide) dan periksa isinya",
+                stacklevel=3,
+            )
+            continue
+        hidden = [r for r in df.attrs.get("excel_rows", []) if ws.row_dimensions[r].hidden]
+        if hidden:
+            shown = ", ".join(map(str, hidden[:10])) + (" …" if len(hidden) > 10 else "")
+            warnings.warn(
+                f"{path}, sheet '{name}', baris {shown}: baris tersembunyi, tetapi ikut diimpor; "
+                "tampilkan barisnya (Unhide) dan periksa isinya",
+                stacklevel=3,
+            )
+        columns = list(df.columns)
+        for key, dim in ws.column_dimensions.items():
+            if not dim.hidden:
+                continue
+            first = column_index_from_string(key) if dim.min is None else dim.min
+            last = first if dim.max is None else dim.max
+            for j in range(first - 1, min(last, len(columns))):
+                if (df.iloc[:, j].str.strip() != "").any():
+                    warnings.warn(
+                        f"{path}, sheet '{name}', kolom '{columns[j]}': kolom tersembunyi, tetapi isinya ikut "
+                        "diimpor; tampilkan kolomnya (Unhide) dan periksa isinya",
+                        stacklevel=3,
+                    )
+
+
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, escaped characters, [colour]/[condition]
 
 
@@ -608,18 +785,21 @@ def _metadata(wb, path: Path, errors: list) -> tuple[str, dict | None]:
 
 def _csv_with_rows(df: pd.DataFrame) -> tuple[str, dict[int, int]]:
     """CSV text of a sheet and, for each line where a record starts, its Excel row."""
-    buf = io.StringIO()
+    buf = io.StringIO()  # one record at a time: reading back the whole text per row was quadratic
     writer = csv.writer(buf)
     writer.writerow(list(df.columns))
+    parts = [buf.getvalue()]
     rows = {1: HEADER_ROW}
-    line = 1 + buf.getvalue().count("\n")
+    line = 1 + parts[0].count("\n")
     for excel_row, record in zip(df.attrs["excel_rows"], df.itertuples(index=False)):
         rows[line] = excel_row
-        before = len(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
         writer.writerow(list(record))
-        line += buf.getvalue()[before:].count("\n")  # a cell with line breaks spans several lines
+        parts.append(buf.getvalue())
+        line += parts[-1].count("\n")  # a cell with line breaks spans several lines
     rows[line] = (df.attrs["excel_rows"][-1] + 1) if df.attrs["excel_rows"] else FIRST_DATA_ROW
-    return buf.getvalue(), rows
+    return "".join(parts), rows
 
 
 _MORE = re.compile(r" \(dan \d+ masalah lain di file ini\)")
@@ -643,7 +823,9 @@ def _translate(exc: DataError, path: Path, rows: dict[str, dict[int, int]], meta
     return WorkbookError(path, sheet, detail, row, exc.column)
 
 
-def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft: bool, errors: list) -> dict[int, int]:
+def _check_sheet(
+    df: pd.DataFrame, table: Table, staged: Path, path: Path, draft: bool, errors: list, limits: Limits = DEFAULTS
+) -> dict[int, int]:
     """Write one sheet as ``staged/<table>.csv`` and find every problem the loader finds in it.
 
     Each cell is checked on its own with the loader's own rules, so all bad cells are
@@ -679,7 +861,7 @@ def _check_sheet(df: pd.DataFrame, table: Table, staged: Path, path: Path, draft
         if not keep and len(df):
             break  # every row already has a problem: "no data rows" would only repeat them
         try:
-            load_table(file, table, draft)
+            load_table(file, table, draft, limits=limits)
             break
         except DataError as exc:
             error = _translate(exc, path, {table.name: rows}, "")
@@ -735,10 +917,12 @@ def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Data
     path = Path(path)
     dest = saving.check_target(dataset, force)
     errors: list[WorkbookError] = []
-    wb, formulas = _open(path)
+    wb, formulas = _open(path, _dest_limits(dest))
     sheets = _sheets(wb, formulas, path, errors)
+    _warn_hidden(wb, sheets, path)
     meta_text, meta = _metadata(wb, path, errors)
     draft = True if meta is None else is_draft(meta)  # unknown: do not report blanks a draft allows
+    limits = _dest_limits(dest) if meta is None else _meta_limits(meta, dest)
     staged = saving.staging(dataset)
     try:
         if meta is not None:
@@ -749,7 +933,9 @@ def import_workbook(path: Path | str, dataset: str, force: bool = False) -> Data
                 load_metadata(staged)
             except DataError as exc:
                 errors.append(_translate(exc, path, {}, meta_text))
-        rows = {name: _check_sheet(df, TABLES[name], staged, path, draft, errors) for name, df in sheets.items()}
+        rows = {
+            name: _check_sheet(df, TABLES[name], staged, path, draft, errors, limits) for name, df in sheets.items()
+        }
         for name in TABLES:
             if name not in sheets and (dest / TABLES[name].filename).is_file():
                 errors.append(  # the sheet left out: replacing the dataset would drop what its file holds

@@ -13,7 +13,13 @@ already turn ``yaml.YAMLError`` into a message naming file and line need no chan
 
 from __future__ import annotations
 
+import codecs
+import re
+from pathlib import Path
+
 import yaml
+
+from lkip_helpers.errors import DataError
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 50
@@ -28,6 +34,36 @@ _PROBLEMS = {
 }
 
 
+# Characters no text of ours may hold (CSV cells and YAML texts alike): what Word's XML cannot store
+# (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates), and the invisible bidi
+# controls that reorder the letters around them (after a U+202E a label reads backwards in every form)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+
+
+def character_problem(text: str) -> str | None:
+    """What is wrong with the first character of ``text`` no report can hold (None when all is fine).
+
+    >>> character_problem("a\\tb\\nc") is None
+    True
+    >>> print(character_problem("Dinas\\vKes"))
+    karakter kontrol tak terlihat (kode 0x0b) pada posisi 6; hapus karakter itu
+    """
+    bad = _UNSAFE.search(text)
+    if bad is None:
+        return None
+    char, where = bad.group(), f"pada posisi {bad.start() + 1}; hapus karakter itu"
+    if _CONTROL.match(char):
+        return f"karakter kontrol tak terlihat (kode 0x{ord(char):02x}) {where}"
+    if "\ud800" <= char <= "\udfff":
+        return f"karakter tidak sah (U+{ord(char):04X}, separuh pasangan surrogate) {where}"
+    if char in "\ufffe\uffff":
+        return f"karakter tidak sah (U+{ord(char):04X}, bukan huruf) {where}"
+    return f"tanda arah teks tak terlihat (U+{ord(char):04X}, membalik/menggeser urutan huruf) {where}"
+
+
 class YamlProblem(yaml.MarkedYAMLError):
     """A YAML text we refuse or cannot read; ``problem`` says why in Bahasa Indonesia."""
 
@@ -36,6 +72,13 @@ class _Loader(yaml.SafeLoader):
     """``SafeLoader`` without aliases, with bounded nesting, and refusing a key written twice in one mapping."""
 
     _depth = 0
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        problem = character_problem(value) if isinstance(value, str) else None
+        if problem:  # e.g. "\\v" or "\\ud800" written as an escape: the Word step would fail on it
+            raise YamlProblem(problem=problem, problem_mark=node.start_mark)
+        return value
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
@@ -84,7 +127,14 @@ def load(text: str):
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_BYTES:
         raise YamlProblem(problem=f"file terlalu besar ({size:,} byte; batas {MAX_BYTES:,} byte)".replace(",", "."))
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # PyYAML's reader refuses a control character written as such, here
+    except yaml.reader.ReaderError as exc:
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        raise YamlProblem(
+            problem=character_problem(char) or f"karakter tidak sah (U+{ord(char[:1] or ' '):04X}); hapus karakter itu",
+            problem_mark=yaml.Mark("", exc.position, text[: exc.position].count("\n"), 0, None, None),
+        ) from None
     try:
         return loader.get_single_data()
     except YamlProblem:
@@ -98,6 +148,35 @@ def load(text: str):
         raise YamlProblem(problem=f"nilai tidak dapat dibaca ({exc})") from None
     finally:
         loader.dispose()
+
+
+def decode(path: Path, raw: bytes, advice: str = "teks UTF-8") -> str:
+    """``raw`` read from ``path`` as UTF-8 (an Excel BOM dropped); else a DataError naming the file, the line and
+    what to save it as (``advice``: 'teks UTF-8' for YAML, "'CSV UTF-8'" for a CSV)."""
+    raw = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode", Excel's "Unicode Text"
+            raise DataError(
+                path, f"tersimpan sebagai UTF-16, bukan UTF-8; simpan ulang file sebagai {advice}"
+            ) from None
+        raise DataError(
+            path,
+            f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai {advice}",
+            row=raw[: exc.start].count(b"\n") + 1,
+        ) from None
+
+
+def load_file(path: Path):
+    """A YAML file read with :func:`load`; any problem is a one-line DataError naming the file and line."""
+    path = Path(path)
+    text = decode(path, path.read_bytes())
+    try:
+        return load(text)
+    except YamlProblem as exc:
+        line = getattr(exc.problem_mark, "line", None)
+        raise DataError(path, f"YAML tidak sah: {exc.problem}", row=None if line is None else line + 1) from None
 
 
 class _Dumper(yaml.SafeDumper):

@@ -792,6 +792,13 @@ METADATA: dict[str, MetaKey] = {
         ),
         MetaKey("draft", "mapping", "untuk draf: dataset asal dan tabel yang perlu diperiksa"),
         MetaKey(
+            "batas",
+            "mapping",
+            "batas ukuran data, untuk instansi yang datanya melebihi bawaan: csv_mb (50), xlsx_mb (50), "
+            "baris_per_tabel (200000), sel_per_sheet (2000000), karakter_per_sel (10000) "
+            "(diperiksa oleh lkip_helpers.data.limits.Limits)",
+        ),
+        MetaKey(
             "audit",
             "mapping",
             "kebiasaan laporan yang menjelaskan angka tercetak (audit.alternatives; "

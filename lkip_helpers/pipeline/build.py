@@ -15,7 +15,13 @@ Stopping: Ctrl-C (SIGINT) or SIGTERM stops the workers and their kernels, remove
 temporary folders and leaves the previous outputs as they were; ``lkip`` then exits 130
 (SIGINT) or 143 (SIGTERM), the shell's 128 + signal number (``stopping``). A build killed
 outright (SIGKILL) cannot clean up: its workers notice within a second and stop with their
-kernels, and the next build removes the temporary folder it left.
+kernels, and the next build (or ``lkip build --bersihkan``) removes the temporary folders it left:
+its processes' all lie under ``<TMPDIR>/lkip-build-<pid>/`` (``scratch``).
+
+One dataset, one writer: a build holds the dataset's lock (``locks``, shared with ``lkip import`` and
+``lkip new``) from its plan to its swap, and refuses to publish when the dataset's files changed under
+it all the same (``publish.check_snapshot``). A folder under ``data/`` that is no dataset is said in
+one line; the batch goes on. A closed stdout (``| head``) does not stop it (``executors.log``).
 """
 
 from __future__ import annotations
@@ -23,14 +29,16 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from lkip_helpers import paths
+from lkip_helpers import locks, paths
 from lkip_helpers.errors import LkipError
-from lkip_helpers.pipeline import publish
+from lkip_helpers.files import real_place
+from lkip_helpers.pipeline import publish, scratch
 from lkip_helpers.pipeline.executors import CONNECT_TIMEOUT_S, Executor, execute, log, remote_payload
 from lkip_helpers.pipeline.fingerprint import data_hash, helpers_hash
 from lkip_helpers.pipeline.plan import (
@@ -89,8 +97,59 @@ def build_many(
     """
     if scheduler not in ("local", "dask") and not scheduler.startswith("tcp://"):
         raise LkipError(f"scheduler tidak dikenal: {scheduler!r}; gunakan local, dask atau tcp://HOST:PORT")
-    with stoppable():
+    with stoppable(), scratch.build_folder():  # every temporary folder of the build's processes in one place
         return _build_many(datasets, force, threshold, jobs, scheduler, document)
+
+
+def dataset_folders() -> list[str]:
+    """``lkip build --all``: every folder under ``data/`` but hidden ones (staging folders), sorted.
+
+    Unlike ``paths.list_datasets``, a folder that is no dataset (a bad name, no metadata.yml) is listed:
+    the batch says so in one line and goes on with the others (``build_many``).
+    """
+    root = paths.data_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _not_a_dataset(dataset: str) -> str | None:
+    """Why ``data/<dataset>`` cannot be built, in one line; None when it can be tried."""
+    folder = paths.data_dir() / dataset
+    try:
+        paths.check_dataset_id(dataset)
+    except LkipError:
+        suggestion = re.sub(r"[^a-z0-9._-]+", "-", dataset.lower()).strip("-._") or "dinkes-contoh-2024"
+        return (
+            f"folder {folder} dilewati: id dataset tidak sah: {dataset!r}; ganti nama foldernya dengan huruf kecil, "
+            f"angka, '-', '_' atau '.' (mis. {suggestion})"
+        )
+    if not folder.is_dir():
+        return f"dataset {dataset!r} tidak ditemukan di {paths.data_dir()}"
+    if not (folder / "metadata.yml").is_file():
+        return (
+            f"folder {folder} dilewati: tidak ada metadata.yml, jadi bukan dataset; tambahkan metadata.yml "
+            "(lihat lkip new) atau pindahkan folder itu keluar dari folder data"
+        )
+    return None
+
+
+def _outputs_place(b: DatasetBuild) -> str | None:
+    """Stage ``b`` beside the folder its outputs go to; why it cannot be built there (one line), or None.
+
+    An ``outputs/<dataset>`` that is a symbolic link (to another disk) is written through: the new outputs are
+    made beside the folder it points to and swapped in there (``files.replace_folder``); the link stays.
+    """
+    if not b.final.is_symlink():
+        return None
+    target = real_place(b.final)
+    if not target.is_dir():
+        return (
+            f"{b.final} adalah tautan ke {target}, yang tidak ada atau bukan folder; buat folder itu, "
+            "atau hapus tautannya agar lkip build membuat folder biasa"
+        )
+    b.tmp = target.parent / f".tmp-{target.name}-{os.getpid()}"  # same file system as the target: a rename
+    return None
 
 
 def _build_many(
@@ -100,18 +159,26 @@ def _build_many(
     jobs = jobs or os.cpu_count() or 1
     builds, failures = [], 0
     for dataset in dict.fromkeys(datasets):
-        paths.check_dataset_id(dataset)
-        if not paths.dataset_dir(dataset).is_dir():
-            print(f"lkip: dataset {dataset!r} tidak ditemukan di {paths.data_dir()}", file=sys.stderr, flush=True)
+        why = _not_a_dataset(dataset)  # said, and the batch goes on with the other datasets
+        if why is None:
+            b = DatasetBuild(dataset, threshold, force, document)
+            publish.clean_stale(b.final)  # folders left by a killed build go even when nothing needs rebuilding
+            why = _outputs_place(b)
+        if why is not None:
+            print(f"lkip: {why}", file=sys.stderr, flush=True)
             failures += 1
             continue
-        b = DatasetBuild(dataset, threshold, force, document)
-        publish.clean_stale(b.final)  # folders left by a killed build go even when nothing needs rebuilding
         if b.up_to_date():
             removed = publish.remove_strays(b)  # e.g. a notebook run by hand with output_dir pointed there
             if removed:
                 log(publish.removed_line(dataset, b.final, removed))
             log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
+            continue
+        try:
+            locks.check_free(dataset)  # held by an lkip import, say: said now, before any worker starts
+        except LkipError as exc:
+            print(f"lkip: {exc}", file=sys.stderr, flush=True)
+            failures += 1
             continue
         builds.append(b)
     ex = None

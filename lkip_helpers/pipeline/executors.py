@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import platform
+import sys
 import time
 from collections import Counter, OrderedDict, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -24,7 +25,9 @@ from pathlib import Path
 
 from lkip_helpers import paths
 from lkip_helpers.errors import LkipError, os_error_message
+from lkip_helpers.locks import DatasetLock
 from lkip_helpers.pipeline import publish, runner, template
+from lkip_helpers.pipeline.fingerprint import data_hash
 from lkip_helpers.pipeline.plan import DatasetBuild, depends_on
 from lkip_helpers.pipeline.runner import DocumentTask, Task, write_files
 from lkip_helpers.pipeline.stopping import children_ignore_sigint
@@ -34,8 +37,25 @@ SLOTS_REFRESH_S = 5.0  # how often a Dask cluster is asked how many workers it h
 
 
 def log(msg: str) -> None:
-    """One progress line, at once (a log file or CI reads it as it comes)."""
-    print(msg, flush=True)
+    """One progress line, at once (a log file or CI reads it as it comes).
+
+    A reader that went away (``lkip build | head -1``) does not stop the build: its progress lines go
+    nowhere, and the exit code still says whether every dataset was published.
+    """
+    try:
+        print(msg, flush=True)
+    except BrokenPipeError:
+        _stdout_gone()
+
+
+def _stdout_gone() -> None:
+    """Point stdout at the null device: later lines, and the flush at exit, do not fail on the closed pipe."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already closed
+        pass
 
 
 def _drop_sync_cancel_error(record: logging.LogRecord) -> bool:
@@ -250,6 +270,7 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
     needs: dict[str, set[str]] = {}
     results: list[dict] = []
     progress = Progress(len(builds))
+    held: dict[str, DatasetLock | None] = {}  # the locks of the datasets being built
 
     def blocked(t: Task | DocumentTask) -> bool:
         """A run waits while a notebook it reads from (same dataset) is still to run or running."""
@@ -265,12 +286,21 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
                 pending.move_to_end(t.run_id, last=False)
         left[b.dataset] += len(tasks)
 
+    def ended(b: DatasetBuild) -> None:
+        lock = held.pop(b.dataset, None)
+        if lock is not None:
+            lock.release()
+        progress.dataset_ended(failed=bool(b.error))
+
     def plan(b: DatasetBuild) -> None:
         try:
+            held[b.dataset] = _lock(b.dataset)  # no lkip import or lkip new writes the dataset while it builds
+            # what the build reads, fingerprinted under the lock and before it is read: publish compares (check_snapshot)
+            b.inputs["data"] = data_hash(b.dataset)
             b.plan()
         except LkipError as exc:
             b.error = str(exc)
-            progress.dataset_ended(failed=True)
+            ended(b)
             return
         publish.start(b)
         if b.reused:
@@ -299,61 +329,78 @@ def execute(builds: list[DatasetBuild], ex: Executor) -> list[dict]:
                 log(publish.removed_line(b.dataset, b.final, b.removed))
             log(f"[{b.dataset}] selesai: {b.final / 'html' / 'index.html'}")
         b.ds = None  # a long batch keeps only the datasets still building
-        progress.dataset_ended(failed=bool(b.error))
+        ended(b)
 
-    while waiting or pending or running:
-        slots = ex.slots()
-        while waiting and len(pending) < QUEUED_PER_WORKER * slots:
-            plan(waiting.popleft())
-        for rid, (b, t) in list(pending.items()):
-            if b.error:
-                pending.pop(rid)
-                continue
-            if len(running) >= 2 * slots:  # one running and one queued per worker: the rest wait here, in order
-                break
-            if not blocked(t):
-                pending.pop(rid)
-                payload = remote_payload(b, t, needs[t.notebook]) if ex.remote else None
-                running[ex.submit(t, payload)] = (b, t)
-        if not running:
-            if not pending:
-                continue  # more datasets to plan, or none: the loop ends
-            # nothing runs and every run left waits for another: the notebooks' metadata.lkip.after make a
-            # circle; every dataset would meet it, so none is built further
-            for b in [*(b for b, _ in pending.values()), *waiting]:
-                b.error = b.error or "notebook saling menunggu: metadata lkip.after membentuk lingkaran"
-            break
-        for fut in ex.wait_any(running):
-            b, t = running.pop(fut)
-            try:
-                res = fut.result()
-                if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
-                    write_files(b.tmp, res.pop("outputs"))
-            except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
-                if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
+    def loop() -> None:
+        while waiting or pending or running:
+            slots = ex.slots()
+            while waiting and len(pending) < QUEUED_PER_WORKER * slots:
+                plan(waiting.popleft())
+            for rid, (b, t) in list(pending.items()):
+                if b.error:
+                    pending.pop(rid)
                     continue
-                publish.fail(b, t, exc)
-                log(f"[{t.dataset}] {_name(t)} GAGAL")
-                progress.dataset_ended(failed=True)
-                for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
-                    if ob is b and ex.cancel(other):
-                        running.pop(other)
-                continue
-            if b.error:
-                continue
-            results.append(res)
-            left[b.dataset] -= 1
-            if isinstance(t, DocumentTask):
-                b.document_record = res["record"]
-                log(f"[{t.dataset}] {_name(t)} ditulis ({res['seconds']:.1f} s)")
+                if len(running) >= 2 * slots:  # one running and one queued per worker: the rest wait here, in order
+                    break
+                if not blocked(t):
+                    pending.pop(rid)
+                    payload = remote_payload(b, t, needs[t.notebook]) if ex.remote else None
+                    running[ex.submit(t, payload)] = (b, t)
+            if not running:
+                if not pending:
+                    continue  # more datasets to plan, or none: the loop ends
+                # nothing runs and every run left waits for another: the notebooks' metadata.lkip.after make a
+                # circle; every dataset would meet it, so none is built further
+                for b in [*(b for b, _ in pending.values()), *waiting]:
+                    b.error = b.error or "notebook saling menunggu: metadata lkip.after membentuk lingkaran"
+                break
+            for fut in ex.wait_any(running):
+                b, t = running.pop(fut)
+                try:
+                    res = fut.result()
+                    if "outputs" in res and not b.error:  # a remote run: its files come back as bytes
+                        write_files(b.tmp, res.pop("outputs"))
+                except Exception as exc:  # noqa: BLE001 — any failure is reported for its dataset
+                    if b.error:  # the dataset already failed: its other runs (Cancelled or not) are dropped quietly
+                        continue
+                    publish.fail(b, t, exc)
+                    log(f"[{t.dataset}] {_name(t)} GAGAL")
+                    ended(b)
+                    for other, (ob, _) in list(running.items()):  # its runs not started yet are dropped
+                        if ob is b and ex.cancel(other):
+                            running.pop(other)
+                    continue
+                if b.error:
+                    continue
+                results.append(res)
+                left[b.dataset] -= 1
+                if isinstance(t, DocumentTask):
+                    b.document_record = res["record"]
+                    log(f"[{t.dataset}] {_name(t)} ditulis ({res['seconds']:.1f} s)")
+                    if not left[b.dataset]:
+                        finish(b)
+                    continue
+                b.results[t.run_id] = res
+                log(f"[{t.dataset}] {len(b.results)}/{len(b.pending)} {_name(t)} selesai ({res['seconds']:.1f} s)")
                 if not left[b.dataset]:
-                    finish(b)
-                continue
-            b.results[t.run_id] = res
-            log(f"[{t.dataset}] {len(b.results)}/{len(b.pending)} {_name(t)} selesai ({res['seconds']:.1f} s)")
-            if not left[b.dataset]:
-                runs_done(b)
+                    runs_done(b)
+
+    try:
+        loop()
+    finally:  # interrupted, or datasets left unbuilt (a circle of notebooks): their locks go too
+        for lock in held.values():
+            if lock is not None:
+                lock.release()
     return results
+
+
+def _lock(dataset: str) -> DatasetLock | None:
+    """Take the dataset's lock for this build; None when the data folder is read-only to us (then no lkip of
+    ours writes it either, and the snapshot still catches a change made some other way)."""
+    try:
+        return DatasetLock(dataset, "lkip build").acquire()
+    except OSError:
+        return None
 
 
 def _name(t: Task | DocumentTask) -> str:

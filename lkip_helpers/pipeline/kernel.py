@@ -1,9 +1,6 @@
 """The kernel a build runs its notebooks in: ipykernel, started as ``python -m ipykernel_launcher``
-starts it, but without its debugger and without IPython's history file (or forked from the kernel
-template, :mod:`lkip_helpers.pipeline.template`, which then calls :func:`launch`).
-
-Nothing attaches a debugger to a build's kernel, and loading one (debugpy, pydevd) costs
-each kernel some 8 MB and a tenth of a second. JupyterLab's own kernels keep theirs.
+starts it, but without IPython's history file (or forked from the kernel template,
+:mod:`lkip_helpers.pipeline.template`, which then calls :func:`launch`).
 """
 
 import gc
@@ -30,27 +27,15 @@ def allow_imports(names: list[str]) -> None:
 
 
 def tidy() -> None:
-    """Between two runs: collect the last run's garbage and give freed memory back to the OS.
-
-    Figures and frames form reference cycles that wait for the collector; and glibc keeps freed heap
-    pages resident until asked (``malloc_trim``), so without this a kernel's memory creeps up from
-    dataset to dataset. Elsewhere than glibc only the collection happens.
-    """
+    """Between two runs: collect the last run's garbage (figures and frames form reference cycles that
+    wait for the collector), so what a kernel keeps between runs is only what it needs."""
     gc.collect()
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # another C library (musl): nothing to trim
-            pass
 
 
 def launch(args: list[str]) -> None:
     """Run ipykernel with ``args`` (``-f CONNECTION_FILE``), as ``python -m ipykernel_launcher`` would,
-    without its debugger and without IPython's history."""
-    refuse_imports("debugpy")  # ipykernel then starts without its debugger
-    # nor IPython's history: a build's cells are nobody's history, and every kernel of every build
+    without IPython's history."""
+    # IPython's history: a build's cells are nobody's history, and every kernel of every build
     # would add each of them to the one SQLite file in ~/.ipython, committing cell by cell, two or
     # more kernels at a time waiting on its lock
     sys.argv = [__file__, *args, "--HistoryManager.enabled=False"]

@@ -171,9 +171,11 @@ class DatasetBuild:
         # imported here, not at the top: they load pandas, and an unchanged rebuild needs only the standard library
         from lkip_helpers.analysis.drilldown import below_threshold
         from lkip_helpers.data.loading import load_for_handover
+        from lkip_helpers.report import laporan_file
 
         # bad data stops here, before anything is written; the kernels take the dataset as loaded here
         self.ds, handover = load_for_handover(self.dataset)
+        laporan_file.load(self.ds)  # and the numbers and titles it gives the report's parts
         names = self.ds.indikator.set_index("indikator_id")["short_name"]
         data_dir = str(paths.data_dir())
         nb_hash = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in notebooks()}

@@ -6,6 +6,7 @@ outputs of reused runs; the workers write the others there. ``finish`` adds the 
 the folder into place (``files.replace_folder``): a file the published folder held that this build
 did not write — a notebook run by hand with ``output_dir`` pointed there — goes, and the build says
 so in one line (``removed_line``); an unchanged dataset is cleaned the same way (``remove_strays``).
+Before the swap, ``check_snapshot`` refuses a dataset whose files changed since the build read them.
 ``fail`` keeps the failed notebook under ``outputs/_gagal/<dataset>/`` and drops the temporary
 folder: the previous outputs stay as they were. Across datasets: ``outputs/index.html`` and
 ``build-report.json``.
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from lkip_helpers import __version__, paths
 from lkip_helpers.errors import LkipError, os_error_message
-from lkip_helpers.files import replace_folder, write_atomic, write_text_atomic
+from lkip_helpers.files import real_place, replace_folder, write_atomic, write_text_atomic
+from lkip_helpers.pipeline.fingerprint import data_hash
 from lkip_helpers.pipeline.kernel import process_alive
 from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild, files_under
 from lkip_helpers.pipeline.runner import DocumentTask, NotebookFailed, Task
@@ -129,9 +131,21 @@ def finish(b: DatasetBuild) -> None:
         encoding="utf-8",
     )
     b.removed = sorted(files_under(b.final) - written)  # what the swap drops: said by the caller (removed_line)
+    check_snapshot(b)
     with uninterrupted():
         replace_folder(b.tmp, b.final)
     shutil.rmtree(paths.outputs_dir() / FAILED_DIR / b.dataset, ignore_errors=True)
+
+
+def check_snapshot(b: DatasetBuild) -> None:
+    """Refuse to publish when the dataset's files changed since the build read them (``b.inputs['data']``,
+    taken when the build began with it): the runs may have read some files before the change and some after,
+    and a report mixing the two must not be published."""
+    if data_hash(b.dataset) != b.inputs.get("data"):
+        raise LkipError(
+            f"data {b.dataset} berubah selama build ({paths.dataset_dir(b.dataset)}), maka laporan tidak diterbitkan "
+            f"agar tidak mencampur data lama dan baru; jalankan lagi lkip build {b.dataset}"
+        )
 
 
 def fail(b: DatasetBuild, task: Task | DocumentTask, exc: BaseException) -> None:
@@ -179,8 +193,8 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise LkipError(f"id artefak ganda: {', '.join(dupes)}")
-    headline = _headline(ds)
-    headline.update(
+    angka_ringkasan = _angka_ringkasan(ds)
+    angka_ringkasan.update(
         {
             "instansi": ds.agency,
             "wilayah": ds.region,
@@ -189,14 +203,14 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
         }
     )
     # strict JSON: a value not computable yet (a draft) is null, not NaN
-    headline = {k: (None if isinstance(v, float) and v != v else v) for k, v in headline.items()}
+    angka_ringkasan = {k: (None if isinstance(v, float) and v != v else v) for k, v in angka_ringkasan.items()}
     manifest = {
         "dataset": ds.id,
         "title": ds.title,
         "year": ds.year,
         "synthetic": ds.synthetic,
         "generator": f"lkip_helpers {__version__}",
-        "headline": headline,
+        "headline": angka_ringkasan,
         "artifacts": records,
     }
     (folder / "manifest.json").write_text(
@@ -204,12 +218,12 @@ def write_manifest(folder: Path, ds, records: list[dict]) -> None:
     )
 
 
-def _headline(ds) -> dict:
+def _angka_ringkasan(ds) -> dict:
     """Headline figures of the manifest; a figure the data cannot give yet (a draft) is None."""
     # imported here, not at the top: it loads pandas, and an unchanged rebuild needs only the standard library
-    from lkip_helpers.analysis.headline import headline
+    from lkip_helpers.analysis.ringkasan import angka_ringkasan
 
-    return headline(ds).as_dict()
+    return angka_ringkasan(ds).as_dict()
 
 
 # --- what the build did not write -------------------------------------------------------------
@@ -248,7 +262,16 @@ def removed_line(dataset: str, final: Path, removed: list[str], shown: int = 10)
 
 
 def clean_stale(final: Path) -> None:
-    """Remove temporary folders left by builds of this dataset that were killed."""
+    """Remove temporary folders left by builds of this dataset that were killed.
+
+    For an ``outputs/<dataset>`` that is a symbolic link, also those beside the folder it points to (where
+    its swap happens, ``files.real_place``).
+    """
+    for place in dict.fromkeys([final, real_place(final)]):
+        _clean_beside(place)
+
+
+def _clean_beside(final: Path) -> None:
     # .tmp-<dataset>-<pid> (DatasetBuild.tmp) and .old-<dataset>-<pid> (files.aside)
     pattern = re.compile(rf"^\.(tmp|old)-{re.escape(final.name)}-(\d+)$")
     if not final.parent.is_dir():
@@ -257,10 +280,12 @@ def clean_stale(final: Path) -> None:
         m = pattern.match(p.name)
         if not m or int(m.group(2)) == os.getpid():
             continue
-        old_enough = time.time() - p.stat().st_mtime > 86400
+        old_enough = time.time() - p.lstat().st_mtime > 86400
         if not process_alive(int(m.group(2))) or (os.name != "posix" and old_enough):
-            if m.group(1) == "old" and not final.exists():
+            if m.group(1) == "old" and not final.exists() and not final.is_symlink():
                 p.rename(final)  # a swap was interrupted between its two renames: restore the good outputs
+            elif p.is_symlink():
+                p.unlink()  # a link set aside by a build older than real_place: the folder it points to stays
             else:
                 shutil.rmtree(p, ignore_errors=True)
 

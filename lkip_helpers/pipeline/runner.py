@@ -31,6 +31,7 @@ from pathlib import Path
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.pipeline import template
+from lkip_helpers.pipeline._jupyter_compat import launch_through
 from lkip_helpers.pipeline.fingerprint import helpers_hash
 from lkip_helpers.pipeline.kernel import refuse_imports, tidy, when_gone
 from lkip_helpers.report.html import exporter, notebook_page
@@ -39,6 +40,9 @@ from lkip_helpers.report.html import exporter, notebook_page
 # build imports this module (Task) while it plans, and an unchanged rebuild needs only the standard library
 
 KERNEL_START_ATTEMPTS = 3
+# Time limits grow with the work (rows of the dataset's CSV tables): they catch a hung kernel, never a big agency.
+CELL_BASE_S, DOCUMENT_BASE_S = 900, 120  # one notebook cell; the Word and PDF documents of a dataset
+PER_ROW_S = 0.05  # per data row (100.000 budget rows: +83 min; 5.000 indicators: +4 min), measured ~10x below
 WATCH_INTERVAL_S = 0.5  # how often a worker checks that the build that started it is still there
 _STATE: dict = {}  # per worker process: the kernel manager and client
 KEEP_DATASETS = 2  # datasets a remote worker keeps materialised (as loading keeps two in a kernel's memory)
@@ -208,7 +212,7 @@ def _start_kernel(data_dir: str, meanwhile=None, first: str = ""):
             )
         else:
             km = AsyncKernelManager(kernel_name="python3", connection_file=conn)
-        _without_debugger(km)
+        _our_kernel(km)
         forked = _from_template(km)
         _STATE["sockets"] = sockets
         try:
@@ -240,9 +244,10 @@ def _start_kernel(data_dir: str, meanwhile=None, first: str = ""):
     raise RuntimeError(f"kernel tidak dapat dijalankan setelah {KERNEL_START_ATTEMPTS} percobaan: {last}")
 
 
-def _without_debugger(km) -> None:
+def _our_kernel(km) -> None:
     """Start the kernel with lkip_helpers.pipeline.kernel rather than ipykernel_launcher (the same kernel,
-    without a debugger); a kernel spec started some other way is left as it is."""
+    without IPython's history, and one the template can fork); a kernel spec started some other way is
+    left as it is."""
     argv = list(km.kernel_spec.argv)
     for i, arg in enumerate(argv[:-1]):
         if arg == "-m" and argv[i + 1] == "ipykernel_launcher":
@@ -257,20 +262,12 @@ def _from_template(km) -> bool:
     path = _STATE.pop("template", None)
     if not path:
         return False
-    usual = km._async_launch_kernel
 
-    async def launch(kernel_cmd: list[str], **kw) -> None:
-        env = dict(kw.get("env") or os.environ)
-        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher: the kernel goes with us
-        pid = template.fork_kernel(path, kernel_cmd, env, kw.get("cwd"))
-        if pid is None:
-            return await usual(kernel_cmd, **kw)
-        prov = km.provisioner  # what LocalProvisioner.launch_kernel records of the process it starts
-        prov.process, prov.pid, prov.pgid = template.Forked(pid), pid, pid
-        prov.cwd = kw.get("cwd") or os.getcwd()
-        km._reconcile_connection_info(prov.connection_info)
+    def fork(cmd: list[str], env: dict, cwd: str | None):
+        pid = template.fork_kernel(path, cmd, env, cwd)
+        return None if pid is None else template.Forked(pid)
 
-    km._async_launch_kernel = launch
+    launch_through(km, fork)
     return True
 
 
@@ -365,13 +362,42 @@ def warm(data_dir: str, modules: list[str], template_socket: str | None = None) 
     _worker_imports()  # done already unless the kernel was there before
 
 
-def _silent(kc, code: str, **user_expressions: str) -> dict:
-    """Run code in the kernel without touching the notebook; return the reply (status, user expressions)."""
+def allowance(task: Task | DocumentTask, base_s: float) -> tuple[int, str]:
+    """Seconds allowed for ``task`` (``base_s`` + :data:`PER_ROW_S` per data row) and how, in words."""
+    rows = 0
+    for f in (Path(task.data_dir) / task.dataset).glob("*.csv"):
+        try:
+            with f.open("rb") as fh:
+                rows += max(0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1)
+        except OSError:
+            pass  # unreadable here (a remote worker): the base alone
+    seconds = int(base_s + PER_ROW_S * rows) + 1  # whole seconds: NotebookClient takes an int
+    shown = f"{PER_ROW_S}".replace(".", ",")
+    return seconds, f"batas {base_s:.0f} detik + {shown} detik per baris data x {rows} baris = {seconds:.0f} detik"
+
+
+def _ignore(msg) -> None:
+    """An output of silent code: the reply says what went wrong, in one line."""
+
+
+def _silent(kc, code: str, timeout: float = 60, what: str = "", **user_expressions: str) -> dict:
+    """Run code in the kernel without touching the notebook; return the reply (status, user expressions).
+
+    ``what``: the work waited for, named with the time limit when it does not end in ``timeout`` seconds.
+    """
     from jupyter_core.utils import run_sync
 
-    reply = run_sync(kc.execute_interactive)(
-        code, silent=True, store_history=False, timeout=60, user_expressions=user_expressions
-    )
+    try:
+        reply = run_sync(kc.execute_interactive)(  # output_hook: an error's traceback is not printed to the terminal
+            code,
+            silent=True,
+            store_history=False,
+            timeout=timeout,
+            user_expressions=user_expressions,
+            output_hook=_ignore,
+        )
+    except TimeoutError:
+        raise LkipError(f"{what or 'perintah di kernel'} tidak selesai dalam {timeout:.0f} detik") from None
     return reply["content"]
 
 
@@ -463,10 +489,13 @@ def _document_once(task: DocumentTask) -> dict:
     start = time.perf_counter()
     _, kc = _kernel(task.data_dir)
     _enter(kc, task)
+    seconds, why = allowance(task, DOCUMENT_BASE_S)
     reply = _silent(
         kc,
         "from lkip_helpers.report.dokumen import write_from_build\n"
         f"_lkip_record = write_from_build({task.workdir!r}, {task.dataset!r})",
+        timeout=seconds,
+        what=f"{task.run_id}: menulis dokumen Word dan PDF ({why})",
         record="_lkip_record",
     )
     if reply.get("status") != "ok":
@@ -480,7 +509,7 @@ def _run_once(task: Task) -> dict:
     _lean()
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
@@ -494,11 +523,14 @@ def _run_once(task: Task) -> dict:
     for cell in nb.cells:  # papermill gives the injected cell a random id; a fixed one keeps runs identical
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"
-    client = NotebookClient(nb, km=km, kernel_name="python3", record_timing=False, timeout=900, allow_errors=False)
+    seconds, why = allowance(task, CELL_BASE_S)
+    client = NotebookClient(nb, km=km, kernel_name="python3", record_timing=False, timeout=seconds, allow_errors=False)
     client.kc = kc
     executed = work / "notebooks" / task.executed_name
     try:
         client.execute(cleanup_kc=False)
+    except CellTimeoutError:
+        raise LkipError(f"{task.run_id}: satu sel notebook tidak selesai dalam {seconds:.0f} detik ({why})") from None
     except CellExecutionError as exc:
         nbformat.write(nb, executed)
         cell = next(

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from lkip_helpers.pipeline import kernel
-from lkip_helpers.pipeline.kernel import process_alive, refuse_imports
+from lkip_helpers.pipeline._jupyter_compat import bench_off
+from lkip_helpers.pipeline.kernel import process_alive
 from lkip_helpers.pipeline.stopping import children_ignore_sigint
 
 MODULE = "lkip_helpers.pipeline.template"
@@ -31,7 +32,7 @@ WATCH_S = 0.5  # how often the template checks that the build that started it is
 
 def available() -> bool:
     """Kernels can be forked here: Linux (macOS forbids forking after some of its libraries loaded)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and not bench_off("template")
 
 
 class Template:
@@ -160,7 +161,6 @@ def _prepare(modules: list[str]) -> None:
     """Import what a kernel imports, in the order and environment a kernel does."""
     import gc
 
-    refuse_imports("debugpy")
     # as ipykernel sets it before any notebook runs: matplotlib reads it when imported
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"

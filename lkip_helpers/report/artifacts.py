@@ -21,6 +21,7 @@ from IPython.display import Image, Markdown, display
 from lkip_helpers import paths
 from lkip_helpers.data.safe_cells import write_csv, xlsx_cell
 from lkip_helpers.paths import REGISTRY_DIR
+from lkip_helpers.report._mpl_compat import tiny_measuring_renderer
 from lkip_helpers.report.report_table import KINDS, ReportTable
 from lkip_helpers.report.text import escape, no_autolinks
 
@@ -143,26 +144,13 @@ def tight_png(fig) -> bytes:
     """``fig`` as PNG (``PNG_DPI``) cut to its tight box, the box measured on a 1×1-pixel canvas.
 
     Matplotlib measures the box on a renderer as large as the whole figure, and the texts keep it alive
-    while the picture is drawn on a second one: two full pictures at once (~60 MB for a large trend
+    while the picture is drawn on a second one: two full pictures at once (~30 MB more for a large trend
     chart). Text sizes depend on the dpi alone, so a tiny renderer at the same dpi measures the same box;
-    the picture and its bytes are matplotlib's own.
+    the picture and its bytes are matplotlib's own (matplotlib's private parts: ``_mpl_compat``).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-
-    canvas = fig.canvas
-    if isinstance(canvas, FigureCanvasAgg):
-
-        def measuring():
-            del canvas.get_renderer  # the measuring pass only: the picture gets its own full-size renderer
-            canvas._lastKey = None
-            return RendererAgg(1, 1, fig.dpi)
-
-        canvas.get_renderer = measuring
     png = io.BytesIO()
-    try:
+    with tiny_measuring_renderer(fig):
         fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches="tight")
-    finally:
-        canvas.__dict__.pop("get_renderer", None)
     return png.getvalue()
 
 
@@ -203,13 +191,19 @@ def write_xlsx(table: ReportTable, path: Path) -> None:
     for j, c in enumerate(table.columns, start=1):
         xlsx_cell(ws, 2, j, c.label).font = Font(bold=True)
     last = 2
-    for last, (_, row) in enumerate(table.frame.iterrows(), start=3):
+    # columns as lists: a Series per row (iterrows) took minutes for 100.000 budget rows
+    values = {
+        name: table.frame[name].tolist()
+        for name in {c.name for c in table.columns} | {c.indent for c in table.columns if c.indent}
+    }
+    for i in range(len(table.frame)):
+        last = i + 3
         for j, c in enumerate(table.columns, start=1):
-            v = row[c.name]
+            v = values[c.name][i]
             if pd.isna(v):
                 continue
             if c.kind == "text":
-                v = ("  " * int(row[c.indent] or 0) if c.indent else "") + str(v)
+                v = ("  " * int(values[c.indent][i] or 0) if c.indent else "") + str(v)
             else:
                 v = float(v)
             xlsx_cell(ws, last, j, v)
@@ -220,9 +214,10 @@ def write_xlsx(table: ReportTable, path: Path) -> None:
             cell.number_format = fmt
         width = max([len(str(c.label))] + [len(str(v)) for v in table.frame[c.name].head(50)])
         ws.column_dimensions[letter].width = min(max(10, width + 2), 60)
-    for r in table.emphasis_rows:
-        for cell in ws[r + 3]:
-            cell.font = Font(bold=True)
+    bold = Font(bold=True)
+    for r in table.emphasis_rows:  # by cell: ws[row] measures the whole sheet each time (quadratic)
+        for j in range(1, len(table.columns) + 1):
+            ws.cell(r + 3, j).font = bold
     ws.freeze_panes = "A3"
     if table.notes:
         for i, note in enumerate(table.notes, start=last + 2):  # after one empty row

@@ -88,7 +88,7 @@ def not_available(title: str, reason: str) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, pd.DataFrame({"judul": [title], "status": ["data tidak tersedia"], "keterangan": [reason]})
 
 
-def org_chart(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def struktur_organisasi(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """The organisation chart drawn from the table of units (units with in_struktur)."""
     u = units[units["in_struktur"]].copy()
     roots = u[u["parent_id"].isna() | ~u["parent_id"].isin(u["unit_id"])]
@@ -136,7 +136,7 @@ def org_chart(units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
 STATUS_LABELS = {"pns": "PNS", "tenaga_kontrak": "Tenaga kontrak daerah", "pppk": "PPPK"}
 
 
-def staff_composition(totals: pd.DataFrame, pegawai: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def komposisi_jabatan(totals: pd.DataFrame, pegawai: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Staff by status, and the posts the data name (as far as they go)."""
     named = (
         pegawai[pegawai["status"] == "pns"].groupby("jabatan", sort=False)["jumlah"].sum().sort_values()
@@ -185,7 +185,7 @@ def staff_composition(totals: pd.DataFrame, pegawai: pd.DataFrame) -> tuple[plt.
     return fig, data
 
 
-def contract_placement(pegawai: pd.DataFrame, units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def penempatan_kontrak(pegawai: pd.DataFrame, units: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Where the contract staff work (Bab 1.6)."""
     k = pegawai[pegawai["status"] == "tenaga_kontrak"].merge(units[["unit_id", "name"]], on="unit_id")
     k = k.sort_values("jumlah")
@@ -198,7 +198,7 @@ def contract_placement(pegawai: pd.DataFrame, units: pd.DataFrame) -> tuple[plt.
     return fig, k[["unit_id", "name", "jumlah"]].rename(columns={"name": "penempatan"})
 
 
-def desa_per_kabupaten(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_wilayah(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """The region table as a chart: desa and kelurahan per kabupaten/kota."""
     w = wilayah.assign(total=wilayah["jumlah_desa"] + wilayah["jumlah_kelurahan"]).sort_values("total")
     fig, ax = plt.subplots(figsize=(9, 8))
@@ -213,7 +213,7 @@ def desa_per_kabupaten(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]
     return fig, w[["kabupaten", "jumlah_desa", "jumlah_kelurahan", "total"]]
 
 
-def capaian_bars(frame: pd.DataFrame, scale, label_col: str = "short_name") -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_capaian(frame: pd.DataFrame, scale, label_col: str = "short_name") -> tuple[plt.Figure, pd.DataFrame]:
     """Capaian per indicator, coloured by the configured scale, with the 100 % line (axis clipped when huge)."""
     f = frame.iloc[::-1]
     colours_by_class = scale_colours(scale)
@@ -242,16 +242,16 @@ def capaian_bars(frame: pd.DataFrame, scale, label_col: str = "short_name") -> t
     return fig, frame[["indikator_id", label_col, "target", "realisasi", "capaian_pct", "kelas"]]
 
 
-def trend_per_indikator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_tren(tren: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """The trend table as small multiples: capaian per year against the target (100 %)."""
-    ids = list(dict.fromkeys(trend["indikator_id"]))
+    ids = list(dict.fromkeys(tren["indikator_id"]))
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4 * cols + (3 if cols == 1 else 0), 3.1 * rows), sharex=True)
-    years = sorted(trend["year"].unique())
+    years = sorted(tren["year"].unique())
     axes = np.atleast_1d(axes)
     for ax, ind in zip(np.ravel(axes), ids):
-        t = trend[trend["indikator_id"] == ind]
+        t = tren[tren["indikator_id"] == ind]
         t = t.assign(capaian_pct=_clipped(t["capaian_pct"])[0])
         ax.axhline(100, color=PALETTE["bahaya"], lw=1, ls="--")
         ax.plot(t["year"], t["capaian_pct"], color=PALETTE["utama"], lw=2)
@@ -266,7 +266,7 @@ def trend_per_indikator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     for ax in np.ravel(axes)[len(ids) :]:
         ax.axis("off")
     fig.suptitle("Capaian (%) dibandingkan target (garis merah = 100%)", weight="bold")
-    if _clipped(trend["capaian_pct"])[1]:
+    if _clipped(tren["capaian_pct"])[1]:
         _clip_note(fig)
     fig.text(
         0.01,
@@ -275,10 +275,10 @@ def trend_per_indikator(trend: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         fontsize=9,
     )
     fig.tight_layout()
-    return fig, trend[["indikator_id", "short_name", "year", "capaian_pct", "sumber"]]
+    return fig, tren[["indikator_id", "short_name", "year", "capaian_pct", "sumber"]]
 
 
-def yearly_average(avg: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_tren_rata_rata(avg: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Average capaian per year."""
     fig, ax = plt.subplots(figsize=(8, 3.8))
     drawn, clipped = _clipped(avg["rata_rata_capaian_pct"])
@@ -295,7 +295,7 @@ def yearly_average(avg: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, avg
 
 
-def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_efisiensi(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """% serapan anggaran beside % capaian, per program and sub-kegiatan."""
     f = frame.iloc[::-1].reset_index(drop=True)
     labels = [f"{_wrap(u, 45)}" for u in f["uraian"].map(label)]
@@ -322,7 +322,7 @@ def serapan_vs_capaian(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     ]
 
 
-def anggaran_bars(
+def grafik_serapan_program(
     frame: pd.DataFrame, label_col: str, anggaran_col: str, title: str
 ) -> tuple[plt.Figure, pd.DataFrame]:
     """Pagu and realisasi side by side, in billions of rupiah."""
@@ -347,7 +347,7 @@ def anggaran_bars(
     return fig, frame[[label_col, anggaran_col, "realisasi_rp", "serapan_pct"]]
 
 
-def sensitivity_lines(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_sensitivitas(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """Average capaian per year under each averaging method."""
     years = [c for c in table.columns if str(c).isdigit()]
     fig, ax = plt.subplots(figsize=(10, 5))
@@ -369,7 +369,7 @@ def sensitivity_lines(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     return fig, long
 
 
-def contribution_bars(frame: pd.DataFrame, year: int) -> tuple[plt.Figure, pd.DataFrame]:
+def grafik_kontribusi(frame: pd.DataFrame, year: int) -> tuple[plt.Figure, pd.DataFrame]:
     """How far each indicator pulls the year's average above or below 100 %."""
     f = frame.iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(f) + 1.5))

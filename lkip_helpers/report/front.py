@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from lkip_helpers.analysis import drilldown, kinerja
-from lkip_helpers.analysis.headline import headline
+from lkip_helpers.analysis.ringkasan import angka_ringkasan
 from lkip_helpers.data import completeness
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_pct, format_rp
@@ -86,7 +86,7 @@ def lede(ds: Dataset) -> str:
     """The first thing the index page says, in two or three lines: how many IKU are below target, which ones
     (lowest first), and why (the agency's stated cause, or what the numbers show)."""
     e = html.escape
-    h = headline(ds)
+    h = angka_ringkasan(ds)
     m = kinerja.measured(ds)
     measured = m[m["capaian_pct"].notna()]
     pol = kinerja.policy(ds)
@@ -166,7 +166,7 @@ def index_page(ds: Dataset, pages: list[dict], artifacts: list[dict]) -> str:
     Links to the other files of the report show only beside them (in the built folder, in the zip of
     ``lkip bagikan``); the page sent alone says where they are (:func:`lkip_helpers.report.html.page`).
     """
-    h = headline(ds)
+    h = angka_ringkasan(ds)
     per = h.per_sasaran
     pagu, real, serapan = h.pagu_rp, h.realisasi_rp, h.serapan_pct
     miss = ds.missing_text

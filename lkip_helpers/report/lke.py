@@ -19,7 +19,6 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from lkip_helpers.analysis import kinerja
 from lkip_helpers.analysis.audit import audit
@@ -31,7 +30,7 @@ from lkip_helpers.analysis.drilldown import (
     stated,
     yearly_values,
 )
-from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku, iku_kegiatan
+from lkip_helpers.analysis.kegiatan import efisiensi_frame, efisiensi_per_iku, iku_kegiatan
 from lkip_helpers.data import safe_yaml
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.errors import DataError
@@ -172,10 +171,7 @@ def criteria(ds: Dataset | None = None) -> Lke:
     """
     own = None if ds is None else ds.path / OVERRIDE_FILE
     path = own if own is not None and own.exists() else CRITERIA_FILE
-    try:
-        raw = safe_yaml.load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(path, f"bukan YAML yang sah: {exc}") from None
+    raw = safe_yaml.load_file(path)  # one-line errors naming file and line (also for UTF-16, control characters)
     return parse(raw, path)
 
 
@@ -396,9 +392,9 @@ def _penyebab(ev: _Evidence) -> Temuan:
 
 def _efisiensi(ev: _Evidence) -> Temuan:
     ds = ev.ds
-    per = efficiency_per_iku(ds)
+    per = efisiensi_per_iku(ds)
     own = set(per.loc[per["verdict"] != "tidak dapat dinilai", "indikator_id"])
-    f = efficiency_frame(ds)
+    f = efisiensi_frame(ds)
     judged = set(f.loc[f["verdict"] != "tidak dapat dinilai", "kode_rekening"])
     ties = iku_kegiatan(ds)
     via = set(ties.loc[ties["kode_rekening"].isin(judged), "indikator_id"])

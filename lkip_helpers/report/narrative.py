@@ -12,10 +12,10 @@ import pandas as pd
 from lkip_helpers.analysis import anggaran, drilldown, kinerja
 from lkip_helpers.analysis.anggaran import label
 from lkip_helpers.analysis.audit import audit
-from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, supporting, trend
-from lkip_helpers.analysis.headline import headline
-from lkip_helpers.analysis.kegiatan import efficiency_frame, efficiency_per_iku
-from lkip_helpers.analysis.sensitivity import contributions, methods_table
+from lkip_helpers.analysis.drilldown import below_threshold, check_indikator, supporting, tren
+from lkip_helpers.analysis.kegiatan import efisiensi_frame, efisiensi_per_iku
+from lkip_helpers.analysis.ringkasan import angka_ringkasan
+from lkip_helpers.analysis.sensitivitas import contributions, methods_table
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
 from lkip_helpers.report.kalimat import choose, say
@@ -28,7 +28,7 @@ _e = escape  # the sentences below use it often
 
 def ringkasan(ds: Dataset) -> str:
     """Headline: how many indicators reached target, the averages, the budget (a draft says what is missing)."""
-    h = headline(ds)
+    h = angka_ringkasan(ds)
     per, overall = h.per_sasaran, h.rata_rata_capaian_pct
     pol = kinerja.policy(ds)
     miss = ds.missing_text
@@ -100,7 +100,7 @@ def compared_with_last_year(ds: Dataset) -> str:
             f"Rata-rata capaian {y - 1}: **{format_pct(avg[y - 1])}**. Capaian {y} belum dapat dibandingkan: "
             f"realisasi {y} {ds.missing_text}."
         )
-    t = kinerja.trend(ds).pivot(index="short_name", columns="year", values="capaian_pct")
+    t = kinerja.tren(ds).pivot(index="short_name", columns="year", values="capaian_pct")
     delta = (t[y] - t[y - 1]).dropna()
     parts = [
         choose(
@@ -168,9 +168,9 @@ def anggaran_summary(ds: Dataset) -> str:
     return text + (f" Serapan per program, dari yang terendah:\n\n{rows}" if len(progs) > 1 else "")
 
 
-def efficiency(ds: Dataset) -> str:
+def efisiensi_kegiatan(ds: Dataset) -> str:
     """The efficiency verdicts of the kegiatan, in plain words, each resting on its numbers."""
-    f = efficiency_frame(ds)
+    f = efisiensi_frame(ds)
     judged = f[f["verdict"] != "tidak dapat dinilai"]
     if judged.empty:
         return "Efisiensi belum dapat dinilai: tidak ada kegiatan dengan output terukur dan anggaran terisi."
@@ -208,7 +208,7 @@ def region(ds: Dataset) -> str:
     return f"**{_e(ds.agency)}**, {_e(ds.region)} — laporan kinerja tahun {ds.year}.{period}"
 
 
-def staff(ds: Dataset) -> str:
+def pegawai(ds: Dataset) -> str:
     """Staff totals by status, and how far the posts listed cover them."""
     t = ds.pegawai_total.groupby("status", sort=False)["jumlah"].sum()
     parts = [f"**{format_number(v)} {_e(STATUS_LABELS.get(k, k))}**" for k, v in t.items()]
@@ -223,7 +223,7 @@ def staff(ds: Dataset) -> str:
     return text
 
 
-def villages(ds: Dataset) -> str:
+def wilayah(ds: Dataset) -> str:
     w = ds.wilayah
     top = w.assign(t=w["jumlah_desa"] + w["jumlah_kelurahan"]).sort_values("t", ascending=False).iloc[0]
     return (
@@ -245,7 +245,7 @@ def scale_text(ds: Dataset) -> str:
 def kesimpulan(ds: Dataset) -> str:
     """Bab IV's conclusions, each chosen by the numbers (a bullet list)."""
     m = kinerja.measured(ds)
-    h = headline(ds)
+    h = angka_ringkasan(ds)
     per, overall = h.per_sasaran, h.rata_rata_capaian_pct
     pol = kinerja.policy(ds)
     miss = ds.missing_text
@@ -294,7 +294,7 @@ def kesimpulan(ds: Dataset) -> str:
             f"- Serapan anggaran {format_pct(h.serapan_pct, missing=miss)} ({format_rp(h.realisasi_rp, miss)} dari "
             f"{format_rp(h.pagu_rp, miss)})."
         )
-    eff = efficiency_per_iku(ds)
+    eff = efisiensi_per_iku(ds)
     judged = eff[eff["verdict"] != "tidak dapat dinilai"]
     if len(judged):
         counts = judged["verdict"].value_counts()
@@ -326,7 +326,7 @@ def efisiensi(ds: Dataset, capaian: float, serapan: float) -> str:
     """The efficiency sentence (group ``efisiensi`` of :mod:`~lkip_helpers.report.kalimat`) under the dataset's policy."""
     if pd.isna(capaian) or pd.isna(serapan):
         return "Efisiensi tidak dapat dinilai: capaian atau serapan belum tersedia."
-    tol = kinerja.efficiency_policy(ds).toleransi_pct
+    tol = kinerja.efisiensi_policy(ds).toleransi_pct
     return choose("efisiensi", capaian_pct=capaian, serapan_pct=serapan, toleransi_pct=tol)
 
 
@@ -389,7 +389,7 @@ def audit_summary(ds: Dataset, tolerance: float | None = None) -> str:
     return text
 
 
-def sensitivity(ds: Dataset) -> str:
+def sensitivitas(ds: Dataset) -> str:
     """What the choice of averaging method does to the headline and to last year's figure."""
     t = methods_table(ds).set_index("metode")
     y, prev = str(ds.year), str(ds.year - 1)
@@ -432,7 +432,7 @@ def indikator_header(ds: Dataset, indikator: str) -> str:
 
 
 def indikator_efisiensi(ds: Dataset, indikator: str) -> str:
-    e = drilldown.efficiency(ds, indikator)
+    e = drilldown.efisiensi(ds, indikator)
     miss = ds.missing_text
     if e is None:
         return (
@@ -456,7 +456,7 @@ def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = No
     row = check_indikator(ds, indikator)
     y = ds.year
     years = {"tahun": y, "tahun_lalu": y - 1}
-    t = trend(ds, indikator).set_index("year")["capaian_pct"]
+    t = tren(ds, indikator).set_index("year")["capaian_pct"]
     notes = []
     if y - 1 in t.index and y in t.index:
         notes.append(say("capaian_turun_tajam", lalu_pct=t[y - 1], kini_pct=t[y], **years))
@@ -469,7 +469,7 @@ def observations(ds: Dataset, indikator: str, findings: pd.DataFrame | None = No
             say("realisasi_menurun", realisasi=row["realisasi"], realisasi_lalu=p["realisasi"], **years),
         ]
     subs = supporting(ds, indikator)
-    eff = drilldown.efficiency(ds, indikator)
+    eff = drilldown.efisiensi(ds, indikator)
     shared = 0 if eff is None else eff["n_iku_bersama"]
     lingkup = f"pendukung sasaran ini (dipakai bersama {shared} IKU)" if shared > 1 else "pendukung"
     for _, s in subs.drop_duplicates("kode_rekening").iterrows():

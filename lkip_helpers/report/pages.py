@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+import warnings
 
 import pandas as pd
 from IPython.display import display
@@ -38,7 +39,7 @@ __all__ = [
     "bab3_pembanding",
     "bab3_penyebab",
     "bab4",
-    "ikhtisar",
+    "ringkasan",
     "indikator",
     "lke",
     "present",
@@ -152,13 +153,13 @@ def present(ds: Dataset, key: str, item: str | None = None) -> bool:
 # --- Ikhtisar eksekutif ------------------------------------------------------------------
 
 
-def ikhtisar(ds: Dataset, out) -> None:
+def ringkasan(ds: Dataset, out) -> None:
     """Ikhtisar eksekutif: capaian per sasaran and overall, the capaian chart, indicators below target."""
     section(
         ds,
         out,
         "ringkasan",
-        lambda: tables.ringkasan_eksekutif(ds),
+        lambda: tables.ringkasan(ds),
         intro="Rata-rata capaian tiap sasaran dan keseluruhan. Sasaran dengan rata-rata di bawah 100% belum "
         "mencapai target Perjanjian Kinerja; kategori mengikuti skala yang ditetapkan dalam metadata "
         f"dataset ({escape(narrative.scale_text(ds))}).",
@@ -168,7 +169,7 @@ def ikhtisar(ds: Dataset, out) -> None:
         ds,
         out,
         "grafik_capaian",
-        lambda: charts.capaian_bars(kinerja.measured(ds), kinerja.policy(ds).scale),
+        lambda: charts.grafik_capaian(kinerja.measured(ds), kinerja.policy(ds).scale),
         intro="Batang di kiri garis 100% adalah indikator yang belum mencapai target; warna menunjukkan "
         "kategori capaian.",
     )
@@ -185,18 +186,18 @@ def bab1(ds: Dataset, out) -> None:
         ds,
         out,
         "struktur_organisasi",
-        lambda: charts.org_chart(ds.unit_organisasi),
+        lambda: charts.struktur_organisasi(ds.unit_organisasi),
         intro="Digambar dari tabel unit organisasi (unit_organisasi.csv).",
         notes="Digambar dari unit_organisasi.csv",
     )
-    staff = sections.plan(ds).get("komposisi_jabatan")
+    pegawai = sections.plan(ds).get("komposisi_jabatan")
     section(
         ds,
         out,
         "komposisi_jabatan",
-        lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
-        intro=narrative.staff(ds) if staff else "",
-        notes=sections.not_available_reason(ds, staff.id) if staff else "",
+        lambda: charts.komposisi_jabatan(ds.pegawai_total, ds.pegawai),
+        intro=narrative.pegawai(ds) if pegawai else "",
+        notes=sections.not_available_reason(ds, pegawai.id) if pegawai else "",
     )
     art = sections.plan(ds).get("komposisi_pendidikan")
     if art is not None:  # only where the dataset states that these figures exist but their numbers do not
@@ -212,7 +213,7 @@ def bab1(ds: Dataset, out) -> None:
         )
     if present(ds, "komposisi_jabatan"):
         section(
-            ds, out, "penempatan_kontrak", lambda: charts.contract_placement(ds.pegawai, ds.unit_organisasi), level=3
+            ds, out, "penempatan_kontrak", lambda: charts.penempatan_kontrak(ds.pegawai, ds.unit_organisasi), level=3
         )
     section(
         ds,
@@ -222,8 +223,8 @@ def bab1(ds: Dataset, out) -> None:
         intro="Jumlah kecamatan, desa dan kelurahan per kabupaten/kota.",
     )
     if present(ds, "wilayah"):
-        md(narrative.villages(ds))
-        section(ds, out, "grafik_wilayah", lambda: charts.desa_per_kabupaten(ds.wilayah), level=3)
+        md(narrative.wilayah(ds))
+        section(ds, out, "grafik_wilayah", lambda: charts.grafik_wilayah(ds.wilayah), level=3)
 
 
 # --- Bab II ------------------------------------------------------------------------------
@@ -278,7 +279,7 @@ def bab3_pembanding(ds: Dataset, out) -> None:
         ds,
         out,
         "grafik_tren",
-        lambda: charts.trend_per_indikator(kinerja.trend(ds)),
+        lambda: charts.grafik_tren(kinerja.tren(ds)),
         level=3,
         intro="Setiap panel satu indikator; garis merah adalah target (capaian 100%). Indikator yang turun di "
         "bawah garis pada tahun terakhir perlu penjelasan.",
@@ -287,7 +288,7 @@ def bab3_pembanding(ds: Dataset, out) -> None:
         ds,
         out,
         "grafik_tren_rata_rata",
-        lambda: charts.yearly_average(kinerja.yearly_average(ds)),
+        lambda: charts.grafik_tren_rata_rata(kinerja.yearly_average(ds)),
         level=3,
         intro="Rata-rata dihitung atas indikator yang punya nilai pada tahun itu "
         f"({escape(kinerja.average_method(ds))}), sehingga jumlah indikator (dalam kurung) "
@@ -310,7 +311,7 @@ def bab3_kegiatan(ds: Dataset, out) -> None:
 
 def bab3_penyebab(ds: Dataset, out) -> None:
     """Bab III: causes, solutions and plans as the agency stated them (narasi.csv)."""
-    section(ds, out, "penyebab", lambda: tables.penyebab_dan_rencana(ds))
+    section(ds, out, "penyebab", lambda: tables.penyebab(ds))
 
 
 # --- Bab III: anggaran, efisiensi; Bab IV -------------------------------------------------------
@@ -325,7 +326,7 @@ def bab3_anggaran(ds: Dataset, out) -> None:
         ds,
         out,
         "grafik_serapan_program",
-        lambda: charts.anggaran_bars(
+        lambda: charts.grafik_serapan_program(
             anggaran_tree(ds).query("level == 'program'"),
             "uraian",
             "pagu_rp",
@@ -341,13 +342,13 @@ def bab3_efisiensi(ds: Dataset, out) -> None:
         ds,
         out,
         "efisiensi",
-        lambda: tables.anggaran_vs_capaian(ds),
+        lambda: tables.efisiensi(ds),
         intro="Serapan anggaran dibandingkan capaian kinerja, per program dan per kegiatan yang dikaitkan "
         "dengan sasaran atau indikator.",
     )
     if made is not None:
-        section(ds, out, "grafik_efisiensi", lambda: charts.serapan_vs_capaian(made.frame), level=3)
-        md(narrative.efficiency(ds))
+        section(ds, out, "grafik_efisiensi", lambda: charts.grafik_efisiensi(made.frame), level=3)
+        md(narrative.efisiensi_kegiatan(ds))
     section(
         ds,
         out,
@@ -374,10 +375,10 @@ def audit(ds: Dataset, out, tolerance: float | None = None) -> None:
     if quality:  # what an evaluator will question in the indicators themselves
         out.heading("Kualitas indikator", 2)
         md(narrative.quality(quality))
-    warnings = plausibility_warnings(ds)
-    if warnings:  # loaded, but most likely slips: said here as lkip validate says them
+    slips = plausibility_warnings(ds)
+    if slips:  # loaded, but most likely slips: said here as lkip validate says them
         out.heading("Angka yang perlu diperiksa", 2)
-        md(narrative.plausibility(warnings))
+        md(narrative.plausibility(slips))
     if not present(ds, "audit"):
         # a draft: the report is not printed yet, which the summary says; otherwise the table was not filled
         md(narrative.audit_summary(ds, tolerance)) if ds.draft else skipped(ds, "audit")
@@ -388,7 +389,7 @@ def audit(ds: Dataset, out, tolerance: float | None = None) -> None:
         "target baris lain, angka dipotong, salah ketik, atau nilai yang tersalin dari tempat lain."
     )
     md(narrative.audit_summary(ds, tolerance))
-    section(ds, out, "audit", lambda: tables.audit_konsistensi(ds, tolerance), level=3)
+    section(ds, out, "audit", lambda: tables.audit(ds, tolerance), level=3)
 
 
 def lke(ds: Dataset, out) -> None:
@@ -403,26 +404,26 @@ def sensitivitas(ds: Dataset, out) -> None:
         ds,
         out,
         "sensitivitas",
-        lambda: tables.sensitivitas_rata_rata(ds),
+        lambda: tables.sensitivitas(ds),
         intro="Rata-rata capaian bukan satu-satunya angka yang dapat dipertanggungjawabkan. Bila metode "
         "lain memberi gambaran yang sangat berbeda, pimpinan perlu tahu sebelum menyimpulkan.",
     )
     if made is None:
         return
-    section(ds, out, "grafik_sensitivitas", lambda: charts.sensitivity_lines(made.frame), level=3)
+    section(ds, out, "grafik_sensitivitas", lambda: charts.grafik_sensitivitas(made.frame), level=3)
     prev = ds.year - 1
     kontribusi = section(
         ds,
         out,
         "kontribusi",
-        lambda: tables.kontribusi_rata_rata(ds, prev),
+        lambda: tables.kontribusi(ds, prev),
         level=3,
         intro="Sumbangan tiap indikator = (capaian − 100) ÷ jumlah indikator. Batang ke kanan "
         "mengangkat rata-rata di atas 100%, batang ke kiri menurunkannya.",
     )
     if kontribusi is not None:
-        section(ds, out, "grafik_kontribusi", lambda: charts.contribution_bars(kontribusi.frame, prev), level=3)
-    md(narrative.sensitivity(ds))
+        section(ds, out, "grafik_kontribusi", lambda: charts.grafik_kontribusi(kontribusi.frame, prev), level=3)
+    md(narrative.sensitivitas(ds))
 
 
 def indikator(ds: Dataset, out, indikator: str) -> None:
@@ -432,14 +433,14 @@ def indikator(ds: Dataset, out, indikator: str) -> None:
     md(narrative.indikator_header(ds, indikator))
     out.heading("Target, realisasi dan capaian", 2)
     show_table(out, tables.indikator_fakta(ds, indikator))
-    trend = drilldown.trend(ds, indikator).dropna(subset=["capaian_pct"])
-    if trend["year"].nunique() > 1:
+    tren = drilldown.tren(ds, indikator).dropna(subset=["capaian_pct"])
+    if tren["year"].nunique() > 1:
         out.heading("Tren capaian", 2)
         md(
             "Garis merah adalah target (capaian 100%). Titik kosong: capaian yang hanya dilaporkan; titik penuh: "
             "dihitung dari target dan realisasi."
         )
-        made = charts.trend_per_indikator(drilldown.trend(ds, indikator))
+        made = charts.grafik_tren(drilldown.tren(ds, indikator))
         show_figure(out, f"indikator-{indikator}-tren", "Tren capaian", made)
     else:
         md(
@@ -463,7 +464,7 @@ def indikator(ds: Dataset, out, indikator: str) -> None:
 
 
 PARTS = {
-    "ikhtisar": ikhtisar,
+    "ringkasan": ringkasan,
     "bab1": bab1,
     "bab2": bab2,
     "bab3.capaian": bab3_capaian,
@@ -478,6 +479,9 @@ PARTS = {
     "lke": lke,
     "indikator": indikator,
 }
+
+
+OLD_PARTS = {"ikhtisar": "ringkasan"}  # old part name -> its name now
 
 
 def render(ds: Dataset, out, part: str, **params) -> Shown:
@@ -506,6 +510,9 @@ def render(ds: Dataset, out, part: str, **params) -> Shown:
 
     Parts (:data:`PARTS`):
     """
+    if part in OLD_PARTS:  # users' own notebooks written before the part was renamed
+        warnings.warn(f"bagian {part!r} sekarang bernama {OLD_PARTS[part]!r}", FutureWarning, stacklevel=2)
+        part = OLD_PARTS[part]
     if part not in PARTS:
         raise ValueError(f"bagian halaman tidak dikenal: {part!r}; pilihan: {', '.join(PARTS)}")
     shown = Shown(part)

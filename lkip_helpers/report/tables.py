@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lkip_helpers.analysis import audit as audit_analysis
 from lkip_helpers.analysis import kegiatan, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, belanja_tree, level_label, level_word, serapan_pct
 from lkip_helpers.analysis.anggaran import levels as anggaran_levels
-from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS, audit
+from lkip_helpers.analysis.audit import FINDING_COLUMNS, ID_COLUMNS
 from lkip_helpers.analysis.drilldown import facts, stated_causes, supporting
-from lkip_helpers.analysis.sensitivity import contributions, methods_table
+from lkip_helpers.analysis.sensitivitas import contributions, methods_table
 from lkip_helpers.capaian import averages_so_far
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.report import sections
@@ -96,7 +97,7 @@ def _kelas(ds: Dataset, capaian: pd.Series) -> pd.Series:
 # --- Ringkasan eksekutif ---------------------------------------------------------------
 
 
-def ringkasan_eksekutif(ds: Dataset) -> ReportTable:
+def ringkasan(ds: Dataset) -> ReportTable:
     """Average capaian per strategic sasaran and overall (Ikhtisar Eksekutif)."""
     per, overall = kinerja.sasaran_summary(ds)
     frame = per.rename(columns={"name": "sasaran"})
@@ -367,7 +368,7 @@ def banding_rpjmd(ds: Dataset) -> ReportTable:
 
 
 def tren(ds: Dataset) -> ReportTable:
-    t = kinerja.trend(ds)
+    t = kinerja.tren(ds)
     wide = t.pivot(index="indikator_id", columns="year", values="capaian_pct")
     years = sorted(wide.columns)
     now = _two_years(ds)
@@ -401,11 +402,11 @@ def tren(ds: Dataset) -> ReportTable:
     )
 
 
-def _years_note(trend: pd.DataFrame) -> str:
+def _years_note(tren: pd.DataFrame) -> str:
     """Which years are published capaian and which are computed, from the trend itself."""
 
     def span(kind):
-        ys = sorted(trend.loc[trend["sumber"] == kind, "year"].unique())
+        ys = sorted(tren.loc[tren["sumber"] == kind, "year"].unique())
         return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else (str(ys[0]) if ys else "")
 
     parts = [
@@ -595,11 +596,11 @@ def anggaran(ds: Dataset) -> ReportTable:
     )
 
 
-def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
+def efisiensi(ds: Dataset) -> ReportTable:
     """Per program and per kegiatan: serapan anggaran beside capaian, efficiency index and verdict."""
-    f = kegiatan.efficiency_frame(ds)
+    f = kegiatan.efisiensi_frame(ds)
     word = _level_word(ds, f.loc[f["tingkat"] != "Program", "kode_rekening"])
-    notes = [kinerja.efficiency_policy(ds).sentence()]
+    notes = [kinerja.efisiensi_policy(ds).sentence()]
     if (f["tingkat"] == "Program").any():
         where = _label(ds, "renstra_outcome")
         notes.append(
@@ -617,7 +618,7 @@ def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
             Column("serapan_pct", "Serapan (%)", "pct"),
             Column("capaian_pct", "Capaian (%)", "pct"),
             Column("dasar_capaian", "Dasar capaian"),
-            Column("efisiensi_pct", kinerja.efficiency_policy(ds).heading, "pct"),
+            Column("efisiensi_pct", kinerja.efisiensi_policy(ds).heading, "pct"),
             Column("verdict", "Penilaian"),
             Column("alasan", "Keterangan"),
         ],
@@ -627,10 +628,10 @@ def anggaran_vs_capaian(ds: Dataset) -> ReportTable:
 
 
 def efisiensi_iku(ds: Dataset) -> ReportTable:
-    f = kegiatan.efficiency_per_iku(ds)
+    f = kegiatan.efisiensi_per_iku(ds)
     n_iku = len(kinerja.measured(ds))
     notes = [
-        kinerja.efficiency_policy(ds).sentence(),
+        kinerja.efisiensi_policy(ds).sentence(),
         "Kaitan anggaran: kode rekening pada IKU sendiri, atau kegiatan yang dikaitkan dengan sasarannya, atau "
         "kegiatan yang menaungi indikator output sasaran itu; anggaran yang dipakai bersama beberapa IKU tidak "
         "dinilai per IKU.",
@@ -648,7 +649,7 @@ def efisiensi_iku(ds: Dataset) -> ReportTable:
             Column("pagu_rp", "Pagu (Rp)", "rp"),
             Column("serapan_pct", "Serapan (%)", "pct"),
             Column("dasar", "Kaitan anggaran"),
-            Column("efisiensi_pct", kinerja.efficiency_policy(ds).heading, "pct"),
+            Column("efisiensi_pct", kinerja.efisiensi_policy(ds).heading, "pct"),
             Column("verdict", "Penilaian"),
             Column("alasan", "Keterangan"),
         ],
@@ -657,7 +658,7 @@ def efisiensi_iku(ds: Dataset) -> ReportTable:
     )
 
 
-def penyebab_dan_rencana(ds: Dataset) -> ReportTable:
+def penyebab(ds: Dataset) -> ReportTable:
     """Causes of success or failure, plans and suggestions the report states, with the indicator they concern."""
     n = ds.narasi.merge(ds.indikator[["indikator_id", "short_name"]], on="indikator_id", how="left")
     n["jenis"] = n["kind"].map(NARASI_KINDS)
@@ -678,9 +679,9 @@ def penyebab_dan_rencana(ds: Dataset) -> ReportTable:
 # --- Audit and sensitivity (issue: why indicators failed) ---------------------------------
 
 
-def audit_konsistensi(ds: Dataset, tolerance: float | None = None) -> ReportTable:
+def audit(ds: Dataset, tolerance: float | None = None) -> ReportTable:
     """Every printed figure that disagrees with the data, one finding per row."""
-    findings, _ = audit(ds, tolerance)
+    findings, _ = audit_analysis.audit(ds, tolerance)
     if findings.empty:
         findings = pd.DataFrame(
             [
@@ -719,7 +720,7 @@ def audit_konsistensi(ds: Dataset, tolerance: float | None = None) -> ReportTabl
     )
 
 
-def sensitivitas_rata_rata(ds: Dataset) -> ReportTable:
+def sensitivitas(ds: Dataset) -> ReportTable:
     t = methods_table(ds)
     years = [c for c in t.columns if c.isdigit()]
     return _table(
@@ -729,7 +730,7 @@ def sensitivitas_rata_rata(ds: Dataset) -> ReportTable:
     )
 
 
-def kontribusi_rata_rata(ds: Dataset, year: int) -> ReportTable:
+def kontribusi(ds: Dataset, year: int) -> ReportTable:
     t = contributions(ds, year)
     return _table(
         _art(ds, "kontribusi"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from docx.opc.exceptions import PackageNotFoundError
 
 from lkip_helpers.data.loading import Dataset, load_dataset
-from lkip_helpers.errors import LkipError
+from lkip_helpers.errors import LkipError, os_error_message
 from lkip_helpers.report.dokumen.compose import Composer
 from lkip_helpers.report.dokumen.pdf import write_pdf
 from lkip_helpers.report.dokumen.verifikasi import verification
@@ -64,17 +64,27 @@ def write_documents(folder: Path, ds: Dataset, drawn: Path | None = None) -> lis
     Composed once for both forms. ``drawn``: a folder of figures this build's notebooks drew from
     the same data (``<folder>/figures``), reused instead of drawing them again.
     """
-    folder = Path(folder)
+    try:
+        return _write_documents(Path(folder), ds, drawn)
+    except OSError as exc:  # disk full, read-only folder …: the one line every lkip step gives, not a traceback
+        raise LkipError(f"dokumen LKIP tidak dapat ditulis: {os_error_message(exc)}") from None
+
+
+def _write_documents(folder: Path, ds: Dataset, drawn: Path | None) -> list[dict]:
     (folder / FOLDER).mkdir(parents=True, exist_ok=True)
     lkip = Composer(ds, drawn=drawn)
     forms = [(lkip.compose(), files(ds.id)), (verification(ds, lkip.gaps), verification_files(ds.id))]
     for doc, (docx_file, pdf_file) in forms:
         try:
             write_docx(doc, folder / docx_file)
-        except (OSError, ValueError, KeyError, PackageNotFoundError) as exc:  # e.g. a template.docx that is not Word
+        except (ValueError, KeyError, PackageNotFoundError):  # a template.docx python-docx cannot use
             raise LkipError(
-                f"dokumen Word {docx_file} tidak dapat ditulis: {exc}"
-                + (f" (periksa {doc.template})" if doc.template else "")
+                f"dokumen Word {docx_file} tidak dapat ditulis"
+                + (
+                    f": {doc.template} tidak dapat dipakai sebagai templat; jalankan lkip validate"
+                    if doc.template
+                    else ""
+                )
             ) from None
         write_pdf(doc, folder / pdf_file)
     return record(ds, lkip.places)

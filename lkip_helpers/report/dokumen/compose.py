@@ -24,8 +24,8 @@ import pandas as pd
 from lkip_helpers.analysis import drilldown, kinerja
 from lkip_helpers.analysis.anggaran import anggaran_tree, label
 from lkip_helpers.analysis.drilldown import NARASI_CAUSE, NARASI_EFFORT, benchmarks, medium_term, stated, yearly_values
-from lkip_helpers.analysis.headline import headline
 from lkip_helpers.analysis.kegiatan import TIE_KODE, iku_kegiatan
+from lkip_helpers.analysis.ringkasan import angka_ringkasan
 from lkip_helpers.data.loading import Dataset
 from lkip_helpers.numbers import format_number, format_pct, format_rp
 from lkip_helpers.paths import TEMPLATE_DOCX
@@ -55,7 +55,7 @@ WORDING = {
     "lembaga": {"instansi": "unit kerja", "jangka_menengah": "Renstra", "pemerintah": "lembaga"},
 }
 CHAPTERS = (
-    ("ikhtisar", "IKHTISAR EKSEKUTIF"),
+    ("ringkasan", "IKHTISAR EKSEKUTIF"),
     ("bab-1", "BAB I PENDAHULUAN"),
     ("bab-2", "BAB II PERENCANAAN KINERJA"),
     ("bab-3", "BAB III AKUNTABILITAS KINERJA"),
@@ -221,7 +221,7 @@ class Composer:
         self.cover()
         self.kata_pengantar()
         self.numbering("")
-        self.ikhtisar()
+        self.ringkasan()
         for kind in ("isi", "tabel", "gambar"):
             self.blocks += [PageBreak(), Contents(kind)]
         self.blocks += [PageBreak(), BodyStart()]
@@ -296,11 +296,11 @@ class Composer:
         self.profil("kata_pengantar")
         self.signature()
 
-    def ikhtisar(self) -> None:
+    def ringkasan(self) -> None:
         ds, w = self.ds, wording(self.ds)
-        h = headline(ds)
+        h = angka_ringkasan(ds)
         self.blocks.append(PageBreak())
-        self.heading(dict(CHAPTERS)["ikhtisar"], 1)
+        self.heading(dict(CHAPTERS)["ringkasan"], 1)
         self.blocks.append(
             _p(
                 f"Laporan Kinerja {ds.agency} Tahun {ds.year} menyajikan capaian kinerja atas Perjanjian Kinerja "
@@ -310,7 +310,7 @@ class Composer:
         )
         self.text(narrative.ringkasan(ds))
         if self.art("ringkasan") is not None and h.n_indikator:
-            self.table(tables.ringkasan_eksekutif(ds))
+            self.table(tables.ringkasan(ds))
         self.missed_in_brief()
 
     def missed_in_brief(self) -> None:
@@ -344,13 +344,15 @@ class Composer:
         self.part("Tugas dan Fungsi", "tugas_fungsi")
         org = self.art("struktur_organisasi") is not None
         if self.part("Struktur Organisasi", "struktur_organisasi", also=org) and org:
-            self.figure("struktur_organisasi", lambda: charts.org_chart(ds.unit_organisasi), "Struktur Organisasi")
-        staff = self.art("komposisi_jabatan") is not None
-        if self.part("Sumber Daya Manusia", "sdm", also=staff) and staff:
-            self.text(narrative.staff(ds))
+            self.figure(
+                "struktur_organisasi", lambda: charts.struktur_organisasi(ds.unit_organisasi), "Struktur Organisasi"
+            )
+        pegawai = self.art("komposisi_jabatan") is not None
+        if self.part("Sumber Daya Manusia", "sdm", also=pegawai) and pegawai:
+            self.text(narrative.pegawai(ds))
             self.figure(
                 "komposisi_jabatan",
-                lambda: charts.staff_composition(ds.pegawai_total, ds.pegawai),
+                lambda: charts.komposisi_jabatan(ds.pegawai_total, ds.pegawai),
                 "Komposisi Pegawai",
             )
         self.part("Isu Strategis", "isu_strategis")
@@ -446,7 +448,7 @@ class Composer:
             self.text(narrative.scale_sentence(ds))
             self.figure(
                 "grafik_capaian",
-                lambda: charts.capaian_bars(kinerja.measured(ds), kinerja.policy(ds).scale),
+                lambda: charts.grafik_capaian(kinerja.measured(ds), kinerja.policy(ds).scale),
                 f"Capaian Indikator Kinerja Utama Tahun {ds.year}",
             )
         m = kinerja.measured(ds)
@@ -539,7 +541,7 @@ class Composer:
         # 2. over the years
         years = yearly_values(ds, iid)
         if len(years) > 1:
-            self.blocks.append(_labelled("Perkembangan dari tahun ke tahun.", trend_sentence(years, unit)))
+            self.blocks.append(_labelled("Perkembangan dari tahun ke tahun.", tren_sentence(years, unit)))
             self.table(
                 years_table(ds, iid, years, r["short_name"]), f"Target dan Realisasi {r['short_name']} per Tahun"
             )
@@ -626,7 +628,7 @@ class Composer:
         names = "; ".join(dict.fromkeys(label(u) for u in sup["uraian"]))
         self.blocks.append(_labelled("Program dan kegiatan pendukung.", f"{names}."))
         self.kegiatan_table(sup, f"Kegiatan Pendukung {r['short_name']}")
-        e = drilldown.efficiency(ds, iid)  # the same verdict the pages and the efficiency table give
+        e = drilldown.efisiensi(ds, iid)  # the same verdict the pages and the efficiency table give
         if e is None or pd.isna(e["pagu_rp"]) or pd.isna(e["realisasi_rp"]) or not e["pagu_rp"]:
             word = "belum diisi" if ds.draft else "tidak tersedia"
             self.blocks.append(
@@ -655,7 +657,7 @@ class Composer:
         if stated:  # the agency's own reason, in one sentence, instead of a place to fill
             self.blocks.append(_p(stated))
             return
-        if not headline(ds).has_anggaran:
+        if not angka_ringkasan(ds).has_anggaran:
             self.fill("pagu dan realisasi anggaran per program dan kegiatan")
             return
         self.text(narrative.anggaran_summary(ds))
@@ -669,7 +671,7 @@ class Composer:
         if art is not None:
             self.figure(
                 "grafik_serapan_program",
-                lambda: charts.anggaran_bars(
+                lambda: charts.grafik_serapan_program(
                     anggaran_tree(ds).query("level == 'program'"), "uraian", "pagu_rp", art.title
                 ),
                 art.title,
@@ -745,7 +747,7 @@ def years_table(ds: Dataset, indikator: str, years: pd.DataFrame, name: str) -> 
     return ReportTable("tahunan", name, frame, columns, missing="–")
 
 
-def trend_sentence(years: pd.DataFrame, unit: str) -> str:
+def tren_sentence(years: pd.DataFrame, unit: str) -> str:
     """Realisasi (or capaian where only it is known) from the first year to the last, chosen by the numbers."""
     real = years.dropna(subset=["realisasi"])
     if len(real) >= 2:

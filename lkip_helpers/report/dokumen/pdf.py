@@ -40,8 +40,12 @@ from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from lkip_helpers.data import safe_yaml
+from lkip_helpers.data.schema import TABLES
+from lkip_helpers.errors import line_of
 from lkip_helpers.palette import DOCUMENT, PALETTE, fractions
 from lkip_helpers.report.dokumen import pdf_images
+from lkip_helpers.report.dokumen._reportlab_compat import page_size
 from lkip_helpers.report.dokumen.model import (
     BodyStart,
     Contents,
@@ -85,6 +89,67 @@ def _fonts() -> None:
         (1, 1, f"{FONT}-BoldItalic"),
     ):
         addMapping(FONT, bold, italic, name)
+
+
+def glyph_gaps(ds) -> list[str]:
+    """Texts of the dataset holding letters the PDF's font has no shape for (CJK, Devanagari, Thai, emoji, …):
+    one line per file and column or key, naming the first place, for ``lkip validate`` to warn of.
+
+    Only characters beyond Latin-1 are looked up (DejaVu Sans holds all of Latin-1): Indonesian text costs nothing.
+    """
+    _fonts()
+    known = pdfmetrics.getFont(FONT).face.charToGlyph
+    missing_memo: dict[str, bool] = {}
+
+    def missing(text: str) -> str:
+        if text.isascii():
+            return ""
+        out = []
+        for ch in text:
+            if ord(ch) > 0xFF and ch not in out:
+                if ch not in missing_memo:  # a format character (e.g. a zero-width joiner) has no shape to draw
+                    rtl = 0x0590 <= ord(ch) <= 0x08FF or 0xFB1D <= ord(ch) <= 0xFEFF  # ReportLab cannot join or
+                    # order Arabic and Hebrew letters, even where the font has their shapes
+                    missing_memo[ch] = (ord(ch) not in known or rtl) and not ch.isspace() and ch.isprintable()
+                if missing_memo[ch]:
+                    out.append(ch)
+        return "".join(out)
+
+    found: list[str] = []
+
+    def say(where: str, chars: str, others: int) -> None:
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in chars[:5]) + (" …" if len(chars) > 5 else "")
+        more = f"; juga di {others} sel lain" if others else ""
+        found.append(
+            f"{where}: huruf {shown} tidak dapat digambar font PDF (DejaVu Sans): di PDF tampil sebagai kotak kosong atau tak tersusun{more}"
+        )
+
+    for name, df in ds.tables.items():
+        for column in df.columns:
+            if df[column].dtype.kind in "biufM":
+                continue
+            hits = [(i, m) for i, v in enumerate(df[column]) if isinstance(v, str) and (m := missing(v))]
+            if hits:
+                i, chars = hits[0]
+                say(
+                    f"{ds.path / TABLES[name].filename}, baris {line_of(df, i)}, kolom '{column}'", chars, len(hits) - 1
+                )
+
+    def walk(value, key: str, file) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{key}.{k}" if key else str(k), file)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{key}[{i}]", file)
+        elif isinstance(value, str) and (chars := missing(value)):
+            say(f"{file}, kunci '{key}'", chars, 0)
+
+    walk(ds.meta, "", ds.path / "metadata.yml")
+    laporan = ds.path / "laporan.yml"
+    if laporan.is_file():
+        walk(safe_yaml.load_file(laporan), "", laporan)
+    return found
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -213,7 +278,7 @@ class _Doc(BaseDocTemplate):
 
     def _footer(self, canvas, doc) -> None:
         """Footer with the page number, drawn at the page's end: only then is it known whether the body began on it."""
-        width, _ = canvas._pagesize
+        width, _ = page_size(canvas)
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(GREY)
@@ -226,7 +291,7 @@ class _Doc(BaseDocTemplate):
             # by name: ReportLab misreads the one-letter codes
             if self.front or self.body_first is not None:  # else the body's own label starts at page 1
                 canvas.addPageLabel(0, "ROMAN_LOWER" if self.front else "ARABIC")
-        width, height = canvas._pagesize
+        width, height = page_size(canvas)
         canvas.saveState()
         if self.doc.marks:
             canvas.setFont(f"{FONT}-Bold", 9)
@@ -430,6 +495,9 @@ def _contents(entries: list, kind: str, st: dict, width: float, pages: dict | No
     return [table, Spacer(1, 12)]
 
 
+TABLE_PART_ROWS = 500  # rows of one ReportLab table; a longer LKIP table is drawn as several
+
+
 class _Table(RLTable):
     """A table drawn only in the final pass (the layout pass needs its size, not its ink)."""
 
@@ -453,9 +521,6 @@ def _table(t: Table, st: dict, width: float, key: str, split_rows: bool = False)
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     commands += [("ALIGN", (j, 1), (j, -1), "RIGHT") for j in range(len(t.labels)) if t.numeric(j)]
-    commands += [
-        ("FONT", (0, r + 1), (-1, r + 1), f"{FONT}-Bold", CELL_PT, CELL_PT + 2) for r in t.emphasis if r < len(t.rows)
-    ]
     for i, row in enumerate(t.rows):
         font = f"{FONT}-Bold" if i in t.emphasis else FONT
         cells = []
@@ -469,12 +534,31 @@ def _table(t: Table, st: dict, width: float, key: str, split_rows: bool = False)
                     style = ParagraphStyle(f"{style.name}-{depth}", parent=style, leftIndent=depth * CELL_PT)
                 cells.append(RLParagraph(escape(v.lstrip("\u2003")), style))
         data.append(cells)
-    table = _Table(data, colWidths=widths, repeatRows=1, hAlign="CENTER", splitInRow=1 if split_rows else 0)
-    table.setStyle(TableStyle(commands))
+    # ReportLab lays out what is left of a table again at each page break (quadratic in its rows):
+    # a long table goes as parts of TABLE_PART_ROWS rows, each with the header (100.000 budget rows)
+    tables = []
+    for start in range(0, len(t.rows), TABLE_PART_ROWS) or [0]:
+        end = start + TABLE_PART_ROWS
+        part = _Table(
+            [data[0], *data[1 + start : 1 + end]],
+            colWidths=widths,
+            repeatRows=1,
+            hAlign="CENTER",
+            splitInRow=1 if split_rows else 0,
+        )
+        bold = [
+            ("FONT", (0, r - start + 1), (-1, r - start + 1), f"{FONT}-Bold", CELL_PT, CELL_PT + 2)
+            for r in t.emphasis
+            if start <= r < min(end, len(t.rows))
+        ]
+        part.setStyle(TableStyle(commands + bold))
+        tables.append(part)
     caption = RLParagraph(escape(t.caption), st["caption"])
     caption._lkip_caption = key
     return (
-        [caption, table] + [RLParagraph(escape(x), st["note"]) for x in note_lines(t.source, t.notes)] + [Spacer(1, 8)]
+        [caption, *tables]
+        + [RLParagraph(escape(x), st["note"]) for x in note_lines(t.source, t.notes)]
+        + [Spacer(1, 8)]
     )
 
 

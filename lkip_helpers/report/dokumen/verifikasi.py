@@ -65,13 +65,13 @@ def verification(ds: Dataset, gaps: list[str] | None = None) -> Document:
     c.heading("3. Konsistensi angka tercetak", 1)
     c.text(narrative.audit_summary(ds))
     if sections.plan(ds).get("audit") is not None:
-        c.table(tables.audit_konsistensi(ds))
+        c.table(tables.audit(ds))
     c.blocks.append(PageBreak())
     c.numbering("4")
     c.heading("4. Metode rata-rata capaian", 1)
     if sections.plan(ds).get("sensitivitas") is not None:
-        c.text(narrative.sensitivity(ds))
-        c.table(tables.sensitivitas_rata_rata(ds))
+        c.text(narrative.sensitivitas(ds))
+        c.table(tables.sensitivitas(ds))
     else:
         c.text("Perbandingan metode rata-rata belum dapat dibuat: belum ada capaian yang terukur.")
     c.blocks.append(PageBreak())

@@ -26,8 +26,15 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Inches, Mm, Pt, RGBColor
 
+from lkip_helpers.errors import DataError
 from lkip_helpers.palette import DOCUMENT, PALETTE, rgb
 from lkip_helpers.report.artifacts import _fixed_zip
+from lkip_helpers.report.dokumen._docx_compat import (
+    move_section_properties,
+    run_element,
+    section_properties,
+    set_paragraph_style_id,
+)
 from lkip_helpers.report.dokumen.model import (
     BodyStart,
     Contents,
@@ -36,6 +43,7 @@ from lkip_helpers.report.dokumen.model import (
     Heading,
     PageBreak,
     Paragraph,
+    Run,
     Table,
     landscape_flags,
     note_lines,
@@ -83,6 +91,38 @@ _AFTER_UPDATE_FIELDS = (
 
 def write_docx(doc: Document, path: Path) -> None:
     """Write ``doc`` as a .docx file (same bytes for the same document)."""
+    Path(path).write_bytes(_docx_bytes(doc))
+
+
+def check_template(path: Path) -> None:
+    """Refuse a ``template.docx`` python-docx cannot build the draft on (one line naming the file).
+
+    A trial draft is written on it in memory: a zip without ``word/styles.xml``, a broken part or a file that is no
+    zip at all then fails here, in ``lkip validate``, not at the end of a build.
+    """
+    import zipfile
+
+    what = "bukan dokumen Word yang dapat dipakai sebagai templat"
+    todo = "buka di Word lalu simpan ulang sebagai .docx, atau hapus file ini"
+    try:
+        with zipfile.ZipFile(path) as z:
+            if any(i.file_size > TEMPLATE_MAX_BYTES for i in z.infolist()):  # not unpacked: a zip bomb stays packed
+                raise DataError(path, f"{what} (bagian di dalamnya lebih dari {TEMPLATE_MAX_BYTES >> 20} MB); {todo}")
+        trial = Document(blocks=[Heading("Uji", 1), Paragraph([Run("Uji")])], title="Uji", footer="Uji", template=path)
+        _docx_bytes(trial)
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — python-docx fails in many ways (KeyError, lxml, zip): each means the same
+        missing = re.search(r"no item named '([^']+)'", str(exc))  # the one cause worth naming: a part left out
+        reason = f" (bagian {missing.group(1)} tidak ada)" if missing else ""
+        raise DataError(path, f"{what}{reason}; {todo}") from None
+
+
+TEMPLATE_MAX_BYTES = 64 * 1024 * 1024  # a letterhead's parts are kilobytes; more is not a template
+
+
+def _docx_bytes(doc: Document) -> bytes:
+    """The .docx file of ``doc``."""
     d = new_docx(str(doc.template)) if doc.template else new_docx()
     if doc.template:
         body = d.element.body
@@ -99,7 +139,7 @@ def write_docx(doc: Document, path: Path) -> None:
         w.add(block, wide)
     buffer = io.BytesIO()
     d.save(buffer)
-    Path(path).write_bytes(_fixed_zip(buffer.getvalue()))
+    return _fixed_zip(buffer.getvalue())
 
 
 def _properties(d, doc: Document) -> None:
@@ -246,7 +286,7 @@ def _free_paragraph(part):
 
 def _page_numbers(section, fmt: str, start: int | None = None) -> None:
     """Set how a section numbers its pages (``start`` None: continue from the section before)."""
-    sect_pr = section._sectPr
+    sect_pr = section_properties(section)
     el = sect_pr.find(qn("w:pgNumType"))
     if el is None:
         el = OxmlElement("w:pgNumType")
@@ -279,13 +319,13 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     def fld(kind):
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
-        paragraph.add_run()._r.append(el)
+        run_element(paragraph.add_run()).append(el)
 
     fld("begin")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
-    paragraph.add_run()._r.append(instr)
+    run_element(paragraph.add_run()).append(instr)
     fld("separate")
     paragraph.add_run(shown)
     fld("end")
@@ -329,7 +369,7 @@ class _Writer:
         """
         p = self.d.add_paragraph(text)
         if style in self.ids and style != "Normal":
-            p._p.style = self.ids[style]
+            set_paragraph_style_id(p, self.ids[style])
         if self.pending_break:
             p.paragraph_format.page_break_before = True
             self.pending_break = False
@@ -378,7 +418,7 @@ class _Writer:
         last = holder.getprevious()
         if last is None or last.tag != qn("w:p") or last.xpath("./w:pPr/w:sectPr | .//w:fldChar"):
             return
-        last.get_or_add_pPr()._insert_sectPr(holder.pPr.sectPr)
+        move_section_properties(last.get_or_add_pPr(), holder.pPr.sectPr)
         body.remove(holder)
 
     def add(self, block, wide: bool = False) -> None:

@@ -15,7 +15,7 @@ def methods_table(ds: Dataset) -> pd.DataFrame:
     The row computed as the dataset's own policy says so in ``keterangan``; when no listed
     method is the policy, the policy is added as its own row.
     """
-    t = kinerja.trend(ds)
+    t = kinerja.tren(ds)
     pol = kinerja.policy(ds)
     all_ids = t["indikator_id"].unique()
     n_years = t.dropna(subset=["capaian_pct"])["year"].nunique()
@@ -80,7 +80,7 @@ def methods_table(ds: Dataset) -> pd.DataFrame:
 
 def contributions(ds: Dataset, year: int) -> pd.DataFrame:
     """Each indicator's pull on the year's average: (capaian − 100) ÷ n, in percentage points."""
-    t = kinerja.trend(ds)
+    t = kinerja.tren(ds)
     g = t[(t["year"] == year)].dropna(subset=["capaian_pct"]).copy()
     g["selisih_dari_100"] = g["capaian_pct"] - 100
     g["kontribusi_poin"] = g["selisih_dari_100"] / len(g)

@@ -12,7 +12,7 @@ from lkip_helpers.data.loading import Dataset, memo
 
 
 @dataclass(frozen=True, eq=False)
-class Headline:
+class AngkaRingkasan:
     """Capaian and budget of the report year; NaN (or None) where the data cannot give a figure yet (a draft).
 
     Args:
@@ -37,7 +37,7 @@ class Headline:
     per_sasaran: pd.DataFrame = field(repr=False)
     rata_rata_baris_pct: float = math.nan  # plain mean of the measured IKU rows, uncapped: the same for every agency
 
-    def copy(self) -> Headline:
+    def copy(self) -> AngkaRingkasan:
         """A copy whose per-sasaran frame the caller may change (see :func:`lkip_helpers.data.loading.memo`)."""
         return replace(self, per_sasaran=self.per_sasaran.copy())
 
@@ -57,13 +57,13 @@ class Headline:
         }
 
 
-def headline(ds: Dataset) -> Headline:
+def angka_ringkasan(ds: Dataset) -> AngkaRingkasan:
     """The headline figures of ``ds``'s report year (computed once per loaded dataset: the build's index
     page and manifest, and each notebook of a kernel, ask for them)."""
-    return memo(ds, ("headline",), lambda: _headline(ds))
+    return memo(ds, ("headline",), lambda: _angka_ringkasan(ds))
 
 
-def _headline(ds: Dataset) -> Headline:
+def _angka_ringkasan(ds: Dataset) -> AngkaRingkasan:
     m = kinerja.measured(ds)
     n_terukur = int(m["capaian_pct"].notna().sum())
     if len(m):
@@ -72,7 +72,7 @@ def _headline(ds: Dataset) -> Headline:
         per, overall = pd.DataFrame(), math.nan
     pagu, real, serapan = anggaran.total(ds)
     tree = anggaran.anggaran_tree(ds)
-    return Headline(
+    return AngkaRingkasan(
         n_indikator=int(len(m)),
         n_terukur=n_terukur,
         n_tercapai=int(m["tercapai"].sum()) if n_terukur else None,

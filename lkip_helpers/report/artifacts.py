@@ -20,6 +20,7 @@ from IPython.display import Image, Markdown, display
 
 from lkip_helpers import paths
 from lkip_helpers.data.safe_cells import write_csv, xlsx_cell
+from lkip_helpers.numbers import format_number
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.report._mpl_compat import tiny_measuring_renderer
 from lkip_helpers.report.report_table import KINDS, ReportTable
@@ -154,6 +155,11 @@ def tight_png(fig) -> bytes:
     return png.getvalue()
 
 
+# Rows a page shows of one table: a ministry's 100.000 budget rows would make a page no phone opens
+# (and minutes of HTML conversion); the CSV and Excel files keep them all.
+MAX_PAGE_ROWS = 2000
+
+
 class ShownTable:
     """How a table appears in a notebook and its HTML page: title, table, source and notes, escaped."""
 
@@ -167,11 +173,17 @@ class ShownTable:
     def _repr_html_(self) -> str:
         t = self.table
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in t.notes)
+        if len(t.frame) > MAX_PAGE_ROWS:  # the whole table is in its CSV and Excel files, not on a page
+            notes = (
+                f"<li>Halaman ini menampilkan {format_number(MAX_PAGE_ROWS, 0)} baris pertama dari "
+                f"{format_number(len(t.frame), 0)}; tabel lengkap ada di berkas CSV dan Excel "
+                f"{html.escape(t.id)}.</li>" + notes
+            )
         source = f'<p class="lkip-source">Sumber: {html.escape(t.source)} · id: {html.escape(t.id)}</p>'
         title = f"<h4>{html.escape(t.title)}</h4>" if self.show_title else ""
         return (
             f'<div class="lkip-table-block">{title}'
-            f'<div class="lkip-scroll">{t.to_html()}</div>{source}'
+            f'<div class="lkip-scroll">{t.to_html(MAX_PAGE_ROWS)}</div>{source}'
             + (f'<ul class="lkip-notes">{notes}</ul>' if notes else "")
             + "</div>"
         )

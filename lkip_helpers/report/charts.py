@@ -43,6 +43,35 @@ def _clip_note(fig, limit: float = AXIS_LIMIT_PCT) -> None:
     )
 
 
+# More bars or panels than a page shows legibly (a ministry's thousands of indicators would also make a
+# picture too large to draw): the chart shows those that most need attention and says so; the table
+# beside it keeps every row.
+MAX_BARS = 60
+MAX_PANELS = 45
+
+
+def _most_telling(frame: pd.DataFrame, n: int, order: pd.Series, what: str, how: str) -> tuple[pd.DataFrame, str]:
+    """At most ``n`` rows of ``frame``, those first by ``order`` (ascending, missing last), in their own
+    order; and the sentence saying so ('' when every row is shown)."""
+    if len(frame) <= n:
+        return frame, ""
+    first = order.sort_values(na_position="last", kind="stable").index[:n]
+    shown = frame[frame.index.isin(first)]
+    return shown, (
+        f"Ditampilkan {format_number(n, 0)} dari {format_number(len(frame), 0)} {what}: {how}. Semuanya ada di tabel."
+    )
+
+
+def _shown_note(fig, text: str) -> None:
+    """``text`` under the axes (below their tick labels) and under any note already there."""
+    if not text:
+        return
+    inch = 1 / fig.get_size_inches()[1]
+    below_axes = min(ax.get_position().y0 for ax in fig.axes) - 0.75 * inch
+    below_notes = min([t.get_position()[1] for t in fig.texts], default=1.0) - 0.3 * inch
+    fig.text(0.01, min(below_axes, below_notes), text, fontsize=9, color=PALETTE["bahaya"])
+
+
 def apply_style() -> None:
     """Readable defaults for screens and phones."""
     sns.set_theme(style="whitegrid", context="notebook", font_scale=1.0)
@@ -215,6 +244,9 @@ def grafik_wilayah(wilayah: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
 
 def grafik_capaian(frame: pd.DataFrame, scale, label_col: str = "short_name") -> tuple[plt.Figure, pd.DataFrame]:
     """Capaian per indicator, coloured by the configured scale, with the 100 % line (axis clipped when huge)."""
+    frame, note = _most_telling(
+        frame, MAX_BARS, pd.to_numeric(frame["capaian_pct"]), "indikator", "yang capaiannya terendah"
+    )
     f = frame.iloc[::-1]
     colours_by_class = scale_colours(scale)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(f) + 1.5))
@@ -239,12 +271,18 @@ def grafik_capaian(frame: pd.DataFrame, scale, label_col: str = "short_name") ->
     _id_axis(ax)
     if clipped:
         _clip_note(fig)
+    _shown_note(fig, note)
     return fig, frame[["indikator_id", label_col, "target", "realisasi", "capaian_pct", "kelas"]]
 
 
 def grafik_tren(tren: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """The trend table as small multiples: capaian per year against the target (100 %)."""
-    ids = list(dict.fromkeys(tren["indikator_id"]))
+    latest = tren.dropna(subset=["capaian_pct"]).sort_values("year").groupby("indikator_id", sort=False).last()
+    every = pd.DataFrame(index=list(dict.fromkeys(tren["indikator_id"])))
+    order = pd.to_numeric(latest["capaian_pct"]).reindex(every.index)
+    panels, note = _most_telling(every, MAX_PANELS, order, "indikator", "yang capaian terakhirnya terendah")
+    tren = tren[tren["indikator_id"].isin(panels.index)]
+    ids = list(panels.index)
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4 * cols + (3 if cols == 1 else 0), 3.1 * rows), sharex=True)
@@ -274,6 +312,7 @@ def grafik_tren(tren: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
         "Titik kosong: capaian sebagaimana dilaporkan; titik penuh: dihitung dari target dan realisasi.",
         fontsize=9,
     )
+    _shown_note(fig, note)
     fig.tight_layout()
     return fig, tren[["indikator_id", "short_name", "year", "capaian_pct", "sumber"]]
 
@@ -297,6 +336,9 @@ def grafik_tren_rata_rata(avg: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
 
 def grafik_efisiensi(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     """% serapan anggaran beside % capaian, per program and sub-kegiatan."""
+    frame, note = _most_telling(
+        frame, MAX_BARS, pd.to_numeric(frame["capaian_pct"]), "program dan kegiatan", "yang capaiannya terendah"
+    )
     f = frame.iloc[::-1].reset_index(drop=True)
     labels = [f"{_wrap(u, 45)}" for u in f["uraian"].map(label)]
     y = np.arange(len(f))
@@ -317,6 +359,7 @@ def grafik_efisiensi(frame: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     ax.legend(loc="lower right", fontsize=9)
     ax.set_title("Anggaran vs capaian: serapan dan capaian")
     _id_axis(ax)
+    _shown_note(fig, note)
     return fig, frame[
         ["tingkat", "kode_rekening", "uraian", "pagu_rp", "serapan_pct", "capaian_pct", "efisiensi_pct", "verdict"]
     ]
@@ -326,6 +369,9 @@ def grafik_serapan_program(
     frame: pd.DataFrame, label_col: str, anggaran_col: str, title: str
 ) -> tuple[plt.Figure, pd.DataFrame]:
     """Pagu and realisasi side by side, in billions of rupiah."""
+    frame, note = _most_telling(
+        frame, MAX_BARS, pd.to_numeric(frame["serapan_pct"]), "baris anggaran", "yang serapannya terendah"
+    )
     f = frame.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(f))
     fig, ax = plt.subplots(figsize=(10, 0.6 * len(f) + 1.5))
@@ -344,6 +390,7 @@ def grafik_serapan_program(
     ax.legend(loc="lower right")
     ax.set_title(title)
     _id_axis(ax)
+    _shown_note(fig, note)
     return fig, frame[[label_col, anggaran_col, "realisasi_rp", "serapan_pct"]]
 
 
@@ -371,6 +418,9 @@ def grafik_sensitivitas(table: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
 
 def grafik_kontribusi(frame: pd.DataFrame, year: int) -> tuple[plt.Figure, pd.DataFrame]:
     """How far each indicator pulls the year's average above or below 100 %."""
+    frame, note = _most_telling(
+        frame, MAX_BARS, -pd.to_numeric(frame["kontribusi_poin"]).abs(), "indikator", "yang sumbangannya terbesar"
+    )
     f = frame.iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(f) + 1.5))
     colours = [PALETTE["utama"] if v >= 0 else PALETTE["bahaya"] for v in f["kontribusi_poin"]]
@@ -384,4 +434,5 @@ def grafik_kontribusi(frame: pd.DataFrame, year: int) -> tuple[plt.Figure, pd.Da
     ax.set_xlabel(f"poin persentase terhadap rata-rata {year} (di atas/bawah 100%)")
     ax.set_title(f"Apa yang mendorong rata-rata {year}")
     _id_axis(ax)
+    _shown_note(fig, note)
     return fig, frame

@@ -111,7 +111,7 @@ class ReportTable:
         styler = styler.set_table_attributes('class="lkip-table"')
         return styler
 
-    def to_html(self) -> str:
+    def to_html(self, max_rows: int | None = None) -> str:
         """The table as HTML for notebooks and pages: text escaped, numbers right-aligned, totals in bold.
 
         Every cell carries its column's label (``data-label``) and kind (``lkip-num`` / ``lkip-text``): on a
@@ -122,6 +122,8 @@ class ReportTable:
         """
         e = html.escape
         shown = self.display_frame()
+        if max_rows is not None:
+            shown = shown.head(max_rows)
         # a text column of short values (unit, category) sits beside the numbers in a card, a long one spans it
         kinds = [
             "lkip-num"

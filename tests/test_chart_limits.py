@@ -1,0 +1,79 @@
+"""A chart of thousands of rows shows those that need attention and says so (issue #26, item 4)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from lkip_helpers.capaian import Scale  # noqa: E402
+from lkip_helpers.report import charts  # noqa: E402
+
+
+def _indikator(n: int) -> pd.DataFrame:
+    # capaian 1, 2, ..., n in reverse order of the ids: the lowest are the last rows
+    return pd.DataFrame(
+        {
+            "indikator_id": [f"i{k:04d}" for k in range(n)],
+            "short_name": [f"Indikator {k}" for k in range(n)],
+            "target": 100.0,
+            "realisasi": [float(n - k) for k in range(n)],
+            "capaian_pct": [float(n - k) for k in range(n)],
+            "kelas": "Rendah",
+            "status": "",
+        }
+    )
+
+
+def _texts(fig) -> str:
+    return " ".join(t.get_text() for t in fig.texts)
+
+
+def test_a_capaian_chart_of_5000_indicators_shows_the_60_lowest_and_says_so():
+    fig, data = charts.grafik_capaian(_indikator(5000), Scale.default())
+    try:
+        assert len(data) == 60
+        assert sorted(data["capaian_pct"]) == [float(v) for v in range(1, 61)]  # capaian 1 … 60 %
+        assert "Ditampilkan 60 dari 5.000 indikator: yang capaiannya terendah" in _texts(fig)
+        assert fig.get_size_inches()[1] < 40  # a picture a page (and PIL) can hold
+    finally:
+        plt.close(fig)
+
+
+def test_a_small_chart_is_whole_and_says_nothing_of_it():
+    fig, data = charts.grafik_capaian(_indikator(9), Scale.default())
+    try:
+        assert len(data) == 9 and "Ditampilkan" not in _texts(fig)
+    finally:
+        plt.close(fig)
+
+
+def test_the_trend_panels_are_the_45_with_the_lowest_latest_capaian():
+    rows = []
+    for k in range(100):
+        for year, value in ((2022, 50.0), (2023, float(k))):  # 2023 capaian k %: lowest are i0000 … i0044
+            rows.append({"indikator_id": f"i{k:04d}", "short_name": f"I {k}", "year": year,
+                         "capaian_pct": value, "sumber": "dihitung"})  # fmt: skip
+    fig, data = charts.grafik_tren(pd.DataFrame(rows))
+    try:
+        assert sorted(data["indikator_id"].unique()) == [f"i{k:04d}" for k in range(45)]
+        assert "Ditampilkan 45 dari 100 indikator" in _texts(fig)
+    finally:
+        plt.close(fig)
+
+
+def test_a_page_shows_the_first_2000_rows_of_a_long_table_and_says_where_the_rest_is():
+    from lkip_helpers.report.artifacts import ShownTable
+    from lkip_helpers.report.report_table import Column, ReportTable
+
+    frame = pd.DataFrame({"uraian": [f"Kegiatan {k}" for k in range(100_000)], "pagu_rp": 1000.0})
+    table = ReportTable("tabel-3.9", "Anggaran", frame, [Column("uraian", "Uraian"), Column("pagu_rp", "Pagu", "rp")])
+    page = ShownTable(table)._repr_html_()
+    assert page.count("<tr>") == 1 + 2000  # the header and the first 2.000 rows
+    assert "Kegiatan 1999<" in page and "Kegiatan 2000<" not in page
+    assert "menampilkan 2.000 baris pertama dari 100.000; tabel lengkap ada di berkas CSV dan Excel tabel-3.9" in page
+    small = ShownTable(ReportTable("tabel-3.9", "Anggaran", frame.head(5), table.columns))._repr_html_()
+    assert small.count("<tr>") == 6 and "baris pertama" not in small

@@ -27,7 +27,7 @@ from lkip_helpers import paths  # noqa: E402
 JUPYTER = "lkip_helpers/pipeline/_jupyter_compat.py"
 MPL = "lkip_helpers/report/_mpl_compat.py"
 REPORTLAB = "lkip_helpers/report/dokumen/_reportlab_compat.py"
-PINNED = ("matplotlib", "reportlab", "ipykernel", "nbclient", "jupyter-client", "python-docx")
+PINNED = ("matplotlib", "reportlab", "ipykernel", "nbclient", "jupyter-client", "python-docx", "openpyxl")
 
 
 def _pins() -> dict[str, Requirement]:
@@ -113,7 +113,7 @@ def test_jupyter_client_launches_through_a_replaceable_step(tmp_path):
 
 
 def _alive(pid: int) -> bool:
-    from lkip_helpers.pipeline.kernel import process_alive
+    from lkip_helpers.locks import process_alive
 
     for _ in range(100):
         if not process_alive(pid):
@@ -299,3 +299,53 @@ def test_python_docx_elements_the_word_writer_reaches():
         holder = d.element.body[-2]  # the paragraph python-docx adds to hold the ended section's setup
         move_section_properties(p._p.get_or_add_pPr(), holder.pPr.sectPr)
         assert p._p.pPr.find(qn("w:sectPr")) is not None
+
+
+OPENPYXL = "lkip_helpers/data/_openpyxl_compat.py"
+
+
+def test_openpyxl_streams_a_read_only_sheets_xml(tmp_path):
+    import openpyxl
+
+    from lkip_helpers.data._openpyxl_compat import sheet_xml
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "target"
+    for r in range(1, 4):
+        wb.active.append([f"a{r}", r])
+    wb.save(tmp_path / "t.xlsx")
+    with contract("openpyxl", "gives a read-only worksheet's XML part as a stream", OPENPYXL):
+        ws = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)["target"]
+        with sheet_xml(ws) as src:
+            xml = src.read()
+        assert xml.count(b"<row") == 3 and xml.count(b"<c ") == 6
+
+
+# Private attributes the package may use outside the adapters: the standard library's documented ones.
+ALLOWED_PRIVATE = {"_exit", "_asdict", "_replace", "_fields", "_make"}
+
+
+def test_no_private_attribute_of_another_library_outside_the_adapters():
+    """``x._name`` only on our own objects (``self``/``cls``, our modules, the ``_lkip_*`` marks we put on
+    ReportLab's flowables) or in an adapter module."""
+    import ast
+
+    found = []
+    for path in sorted((paths.PROJECT_ROOT / "lkip_helpers").rglob("*.py")):
+        if path.name.endswith("_compat.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours = {"self", "cls"} | {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lkip_helpers")
+            for alias in node.names
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or not node.attr.startswith("_") or node.attr.startswith("__"):
+                continue
+            if (isinstance(node.value, ast.Name) and node.value.id in ours) or node.attr.startswith("_lkip"):
+                continue
+            if node.attr not in ALLOWED_PRIVATE:
+                found.append(f"{path.relative_to(paths.PROJECT_ROOT)}:{node.lineno} .{node.attr}")
+    assert not found, found

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from lkip_helpers import paths
+from lkip_helpers.locks import process_alive
 from lkip_helpers.pipeline import runner, template
-from lkip_helpers.pipeline.kernel import process_alive
 
 pytestmark = pytest.mark.skipif(not template.available(), reason="kernels are forked on Linux only")
 

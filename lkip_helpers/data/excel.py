@@ -26,6 +26,7 @@ import pandas as pd
 
 from lkip_helpers.capaian import PolicyError
 from lkip_helpers.data import safe_yaml, saving
+from lkip_helpers.data._openpyxl_compat import sheet_xml
 from lkip_helpers.data.completeness import is_draft
 from lkip_helpers.data.limits import DEFAULTS, XLSX_UNPACKED_FACTOR, Limits, shown, size_mb
 from lkip_helpers.data.loading import Dataset, _coerce, load_dataset, load_metadata, load_table
@@ -383,9 +384,15 @@ def _check_sheet_bounds(ws, path: Path, limits: Limits, where: str) -> None:
             + limits.raise_hint("sel_per_sheet", where),
         )
     most_rows = limits.baris_per_tabel + FIRST_DATA_ROW - 1 + SPARE_ROWS  # header, help row, template's spare rows
+    too_many_cells = WorkbookError(
+        path,
+        name,
+        f"lebih dari {shown(limits.sel_per_sheet)} sel terpakai, batas sel per sheet; {clear}"
+        + limits.raise_hint("sel_per_sheet", where),
+    )
     cells = n_rows = 0
     tail = b""
-    with ws._get_source() as src:  # the sheet's XML part, unpacked as it is read
+    with sheet_xml(ws) as src:  # the sheet's XML part, unpacked as it is read
         while chunk := src.read(_CHUNK):
             text = tail + chunk
             cut = max(0, len(text) - 16)  # a tag cut by the chunk's end is counted in the next one
@@ -393,12 +400,7 @@ def _check_sheet_bounds(ws, path: Path, limits: Limits, where: str) -> None:
             n_rows += len(_ROW_TAG.findall(text, 0, cut))
             tail = text[cut:]
             if cells > limits.sel_per_sheet:
-                raise WorkbookError(
-                    path,
-                    name,
-                    f"lebih dari {shown(limits.sel_per_sheet)} sel terpakai, batas sel per sheet; {clear}"
-                    + limits.raise_hint("sel_per_sheet", where),
-                )
+                raise too_many_cells
             if name in TABLES and n_rows > most_rows:
                 raise WorkbookError(
                     path,
@@ -409,12 +411,7 @@ def _check_sheet_bounds(ws, path: Path, limits: Limits, where: str) -> None:
                 )
     cells += len(_CELL_TAG.findall(tail))
     if cells > limits.sel_per_sheet:
-        raise WorkbookError(
-            path,
-            name,
-            f"lebih dari {shown(limits.sel_per_sheet)} sel terpakai, batas sel per sheet; {clear}"
-            + limits.raise_hint("sel_per_sheet", where),
-        )
+        raise too_many_cells
 
 
 def _dest_limits(dest: Path) -> Limits:

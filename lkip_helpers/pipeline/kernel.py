@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from lkip_helpers.locks import process_alive
+
 
 def refuse_imports(*names: str) -> list[str]:
     """Make ``import name`` fail for each of ``names`` not imported yet: the libraries that try them
@@ -72,32 +74,6 @@ def import_all(names: list[str]) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 — reported where a notebook imports it
             pass
-
-
-def process_alive(pid: int) -> bool:
-    """True while process ``pid`` runs (a zombie, killed but not yet reaped, counts as gone)."""
-    if os.name != "posix":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000 | 0x00100000, False, pid)  # QUERY_LIMITED_INFORMATION | SYNCHRONIZE
-        if not handle:
-            return False
-        try:
-            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return True  # no /proc (macOS): kill(pid, 0) said it is there
 
 
 if __name__ == "__main__":

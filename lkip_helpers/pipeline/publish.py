@@ -25,8 +25,8 @@ from pathlib import Path
 from lkip_helpers import __version__, paths
 from lkip_helpers.errors import LkipError, os_error_message
 from lkip_helpers.files import real_place, replace_folder, write_atomic, write_text_atomic
+from lkip_helpers.locks import process_alive
 from lkip_helpers.pipeline.fingerprint import data_hash
-from lkip_helpers.pipeline.kernel import process_alive
 from lkip_helpers.pipeline.plan import STATE_FILE, DatasetBuild, files_under
 from lkip_helpers.pipeline.runner import DocumentTask, NotebookFailed, Task
 from lkip_helpers.pipeline.stopping import uninterrupted

@@ -20,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+from lkip_helpers.locks import process_alive
 from lkip_helpers.pipeline import kernel
 from lkip_helpers.pipeline._jupyter_compat import bench_off
-from lkip_helpers.pipeline.kernel import process_alive
 from lkip_helpers.pipeline.stopping import children_ignore_sigint
 
 MODULE = "lkip_helpers.pipeline.template"

@@ -34,7 +34,7 @@ lint: $(STAMP)
 # make check first (ruff and the fast tests, under a minute: a mistake shows before any build starts),
 # then the rest: together each test exactly once
 test: check browser
-	$(BIN)/python -m pytest -m "slow or browser"
+	$(BIN)/python -m pytest -m "slow or browser" --durations=15
 
 # slow = real builds, kernels, generated cases; browser = chromium (both run in make test only)
 # -n auto: one pytest worker per core (pytest-xdist); the fast tests share no files, ports or state

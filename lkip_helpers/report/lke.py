@@ -199,8 +199,15 @@ def _iku(ds: Dataset) -> pd.DataFrame:
     return m[m["status"] != kinerja.DIHAPUS]
 
 
+LISTED_NAMES = 20  # names in one cell; a ministry's thousands would make a cell nobody reads
+
+
 def _listed(names) -> str:
-    return "; ".join(names)
+    names = list(names)
+    if len(names) <= LISTED_NAMES:
+        return "; ".join(names)
+    rest = len(names) - LISTED_NAMES
+    return "; ".join(names[:LISTED_NAMES]) + f"; … dan {format_number(rest, 0)} lainnya"
 
 
 def _per_iku(ds: Dataset, ok: Callable[[str], bool], step: str) -> Temuan:

@@ -83,14 +83,23 @@ def audit_count(folder: Path, records: list[dict]) -> int | None:
     return sum(1 for row in rows if (row["jenis"] or "").strip() not in ("", "-"))  # "-": no finding
 
 
+OWN_CELL_LIMIT = 16 * 1024 * 1024
+
+
 def _table_rows(folder: Path, records: list[dict], artifact: str) -> list[dict] | None:
     """The rows of a build's table artifact, read from its CSV; None when the build has no such table."""
     rec = next((r for r in records if r.get("id") == artifact), None)
     name = next((f for f in (rec or {}).get("files", []) if str(f).endswith(".csv")), None)
     if name is None or not (Path(folder) / name).is_file():
         return None
-    with (Path(folder) / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    before = csv.field_size_limit(OWN_CELL_LIMIT)  # our own table: its cells may be long, never endless
+    try:
+        with (Path(folder) / name).open(encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+    except (OSError, csv.Error, UnicodeDecodeError):
+        return None  # the overview then lacks this column for this build, as for a build without the table
+    finally:
+        csv.field_size_limit(before)
 
 
 def lke_readiness(folder: Path, records: list[dict]) -> dict | None:

@@ -1,4 +1,5 @@
-"""A chart of thousands of rows shows those that need attention and says so (issue #26, item 4)."""
+"""A very large agency (thousands of indicators, 100.000 budget rows): charts, pages, cells and the overview stay
+readable and whole (issue #26, item 4)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,27 @@ def test_a_page_shows_the_first_2000_rows_of_a_long_table_and_says_where_the_res
     assert "menampilkan 2.000 baris pertama dari 100.000; tabel lengkap ada di berkas CSV dan Excel tabel-3.9" in page
     small = ShownTable(ReportTable("tabel-3.9", "Anggaran", frame.head(5), table.columns))._repr_html_()
     assert small.count("<tr>") == 6 and "baris pertama" not in small
+
+
+def test_a_cell_lists_20_names_and_counts_the_rest():
+    from lkip_helpers.report.lke import _listed
+
+    assert _listed(["a", "b"]) == "a; b"
+    text = _listed([f"IKU {k}" for k in range(5000)])
+    assert text.startswith("IKU 0; IKU 1; ") and "IKU 19; … dan 4.980 lainnya" in text and "IKU 20;" not in text
+
+
+def test_the_overview_reads_a_long_cell_of_its_own_table(tmp_path):
+    import csv
+
+    from lkip_helpers.report.overview import lke_readiness
+
+    (tmp_path / "tables").mkdir()
+    with open(tmp_path / "tables" / "kesiapan-lke.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["kode", "status", "poin_min", "poin_max", "bobot_komponen", "kurang"])
+        w.writerow(["3.b.6", "tidak terpenuhi", "0", "0.5", "15", "x" * 200_000])  # longer than csv's default limit
+        w.writerow(["3.a.1", "terpenuhi", "1", "1", "15", ""])
+    records = [{"id": "kesiapan-lke", "files": ["tables/kesiapan-lke.csv"]}]
+    assert lke_readiness(tmp_path, records) == {"nilai_min": 1.0, "nilai_max": 1.5, "bobot": 15.0, "belum": ["3.b.6"]}
+    assert csv.field_size_limit() == 131072  # put back

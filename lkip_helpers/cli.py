@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gc
 import math
+import os
 import re
 import sys
 import warnings
@@ -600,6 +601,9 @@ def _quiet_stdout() -> None:
 _READ_ONLY = {_validate, _describe, _audit, _lke}
 
 
+UNEXPECTED = 70  # exit code of an error in lkip itself (sysexits' EX_SOFTWARE)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
@@ -630,6 +634,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return code
+    except Exception as exc:  # a bug of ours, not the user's input: one line, the details on request
+        if os.environ.get("LKIP_DEBUG"):
+            raise
+        text = " ".join(str(exc).split())[:300]
+        print(
+            f"lkip: kesalahan tak terduga di dalam lkip ({type(exc).__name__}: {text}); jalankan lagi dengan "
+            "LKIP_DEBUG=1 untuk rinciannya dan laporkan ke tim pengembang",
+            file=sys.stderr,
+        )
+        return UNEXPECTED
 
 
 # pandera brings in hypothesis (a test library) for strategies that generate data, which checking data

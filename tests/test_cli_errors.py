@@ -198,3 +198,20 @@ def test_ringkasan_of_a_draft_is_unknown_not_zero(scratch):
     draft = publish._angka_ringkasan(load_dataset("pmd-ntt-2024"))
     assert draft["n_tercapai"] is None and draft["n_indikator"] == 9
     assert draft["rata_rata_capaian_pct"] != draft["rata_rata_capaian_pct"]  # NaN: nothing measured yet
+
+
+def test_an_error_inside_lkip_is_one_line_and_its_details_on_request(monkeypatch, capsys):
+    from lkip_helpers import cli
+
+    def broken(args):
+        raise RuntimeError("sesuatu\nrusak")
+
+    monkeypatch.setattr(cli, "_describe", broken)  # the parser takes each verb's function when it is built
+    monkeypatch.delenv("LKIP_DEBUG", raising=False)
+    assert main(["describe"]) == 70
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "kesalahan tak terduga" in err[0] and "RuntimeError: sesuatu rusak" in err[0]
+    assert "LKIP_DEBUG=1" in err[0] and "Traceback" not in err[0]
+    monkeypatch.setenv("LKIP_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["describe"])

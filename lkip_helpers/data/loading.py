@@ -8,7 +8,6 @@ column, and saying what was expected.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import functools
 import io
@@ -477,23 +476,7 @@ def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     if path.suffix != ".csv":  # metadata.yml: saved again as text, not as 'CSV UTF-8'
         return safe_yaml.decode(path, raw)
-    # a BOM written by Excel is harmless and is dropped.
-    raw = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
-            raise DataError(
-                path, "tersimpan sebagai UTF-16, bukan UTF-8; simpan ulang file sebagai 'CSV UTF-8'"
-            ) from None
-        line = raw[: exc.start].count(b"\n") + 1
-        column = _column_at(raw[: exc.start].decode("utf-8", errors="replace"))
-        raise DataError(
-            path,
-            f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai 'CSV UTF-8'",
-            row=line,
-            column=column,
-        ) from None
+    return safe_yaml.decode(path, raw, "'CSV UTF-8'", column_of=_column_at)
 
 
 def _column_at(before: str) -> str | None:

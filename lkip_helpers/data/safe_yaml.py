@@ -150,9 +150,10 @@ def load(text: str):
         loader.dispose()
 
 
-def decode(path: Path, raw: bytes, advice: str = "teks UTF-8") -> str:
-    """``raw`` read from ``path`` as UTF-8 (an Excel BOM dropped); else a DataError naming the file, the line and
-    what to save it as (``advice``: 'teks UTF-8' for YAML, "'CSV UTF-8'" for a CSV)."""
+def decode(path: Path, raw: bytes, advice: str = "teks UTF-8", column_of=None) -> str:
+    """``raw`` read from ``path`` as UTF-8 (an Excel BOM dropped); else a DataError naming the file, the line
+    (and the column ``column_of(text before the bad byte)`` names, for a CSV) and what to save it as
+    (``advice``: 'teks UTF-8' for YAML, "'CSV UTF-8'" for a CSV)."""
     raw = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
         return raw.decode("utf-8")
@@ -161,10 +162,12 @@ def decode(path: Path, raw: bytes, advice: str = "teks UTF-8") -> str:
             raise DataError(
                 path, f"tersimpan sebagai UTF-16, bukan UTF-8; simpan ulang file sebagai {advice}"
             ) from None
+        before = raw[: exc.start]
         raise DataError(
             path,
             f"bukan UTF-8 (byte 0x{raw[exc.start]:02x}); simpan ulang file sebagai {advice}",
-            row=raw[: exc.start].count(b"\n") + 1,
+            row=before.count(b"\n") + 1,
+            column=column_of(before.decode("utf-8", errors="replace")) if column_of else None,
         ) from None
 
 

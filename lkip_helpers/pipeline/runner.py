@@ -221,7 +221,7 @@ def _start_kernel(data_dir: str, meanwhile=None, first: str = ""):
                 todo()  # while the template still imports: it forks the kernel only once that is done
             # jupyter_client starts the kernel in a session of its own (Ctrl-C in a terminal does not reach
             # it) and tells it our pid: ipykernel exits when this worker is gone (JPY_PARENT_PID); a kernel
-            # forked from the template does the same (template._become_kernel)
+            # forked from the template does the same (see `_become_kernel` in template.py)
             run_sync(km.start_kernel)(env=_kernel_env(data_dir))
             _STATE["kernel_pid"] = _kernel_pid(km)
             kc = km.client()

@@ -31,6 +31,7 @@ from pathlib import Path
 from lkip_helpers.errors import LkipError
 from lkip_helpers.paths import REGISTRY_DIR
 from lkip_helpers.pipeline import template
+from lkip_helpers.pipeline._glibc_compat import fix_mmap_threshold
 from lkip_helpers.pipeline._jupyter_compat import launch_through
 from lkip_helpers.pipeline.fingerprint import helpers_hash
 from lkip_helpers.pipeline.kernel import refuse_imports, tidy, when_gone
@@ -177,15 +178,10 @@ def _worker_imports() -> None:
 def _fixed_mmap_threshold() -> None:
     """This process's side of MALLOC_MMAP_THRESHOLD_ (see _kernel_env): the pages of a big notebook go back
     to the OS after its run (glibc only; elsewhere nothing to do)."""
-    if _STATE.get("mmap_threshold") or not sys.platform.startswith("linux"):
+    if _STATE.get("mmap_threshold"):
         return
     _STATE["mmap_threshold"] = True
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):  # another C library (musl): it has no such threshold to keep
-        pass
+    fix_mmap_threshold(128 * 1024)
 
 
 def _start_kernel(data_dir: str, meanwhile=None, first: str = ""):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from pathlib import Path
 
 # jsonschema (under nbformat) builds rfc3987-syntax's IRI grammar when it is imported: ~2.5 s of CPU in
 # every test process, for the "iri" string format that no notebook schema uses. Without it jsonschema
@@ -19,6 +20,34 @@ from lkip_helpers.data.loading import load_dataset  # noqa: E402
 
 # Fixtures that run a real build: every test that uses one is slow (make check skips it).
 BUILD_FIXTURES = {"built", "hostile_build", "fixture_build"}
+
+
+def pytest_configure(config):
+    """Every test process reads the datasets from its own copy of ``data/``.
+
+    A build takes the dataset's lock in the data folder (``data/.<dataset>.lock``): test processes
+    running side by side (pytest-xdist) would refuse each other's builds of the same dataset, and a
+    test killed halfway would leave a lock in the project. A test that points LKIP_DATA_DIR elsewhere
+    still does; one that removes it reads the project's own folder.
+    """
+    import os
+    import tempfile
+
+    if "LKIP_DATA_DIR" in os.environ or hasattr(config, "_lkip_data_copy"):
+        return
+    copy = Path(tempfile.mkdtemp(prefix="lkip-test-data-")) / "data"
+    shutil.copytree(paths.PROJECT_ROOT / "data", copy, ignore=shutil.ignore_patterns(".*"))
+    config._lkip_data_copy = copy.parent
+    os.environ["LKIP_DATA_DIR"] = str(copy)
+
+
+def pytest_unconfigure(config):
+    import os
+
+    copy = getattr(config, "_lkip_data_copy", None)
+    if copy is not None:
+        os.environ.pop("LKIP_DATA_DIR", None)
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):
@@ -69,19 +98,63 @@ def printed(ds):
     return get
 
 
+FIXTURES = Path(__file__).parent / "fixtures"  # other agencies' datasets, small, for tests only
+FIXTURE = "dinkes-lembahhijau-2023"
+
+
+def made_once(tmp_path_factory, worker_id: str, name: str, make) -> Path:
+    """``make(folder)`` once per test run, shared by the test processes; returns the folder.
+
+    With pytest-xdist each process has its own session: the first to come makes it (under a file
+    lock), the others wait and read the same folder. Tests only read it (copy it to change it).
+    """
+    from filelock import FileLock
+
+    if worker_id == "master":  # one test process
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    root = tmp_path_factory.getbasetemp().parent / "shared"
+    root.mkdir(exist_ok=True)
+    folder, done = root / name, root / f"{name}.done"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _build_into(dataset: str, data: Path | None = None, **build_args):
+    """A ``make`` for :func:`made_once`: build ``dataset`` into ``folder/outputs``, from a copy of it under
+    ``folder/data`` when ``data`` (a data folder) is given, else from LKIP_DATA_DIR."""
+
+    def make(folder: Path) -> None:
+        from lkip_helpers.pipeline.build import build
+
+        with pytest.MonkeyPatch.context() as mp:
+            if data is not None:
+                shutil.copytree(data / dataset, folder / "data" / dataset)  # its lock goes there, not in tests/
+                mp.setenv("LKIP_DATA_DIR", str(folder / "data"))
+            mp.setenv("LKIP_OUTPUTS_DIR", str(folder / "outputs"))
+            build(dataset, **build_args)  # raises BuildError on any failing notebook
+
+    return make
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """One real build of the default dataset into a temporary outputs folder; returns that folder."""
-    import os
+def built(tmp_path_factory, worker_id):
+    """One real build of the default dataset into a temporary outputs folder; returns its dataset folder."""
+    folder = made_once(tmp_path_factory, worker_id, "built", _build_into(paths.DEFAULT_DATASET, jobs=2))
+    return folder / "outputs" / paths.DEFAULT_DATASET
 
-    from lkip_helpers.pipeline.build import build
 
-    root = tmp_path_factory.mktemp("outputs")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LKIP_OUTPUTS_DIR", str(root))
-        build(paths.DEFAULT_DATASET)
-        assert os.environ["LKIP_OUTPUTS_DIR"] == str(root)
-    return root / paths.DEFAULT_DATASET
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory, worker_id):
+    """One real build (--jobs 1) of the fixture agency (tests/fixtures); returns its dataset folder."""
+    make = _build_into(FIXTURE, FIXTURES, jobs=1)
+    return made_once(tmp_path_factory, worker_id, "fixture-build", make) / "outputs" / FIXTURE
 
 
 def build_edited_copy(root, edit, **build_args):

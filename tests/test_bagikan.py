@@ -43,30 +43,19 @@ KEY_COLUMN = re.compile(r"target|realisasi|capaian|pagu|serapan", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory):
-    """One real build of the fixture agency into a temporary outputs folder; returns its dataset folder."""
-    from lkip_helpers.pipeline.build import build
-
-    root = tmp_path_factory.mktemp("outputs")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LKIP_DATA_DIR", str(FIXTURES))
-        mp.setenv("LKIP_OUTPUTS_DIR", str(root))
-        build(FIXTURE, jobs=1)
-    return root / FIXTURE
-
-
-@pytest.fixture(scope="module")
 def shared(fixture_build, tmp_path_factory):
     """`lkip bagikan` of the build, unzipped into a new folder elsewhere: (unzipped root, zip, what it printed)."""
     import contextlib
     import io
 
+    outputs = tmp_path_factory.mktemp("outputs")
+    shutil.copytree(fixture_build, outputs / FIXTURE)  # the zip is written beside it: not into the shared build
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
         mp.setenv("LKIP_DATA_DIR", str(FIXTURES))
-        mp.setenv("LKIP_OUTPUTS_DIR", str(fixture_build.parent))
+        mp.setenv("LKIP_OUTPUTS_DIR", str(outputs))
         assert main(["bagikan", FIXTURE]) == 0
-    zip_path = fixture_build.parent / f"lkip-{FIXTURE}.zip"
+    zip_path = outputs / f"lkip-{FIXTURE}.zip"
     target = tmp_path_factory.mktemp("dibuka-di-laptop-lain")
     with zipfile.ZipFile(zip_path) as z:
         z.extractall(target)

@@ -103,10 +103,24 @@ def test_incremental_rebuilds_only_what_changed(workspace, capsys):
 
 
 @pytest.mark.slow
-def test_build_all_and_outputs_index(workspace, capsys):
+def test_build_all_and_outputs_index(workspace, tmp_path):
+    """``lkip build --all`` in a process of its own, as a user starts it. The workers write the Word and PDF
+    documents: the build process stays small and quick (a province batch would otherwise write 900 documents
+    one after the other in it). Nor do the build's kernels write their cells into the user's IPython history."""
     data, outputs = workspace
     write_synthetic(2, seed=3)
-    assert main(["build", "--all", "--threshold", "0", "--jobs", "2"]) == 0
+    code = (
+        "import sys\n"
+        "from lkip_helpers.cli import main\n"
+        "if __name__ == '__main__':\n"
+        "    code = main(['build', '--all', '--threshold', '0', '--jobs', '2'])\n"
+        "    print('EXIT', code, sorted(m for m in ('docx', 'reportlab') if m in sys.modules))\n"
+    )
+    ipython = tmp_path / "ipython"
+    env = {**os.environ, "IPYTHONDIR": str(ipython)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env).stdout
+    assert "dokumen LKIP ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
+    assert ipython.is_dir() and not list(ipython.rglob("history.sqlite"))  # the kernels ran there, kept no history
     index = (outputs / "index.html").read_text(encoding="utf-8")
     for ds_id in ("pmd-ntt-2023", "synth-001-2023", "synth-002-2023"):
         assert f'href="{ds_id}/html/index.html"' in index
@@ -131,32 +145,12 @@ def test_build_all_and_outputs_index(workspace, capsys):
 
 
 @pytest.mark.slow
-def test_the_build_process_plans_and_publishes_but_never_loads_the_document_libraries(workspace, tmp_path):
-    """The workers write the Word and PDF documents: the build process stays small and quick (a province
-    batch would otherwise write 900 documents one after the other in it). Nor do the build's kernels
-    write their cells into the user's IPython history."""
-    code = (
-        "import sys\n"
-        "from lkip_helpers.pipeline.build import build_many\n"
-        "if __name__ == '__main__':\n"
-        f"    code = build_many([{paths.DEFAULT_DATASET!r}], threshold=0, jobs=2)\n"
-        "    print('EXIT', code, sorted(m for m in ('docx', 'reportlab') if m in sys.modules))\n"
-    )
-    ipython = tmp_path / "ipython"
-    env = {**os.environ, "IPYTHONDIR": str(ipython)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env).stdout
-    assert "dokumen LKIP ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
-    assert ipython.is_dir() and not list(ipython.rglob("history.sqlite"))  # the kernels ran there, kept no history
-    assert (workspace[1] / paths.DEFAULT_DATASET / "dokumen" / f"lkip-{paths.DEFAULT_DATASET}.pdf").is_file()
-
-
-@pytest.mark.slow
-def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch):
+def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch, built):
     data, outputs = workspace
-    results = {}
-    for name, jobs, scheduler in (("serial", 1, "local"), ("parallel", 2, "local"), ("dask", 2, "dask")):
+    results = {"parallel": _hashes(built)}  # the session's build: local workers, one per core
+    for name, jobs, scheduler in (("serial", 1, "local"), ("dask", 2, "dask")):
         monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs / name))
-        assert build_many([paths.DEFAULT_DATASET], threshold=60, jobs=jobs, scheduler=scheduler, force=True) == 0
+        assert build_many([paths.DEFAULT_DATASET], jobs=jobs, scheduler=scheduler, force=True) == 0
         results[name] = _hashes(outputs / name / paths.DEFAULT_DATASET)
     assert len(results["serial"]) > 60
     assert any(k.startswith("notebooks/06_indikator--") for k in results["serial"])  # drill-downs included

@@ -197,6 +197,7 @@ def test_the_generator_reaches_every_defect():
         max_examples=150,
         deadline=None,
         database=None,
+        derandomize=True,  # the same 150 agencies every run: a defect the generator can no longer make fails here
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(agencies())

@@ -121,12 +121,10 @@ def test_remove_strays_removes_only_what_the_last_build_did_not_write(tmp_path, 
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """A real build (no documents, for speed) of the default dataset; returns its outputs root."""
+def published(built, tmp_path_factory):
+    """A copy of the session's real build of the default dataset in an outputs root of its own; returns the root."""
     root = tmp_path_factory.mktemp("outputs")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LKIP_OUTPUTS_DIR", str(root))
-        assert main(["build", paths.DEFAULT_DATASET, "--no-document", "--jobs", "2"]) == 0
+    shutil.copytree(built, root / paths.DEFAULT_DATASET)
     return root
 
 
@@ -171,7 +169,7 @@ def test_build_removes_what_it_did_not_write_and_says_so(published, monkeypatch,
     assert f"tables/indikator-{OTHER}-fakta.csv" in added and f".artifacts/06_indikator--{OTHER}.json" in added
     capsys.readouterr()
 
-    assert main(["build", paths.DEFAULT_DATASET, "--no-document"]) == 0  # nothing changed: no notebook re-runs
+    assert main(["build", paths.DEFAULT_DATASET]) == 0  # nothing changed: no notebook re-runs
     said = capsys.readouterr().out.splitlines()
     line = next(x for x in said if "tidak ditulis lkip build" in x)
     assert line.startswith(f"[{paths.DEFAULT_DATASET}] {len(added)} file yang tidak ditulis lkip build dihapus dari ")
@@ -185,7 +183,7 @@ def test_build_removes_what_it_did_not_write_and_says_so(published, monkeypatch,
     del state["files"]
     (final / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     (final / "tables" / "catatan-saya.csv").write_text("a\n1\n", encoding="utf-8")
-    assert main(["build", paths.DEFAULT_DATASET, "--no-document", "--jobs", "1"]) == 0
+    assert main(["build", paths.DEFAULT_DATASET, "--jobs", "1"]) == 0
     said = capsys.readouterr().out
     assert "0 notebook dijalankan" in said
     assert f"[{paths.DEFAULT_DATASET}] 1 file yang tidak ditulis lkip build dihapus dari " in said

@@ -28,19 +28,6 @@ def page_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory):
-    """One real build of the fixture agency (--jobs 1) into a temporary outputs folder."""
-    from lkip_helpers.pipeline.build import build
-
-    root = tmp_path_factory.mktemp("outputs")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LKIP_DATA_DIR", str(FIXTURES))
-        mp.setenv("LKIP_OUTPUTS_DIR", str(root))
-        build(FIXTURE, jobs=1)  # raises BuildError on any failing notebook
-    return root / FIXTURE
-
-
-@pytest.fixture(scope="module")
 def fixture_manifest(fixture_build):
     return json.loads((fixture_build / "manifest.json").read_text(encoding="utf-8"))
 

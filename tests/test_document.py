@@ -1,7 +1,8 @@
 """The LKIP document (Word draft and PDF): opened with python-docx and pypdf, checked against the CSVs.
 
-One build (``--jobs 1``) of three datasets is shared by every test: the default
-dataset, next year's draft made from it (``lkip new``), and one synthetic agency.
+One outputs folder of three datasets is shared by every test: the default dataset (the session's
+build, reused), next year's draft made from it (``lkip new``) and one synthetic agency, both built
+here with ``--jobs 1``.
 """
 
 from __future__ import annotations
@@ -34,15 +35,17 @@ def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory):
+def out(built, tmp_path_factory):
     work = tmp_path_factory.mktemp("dokumen")
     data = work / "data"
     shutil.copytree(paths.dataset_dir(MAIN), data / MAIN)
+    shutil.copytree(built, work / "outputs" / MAIN)  # the session's build of the same data: reused, not rebuilt
     env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(work / "outputs")}
     _run(["new", DRAFT, "--from", MAIN, "--year", "2024"], env)
     _run(["synth", "1", "--seed", "7"], env)
     synth = next(p.name for p in data.iterdir() if p.name not in (MAIN, DRAFT))
-    _run(["build", MAIN, DRAFT, synth, "--jobs", "1"], env)
+    said = _run(["build", MAIN, DRAFT, synth, "--jobs", "1"], env).stdout
+    assert f"[{MAIN}] tidak berubah" in said  # the two others are built here, on one worker
     return {"root": work / "outputs", "env": env, "synth": synth}
 
 

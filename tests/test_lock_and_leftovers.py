@@ -167,7 +167,7 @@ def test_data_changed_during_the_build_is_not_published(scratch, monkeypatch, ca
         finish(b)
 
     monkeypatch.setattr(publish, "finish", edited_meanwhile)
-    assert main(["build", "--jobs", "2", "--no-document"]) == 2
+    assert main(["build", "--jobs", "2", "--no-document", "--threshold", "0"]) == 2
     line = _one_line_error(capsys)
     assert "berubah selama build" in line and "tidak diterbitkan" in line and "tidak diubah" in line, line
     assert [p.name for p in previous.iterdir()] == ["manifest.json"]
@@ -203,7 +203,7 @@ def test_an_import_during_a_build_never_gives_a_report_of_mixed_data(tmp_path, p
     before = _hashes(data / DS)
 
     build = subprocess.Popen(
-        [*lkip, "build", DS, "--force", "--jobs", "2", "--no-document"],
+        [*lkip, "build", DS, "--force", "--jobs", "2", "--no-document", "--threshold", "0"],
         env=env,
         cwd=paths.PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -285,7 +285,7 @@ def test_a_build_killed_with_9_leaves_its_temporary_folders_in_one_place_for_the
     env.update(LKIP_DATA_DIR=str(data), LKIP_OUTPUTS_DIR=str(outputs), TMPDIR=str(private_tmp))
     lkip = [sys.executable, "-m", "lkip_helpers.cli"]
     build = subprocess.Popen(
-        [*lkip, "build", DS, "--force", "--jobs", "2", "--no-document"],
+        [*lkip, "build", DS, "--force", "--jobs", "2", "--no-document", "--threshold", "0"],
         env=env,
         cwd=paths.PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -361,7 +361,19 @@ def test_a_linked_outputs_folder_is_written_through_and_a_closed_stdout_does_not
     env = {k: v for k, v in os.environ.items() if not k.startswith("LKIP_")}
     env.update(LKIP_DATA_DIR=str(data), LKIP_OUTPUTS_DIR=str(outputs), PYTHONUNBUFFERED="1", TMPDIR=str(private_tmp))
     build = subprocess.Popen(
-        [sys.executable, "-m", "lkip_helpers.cli", "build", DS, "--force", "--jobs", "2", "--no-document"],
+        [
+            sys.executable,
+            "-m",
+            "lkip_helpers.cli",
+            "build",
+            DS,
+            "--force",
+            "--jobs",
+            "2",
+            "--no-document",
+            "--threshold",
+            "0",
+        ],
         env=env,
         cwd=paths.PROJECT_ROOT,
         stdout=subprocess.PIPE,

@@ -72,6 +72,16 @@ def scratch(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def template_xlsx(tmp_path_factory):
+    """``lkip template`` of the default dataset, written once per test process (copy it to change it)."""
+    from lkip_helpers.cli import main
+
+    path = tmp_path_factory.mktemp("template") / "lkip.xlsx"
+    assert main(["template", paths.DEFAULT_DATASET, str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="session")
 def printed(ds):
     """Printed value lookup: printed(table, row, column) -> float.
 

@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -259,9 +260,10 @@ def test_markdown_in_data_never_renders(hostile):
 
 
 @pytest.fixture()
-def workbook(scratch, tmp_path):
+def workbook(scratch, tmp_path, template_xlsx):
+    """A template of the default dataset (written with the CLI, once: a copy); returns its path."""
     path = tmp_path / "lkip.xlsx"
-    assert main(["template", paths.DEFAULT_DATASET, str(path)]) == 0
+    shutil.copyfile(template_xlsx, path)
     return path
 
 

@@ -102,3 +102,24 @@ def test_the_overview_reads_a_long_cell_of_its_own_table(tmp_path):
     records = [{"id": "kesiapan-lke", "files": ["tables/kesiapan-lke.csv"]}]
     assert lke_readiness(tmp_path, records) == {"nilai_min": 1.0, "nilai_max": 1.5, "bobot": 15.0, "belum": ["3.b.6"]}
     assert csv.field_size_limit() == 131072  # put back
+
+
+def test_notes_under_a_trend_chart_never_overlap():
+    """One panel whose capaian passes the axis limit: the legend line, the cut-axis line and the 'shown n of
+    m' line each stand on their own (the first two were once drawn on top of each other)."""
+    rows = [
+        {"indikator_id": "a", "short_name": "A", "year": 2022, "capaian_pct": 90.0, "sumber": "dilaporkan"},
+        {"indikator_id": "a", "short_name": "A", "year": 2023, "capaian_pct": 5000.0, "sumber": "dihitung"},
+    ]
+    for n in (1, 50):  # one panel; more than a page shows (the third line)
+        many = [{**r, "indikator_id": f"i{k}", "short_name": f"I {k}"} for k in range(n) for r in rows]
+        fig, _ = charts.grafik_tren(pd.DataFrame(many))
+        try:
+            renderer = fig.canvas.get_renderer()
+            boxes = [t.get_window_extent(renderer) for t in fig.texts]
+            assert len(boxes) == (3 if n == 1 else 4), _texts(fig)  # the title too
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    assert not a.overlaps(b), _texts(fig)
+        finally:
+            plt.close(fig)

@@ -33,14 +33,15 @@ def _clipped(values: pd.Series, limit: float = AXIS_LIMIT_PCT) -> tuple[pd.Serie
 
 
 def _clip_note(fig, limit: float = AXIS_LIMIT_PCT) -> None:
-    fig.text(
-        0.01,
-        -0.02,
+    """Say that the axis is cut: just under the figure, or under the notes already there (never on one)."""
+    text = (
         f"Sumbu dipotong pada {format_number(limit)}%: nilai yang lebih besar digambar sampai batas "
-        "itu; angka sebenarnya tertulis di samping dan ada di tabel data.",
-        fontsize=9,
-        color=PALETTE["bahaya"],
+        "itu; angka sebenarnya tertulis di samping dan ada di tabel data."
     )
+    if any(t.get_position()[1] < 0 for t in fig.texts):  # a note under the figure already
+        _shown_note(fig, text)
+    else:
+        fig.text(0.01, -0.02, text, fontsize=9, color=PALETTE["bahaya"])
 
 
 # More bars or panels than a page shows legibly (a ministry's thousands of indicators would also make a
@@ -304,14 +305,14 @@ def grafik_tren(tren: pd.DataFrame) -> tuple[plt.Figure, pd.DataFrame]:
     for ax in np.ravel(axes)[len(ids) :]:
         ax.axis("off")
     fig.suptitle("Capaian (%) dibandingkan target (garis merah = 100%)", weight="bold")
-    if _clipped(tren["capaian_pct"])[1]:
-        _clip_note(fig)
     fig.text(
         0.01,
         -0.01,
         "Titik kosong: capaian sebagaimana dilaporkan; titik penuh: dihitung dari target dan realisasi.",
         fontsize=9,
     )
+    if _clipped(tren["capaian_pct"])[1]:
+        _clip_note(fig)  # under the line above: the two once overlapped on a one-panel chart
     _shown_note(fig, note)
     fig.tight_layout()
     return fig, tren[["indikator_id", "short_name", "year", "capaian_pct", "sumber"]]

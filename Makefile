@@ -33,10 +33,11 @@ lint: $(STAMP)
 
 # make check first (ruff and the fast tests, under a minute: a mistake shows before any build starts),
 # then the rest: together each test exactly once. The slow tests spread over the cores too, a test file
-# per process (--dist loadfile: a file's fixtures are made once); builds that many files read are made
-# once per run (tests/conftest.py, made_once)
+# per process (--dist loadfile: a file's fixtures are made once), the longest files first (conftest.py
+# LONGEST_FIRST; --no-loadscope-reorder keeps that order); builds that many files read are made once per
+# run (tests/conftest.py, made_once)
 test: check browser
-	$(BIN)/python -m pytest -m "slow or browser" -p no:cacheprovider -n auto --dist loadfile --durations=15
+	$(BIN)/python -m pytest -m "slow or browser" -p no:cacheprovider -n auto --dist loadfile --no-loadscope-reorder --durations=15
 
 # slow = real builds, kernels, generated cases; browser = chromium (both run in make test only)
 # -n auto: one pytest worker per core (pytest-xdist); the fast tests share no files, ports or state

@@ -22,23 +22,28 @@ from lkip_helpers.data.loading import load_dataset  # noqa: E402
 BUILD_FIXTURES = {"built", "hostile_build", "fixture_build"}
 
 
+COPY_MARK = "LKIP_TEST_DATA_COPY"  # the copy of data/ a test process of this run made (its children inherit it)
+
+
 def pytest_configure(config):
     """Every test process reads the datasets from its own copy of ``data/``.
 
     A build takes the dataset's lock in the data folder (``data/.<dataset>.lock``): test processes
     running side by side (pytest-xdist) would refuse each other's builds of the same dataset, and a
-    test killed halfway would leave a lock in the project. A test that points LKIP_DATA_DIR elsewhere
-    still does; one that removes it reads the project's own folder.
+    test killed halfway would leave a lock in the project. The processes pytest-xdist starts inherit
+    the environment of the one that starts them, so each makes its own copy again. A LKIP_DATA_DIR the
+    user set is kept; a test that removes it reads the project's own folder.
     """
     import os
     import tempfile
 
-    if "LKIP_DATA_DIR" in os.environ or hasattr(config, "_lkip_data_copy"):
+    given = os.environ.get("LKIP_DATA_DIR")
+    if given is not None and given != os.environ.get(COPY_MARK):
         return
     copy = Path(tempfile.mkdtemp(prefix="lkip-test-data-")) / "data"
     shutil.copytree(paths.PROJECT_ROOT / "data", copy, ignore=shutil.ignore_patterns(".*"))
     config._lkip_data_copy = copy.parent
-    os.environ["LKIP_DATA_DIR"] = str(copy)
+    os.environ["LKIP_DATA_DIR"] = os.environ[COPY_MARK] = str(copy)
 
 
 def pytest_unconfigure(config):
@@ -47,6 +52,7 @@ def pytest_unconfigure(config):
     copy = getattr(config, "_lkip_data_copy", None)
     if copy is not None:
         os.environ.pop("LKIP_DATA_DIR", None)
+        os.environ.pop(COPY_MARK, None)
         shutil.rmtree(copy, ignore_errors=True)
 
 

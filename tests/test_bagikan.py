@@ -19,6 +19,7 @@ from urllib.request import url2pathname
 
 import pandas as pd
 import pytest
+from conftest import FIXTURE, FIXTURES  # the fixture agency, built once per run (fixture_build)
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
@@ -30,8 +31,6 @@ from lkip_helpers.report.front import index_page, lede
 from lkip_helpers.report.html import NO_ALT, PACKAGE_CSS, described_images
 from lkip_helpers.report.report_table import Column, ReportTable
 
-FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE = "dinkes-lembahhijau-2023"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 844}

@@ -147,7 +147,7 @@ def test_build_all_and_outputs_index(workspace, tmp_path):
 @pytest.mark.slow
 def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch, built):
     data, outputs = workspace
-    results = {"parallel": _hashes(built)}  # the session's build: local workers, one per core
+    results = {"parallel": _hashes(built)}  # the session's build: two local workers
     for name, jobs, scheduler in (("serial", 1, "local"), ("dask", 2, "dask")):
         monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs / name))
         assert build_many([paths.DEFAULT_DATASET], jobs=jobs, scheduler=scheduler, force=True) == 0

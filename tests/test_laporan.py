@@ -9,14 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import FIXTURE, FIXTURES  # the fixture agency, built once per run (fixture_build)
 
 from lkip_helpers import paths
 from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.errors import DataError
 from lkip_helpers.report import laporan, laporan_file
-
-FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE = "dinkes-lembahhijau-2023"
 
 
 def page_text(path: Path) -> str:

@@ -73,6 +73,10 @@ def test_template_layout_and_validation(workbook, ds):
         "Pagu anggaran setelah perubahan [Rp]. Diisi tiap tahun"
     )
     assert ang.cell(FIRST_DATA_ROW, 1).number_format == "@"  # codes such as 2.13 stay text
+    # rows the analyst adds below take the column's format (no empty formatted cells are written)
+    assert ang.column_dimensions["A"].number_format == "@"
+    assert ang.column_dimensions[letter(ang, "pagu_rp")].number_format == "#,##0"
+    assert ang.max_row == FIRST_DATA_ROW + len(ds.anggaran) - 1
 
 
 def ind_col(ws, name):

@@ -38,7 +38,7 @@ from lkip_helpers.palette import DOCUMENT, PALETTE, rgb
 INFO_SHEET = "_info"
 META_SHEET = "_metadata"
 HEADER_ROW, HELP_ROW, FIRST_DATA_ROW = 1, 2, 3
-SPARE_ROWS = 500  # validation and text format reach this far below the data, for rows the analyst adds
+SPARE_ROWS = 500  # validation reaches this far below the data, for rows the analyst adds (older templates: format too)
 META_FIRST_ROW = 2  # row 1 of the _metadata sheet is a note; YAML line n sits on row n + 1
 
 
@@ -144,8 +144,11 @@ def _table_sheet(ws, table: Table, df: pd.DataFrame, ds: Dataset) -> None:
             xlsx_cell(ws, i, j, _cell_value(value, f.dtype))  # text such as "=..." stays text, never a formula
         letter = get_column_letter(j)
         fmt = _number_format(f)
-        for i in range(FIRST_DATA_ROW, last + 1):
+        for i in range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(df)):
             ws.cell(i, j).number_format = fmt
+        # rows the analyst adds take the column's format (Excel's own "format the whole column"): no empty
+        # formatted cells, which made the workbook slow to write and to read back
+        ws.column_dimensions[letter].number_format = fmt
         width = max([len(column) + 2] + [len(str(v)) for v in df[column].head(200) if v is not pd.NA])
         ws.column_dimensions[letter].width = min(max(12, width + 2), 60)
         validation = _validation(table, column, ds, f"{letter}{FIRST_DATA_ROW}:{letter}{last}")

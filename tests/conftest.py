@@ -193,6 +193,15 @@ def fixture_build(tmp_path_factory, worker_id):
     return made_once(tmp_path_factory, worker_id, "fixture-build", make) / "outputs" / FIXTURE
 
 
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory, worker_id):
+    """One real build (--jobs 1) of the hostile copy of the default dataset (tests/hostile.py); returns its
+    root: ``outputs/`` and ``data/`` (read them only)."""
+    import hostile
+
+    return made_once(tmp_path_factory, worker_id, "hostile", lambda root: build_edited_copy(root, hostile.edit, jobs=1))
+
+
 def build_edited_copy(root, edit, **build_args):
     """Copy the default dataset under ``root/data``, apply ``edit(folder)``, check it validates, build it.
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURE, FIXTURES
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
@@ -59,15 +60,16 @@ def test_synth_writes_valid_marked_datasets(workspace):
 
 
 @pytest.mark.slow
-def test_incremental_rebuilds_only_what_changed(workspace, capsys):
+def test_incremental_rebuilds_only_what_changed(workspace, capsys, fixture_build):
+    """On the small fixture agency: 11 runs (8 notebooks, 06_indikator for 4 indicators below target)."""
     data, outputs = workspace
-    final = outputs / paths.DEFAULT_DATASET
-    assert build_many([paths.DEFAULT_DATASET], threshold=0, jobs=2) == 0
+    final = outputs / FIXTURE
+    shutil.copytree(FIXTURES / FIXTURE, data / FIXTURE)
+    shutil.copytree(fixture_build, final)  # the session's build of the same data: nothing to run
     first = _hashes(final)
     mtimes = {p: p.stat().st_mtime_ns for p in final.rglob("*") if p.is_file()}
-    capsys.readouterr()
 
-    assert build_many([paths.DEFAULT_DATASET], threshold=0) == 0  # nothing changed
+    assert build_many([FIXTURE]) == 0  # nothing changed
     assert "tidak berubah" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in final.rglob("*") if p.is_file()} == mtimes
 
@@ -81,11 +83,11 @@ def test_incremental_rebuilds_only_what_changed(workspace, capsys):
     mp = pytest.MonkeyPatch()
     mp.setattr(paths, "NOTEBOOKS_DIR", books)
     try:
-        assert build_many([paths.DEFAULT_DATASET], threshold=0) == 0
+        assert build_many([FIXTURE]) == 0
     finally:
         mp.undo()
     out = capsys.readouterr().out
-    assert "1 notebook dijalankan, 6 tidak berubah" in out and "02_bab2_perencanaan selesai" in out  # 7 at threshold 0
+    assert "1 notebook dijalankan, 10 tidak berubah" in out and "02_bab2_perencanaan selesai" in out
     second = _hashes(final)
     changed = {k for k in first if first[k] != second.get(k)}
     # the LKIP document holds every notebook's content, so it is rewritten too
@@ -94,12 +96,14 @@ def test_incremental_rebuilds_only_what_changed(workspace, capsys):
     ), changed
 
     # changed data re-run everything; --force too
-    with (data / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:
-        f.write("n99,Bab IV,saran,,,Saran tambahan untuk uji\n")
-    assert build_many([paths.DEFAULT_DATASET], threshold=0) == 0
-    assert capsys.readouterr().out.count("selesai (") == 7
-    assert build_many([paths.DEFAULT_DATASET], threshold=0, force=True) == 0
-    assert capsys.readouterr().out.count("selesai (") == 7
+    indikator = data / FIXTURE / "indikator.csv"
+    text = indikator.read_text(encoding="utf-8")
+    assert text.count(",Prevalensi stunting,") == 1
+    indikator.write_text(text.replace(",Prevalensi stunting,", ",Prevalensi stunting (balita),"), encoding="utf-8")
+    assert build_many([FIXTURE]) == 0
+    assert capsys.readouterr().out.count("selesai (") == 11
+    assert build_many([FIXTURE], force=True) == 0
+    assert capsys.readouterr().out.count("selesai (") == 11
 
 
 @pytest.mark.slow
@@ -108,7 +112,7 @@ def test_build_all_and_outputs_index(workspace, tmp_path):
     documents: the build process stays small and quick (a province batch would otherwise write 900 documents
     one after the other in it). Nor do the build's kernels write their cells into the user's IPython history."""
     data, outputs = workspace
-    write_synthetic(2, seed=3)
+    write_synthetic(1, seed=3)
     code = (
         "import sys\n"
         "from lkip_helpers.cli import main\n"
@@ -122,19 +126,19 @@ def test_build_all_and_outputs_index(workspace, tmp_path):
     assert "dokumen LKIP ditulis" in out and out.strip().endswith("EXIT 0 []"), out[-500:]
     assert ipython.is_dir() and not list(ipython.rglob("history.sqlite"))  # the kernels ran there, kept no history
     index = (outputs / "index.html").read_text(encoding="utf-8")
-    for ds_id in ("pmd-ntt-2023", "synth-001-2023", "synth-002-2023"):
+    for ds_id in ("pmd-ntt-2023", "synth-001-2023"):
         assert f'href="{ds_id}/html/index.html"' in index
-    assert "82,32" in index and index.count("· sintetis") == 2  # the overview's row of pmd-ntt-2023, two synthetic
+    assert "82,32" in index and index.count("· sintetis") == 1  # the overview's row of pmd-ntt-2023, one synthetic
     page = (outputs / "synth-001-2023" / "html" / "03_bab3_capaian.html").read_text(encoding="utf-8")
     assert "DATA SINTETIS" in page
     report = json.loads((outputs / "build-report.json").read_text(encoding="utf-8"))
-    assert report["runs"] == 21 and len(report["workers"]) == 2  # 7 notebooks (none per indicator at 0) × 3
+    assert report["runs"] == 14 and len(report["workers"]) == 2  # 7 notebooks (none per indicator at 0) × 2
     # memory and CPU figures are recorded for each worker; their size depends on the machine (make bench measures it)
     for w in report["workers"].values():
         assert {"peak_kernel_mb", "peak_runs_mb", "peak_runs_pss_mb"} <= set(w)
     # the Word draft and the PDF of each dataset, written by the workers (not by the build process)
-    assert sum(w["documents"] for w in report["workers"].values()) == 3  # one task per dataset: both documents
-    for ds_id in ("pmd-ntt-2023", "synth-001-2023", "synth-002-2023"):
+    assert sum(w["documents"] for w in report["workers"].values()) == 2  # one task per dataset: both documents
+    for ds_id in ("pmd-ntt-2023", "synth-001-2023"):
         assert {p.name for p in (outputs / ds_id / "dokumen").iterdir()} == {
             f"lkip-{ds_id}.docx",
             f"lkip-{ds_id}.pdf",

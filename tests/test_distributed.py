@@ -1,10 +1,11 @@
 """A real Dask cluster whose workers share no folder with the build: outputs identical to a local build.
 
 A ``dask scheduler`` and two ``dask worker`` processes are started as separate commands, each in
-an empty working folder of its own and without LKIP_DATA_DIR/LKIP_OUTPUTS_DIR. The build's dataset
-is an edited copy that exists only in the test's data folder, so a worker reading any folder but
-what the task brought would produce other pages. Every process is stopped in ``finally`` with
-bounded waits, and none is left afterwards (found by an environment marker, as in test_processes).
+an empty working folder of its own. The workers' own data folder (their LKIP_DATA_DIR) holds a decoy:
+the same dataset with one narrative more, so a worker reading any folder but what the task brought
+would produce other pages than the session's local build (``built``), which the cluster's outputs must
+equal byte for byte. Every process is stopped in ``finally`` with bounded waits, and none is left
+afterwards (found by an environment marker, as in test_processes).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from lkip_helpers.pipeline.build import STATE_FILE
 START_DEADLINE_S = 120
 STOP_DEADLINE_S = 15
 BIN = Path(sys.executable).parent
-EXTRA_NARASI = "n99,Bab IV,saran,,,Saran tambahan yang hanya ada di folder data uji\n"
+DECOY_NARASI = "n99,Bab IV,saran,,,Saran tambahan yang hanya ada di folder data pekerja\n"
 
 
 def _free_port() -> int:
@@ -70,18 +71,17 @@ def _stop(procs: list[subprocess.Popen]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
-def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, capsys):
+def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, built):
     from distributed import Client
     from test_processes import _wait_gone  # the same "no process of ours left" check
 
-    data = tmp_path / "data"
-    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
-    with (data / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:
-        f.write(EXTRA_NARASI)
-    monkeypatch.setenv("LKIP_DATA_DIR", str(data))
+    decoy = tmp_path / "data-pekerja"
+    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), decoy / paths.DEFAULT_DATASET)
+    with (decoy / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:
+        f.write(DECOY_NARASI)
 
     marker = f"lkip-dist-{uuid.uuid4().hex}"
-    env = {k: v for k, v in os.environ.items() if k not in ("LKIP_DATA_DIR", "LKIP_OUTPUTS_DIR")}
+    env = {**os.environ, "LKIP_DATA_DIR": str(decoy), "LKIP_OUTPUTS_DIR": str(tmp_path / "outputs-pekerja")}
     env.update(LKIP_TEST_MARKER=marker, PYTHONUNBUFFERED="1")
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -130,8 +130,6 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
             workers = probe.scheduler_info()["workers"]
             assert len(workers) == 2
 
-        monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "local"))
-        assert main(["build", paths.DEFAULT_DATASET, "--jobs", "1", "--force"]) == 0
         monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "cluster"))
         assert main(["build", paths.DEFAULT_DATASET, "--scheduler", address, "--force"]) == 0
         # each worker works in its own folder (under its --local-directory) and removes each run's folder
@@ -142,17 +140,18 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
         for log in logs:
             log.close()
 
-    local = _hashes(tmp_path / "local" / paths.DEFAULT_DATASET)
+    local = _hashes(built)  # the session's build: two local workers
     cluster = _hashes(tmp_path / "cluster" / paths.DEFAULT_DATASET)
     assert len(local) > 60 and any(k.startswith("figures/") and k.endswith(".png") for k in local)
     assert cluster.keys() == local.keys(), sorted(set(cluster) ^ set(local))[:10]
     diff = sorted(k for k in local if local[k] != cluster[k])
     assert not diff, diff[:10]
-    # the pages come from the test's edited copy of the data, which only the tasks carried to the workers
+    # the pages come from the data the tasks carried to the workers, not from the workers' own folders
     pages = "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "cluster" / paths.DEFAULT_DATASET / "html").glob("*.html")
     )
-    assert "hanya ada di folder data uji" in pages
+    assert "Saran tambahan" in DECOY_NARASI and "Saran tambahan" not in pages
+    assert not (tmp_path / "outputs-pekerja").exists()
     report = json.loads((tmp_path / "cluster" / "build-report.json").read_text(encoding="utf-8"))
     assert report["scheduler"] == address and len(report["workers"]) == 2  # both workers ran notebooks
     assert not _wait_gone(marker)

@@ -1,107 +1,27 @@
 """Safe HTML: text from data files shows as text wherever it reaches a page; parameters are checked first.
 
-One build (about 90 s) of a copy of the default dataset whose names, causes and places
-carry markup: ``<script>…</script>``, ``<b>x</b>``, and Markdown that would make a
-``javascript:`` link or fetch an image from outside. Every generated page must show
-them escaped and never as markup.
+The session's build of the hostile copy of the default dataset (``hostile_build``, tests/hostile.py): its
+names, causes and places carry markup (``<script>…</script>``, ``<b>x</b>``) and Markdown that would make
+a ``javascript:`` link or fetch an image from outside. Every generated page must show them escaped and
+never as markup.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
-from conftest import build_edited_copy
+from hostile import BOLD, MARKUP_INDIKATOR, MARKUP_NAME
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
 from lkip_helpers.errors import LkipError
 
-SCRIPT = "<script>alert(1)</script>"
-BOLD = "<b>x</b>"
-MARKDOWN = "[klik](javascript:alert(1)) ![gambar](http://contoh.invalid/x.png)"
-PAYLOAD = f"{SCRIPT} {BOLD}"
-ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-INDIKATOR = "alat-ttg"  # below target: has its own drill-down page
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"  # hostile.SCRIPT as a page must show it
 
 
-def _edit(path, change):
-    """Apply ``change(row) -> None`` to every row (dicts) of a CSV file and write it back."""
-    text = path.read_bytes().decode("utf-8")
-    nl = "\r\n" if "\r\n" in text else "\n"
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    changed = [row for row in rows if change(row)]
-    assert changed, path.name
-    buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=reader.fieldnames, lineterminator=nl)
-    w.writeheader()
-    w.writerows(rows)
-    path.write_bytes(buf.getvalue().encode("utf-8"))
-
-
-def _hostile_copy(folder):
-    """Markup in an indicator's names, a stated cause, a kabupaten, a sasaran and a program name."""
-
-    def indikator(row):
-        if row["indikator_id"] == INDIKATOR:
-            row["name"] = f"Alat TTG {PAYLOAD}"
-            row["short_name"] = f"TTG {PAYLOAD} {MARKDOWN}"
-            return True
-
-    _edit(folder / "indikator.csv", indikator)
-
-    first = {}
-
-    def narasi(row):
-        if not first:
-            first["id"] = row["narasi_id"]
-            row["text"] = f"{row['text']} {PAYLOAD} {MARKDOWN}"
-            return True
-
-    _edit(folder / "narasi.csv", narasi)
-
-    rows = list(csv.DictReader(io.StringIO((folder / "wilayah.csv").read_text(encoding="utf-8"), newline="")))
-    top = max(rows, key=lambda r: int(r["jumlah_desa"]) + int(r["jumlah_kelurahan"]))["kabupaten"]
-
-    def wilayah(row):
-        if row["kabupaten"] == top:
-            row["kabupaten"] = f"{top} {PAYLOAD}"
-            return True
-
-    _edit(folder / "wilayah.csv", wilayah)
-
-    def sasaran(row):
-        if row["level"] == "strategis" and not sasaran.done:
-            sasaran.done = True
-            row["name"] = f"{row['name']} {PAYLOAD}"
-            return True
-
-    sasaran.done = False
-    _edit(folder / "sasaran.csv", sasaran)
-
-    def anggaran(row):
-        if row["level"] == "program" and not anggaran.done:
-            anggaran.done = True
-            row["uraian"] = f"{row['uraian']} {PAYLOAD}"
-            return True
-
-    anggaran.done = False
-    _edit(folder / "anggaran.csv", anggaran)
-
-
-@pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory):
-    """One build of the marked-up copy; returns its outputs folder."""
-    root = tmp_path_factory.mktemp("hostile")
-    build_edited_copy(root, _hostile_copy)  # markup in text is valid data: it is shown, not refused
-    return root / "outputs"
-
-
-def _pages(outputs):
-    pages = sorted(outputs.rglob("*.html"))
+def _pages(root):
+    pages = sorted((root / "outputs").rglob("*.html"))
     assert len(pages) >= 8, pages
     return pages
 
@@ -119,7 +39,7 @@ def test_no_markup_from_data_in_any_page(hostile_build):
 
 
 def test_data_text_is_shown_escaped(hostile_build):
-    html = hostile_build / paths.DEFAULT_DATASET / "html"
+    html = hostile_build / "outputs" / paths.DEFAULT_DATASET / "html"
     shown = {p.name for p in html.glob("*.html") if ESCAPED_SCRIPT in p.read_text(encoding="utf-8")}
     expected = {
         "index.html",  # sasaran name, the drill-down page title
@@ -127,11 +47,11 @@ def test_data_text_is_shown_escaped(hostile_build):
         "01_bab1_pendahuluan.html",  # kabupaten (Tabel 3.11, narrative 'Terbanyak: ...')
         "03_bab3_capaian.html",  # indicator name (Tabel 3.1), stated cause (narasi)
         "04_anggaran.html",  # program name (Tabel 3.13, narrative)
-        f"indikator-{INDIKATOR}.html",  # heading of the drill-down page
+        f"indikator-{MARKUP_INDIKATOR}.html",  # heading of the drill-down page
     }
     assert expected <= shown, sorted(expected - shown)
-    page = (html / f"indikator-{INDIKATOR}.html").read_text(encoding="utf-8")
-    assert f"<title>Indikator: TTG {ESCAPED_SCRIPT}" in page
+    page = (html / f"indikator-{MARKUP_INDIKATOR}.html").read_text(encoding="utf-8")
+    assert f"<title>Indikator: Posyandu {ESCAPED_SCRIPT}" in page
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     # Markdown from data is shown literally, not turned into a link or an image
     ringkasan = (html / "00_ringkasan_eksekutif.html").read_text(encoding="utf-8")
@@ -140,8 +60,8 @@ def test_data_text_is_shown_escaped(hostile_build):
 
 def test_data_files_keep_the_text_as_written(hostile_build):
     """Escaping is for HTML only: the CSV tables hold the names exactly as the data do."""
-    table = (hostile_build / paths.DEFAULT_DATASET / "tables" / "tabel-3.1.csv").read_text(encoding="utf-8")
-    assert f"Alat TTG {PAYLOAD}" in table
+    table = (hostile_build / "outputs" / paths.DEFAULT_DATASET / "tables" / "tabel-3.1.csv").read_text(encoding="utf-8")
+    assert MARKUP_NAME in table
 
 
 # ---------------------------------------------------------------- parameters

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import build_edited_copy
+from hostile import FORMULA, PRINTED_PLACE, SHEET_INDIKATOR, URL
+from hostile import edit as make_hostile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -44,18 +45,6 @@ pytestmark = pytest.mark.slow  # real builds or Excel round trips: make check sk
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # harmless after a sign: digits, '.', ',', spaces, an exponent, a '%' (-12.5, -1.476,50, "-" for none)
 NUMBER = re.compile(r"^[+-]?[0-9., ]*([eE][+-]?[0-9]+)? ?%?$")
-FORMULA = '=HYPERLINK("http://evil.example/x","klik")'
-PAYLOADS = [
-    FORMULA,
-    "+1+cmd|' /C calc'!A0",
-    "-2+3+cmd|' /C calc'!A0",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\t=1+1 tab",
-    "=1+1",
-]
-URL = "http://evil.example/jalan"
-MARKDOWN = "**tebal** _miring_ `kode` # judul <http://evil.example/sudut> www.evil.example"
-INDIKATOR = "alat-ttg"  # below target: named in the narrative, bold
 
 
 def _unsafe(cell: str) -> bool:
@@ -125,63 +114,17 @@ def test_xlsx_text_is_text_and_numbers_are_numbers(tmp_path, values, amounts):
 # ---------------------------------------------------------------- one real build of a hostile copy
 
 
-def _edit(path: Path, change) -> None:
-    """Apply ``change(i, row)`` (True when changed) to every row of a CSV file and write it back."""
-    text = path.read_bytes().decode("utf-8")
-    nl = "\r\n" if "\r\n" in text else "\n"
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    assert sum(bool(change(i, row)) for i, row in enumerate(rows)), path.name
-    buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=reader.fieldnames, lineterminator=nl)
-    w.writeheader()
-    w.writerows(rows)
-    path.write_bytes(buf.getvalue().encode("utf-8"))
-
-
-def _hostile_copy(folder: Path) -> None:
-    """Formula-like text in every indicator's short name and in names, places and printed references;
-    URLs and Markdown in an indicator name and a narrative."""
-
-    def indikator(i, row):
-        if row["indikator_id"] == INDIKATOR:
-            row["short_name"], row["name"] = FORMULA, f"Alat TTG {URL} {MARKDOWN}"
-        else:
-            row["short_name"] = f"{PAYLOADS[i % len(PAYLOADS)]} {row['short_name']}"
-        return True
-
-    _edit(folder / "indikator.csv", indikator)
-    _edit(folder / "narasi.csv", lambda i, row: i == 0 and row.update(text=f"{row['text']} {URL} {MARKDOWN}") is None)
-    _edit(
-        folder / "sasaran.csv",
-        lambda i, row: row["level"] == "strategis" and row.update(name=f"@{row['name']}") is None,
-    )
-    _edit(
-        folder / "anggaran.csv",
-        lambda i, row: row["level"] == "program" and row.update(uraian=f"-{row['uraian']}") is None,
-    )
-    _edit(folder / "wilayah.csv", lambda i, row: i == 0 and row.update(kabupaten=f"+{row['kabupaten']}") is None)
-    _edit(
-        folder / "nilai_tercetak.csv",
-        lambda i, row: (
-            row["report_table"] == "Tabel 3.11"
-            and row["kabupaten"] == "TTS"
-            and row.update(kabupaten="=cmd|' /C calc'!A0") is None
-        ),
-    )
-
-
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """Build the hostile copy once (``--jobs 1``); returns (outputs folder, data folder, tmp root)."""
+def hostile(hostile_build, tmp_path_factory):
+    """The session's build of the hostile copy (tests/hostile.py), its ``lkip audit --csv`` and its
+    ``lkip template``; returns (outputs folder of the dataset, data folder, folder of the audit and template)."""
     root = tmp_path_factory.mktemp("hostile")
-    out, data = build_edited_copy(root, _hostile_copy, jobs=1)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LKIP_DATA_DIR", str(root / "data"))
-        mp.setenv("LKIP_OUTPUTS_DIR", str(root / "outputs"))
+        mp.setenv("LKIP_DATA_DIR", str(hostile_build / "data"))
+        mp.setenv("LKIP_OUTPUTS_DIR", str(hostile_build / "outputs"))
         assert main(["audit", "--csv", str(root / "audit.csv")]) == 0
         assert main(["template", paths.DEFAULT_DATASET, str(root / "template.xlsx")]) == 0
-    return out, data, root
+    return hostile_build / "outputs" / paths.DEFAULT_DATASET, hostile_build / "data" / paths.DEFAULT_DATASET, root
 
 
 def test_no_formula_in_any_xlsx(hostile):
@@ -216,7 +159,7 @@ def test_no_formula_in_any_csv_and_numbers_stay_numbers(hostile):
     assert quoted >= 10, quoted  # payloads reached the CSVs, neutralised
     assert negative > 0  # negative numbers are written as numbers (e.g. a drop in capaian)
     assert any(c == "'" + FORMULA for c in _csv_cells(out / "figures" / "grafik-capaian-indikator.csv"))
-    assert any(c == "'=cmd|' /C calc'!A0" for c in _csv_cells(root / "audit.csv"))
+    assert any(c == "'" + PRINTED_PLACE for c in _csv_cells(root / "audit.csv"))
 
 
 def test_data_files_stay_canonical(hostile):
@@ -239,7 +182,7 @@ def test_urls_in_data_are_plain_text(hostile):
         assert not [u for u in links if re.match(r"(?i)(https?:|//|www\.|mailto:|javascript:)", u)], (name, links)
         assert "&amp;quot;" not in page and "&amp;lt;" not in page, name
     shown = [n for n, p in pages.items() if URL in p]
-    assert f"indikator-{INDIKATOR}.html" in shown and len(shown) >= 2, shown
+    assert f"indikator-{SHEET_INDIKATOR}.html" in shown and len(shown) >= 2, shown
     # the bold narrative around a formula-like name renders as bold, its URL and quotes shown as typed
     assert f"<strong>{FORMULA}</strong>" in pages["00_ringkasan_eksekutif.html"]
     assert 'href="index.html"' in pages["00_ringkasan_eksekutif.html"]  # our own navigation stays
@@ -248,7 +191,7 @@ def test_urls_in_data_are_plain_text(hostile):
 def test_markdown_in_data_never_renders(hostile):
     out, _, _ = hostile
     pages = _pages(out)
-    page = pages[f"indikator-{INDIKATOR}.html"]
+    page = pages[f"indikator-{SHEET_INDIKATOR}.html"]
     assert "**tebal** _miring_ `kode` # judul" in page  # shown as typed
     for name, text in pages.items():
         assert "<strong>tebal</strong>" not in text and "<em>miring</em>" not in text, name
@@ -387,7 +330,7 @@ def test_untouched_template_writes_no_blank_rows(workbook, scratch):
 
 def test_formula_like_text_round_trips_through_the_template(scratch, tmp_path):
     """Text that looks like a formula stays text in the template and comes back unchanged (no quote added)."""
-    _hostile_copy(scratch)
+    make_hostile(scratch)
     ds = load_dataset(paths.DEFAULT_DATASET)
     write_template(ds, tmp_path / "t.xlsx")
     assert _formulas(tmp_path / "t.xlsx") == []

@@ -19,7 +19,7 @@ from lkip_helpers import paths  # noqa: E402
 from lkip_helpers.data.loading import load_dataset  # noqa: E402
 
 # Fixtures that run a real build: every test that uses one is slow (make check skips it).
-BUILD_FIXTURES = {"built", "hostile_build", "fixture_build"}
+BUILD_FIXTURES = {"built", "hostile_build", "fixture_build", "draft_build"}
 
 
 COPY_MARK = "LKIP_TEST_DATA_COPY"  # the copy of data/ a test process of this run made (its children inherit it)
@@ -136,6 +136,7 @@ def printed(ds):
 
 FIXTURES = Path(__file__).parent / "fixtures"  # other agencies' datasets, small, for tests only
 FIXTURE = "dinkes-lembahhijau-2023"
+DRAFT = "pmd-ntt-2024"  # next year's draft of the default dataset (draft_build)
 
 
 def made_once(tmp_path_factory, worker_id: str, name: str, make) -> Path:
@@ -191,6 +192,25 @@ def fixture_build(tmp_path_factory, worker_id):
     """One real build (--jobs 1) of the fixture agency (tests/fixtures); returns its dataset folder."""
     make = _build_into(FIXTURE, FIXTURES, jobs=1)
     return made_once(tmp_path_factory, worker_id, "fixture-build", make) / "outputs" / FIXTURE
+
+
+@pytest.fixture(scope="session")
+def draft_build(tmp_path_factory, worker_id):
+    """One real build (--jobs 1) of next year's draft of the default dataset (``lkip new``: pmd-ntt-2024);
+    returns its root: ``outputs/`` and ``data/`` (the default dataset and the draft; read them only)."""
+
+    def make(root: Path) -> None:
+        from lkip_helpers.data.newyear import new_dataset
+        from lkip_helpers.pipeline.build import build
+
+        shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), root / "data" / paths.DEFAULT_DATASET)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("LKIP_DATA_DIR", str(root / "data"))
+            mp.setenv("LKIP_OUTPUTS_DIR", str(root / "outputs"))
+            new_dataset(DRAFT, paths.DEFAULT_DATASET, 2024)
+            build(DRAFT, jobs=1)
+
+    return made_once(tmp_path_factory, worker_id, "draft-build", make)
 
 
 @pytest.fixture(scope="session")

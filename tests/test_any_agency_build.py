@@ -1,8 +1,8 @@
 """End to end: agencies of other shapes build with zero failures, and no page carries another agency's text.
 
-The fixture agency (tests/fixtures), an agency written here through the five core
-tables only, and three ``lkip synth`` datasets of deliberately different shapes are
-built together with ``lkip build ... --jobs 2``.
+The fixture agency (tests/fixtures; the session's build of it, reused), an agency written here
+through the five core tables only, and three ``lkip synth`` datasets of deliberately different
+shapes are built together with ``lkip build ... --jobs 2``.
 """
 
 from __future__ import annotations
@@ -138,11 +138,12 @@ def _contains(text: str, needle: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, capsys):
+def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, capsys, fixture_build):
     data, outputs = tmp_path / "data", tmp_path / "outputs"
     monkeypatch.setenv("LKIP_DATA_DIR", str(data))
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs))
     shutil.copytree(FIXTURE, data / FIXTURE.name)
+    shutil.copytree(fixture_build, outputs / FIXTURE.name)  # the session's build of the same data: reused
     blank = data / "bapenda-batuampar-2024"
     blank.mkdir()
     for name, text in BLANK.items():
@@ -153,8 +154,9 @@ def test_other_agencies_build_and_carry_no_foreign_text(tmp_path, monkeypatch, c
     assert len(ids) == 5
 
     code = main(["build", *ids, "--jobs", "2"])
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert code == 0 and "gagal" not in err, err
+    assert f"[{FIXTURE.name}] tidak berubah" in out  # the four others are built here
 
     texts = {i: _data_text(data / i) for i in ids}
     others = {

@@ -1,7 +1,7 @@
 """The LKIP document (Word draft and PDF): opened with python-docx and pypdf, checked against the CSVs.
 
-One outputs folder of three datasets is shared by every test: the default dataset (the session's
-build, reused), next year's draft made from it (``lkip new``) and one synthetic agency, both built
+One outputs folder of three datasets is shared by every test: the default dataset and next year's
+draft made from it (``lkip new``), both the session's builds, reused, and one synthetic agency built
 here with ``--jobs 1``.
 """
 
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DRAFT
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
@@ -25,7 +26,7 @@ from lkip_helpers import paths
 pytestmark = pytest.mark.slow  # real builds or Excel round trips: make check skips them
 
 LKIP = str(Path(sys.executable).parent / "lkip")
-MAIN, DRAFT = paths.DEFAULT_DATASET, "pmd-ntt-2024"
+MAIN = paths.DEFAULT_DATASET
 
 
 def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -35,17 +36,19 @@ def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def out(built, tmp_path_factory):
+def out(built, draft_build, tmp_path_factory):
     work = tmp_path_factory.mktemp("dokumen")
     data = work / "data"
     shutil.copytree(paths.dataset_dir(MAIN), data / MAIN)
-    shutil.copytree(built, work / "outputs" / MAIN)  # the session's build of the same data: reused, not rebuilt
+    # the session's builds of the same data (the default dataset, its 2024 draft): reused, not rebuilt
+    shutil.copytree(built, work / "outputs" / MAIN)
+    shutil.copytree(draft_build / "data" / DRAFT, data / DRAFT)
+    shutil.copytree(draft_build / "outputs" / DRAFT, work / "outputs" / DRAFT)
     env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(work / "outputs")}
-    _run(["new", DRAFT, "--from", MAIN, "--year", "2024"], env)
     _run(["synth", "1", "--seed", "7"], env)
     synth = next(p.name for p in data.iterdir() if p.name not in (MAIN, DRAFT))
     said = _run(["build", MAIN, DRAFT, synth, "--jobs", "1"], env).stdout
-    assert f"[{MAIN}] tidak berubah" in said  # the two others are built here, on one worker
+    assert f"[{MAIN}] tidak berubah" in said and f"[{DRAFT}] tidak berubah" in said  # the synthetic one is built
     return {"root": work / "outputs", "env": env, "synth": synth}
 
 

@@ -360,11 +360,12 @@ def test_on_a_phone_the_numbers_of_every_table_stay_in_view(browser, fixture_bui
             try:
                 found = page.evaluate(KEY_CELLS_JS, [viewport["width"], KEY_COLUMN.pattern])
                 width = page.evaluate("() => document.documentElement.scrollWidth")
-                page.screenshot(path=str(shots / f"{path.stem}-{name}.png"), full_page=True)
+                if found["outside"] or width > viewport["width"] or failed:  # the page as it looked, to see why
+                    shot = shots / f"{path.stem}-{name}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    problems.append(f"{path.name} {name}: {found['outside'][:4]} scrollWidth {width} {failed} ({shot})")
             finally:
                 context.close()
-            if found["outside"] or width > viewport["width"] or failed:
-                problems.append(f"{path.name} {name}: {found['outside'][:4]} scrollWidth {width} {failed}")
             if name == "ponsel":
                 measured, tables = measured + found["measured"], tables + found["tables"]
     assert not problems, "\n".join(problems)

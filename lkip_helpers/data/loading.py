@@ -44,6 +44,7 @@ from lkip_helpers.data.schema import (
     is_id,
     is_kode,
     may_leave_out,
+    meets_schema,
     pandera_schema,
     suggest_id,
 )
@@ -626,12 +627,13 @@ def load_table(
     df = df[table.columns]
     df.index = line_numbers
     df = pd.DataFrame({c: _coerce(path, table, c, df[c], draft) for c in table.columns}, index=df.index)
-    import pandera.pandas as pa  # here: ~0.6 s to import, which lkip's start-up (--help, a no-op build) never needs
+    if not meets_schema(table, df, draft):  # pandera names the problems (its checks are the same)
+        import pandera.pandas as pa  # here: ~0.6 s to import, which a valid dataset never needs
 
-    try:
-        pandera_schema(table, draft).validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        raise _schema_error(path, table, df, exc) from None
+        try:
+            pandera_schema(table, draft).validate(df, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            raise _schema_error(path, table, df, exc) from None
     df = df.reset_index(drop=True)
     df.attrs["lines"] = Lines(line_numbers)
     return df

@@ -3,7 +3,8 @@
 A :class:`Field` carries type, unit and description; a :class:`Table` lists its
 fields, key and links to other tables. :func:`pandera_schema` turns a table into the
 pandera schema that :mod:`lkip_helpers.data.loading` enforces, so the definition that
-documents a column is the one that checks it.
+documents a column is the one that checks it (:func:`meets_schema` makes the same checks in plain
+pandas first: a valid table never waits for pandera).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from lkip_helpers.numbers import format_number
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pandera.pandas as pa
 
 # dtype names used below -> pandas nullable dtypes
@@ -663,6 +665,28 @@ def pandera_schema(table: Table, draft: bool = False) -> pa.DataFrameSchema:
             title=f.unit or None,
         )
     return pa.DataFrameSchema(columns, strict=True, unique=list(table.key), name=table.name)
+
+
+def meets_schema(table: Table, df: pd.DataFrame, draft: bool = False) -> bool:
+    """Whether ``df`` passes every check of :func:`pandera_schema` (``table``'s dtypes, blanks, ranges,
+    allowed values and key), tested with plain pandas.
+
+    Loading a valid table this way takes milliseconds where pandera takes a tenth of a second (and half a
+    second to import): every notebook opened loads the whole dataset. Only a table that fails goes through
+    pandera, which names its problems.
+    """
+    if list(df.columns) != table.columns:
+        return False
+    for col in table.cols:
+        f, values = FIELDS[col.field], df[col.column]
+        if str(values.dtype) != DTYPES[f.dtype] or (not col.blank_allowed(draft) and values.isna().any()):
+            return False
+        given = values.dropna()
+        if f.ge is not None and (given < f.ge).any() or f.le is not None and (given > f.le).any():
+            return False
+        if f.isin is not None and not given.isin(list(f.isin)).all():
+            return False
+    return not df.duplicated(list(table.key)).any()
 
 
 def describe(table: Table) -> list[dict]:

@@ -200,6 +200,22 @@ def test_kill_9_of_the_build_leaves_no_worker_or_kernel(stage):
     assert _hashes(stage["outputs"] / paths.DEFAULT_DATASET) == stage["before"]
 
 
+@pytest.mark.slow
+def test_a_worker_stopped_with_its_build_exits_without_a_traceback(tmp_path):
+    """What a Dask worker does when its build is interrupted (``stop_now``), then ends: no zmq traceback
+    from the kernel client's sockets on the way out (seen on Ctrl-C of a ``--scheduler dask`` build)."""
+    code = (
+        "from lkip_helpers.pipeline import runner\n"
+        f"runner._kernel({str(paths.data_dir())!r})\n"
+        "runner.stop_now()\n"
+        "print('selesai')\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0 and done.stdout == "selesai\n", done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+
+
 def test_kill_9_of_the_build_while_its_kernel_template_imports_leaves_nothing(stage):
     """Killed at its start: the kernel template (and any kernel it forked meanwhile) goes too."""
     proc = subprocess.Popen(

@@ -14,6 +14,7 @@ notebook, and the run's outputs go back as bytes.
 from __future__ import annotations
 
 import ast
+import atexit
 import gc
 import json
 import os
@@ -46,6 +47,20 @@ CELL_BASE_S, DOCUMENT_BASE_S = 900, 120  # one notebook cell; the Word and PDF d
 PER_ROW_S = 0.05  # per data row (100.000 budget rows: +83 min; 5.000 indicators: +4 min), measured ~10x below
 WATCH_INTERVAL_S = 0.5  # how often a worker checks that the build that started it is still there
 _STATE: dict = {}  # per worker process: the kernel manager and client
+
+
+@atexit.register
+def _close_client() -> None:
+    """Close the kernel client's sockets while Python still has its modules: left to the garbage collector
+    at exit, zmq prints a traceback (a Dask worker stopped with its build after ``stop_now``)."""
+    kc = _STATE.pop("kc", None)
+    if kc is not None:
+        try:
+            kc.stop_channels()
+        except Exception:  # noqa: BLE001 — best effort at exit
+            pass
+
+
 KEEP_DATASETS = 2  # datasets a remote worker keeps materialised (as loading keeps two in a kernel's memory)
 
 

@@ -149,13 +149,15 @@ def test_build_all_and_outputs_index(workspace, tmp_path):
 
 
 @pytest.mark.slow
-def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch, built):
+def test_serial_parallel_and_dask_outputs_are_identical(workspace, monkeypatch, fixture_build):
+    """On the small fixture agency: its session build (one local worker) against two local workers and Dask."""
     data, outputs = workspace
-    results = {"parallel": _hashes(built)}  # the session's build: two local workers
-    for name, jobs, scheduler in (("serial", 1, "local"), ("dask", 2, "dask")):
+    shutil.copytree(FIXTURES / FIXTURE, data / FIXTURE)
+    results = {"serial": _hashes(fixture_build)}
+    for name, jobs, scheduler in (("parallel", 2, "local"), ("dask", 2, "dask")):
         monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs / name))
-        assert build_many([paths.DEFAULT_DATASET], jobs=jobs, scheduler=scheduler, force=True) == 0
-        results[name] = _hashes(outputs / name / paths.DEFAULT_DATASET)
+        assert build_many([FIXTURE], jobs=jobs, scheduler=scheduler, force=True) == 0
+        results[name] = _hashes(outputs / name / FIXTURE)
     assert len(results["serial"]) > 60
     assert any(k.startswith("notebooks/06_indikator--") for k in results["serial"])  # drill-downs included
     for name in ("parallel", "dask"):

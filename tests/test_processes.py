@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, FIXTURES
 
 from lkip_helpers import paths
 
@@ -294,12 +295,13 @@ def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
     from lkip_helpers.cli import main
     from lkip_helpers.pipeline.build import FAILED_DIR, is_per_indikator
 
+    # the small fixture agency and a copy of it (the notebooks' code is what fails, not the data)
     data, outputs, books = tmp_path / "data", tmp_path / "outputs", tmp_path / "notebooks"
-    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
-    meta = data / paths.DEFAULT_DATASET / "metadata.yml"
-    shutil.copytree(data / paths.DEFAULT_DATASET, data / "rusak-2023")
+    shutil.copytree(FIXTURES / FIXTURE, data / FIXTURE)
+    meta = data / FIXTURE / "metadata.yml"
+    shutil.copytree(data / FIXTURE, data / "rusak-2023")
     (data / "rusak-2023" / "metadata.yml").write_text(
-        meta.read_text(encoding="utf-8").replace("  id: pmd-ntt-2023\n", ""), encoding="utf-8"
+        meta.read_text(encoding="utf-8").replace(f"  id: {FIXTURE}\n", ""), encoding="utf-8"
     )
     shutil.copytree(paths.NOTEBOOKS_DIR, books)
     # runs first; fails for one dataset only, once another run of that dataset has written its notebook
@@ -321,7 +323,7 @@ def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(outputs))
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", books)
 
-    rc = main(["build", "rusak-2023", paths.DEFAULT_DATASET, "--threshold", "0", "--jobs", "2"])
+    rc = main(["build", "rusak-2023", FIXTURE, "--threshold", "0", "--jobs", "2"])
     out, err = capsys.readouterr()
     assert rc == 2, err
     assert "\x1b" not in err and "Traceback" not in err, err
@@ -334,9 +336,9 @@ def test_failing_notebook_fails_its_dataset_only(tmp_path, monkeypatch, capsys):
     assert (previous / "manifest.json").read_text(encoding="utf-8") == "hasil lama"
     assert sorted(p.name for p in (outputs / FAILED_DIR / "rusak-2023").iterdir()) == ["00_aa_rusak.ipynb"]
     # the other dataset completed, every run of it
-    good = outputs / paths.DEFAULT_DATASET
+    good = outputs / FIXTURE
     assert (good / "manifest.json").is_file() and (good / "html" / "index.html").is_file()
-    assert f"[{paths.DEFAULT_DATASET}] selesai:" in out
+    assert f"[{FIXTURE}] selesai:" in out
     expected = {nb.name for nb in books.glob("[0-9][0-9]_*.ipynb") if not is_per_indikator(nb)}  # threshold 0
     assert {nb.name for nb in (good / "notebooks").glob("*.ipynb")} == expected
     assert not list(outputs.glob(".tmp-*")) and not list(outputs.glob(".old-*"))

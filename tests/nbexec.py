@@ -86,10 +86,13 @@ def run_notebook(notebook: Path, params: dict) -> Failure | None:
     return None
 
 
-def run_all(dataset: str, output_dir: Path, threshold: float = 100.0, stop_first: bool = False) -> list[Failure]:
+def run_all(
+    dataset: str, output_dir: Path, threshold: float = 100.0, stop_first: bool = False, pick=None
+) -> list[Failure]:
     """Run every notebook of the build for ``dataset`` (drill-downs included); return the failures.
 
     ``LKIP_DATA_DIR`` must point at the data folder holding ``dataset`` (as for a build).
+    ``pick``: given the indicators the build would drill into, those to run (default: all of them).
     """
     from lkip_helpers.analysis.drilldown import below_threshold
     from lkip_helpers.data.loading import load_dataset
@@ -102,7 +105,8 @@ def run_all(dataset: str, output_dir: Path, threshold: float = 100.0, stop_first
         runs = [{}]
         if is_per_indikator(nb):
             try:  # the build's plan chooses the drill-downs the same way
-                runs = [{"indikator": i} for i in below_threshold(ds, threshold)]
+                chosen = below_threshold(ds, threshold)
+                runs = [{"indikator": i} for i in (chosen if pick is None else pick(chosen))]
             except Exception as exc:  # noqa: BLE001 — a crash of the plan is a failure to report
                 failures.append(Failure("rencana build (drilldown.below_threshold)", 0, "", repr(exc)))
                 continue

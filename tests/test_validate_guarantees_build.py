@@ -5,7 +5,8 @@ choices, then perhaps mutated (a table dropped or emptied, history removed, a ze
 target, a huge realisasi, a strange policy, hostile text...). Each is written without
 validation; if ``load_dataset`` refuses it, the refusal must be one clear DataError;
 if it accepts it, every notebook must run to the end (see ``tests/nbexec.py``: the
-build's own notebooks and parameters, executed in this process).
+build's own notebooks and parameters, executed in this process). Of the drill-downs the build would
+make, the first, the last and those of the indicators the mutation changed run (``_drilldowns``).
 """
 
 from __future__ import annotations
@@ -144,6 +145,30 @@ MUTATIONS = {
 } | {"none": lambda tables, meta, rng: None}
 
 
+def _touched(before: dict, after: dict) -> set[str]:
+    """Indicators whose rows the mutation changed, added or removed (tables with an indikator_id)."""
+    ids: set[str] = set()
+    for name, df in after.items():
+        old = before.get(name)
+        if old is None or "indikator_id" not in df.columns:
+            continue
+        rows = lambda t: set(map(tuple, t.astype(str).to_numpy()))  # noqa: E731
+        at = list(df.columns).index("indikator_id")
+        ids |= {row[at] for row in rows(old) ^ rows(df)}
+    return ids
+
+
+def _drilldowns(touched: set[str]):
+    """The drill-downs to run: the first and last the build would make, and every one the mutation touched
+    when it touched a few (a change to all indicators alike is seen as well by the first and the last)."""
+
+    def pick(chosen: list[str]) -> list[str]:
+        few = touched if len(touched) <= 3 else set()
+        return [i for n, i in enumerate(chosen) if n in (0, len(chosen) - 1) or i in few]
+
+    return pick
+
+
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("prop")
@@ -172,7 +197,9 @@ def test_what_validate_accepts_every_notebook_completes(data_dir, seed, mutation
     shape = replace(synth.draw_shape(rng), draft=draft, anggaran=anggaran)
     ds_id = f"prop-{next(_COUNTER):04d}-{YEAR}"
     tables, meta = synth.generate(shape, rng, ds_id, YEAR)
+    before = {k: v.copy() for k, v in tables.items()}
     MUTATIONS[mutation](tables, meta, rng)
+    touched = _touched(before, tables)
     folder = data_dir / "data" / ds_id
     folder.mkdir()
     saving.write_folder(folder, {k: v.reset_index(drop=True) for k, v in tables.items()}, saving.metadata_text(meta))
@@ -181,5 +208,5 @@ def test_what_validate_accepts_every_notebook_completes(data_dir, seed, mutation
     except DataError as exc:  # refused: one clear message naming the file
         assert str(folder) in str(exc) or "metadata.yml" in str(exc), str(exc)
         return
-    failures = nbexec.run_all(ds_id, Path(tempfile.mkdtemp(dir=data_dir)), stop_first=True)
+    failures = nbexec.run_all(ds_id, Path(tempfile.mkdtemp(dir=data_dir)), stop_first=True, pick=_drilldowns(touched))
     assert not failures, f"{ds_id} (seed {seed}, mutasi {mutation}, {shape}): " + "; ".join(map(str, failures))

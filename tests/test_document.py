@@ -1,8 +1,8 @@
 """The LKIP document (Word draft and PDF): opened with python-docx and pypdf, checked against the CSVs.
 
-One outputs folder of three datasets is shared by every test: the default dataset and next year's
-draft made from it (``lkip new``), both the session's builds, reused, and one synthetic agency built
-here with ``--jobs 1``.
+One outputs folder of three datasets is shared by every test: the default dataset, next year's draft
+made from it (``lkip new``) and the fixture agency (tests/fixtures), all three the session's builds,
+reused; ``lkip build`` of the three writes the overview.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DRAFT
+from conftest import DRAFT, FIXTURE, FIXTURES
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
@@ -36,20 +36,20 @@ def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def out(built, draft_build, tmp_path_factory):
+def out(built, draft_build, fixture_build, tmp_path_factory):
     work = tmp_path_factory.mktemp("dokumen")
     data = work / "data"
     shutil.copytree(paths.dataset_dir(MAIN), data / MAIN)
-    # the session's builds of the same data (the default dataset, its 2024 draft): reused, not rebuilt
+    # the session's builds of the same data: reused, not rebuilt
     shutil.copytree(built, work / "outputs" / MAIN)
     shutil.copytree(draft_build / "data" / DRAFT, data / DRAFT)
     shutil.copytree(draft_build / "outputs" / DRAFT, work / "outputs" / DRAFT)
+    shutil.copytree(FIXTURES / FIXTURE, data / FIXTURE)
+    shutil.copytree(fixture_build, work / "outputs" / FIXTURE)
     env = {**os.environ, "LKIP_DATA_DIR": str(data), "LKIP_OUTPUTS_DIR": str(work / "outputs")}
-    _run(["synth", "1", "--seed", "7"], env)
-    synth = next(p.name for p in data.iterdir() if p.name not in (MAIN, DRAFT))
-    said = _run(["build", MAIN, DRAFT, synth, "--jobs", "1"], env).stdout
-    assert f"[{MAIN}] tidak berubah" in said and f"[{DRAFT}] tidak berubah" in said  # the synthetic one is built
-    return {"root": work / "outputs", "env": env, "synth": synth}
+    said = _run(["build", MAIN, DRAFT, FIXTURE, "--jobs", "1"], env).stdout
+    assert all(f"[{ds}] tidak berubah" in said for ds in (MAIN, DRAFT, FIXTURE)), said  # the overview is written
+    return {"root": work / "outputs", "env": env}
 
 
 def _manifest(out, dataset: str) -> dict:
@@ -69,7 +69,7 @@ def _artifacts(out, dataset: str, kind: str) -> list[dict]:
 
 
 def test_listed_in_manifest_and_linked(out):
-    for dataset in (MAIN, DRAFT, out["synth"]):
+    for dataset in (MAIN, DRAFT, FIXTURE):
         artifacts = {a["id"]: a for a in _manifest(out, dataset)["artifacts"]}
         assert artifacts["dokumen-lkip"]["kind"] == artifacts["dokumen-verifikasi"]["kind"] == "document"
         assert artifacts["dokumen-lkip"]["files"] == [f"dokumen/lkip-{dataset}.docx", f"dokumen/lkip-{dataset}.pdf"]

@@ -157,7 +157,7 @@ def _build_many(
 ) -> int:
     start, cpu = time.perf_counter(), time.process_time()
     jobs = jobs or os.cpu_count() or 1
-    builds, failures = [], 0
+    builds, failures, reused = [], 0, 0
     for dataset in dict.fromkeys(datasets):
         why = _not_a_dataset(dataset)  # said, and the batch goes on with the other datasets
         if why is None:
@@ -173,6 +173,7 @@ def _build_many(
             if removed:
                 log(publish.removed_line(dataset, b.final, removed))
             log(f"[{dataset}] tidak berubah — dilewati ({paths.output_dir(dataset) / 'html' / 'index.html'})")
+            reused += 1
             continue
         try:
             locks.check_free(dataset)  # held by an lkip import, say: said now, before any worker starts
@@ -205,8 +206,9 @@ def _build_many(
         if b.error:
             failures += 1
             print(f"lkip: {b.error}", file=sys.stderr, flush=True)
+    if any(not b.error for b in builds) or reused and not (paths.outputs_dir() / "index.html").is_file():
+        write_outputs_index()  # also when only reused datasets are there and the overview is not
     if any(not b.error for b in builds):
-        write_outputs_index()
         publish.write_report(
             results, jobs, scheduler, time.perf_counter() - start, len(builds), failures, time.process_time() - cpu
         )

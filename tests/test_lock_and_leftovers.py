@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, FIXTURES
 
 from lkip_helpers import paths
 from lkip_helpers.cli import main
@@ -154,26 +155,31 @@ def test_a_lock_is_held_once_and_dropped_by_its_holder_only(scratch):
 
 
 @pytest.mark.slow
-def test_data_changed_during_the_build_is_not_published(scratch, monkeypatch, capsys):
-    """A CSV edited by hand (no lock stops that) between the runs and the swap: the report would mix both."""
-    previous = paths.outputs_dir() / DS
+def test_data_changed_during_the_build_is_not_published(tmp_path, monkeypatch, capsys):
+    """A CSV edited by hand (no lock stops that) between the runs and the swap: the report would mix both.
+    On the small fixture agency: any dataset would do."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / FIXTURE, data / FIXTURE)
+    monkeypatch.setenv("LKIP_DATA_DIR", str(data))
+    monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "outputs"))
+    previous = paths.outputs_dir() / FIXTURE
     previous.mkdir(parents=True)
     (previous / "manifest.json").write_text("hasil lama", encoding="utf-8")
     finish = publish.finish
 
     def edited_meanwhile(b):
-        with (scratch / "realisasi.csv").open("a", encoding="utf-8") as f:
+        with (data / FIXTURE / "realisasi.csv").open("a", encoding="utf-8") as f:
             f.write("\n")  # any change of the files' bytes
         finish(b)
 
     monkeypatch.setattr(publish, "finish", edited_meanwhile)
-    assert main(["build", "--jobs", "2", "--no-document", "--threshold", "0"]) == 2
+    assert main(["build", FIXTURE, "--jobs", "2", "--no-document", "--threshold", "0"]) == 2
     line = _one_line_error(capsys)
     assert "berubah selama build" in line and "tidak diterbitkan" in line and "tidak diubah" in line, line
     assert [p.name for p in previous.iterdir()] == ["manifest.json"]
     assert (previous / "manifest.json").read_text(encoding="utf-8") == "hasil lama"
-    assert sorted(p.name for p in paths.outputs_dir().iterdir()) == [DS]  # no .tmp-, no _gagal
-    assert not list(scratch.parent.glob(".*.lock"))
+    assert sorted(p.name for p in paths.outputs_dir().iterdir()) == [FIXTURE]  # no .tmp-, no _gagal
+    assert not list(data.glob(".*.lock"))
 
 
 @pytest.mark.slow
@@ -351,13 +357,14 @@ def test_a_symbolic_link_to_nowhere_is_refused(scratch, capsys):
 @pytest.mark.slow
 def test_a_linked_outputs_folder_is_written_through_and_a_closed_stdout_does_not_stop_the_build(tmp_path, private_tmp):
     """``lkip build x --force | head -1`` with ``outputs/x`` a link to another disk: the build completes, exit
-    0 only because it published; the link stays, its folder holds the new outputs, nothing is left aside."""
+    0 only because it published; the link stays, its folder holds the new outputs, nothing is left aside.
+    On the small fixture agency: any dataset would do."""
     data, outputs, disk = tmp_path / "data", tmp_path / "outputs", tmp_path / "disk2"
-    shutil.copytree(paths.dataset_dir(DS), data / DS)
+    shutil.copytree(FIXTURES / FIXTURE, data / FIXTURE)
     (disk / "lkip-pmd").mkdir(parents=True)
     (disk / "lkip-pmd" / "manifest.json").write_text("hasil lama", encoding="utf-8")
     outputs.mkdir()
-    (outputs / DS).symlink_to(disk / "lkip-pmd")
+    (outputs / FIXTURE).symlink_to(disk / "lkip-pmd")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LKIP_")}
     env.update(LKIP_DATA_DIR=str(data), LKIP_OUTPUTS_DIR=str(outputs), PYTHONUNBUFFERED="1", TMPDIR=str(private_tmp))
     build = subprocess.Popen(
@@ -366,7 +373,7 @@ def test_a_linked_outputs_folder_is_written_through_and_a_closed_stdout_does_not
             "-m",
             "lkip_helpers.cli",
             "build",
-            DS,
+            FIXTURE,
             "--force",
             "--jobs",
             "2",
@@ -389,11 +396,11 @@ def test_a_linked_outputs_folder_is_written_through_and_a_closed_stdout_does_not
         if build.poll() is None:
             build.kill()
             build.wait()
-    assert first.startswith(f"[{DS}]"), (first, err)
+    assert first.startswith(f"[{FIXTURE}]"), (first, err)
     assert build.returncode == 0 and "Traceback" not in err, err
-    assert (outputs / DS).is_symlink() and (outputs / DS).resolve() == (disk / "lkip-pmd").resolve()
+    assert (outputs / FIXTURE).is_symlink() and (outputs / FIXTURE).resolve() == (disk / "lkip-pmd").resolve()
     manifest = json.loads((disk / "lkip-pmd" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["dataset"] == DS
+    assert manifest["dataset"] == FIXTURE
     assert (disk / "lkip-pmd" / "html" / "index.html").is_file()
     assert sorted(p.name for p in disk.iterdir()) == ["lkip-pmd"]  # no .tmp-, no .old-
     assert not [p.name for p in outputs.iterdir() if p.name.startswith((".tmp-", ".old-"))]

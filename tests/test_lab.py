@@ -1,4 +1,4 @@
-"""`make lab`: the notebooks' kernel is this environment. Every notebook runs as opened, with its default
+"""`make lab`: the notebooks' kernel is this environment. Notebooks run as opened, with their default
 parameters, in tests/test_jelajah.py."""
 
 from __future__ import annotations

@@ -61,16 +61,19 @@ def pytest_unconfigure(config):
 # tests keep theirs, and no test depends on another file's.
 LONGEST_FIRST = (
     "test_batch.py",
-    "test_safe_outputs.py",
     "test_papermill_docs.py",
-    "test_jelajah.py",
+    "test_any_agency_build.py",
+    "test_safe_outputs.py",
     "test_validate_guarantees_build.py",
+    "test_processes.py",
     "test_lock_and_leftovers.py",
     "test_distributed.py",
-    "test_document.py",
-    "test_processes.py",
-    "test_excel.py",
     "test_bagikan.py",
+    "test_browser.py",
+    "test_jelajah.py",
+    "test_excel.py",
+    "test_first_day.py",
+    "test_document.py",
 )
 
 

@@ -206,9 +206,10 @@ def _build_many(
         if b.error:
             failures += 1
             print(f"lkip: {b.error}", file=sys.stderr, flush=True)
-    if any(not b.error for b in builds) or reused and not (paths.outputs_dir() / "index.html").is_file():
+    published = any(not b.error for b in builds)
+    if published or reused and not (paths.outputs_dir() / "index.html").is_file():
         write_outputs_index()  # also when only reused datasets are there and the overview is not
-    if any(not b.error for b in builds):
+    if published:
         publish.write_report(
             results, jobs, scheduler, time.perf_counter() - start, len(builds), failures, time.process_time() - cpu
         )

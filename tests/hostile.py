@@ -69,24 +69,18 @@ def edit(folder: Path) -> None:
         lambda i, row: i == 0 and row.update(text=f"{row['text']} {MARKUP} {MARKDOWN_LINK} {URL} {MARKDOWN}") is None,
     )
     # every sasaran strategis and program starts with a formula sign; the first of each carries markup too
-    _edit(
-        folder / "sasaran.csv",
-        lambda i, row: row["level"] == "strategis" and row.update(name=f"@{row['name']}") is None,
-    )
-    _edit(folder / "sasaran.csv", _first(lambda row: row["level"] == "strategis", "name"))
-    _edit(
-        folder / "anggaran.csv",
-        lambda i, row: row["level"] == "program" and row.update(uraian=f"-{row['uraian']}") is None,
-    )
-    _edit(folder / "anggaran.csv", _first(lambda row: row["level"] == "program", "uraian"))
+    _edit(folder / "sasaran.csv", _signed("strategis", "name", "@"))
+    _edit(folder / "anggaran.csv", _signed("program", "uraian", "-"))
     # the first kabupaten starts with a sign; the one with most desa and kelurahan carries markup
-    _edit(folder / "wilayah.csv", lambda i, row: i == 0 and row.update(kabupaten=f"+{row['kabupaten']}") is None)
     rows = list(csv.DictReader(io.StringIO((folder / "wilayah.csv").read_text(encoding="utf-8"), newline="")))
     top = max(rows, key=lambda r: int(r["jumlah_desa"]) + int(r["jumlah_kelurahan"]))["kabupaten"]
-    _edit(
-        folder / "wilayah.csv",
-        lambda i, row: row["kabupaten"] == top and row.update(kabupaten=f"{top} {MARKUP}") is None,
-    )
+
+    def wilayah(i: int, row: dict) -> bool:
+        marked = row["kabupaten"] == top
+        row["kabupaten"] = ("+" if i == 0 else "") + row["kabupaten"] + (f" {MARKUP}" if marked else "")
+        return i == 0 or marked
+
+    _edit(folder / "wilayah.csv", wilayah)
     _edit(
         folder / "nilai_tercetak.csv",
         lambda i, row: (
@@ -97,15 +91,15 @@ def edit(folder: Path) -> None:
     )
 
 
-def _first(which, column: str):
-    """A ``change`` that appends MARKUP to ``column`` of the first row ``which(row)`` accepts."""
-    done = []
+def _signed(level: str, column: str, sign: str):
+    """A ``change`` that puts ``sign`` before ``column`` of every row of ``level``, and MARKUP after the first's."""
+    first = []
 
     def change(i: int, row: dict) -> bool:
-        if not done and which(row):
-            done.append(i)
-            row[column] = f"{row[column]} {MARKUP}"
-            return True
-        return False
+        if row["level"] != level:
+            return False
+        row[column] = f"{sign}{row[column]}" + ("" if first else f" {MARKUP}")
+        first.append(i)
+        return True
 
     return change

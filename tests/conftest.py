@@ -85,6 +85,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, once per test file that asks for it (tests/chromium.py)."""
+    import chromium
+
+    with chromium.running() as b:
+        yield b
+
+
 @pytest.fixture(scope="session")
 def ds():
     return load_dataset(paths.DEFAULT_DATASET)

@@ -2,8 +2,8 @@
 nothing dead when sent alone, an index that starts with what is below target, tables that keep their
 numbers in view on a phone, figures described by their captions, titles said once.
 
-The browser tests drive Debian's chromium through Playwright (see tests/test_browser.py); the fixture
-agency is built once into a temporary outputs folder.
+The browser tests drive Debian's chromium through Playwright (tests/chromium.py); the fixture agency is
+built once per run (conftest.py, fixture_build).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from urllib.request import url2pathname
 
 import pandas as pd
 import pytest
+from chromium import DESK, PHONE, Tab
 from conftest import FIXTURE, FIXTURES  # the fixture agency, built once per run (fixture_build)
 
 from lkip_helpers import paths
@@ -31,10 +32,6 @@ from lkip_helpers.report.front import index_page, lede
 from lkip_helpers.report.html import NO_ALT, PACKAGE_CSS, described_images
 from lkip_helpers.report.report_table import Column, ReportTable
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
 KEY_COLUMN = re.compile(r"target|realisasi|capaian|pagu|serapan", re.IGNORECASE)
 
 
@@ -59,31 +56,6 @@ def shared(fixture_build, tmp_path_factory):
     with zipfile.ZipFile(zip_path) as z:
         z.extractall(target)
     return target / f"lkip-{FIXTURE}", zip_path, out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is not installed: run `make test`", pytrace=False)
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Debian's chromium is not at {CHROMIUM}: run `make browser`", pytrace=False)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def _open(browser, path: Path, viewport=DESK):
-    """Open ``path``; return (page, context, failed requests and console errors)."""
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    failed = []
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("console", lambda m: failed.append(f"console: {m.text}") if m.type == "error" else None)
-    page.goto(path.as_uri(), wait_until="load")
-    return page, context, failed
 
 
 # every link, stylesheet and image of the page as the browser resolved it, and whether it is shown
@@ -114,20 +86,18 @@ def test_every_link_of_every_page_in_the_unzipped_package_works(browser, shared)
     assert (root / bagikan.LANDING) in pages and (root / "html" / "index.html") in pages
     assert len(pages) >= 12
     checked, problems = 0, []
-    for path in pages:
-        page, context, failed = _open(browser, path)
-        try:
+    with Tab(browser, DESK) as tab:
+        for path in pages:
+            page = tab.open(path)
             links = page.evaluate(LINKS_JS)
             checked += len(links)
             dead = _dead(links)
-            if dead or failed:
-                problems.append(f"{path.relative_to(root)}: dead {dead}, failed {failed}")
+            if dead or tab.failed:
+                problems.append(f"{path.relative_to(root)}: dead {dead}, failed {tab.failed}")
             if path.parent.name == "html" and path.name != "index.html":
                 # in the package, the way back to the index is shown and the "sent alone" note is not
                 assert page.locator("header a.lkip-paket").is_visible(), path.name
                 assert not page.locator("header .lkip-sendiri").is_visible(), path.name
-        finally:
-            context.close()
     assert not problems, "\n".join(problems)
     assert checked > 100  # the index alone links every page, the documents, every table and figure
     names = zipfile.ZipFile(zip_path).namelist()
@@ -146,21 +116,16 @@ def test_a_page_sent_alone_shows_no_dead_link(browser, fixture_build, tmp_path, 
     alone = tmp_path / "unduhan"
     alone.mkdir()
     shutil.copy(fixture_build / "html" / name, alone / name)
-    page, context, _ = _open(browser, alone / name, PHONE)
-    try:
+    with Tab(browser, PHONE) as tab:
+        page = tab.open(alone / name)
         links = [link for link in page.evaluate(LINKS_JS) if link["visible"] and link["tag"] == "A"]
         assert _dead(links) == []
         assert page.locator(".lkip-sendiri").first.is_visible()
         assert "zip laporan" in page.inner_text("body")
-    finally:
-        context.close()
-    # the same page beside its siblings shows its links again
-    page, context, _ = _open(browser, fixture_build / "html" / name, PHONE)
-    try:
+        # the same page beside its siblings shows its links again
+        page = tab.open(fixture_build / "html" / name)
         shown = [link for link in page.evaluate(LINKS_JS) if link["visible"] and link["tag"] == "A"]
         assert shown and _dead(shown) == []
-    finally:
-        context.close()
 
 
 def test_bagikan_refuses_a_dataset_that_was_not_built(tmp_path, monkeypatch, capsys):
@@ -354,19 +319,20 @@ def test_on_a_phone_the_numbers_of_every_table_stay_in_view(browser, fixture_bui
     shots = tmp_path_factory.mktemp("layar")
     measured = tables = 0
     problems = []
-    for path in sorted((fixture_build / "html").glob("*.html")):
-        for name, viewport in (("ponsel", PHONE), ("meja", DESK)):
-            page, context, failed = _open(browser, path, viewport)
-            try:
-                found = page.evaluate(KEY_CELLS_JS, [viewport["width"], KEY_COLUMN.pattern])
-                width = page.evaluate("() => document.documentElement.scrollWidth")
-                if found["outside"] or width > viewport["width"] or failed:  # the page as it looked, to see why
+    with Tab(browser, PHONE) as ponsel, Tab(browser, DESK) as meja:
+        for path in sorted((fixture_build / "html").glob("*.html")):
+            for name, tab in (("ponsel", ponsel), ("meja", meja)):
+                page = tab.open(path)
+                width = tab.viewport["width"]
+                found = page.evaluate(KEY_CELLS_JS, [width, KEY_COLUMN.pattern])
+                scroll = page.evaluate("() => document.documentElement.scrollWidth")
+                if found["outside"] or scroll > width or tab.failed:  # the page as it looked, to see why
                     shot = shots / f"{path.stem}-{name}.png"
                     page.screenshot(path=str(shot), full_page=True)
-                    problems.append(f"{path.name} {name}: {found['outside'][:4]} scrollWidth {width} {failed} ({shot})")
-            finally:
-                context.close()
-            if name == "ponsel":
-                measured, tables = measured + found["measured"], tables + found["tables"]
+                    problems.append(
+                        f"{path.name} {name}: {found['outside'][:4]} scrollWidth {scroll} {tab.failed} ({shot})"
+                    )
+                if name == "ponsel":
+                    measured, tables = measured + found["measured"], tables + found["tables"]
     assert not problems, "\n".join(problems)
     assert tables >= 10 and measured >= 60, (tables, measured)  # the check measured real cells

@@ -40,10 +40,26 @@ def pytest_configure(config):
     given = os.environ.get("LKIP_DATA_DIR")
     if given is not None and given != os.environ.get(COPY_MARK):
         return
+    _preload_the_fork_server()
     copy = Path(tempfile.mkdtemp(prefix="lkip-test-data-")) / "data"
     shutil.copytree(paths.PROJECT_ROOT / "data", copy, ignore=shutil.ignore_patterns(".*"))
     config._lkip_data_copy = copy.parent
     os.environ["LKIP_DATA_DIR"] = os.environ[COPY_MARK] = str(copy)
+
+
+def _preload_the_fork_server() -> None:
+    """A test process builds many times, and its fork server, started by the first build, serves them all.
+
+    ``lkip build`` preloads the server with what workers import only for several local workers (one
+    worker imports while its kernel starts). Set here, a first build with one worker does not leave every
+    later build's workers to import it all again (~1 s of CPU each).
+    """
+    import multiprocessing
+
+    from lkip_helpers.pipeline.executors import FORKSERVER_PRELOAD
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
 
 
 def pytest_unconfigure(config):

@@ -58,6 +58,10 @@ def _stdout_gone() -> None:
         pass
 
 
+# what the fork server imports before it forks a local build's workers (nbclient, papermill, the HTML exporter)
+FORKSERVER_PRELOAD = ["__main__", "lkip_helpers.pipeline.preload"]
+
+
 def _drop_sync_cancel_error(record: logging.LogRecord) -> bool:
     """Drop the one traceback distributed's ``sync`` prints when Ctrl-C lands while it waits (a NameError on
     ``future`` inside distributed, reported by tornado's logger): the build is stopping anyway and says so."""
@@ -82,7 +86,7 @@ class Executor:
             if self.fork_kernels and ctx.get_start_method() == "forkserver":
                 # the workers' imports too are made once, by the fork server, while the template makes the
                 # kernels'; a worker would otherwise make them while its own kernel started
-                ctx.set_forkserver_preload(["__main__", "lkip_helpers.pipeline.preload"])
+                ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
             # each worker watches this process: killed outright, we still leave no worker or kernel behind
             self.pool = ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=runner.worker_init, initargs=(os.getpid(),)

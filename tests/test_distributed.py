@@ -1,10 +1,10 @@
 """A real Dask cluster whose workers share no folder with the build: outputs identical to a local build.
 
 A ``dask scheduler`` and two ``dask worker`` processes are started as separate commands, each in
-an empty working folder of its own. The workers' own data folder (their LKIP_DATA_DIR) holds a decoy:
-the same dataset with one narrative more, so a worker reading any folder but what the task brought
-would produce other pages than the session's local build (``built``), which the cluster's outputs must
-equal byte for byte. Every process is stopped in ``finally`` with bounded waits, and none is left
+an empty working folder of its own. They build the small fixture agency (tests/fixtures). The workers'
+own data folder (their LKIP_DATA_DIR) holds a decoy: the same dataset with a narrative, so a worker
+reading any folder but what the task brought would produce other pages than the session's local build
+of it (``fixture_build``), which the cluster's outputs must equal byte for byte. Every process is stopped in ``finally`` with bounded waits, and none is left
 afterwards (found by an environment marker, as in test_processes).
 """
 
@@ -23,8 +23,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE, FIXTURES
 
-from lkip_helpers import paths
 from lkip_helpers.cli import main
 from lkip_helpers.pipeline.build import STATE_FILE
 
@@ -71,14 +71,18 @@ def _stop(procs: list[subprocess.Popen]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="process groups and /proc")
-def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, built):
+def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path, monkeypatch, fixture_build):
     from distributed import Client
     from test_processes import _wait_gone  # the same "no process of ours left" check
 
+    assert not (FIXTURES / FIXTURE / "narasi.csv").exists()  # the decoy adds the only narrative
     decoy = tmp_path / "data-pekerja"
-    shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), decoy / paths.DEFAULT_DATASET)
-    with (decoy / paths.DEFAULT_DATASET / "narasi.csv").open("a", encoding="utf-8") as f:
-        f.write(f"n99,Bab IV,saran,,,{DECOY}\n")
+    shutil.copytree(FIXTURES / FIXTURE, decoy / FIXTURE)
+    (decoy / FIXTURE / "narasi.csv").write_text(
+        f"narasi_id,section,kind,sasaran_id,indikator_id,text\nn99,Bab IV,saran,,,{DECOY}\n", encoding="utf-8"
+    )
+    shutil.copytree(FIXTURES / FIXTURE, tmp_path / "data" / FIXTURE)  # the build's own (its lock goes there)
+    monkeypatch.setenv("LKIP_DATA_DIR", str(tmp_path / "data"))
 
     marker = f"lkip-dist-{uuid.uuid4().hex}"
     env = {**os.environ, "LKIP_DATA_DIR": str(decoy), "LKIP_OUTPUTS_DIR": str(tmp_path / "outputs-pekerja")}
@@ -131,7 +135,7 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
             assert len(workers) == 2
 
         monkeypatch.setenv("LKIP_OUTPUTS_DIR", str(tmp_path / "cluster"))
-        assert main(["build", paths.DEFAULT_DATASET, "--scheduler", address, "--force"]) == 0
+        assert main(["build", FIXTURE, "--scheduler", address, "--force"]) == 0
         # each worker works in its own folder (under its --local-directory) and removes each run's folder
         runs = list(tmp_path.glob("worker*/**/lkip-worker-*/runs"))
         assert runs and not [p for r in runs for p in r.iterdir()]
@@ -140,16 +144,15 @@ def test_two_worker_cluster_without_shared_folders_matches_local_build(tmp_path,
         for log in logs:
             log.close()
 
-    local = _hashes(built)  # the session's build: two local workers
-    cluster = _hashes(tmp_path / "cluster" / paths.DEFAULT_DATASET)
+    local = _hashes(fixture_build)  # the session's build: one local worker
+    cluster = _hashes(tmp_path / "cluster" / FIXTURE)
     assert len(local) > 60 and any(k.startswith("figures/") and k.endswith(".png") for k in local)
+    assert any(k.startswith("notebooks/06_indikator--") for k in local)  # drill-downs too
     assert cluster.keys() == local.keys(), sorted(set(cluster) ^ set(local))[:10]
     diff = sorted(k for k in local if local[k] != cluster[k])
     assert not diff, diff[:10]
     # the pages come from the data the tasks carried to the workers, not from the workers' own folders
-    pages = "".join(
-        p.read_text(encoding="utf-8") for p in (tmp_path / "cluster" / paths.DEFAULT_DATASET / "html").glob("*.html")
-    )
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "cluster" / FIXTURE / "html").glob("*.html"))
     assert DECOY not in pages
     assert not (tmp_path / "outputs-pekerja").exists()
     report = json.loads((tmp_path / "cluster" / "build-report.json").read_text(encoding="utf-8"))

@@ -260,33 +260,17 @@ def test_unknown_indikator_in_laporan_yml(scratch):
     assert "laporan.yml" in str(e.value) and "iku_sasaran_program.sp-kemiskinan" in str(e.value)
 
 
-@pytest.mark.slow
 def test_drilldown_default_is_the_first_indikator_below_target(tmp_path, monkeypatch):
-    import subprocess
-    import sys
+    """06_indikator as papermill runs it without ``indikator`` (its parameters cell's default, None)."""
+    import nbexec
 
     monkeypatch.setenv("LKIP_DATA_DIR", str(FIXTURES))
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "hasil"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(paths.NOTEBOOKS_DIR / "06_indikator.ipynb"),
-            str(tmp_path / "run.ipynb"),
-            "-p",
-            "dataset",
-            FIXTURE,
-            "-p",
-            "output_dir",
-            str(out),
-            "-k",
-            "python3",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+    failure = nbexec.run_notebook(
+        paths.NOTEBOOKS_DIR / "06_indikator.ipynb", {"dataset": FIXTURE, "output_dir": str(out)}
     )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert failure is None, failure
     # lowest capaian of the fixture: dengue incidence, 27,5 against a target of 20 (lower is better)
     assert (out / "tables" / "indikator-dbd-fakta.csv").is_file()
+    assert not list((out / "tables").glob("indikator-stunting-*"))  # one indicator's page, not the others'

@@ -23,7 +23,7 @@ from lkip_helpers.data.loading import load_dataset
 from lkip_helpers.report.dokumen import files, verification_files, write_documents
 from lkip_helpers.report.dokumen.compose import gaps
 
-pytestmark = pytest.mark.slow  # writes Word and PDF files for four agencies (~15 s)
+pytestmark = pytest.mark.slow  # reads two builds, writes Word and PDF files for the ministry unit
 
 FIXTURE = Path(__file__).parent / "fixtures" / "dinkes-lembahhijau-2023"
 MINISTRY = "kemen-contoh-2023"
@@ -96,8 +96,9 @@ def _ministry(root: Path, draft: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    """Word and PDF of both documents for every agency, as a build writes them."""
+def written(tmp_path_factory, built, fixture_build):
+    """Word and PDF of both documents for every agency, as a build writes them: the session's builds of the
+    default dataset and the fixture agency, and the ministry unit's (final and draft) written here."""
     work = tmp_path_factory.mktemp("lkip")
     data = work / "data"
     shutil.copytree(paths.dataset_dir(paths.DEFAULT_DATASET), data / paths.DEFAULT_DATASET)
@@ -106,13 +107,11 @@ def written(tmp_path_factory):
     _ministry(data, draft=True)
     mp = pytest.MonkeyPatch()
     mp.setenv("LKIP_DATA_DIR", str(data))
-    out = {}
-    for name in (paths.DEFAULT_DATASET, FIXTURE.name, MINISTRY, MINISTRY + "-draf"):
-        ds = load_dataset(name)
-        folder = work / "out" / name
-        write_documents(folder, ds)
-        out[name] = (ds, folder)
-    yield out
+    out = {paths.DEFAULT_DATASET: built, FIXTURE.name: fixture_build}
+    for name in (MINISTRY, MINISTRY + "-draf"):
+        out[name] = work / "out" / name
+        write_documents(out[name], load_dataset(name))
+    yield {name: (load_dataset(name), folder) for name, folder in out.items()}
     mp.undo()
 
 

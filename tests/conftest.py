@@ -37,10 +37,10 @@ def pytest_configure(config):
     import os
     import tempfile
 
+    _preload_the_fork_server()
     given = os.environ.get("LKIP_DATA_DIR")
     if given is not None and given != os.environ.get(COPY_MARK):
         return
-    _preload_the_fork_server()
     copy = Path(tempfile.mkdtemp(prefix="lkip-test-data-")) / "data"
     shutil.copytree(paths.PROJECT_ROOT / "data", copy, ignore=shutil.ignore_patterns(".*"))
     config._lkip_data_copy = copy.parent

@@ -4,8 +4,9 @@ A ``dask scheduler`` and two ``dask worker`` processes are started as separate c
 an empty working folder of its own. They build the small fixture agency (tests/fixtures). The workers'
 own data folder (their LKIP_DATA_DIR) holds a decoy: the same dataset with a narrative, so a worker
 reading any folder but what the task brought would produce other pages than the session's local build
-of it (``fixture_build``), which the cluster's outputs must equal byte for byte. Every process is stopped in ``finally`` with bounded waits, and none is left
-afterwards (found by an environment marker, as in test_processes).
+of it (``fixture_build``), which the cluster's outputs must equal byte for byte. Every process is
+stopped in ``finally`` with bounded waits, and none is left afterwards (found by an environment marker,
+as in test_processes).
 """
 
 from __future__ import annotations
